@@ -1,0 +1,94 @@
+package io.github.dysession.cdi;
+
+import io.github.dysession.servlet.SessionScopeBridge;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.context.Destroyed;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.SessionScoped;
+import jakarta.enterprise.context.spi.AlterableContext;
+import jakarta.enterprise.context.spi.Context;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import java.util.Set;
+
+/**
+ * Connects dysession's filter to CDI: activates dysession's {@code @SessionScoped} context (with
+ * the CDI implementation's own session context switched off) for each request, fires
+ * {@code @Initialized}, {@code @BeforeDestroyed} and {@code @Destroyed(SessionScoped.class)}, and
+ * destroys session-scoped beans when a session is invalidated.
+ */
+final class CdiSessionScopeBridge implements SessionScopeBridge {
+
+  private final DysessionSessionContext context;
+  private final BeanManager beanManager;
+  private final WeldSessionContextSwitch builtIn;
+  private final ThreadLocal<Boolean> resumeBuiltIn = new ThreadLocal<>();
+
+  CdiSessionScopeBridge(DysessionSessionContext context, BeanManager beanManager,
+      WeldSessionContextSwitch builtIn) {
+    this.context = context;
+    this.beanManager = beanManager;
+    this.builtIn = builtIn;
+  }
+
+  @Override
+  public void requestStarted(HttpServletRequest request) {
+    resumeBuiltIn.set(builtIn.suspend());
+    context.enter(request);
+  }
+
+  @Override
+  public void requestEnded(HttpServletRequest request) {
+    context.exit();
+    if (Boolean.TRUE.equals(resumeBuiltIn.get())) {
+      builtIn.resume();
+    }
+    resumeBuiltIn.remove();
+  }
+
+  @Override
+  public void sessionCreated(HttpSession session) {
+    beanManager.getEvent().select(HttpSession.class, Initialized.Literal.of(SessionScoped.class))
+        .fire(session);
+  }
+
+  @Override
+  public void sessionDestroyed(HttpSession session) {
+    beanManager.getEvent().select(HttpSession.class, BeforeDestroyed.Literal.of(SessionScoped.class))
+        .fire(session);
+    context.destroyAll(session);
+    beanManager.getEvent().select(HttpSession.class, Destroyed.Literal.of(SessionScoped.class))
+        .fire(session);
+    forgetInjectedSession();
+  }
+
+  /** Returns the session of dysession's current request, creating it: backs {@code @Inject HttpSession}. */
+  HttpSession currentSession() {
+    HttpServletRequest request = context.currentRequest();
+    if (request == null) {
+      throw new IllegalStateException("@Inject HttpSession is available only inside an HTTP request "
+          + "that passed dysession's filter");
+    }
+    return request.getSession(true);
+  }
+
+  /** Drops the request-scoped injected session, so one created after invalidation is injected next. */
+  private void forgetInjectedSession() {
+    Set<Bean<?>> beans = beanManager.getBeans(HttpSession.class, Dysession.Literal.INSTANCE);
+    if (beans.isEmpty() || !context.isActive()) {
+      return;
+    }
+    try {
+      Context requestContext = beanManager.getContext(RequestScoped.class);
+      if (requestContext instanceof AlterableContext alterable) {
+        alterable.destroy(beanManager.resolve(beans));
+      }
+    } catch (ContextNotActiveException e) {
+      // No request context on this thread: nothing was cached.
+    }
+  }
+}

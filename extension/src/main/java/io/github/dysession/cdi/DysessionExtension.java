@@ -1,0 +1,248 @@
+package io.github.dysession.cdi;
+
+import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.config.InvalidSettingsException;
+import io.github.dysession.config.SettingsSource;
+import io.github.dysession.logging.DysessionLogging;
+import io.github.dysession.store.SessionStore;
+import io.github.dysession.store.dynamodb.DynamoDbClientFactory;
+import io.github.dysession.store.dynamodb.DynamoDbSessionStore;
+import io.github.dysession.store.dynamodb.DynamoDbTableAdmin;
+import io.github.dysession.codec.AttributeCodec;
+import io.github.dysession.servlet.DysessionFilter;
+import io.github.dysession.servlet.SessionRuntime;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.InjectionPoint;
+import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
+import jakarta.inject.Provider;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpSession;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.Set;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeShutdown;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.ProcessBean;
+import jakarta.enterprise.inject.spi.ProcessSyntheticBean;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The portable extension that wires dysession into a CDI application: it reads and validates the
+ * settings, sets up logging, and adds the {@code @Dysession} beans {@link DysessionSettings},
+ * {@link DynamoDbClient} (unless the application produces its own) and {@link SessionStore}.
+ */
+public class DysessionExtension implements Extension {
+
+  private static final Logger LOG = Logger.getLogger(DysessionExtension.class.getName());
+
+  private DysessionSettings settings;
+  private RuntimeException settingsProblem;
+  private boolean applicationClient;
+  private volatile BeanManager beanManager;
+  private DysessionSessionContext sessionContext;
+  private CdiSessionScopeBridge bridge;
+  private Jsonb jsonb;
+
+  /**
+   * Points every {@code @Inject HttpSession} (also {@code Instance<HttpSession>} and
+   * {@code Provider<HttpSession>}) without other qualifiers at dysession's session: the built-in
+   * bean would return the container's own.
+   */
+  void redirectHttpSessionInjection(@Observes ProcessInjectionPoint<?, ?> event) {
+    InjectionPoint point = event.getInjectionPoint();
+    if (!isHttpSession(point.getType())) {
+      return;
+    }
+    Set<Annotation> qualifiers = point.getQualifiers();
+    boolean plain = qualifiers.isEmpty()
+        || (qualifiers.size() == 1 && qualifiers.iterator().next().annotationType() == Default.class);
+    if (plain) {
+      event.configureInjectionPoint().qualifiers(Dysession.Literal.INSTANCE);
+    }
+  }
+
+  private static boolean isHttpSession(Type type) {
+    if (type == HttpSession.class) {
+      return true;
+    }
+    return type instanceof ParameterizedType p
+        && (p.getRawType() == Instance.class || p.getRawType() == Provider.class)
+        && p.getActualTypeArguments()[0] == HttpSession.class;
+  }
+
+  /** Notes whether the application produces its own {@code @Dysession DynamoDbClient}. */
+  void detectApplicationClient(@Observes ProcessBean<?> event) {
+    if (event instanceof ProcessSyntheticBean<?> synthetic && synthetic.getSource() == this) {
+      return;
+    }
+    if (event.getBean().getTypes().contains(DynamoDbClient.class)
+        && event.getBean().getQualifiers().contains(Dysession.Literal.INSTANCE)) {
+      applicationClient = true;
+    }
+  }
+
+  /** Reads the settings and adds dysession's beans and its {@code @SessionScoped} context. */
+  void registerBeans(@Observes AfterBeanDiscovery event, BeanManager manager) {
+    this.beanManager = manager;
+    try {
+      settings = DysessionSettings.from(microProfileConfig());
+    } catch (RuntimeException e) {
+      // The beans are still added, so that the deployment fails with this problem (reported in
+      // validate) rather than with unsatisfied @Dysession injection points; none is ever created.
+      settingsProblem = e;
+    }
+    if (settings != null && !settings.enabled()) {
+      return;
+    }
+    DysessionSettings current = settings;
+    event.addBean()
+        .beanClass(DysessionExtension.class)
+        .types(DysessionSettings.class, Object.class)
+        .qualifiers(Dysession.Literal.INSTANCE)
+        .scope(Dependent.class)
+        .createWith(c -> current);
+    if (!applicationClient) {
+      event.addBean()
+          .beanClass(DysessionExtension.class)
+          .types(DynamoDbClient.class, AutoCloseable.class, Object.class)
+          .qualifiers(Dysession.Literal.INSTANCE)
+          .scope(ApplicationScoped.class)
+          .createWith(c -> DynamoDbClientFactory.create(current))
+          .destroyWith((client, c) -> ((DynamoDbClient) client).close());
+    }
+    event.addBean()
+        .beanClass(DysessionExtension.class)
+        .types(SessionStore.class, Object.class)
+        .qualifiers(Dysession.Literal.INSTANCE)
+        .scope(ApplicationScoped.class)
+        .produceWith(beans -> new DynamoDbSessionStore(
+            beans.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get(), current));
+    sessionContext = new DysessionSessionContext(() -> beanManager);
+    event.addContext(sessionContext);
+    event.addBean()
+        .beanClass(DysessionExtension.class)
+        .types(HttpSession.class, Object.class)
+        .qualifiers(Dysession.Literal.INSTANCE)
+        .scope(RequestScoped.class)
+        .createWith(c -> bridge().currentSession());
+  }
+
+  /**
+   * Hands dysession's filter what it needs when a web application starts: the store, the codec
+   * (with the application's class loader) and the CDI bridge.
+   *
+   * @throws IllegalStateException when the CDI implementation is not supported, so that the
+   *     deployment fails instead of sessions silently falling back into the container
+   */
+  void publishRuntime(@Observes @Initialized(ApplicationScoped.class) ServletContext servletContext,
+      BeanManager manager) {
+    if (settings == null) {
+      return;
+    }
+    if (!settings.enabled()) {
+      servletContext.setAttribute(SessionRuntime.ATTRIBUTE, DysessionFilter.DISABLED);
+      return;
+    }
+    SessionStore store = manager.createInstance()
+        .select(SessionStore.class, Dysession.Literal.INSTANCE).get();
+    ClassLoader applicationLoader = Thread.currentThread().getContextClassLoader();
+    if (applicationLoader == null) {
+      applicationLoader = DysessionExtension.class.getClassLoader();
+    }
+    synchronized (this) {
+      if (jsonb == null) {
+        jsonb = JsonbBuilder.create();
+      }
+    }
+    AttributeCodec codec = new AttributeCodec(jsonb, applicationLoader, settings.allowedClasses());
+    servletContext.setAttribute(SessionRuntime.ATTRIBUTE,
+        new SessionRuntime(store, codec, settings, bridge()));
+  }
+
+  private synchronized CdiSessionScopeBridge bridge() {
+    if (bridge == null) {
+      WeldSessionContextSwitch weld = WeldSessionContextSwitch.find(beanManager);
+      if (weld == null) {
+        throw new IllegalStateException("dysession cannot take over @SessionScoped on this server: "
+            + "its CDI implementation is not Weld (no @Http SessionContext bean was found), so "
+            + "session-scoped beans would silently stay in the container's own session. Supported: "
+            + "servers using Weld (Payara, WildFly, GlassFish, Open Liberty). Or set "
+            + DysessionSettings.ENABLED + "=false.");
+      }
+      bridge = new CdiSessionScopeBridge(sessionContext, beanManager, weld);
+    }
+    return bridge;
+  }
+
+  /** Fails deployment on invalid settings, logs the effective ones, and creates the table if asked. */
+  void validate(@Observes AfterDeploymentValidation event, BeanManager beans) {
+    if (settingsProblem != null) {
+      event.addDeploymentProblem(new DeploymentException(settingsProblem.getMessage(), settingsProblem));
+      return;
+    }
+    if (!settings.enabled()) {
+      LOG.info(() -> "dysession is disabled (" + DysessionSettings.ENABLED + "=false)");
+      return;
+    }
+    try {
+      DysessionLogging.configure(settings);
+    } catch (IllegalStateException e) {
+      event.addDeploymentProblem(new DeploymentException(e.getMessage(), e));
+      return;
+    }
+    LOG.info(() -> "dysession stores sessions in DynamoDB: " + settings.describe()
+        + (applicationClient ? " client=application's" : ""));
+    if (settings.createTable()) {
+      try {
+        DynamoDbClient client = beans.createInstance()
+            .select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get();
+        new DynamoDbTableAdmin(client, settings).init();
+      } catch (RuntimeException e) {
+        event.addDeploymentProblem(new DeploymentException("dysession could not create table '"
+            + settings.tableName() + "' (" + DysessionSettings.CREATE_TABLE + "=true): "
+            + e.getMessage(), e));
+      }
+    }
+  }
+
+  /** Closes the JSON-B instance and hands dysession's log records back to the server's log. */
+  void shutDown(@Observes BeforeShutdown event) {
+    synchronized (this) {
+      if (jsonb != null) {
+        try {
+          jsonb.close();
+        } catch (Exception e) {
+          LOG.fine(() -> "Closing JSON-B failed: " + e);
+        }
+        jsonb = null;
+      }
+    }
+    DysessionLogging.reset();
+  }
+
+  /** Returns the settings read at deployment, or null before or when they were invalid. */
+  public DysessionSettings settings() {
+    return settings;
+  }
+
+  private static SettingsSource microProfileConfig() {
+    Config config = ConfigProvider.getConfig();
+    return key -> config.getOptionalValue(key, String.class);
+  }
+}

@@ -1,0 +1,222 @@
+package io.github.dysession.cli;
+
+import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.config.InvalidSettingsException;
+import io.github.dysession.config.SettingsSource;
+import io.github.dysession.logging.DysessionLogging;
+import io.github.dysession.store.dynamodb.DynamoDbClientFactory;
+import io.github.dysession.store.dynamodb.DynamoDbTableAdmin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+/**
+ * The table-admin command line: {@code init}, {@code destroy} (alias {@code destory}) and
+ * {@code status}, configured by the same keys as the library.
+ */
+public final class DysessionCli {
+
+  /** Exit status of a command that worked. */
+  public static final int OK = 0;
+
+  /** Exit status of a command that failed. */
+  public static final int FAILED = 1;
+
+  /** Exit status of a command line that could not be understood. */
+  public static final int USAGE = 2;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Map<String, String> env;
+  private final Properties systemProperties;
+
+  DysessionCli(PrintStream out, PrintStream err, Map<String, String> env, Properties systemProperties) {
+    this.out = out;
+    this.err = err;
+    this.env = env;
+    this.systemProperties = systemProperties;
+  }
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    int status = new DysessionCli(System.out, System.err, System.getenv(), System.getProperties())
+        .run(args);
+    System.exit(status);
+  }
+
+  /** Runs one command and returns its exit status. */
+  int run(String[] args) {
+    Path configFile = null;
+    boolean yes = false;
+    boolean exact = false;
+    List<String> commands = new ArrayList<>();
+    Properties overrides = new Properties();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--config", "-c" -> {
+          if (i + 1 >= args.length) {
+            return usage("--config needs a file name");
+          }
+          configFile = Path.of(args[++i]);
+        }
+        case "--yes", "-y" -> yes = true;
+        case "--exact" -> exact = true;
+        case "--help", "-h", "help" -> {
+          printHelp();
+          return OK;
+        }
+        default -> {
+          if (a.startsWith("--config=")) {
+            configFile = Path.of(a.substring("--config=".length()));
+          } else if (a.startsWith("-D") && a.contains("=")) {
+            int eq = a.indexOf('=');
+            overrides.setProperty(a.substring(2, eq), a.substring(eq + 1));
+          } else if (a.startsWith("-")) {
+            return usage("unknown option " + a);
+          } else {
+            commands.add(a);
+          }
+        }
+      }
+    }
+    if (commands.size() != 1) {
+      return usage(commands.isEmpty() ? "no command given" : "give one command, not " + commands);
+    }
+    String command = commands.get(0).toLowerCase(Locale.ROOT);
+    if (!List.of("init", "destroy", "destory", "status").contains(command)) {
+      return usage("unknown command " + commands.get(0));
+    }
+    DysessionSettings settings;
+    try {
+      settings = DysessionSettings.from(source(overrides, configFile));
+    } catch (InvalidSettingsException e) {
+      err.println(e.getMessage());
+      return FAILED;
+    } catch (IOException e) {
+      err.println("Cannot read the configuration file " + configFile + ": "
+          + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+      return FAILED;
+    }
+    if ((command.equals("destroy") || command.equals("destory")) && !yes) {
+      err.println("destroy deletes table '" + settings.tableName() + "' in " + where(settings)
+          + " and every session in it. Run it again with --yes to confirm.");
+      return USAGE;
+    }
+    try {
+      DysessionLogging.configure(settings);
+    } catch (IllegalStateException e) {
+      err.println(e.getMessage());
+      return FAILED;
+    }
+    try (DynamoDbClient client = DynamoDbClientFactory.create(settings)) {
+      DynamoDbTableAdmin admin = new DynamoDbTableAdmin(client, settings);
+      return switch (command) {
+        case "init" -> init(admin, settings);
+        case "status" -> status(admin, settings, exact);
+        default -> destroy(admin, settings);
+      };
+    } catch (ResourceNotFoundException e) {
+      err.println("Table '" + settings.tableName() + "' does not exist in " + where(settings)
+          + "; create it with: init");
+      return FAILED;
+    } catch (SdkException | IllegalStateException e) {
+      err.println(command + " failed for table '" + settings.tableName() + "' in " + where(settings)
+          + ": " + e.getMessage());
+      return FAILED;
+    } finally {
+      DysessionLogging.reset();
+    }
+  }
+
+  private int init(DynamoDbTableAdmin admin, DysessionSettings settings) {
+    admin.init();
+    out.println("Table '" + settings.tableName() + "' is ready in " + where(settings) + ".");
+    return OK;
+  }
+
+  private int destroy(DynamoDbTableAdmin admin, DysessionSettings settings) {
+    if (admin.delete()) {
+      out.println("Deleted table '" + settings.tableName() + "' in " + where(settings) + ".");
+    } else {
+      out.println("Table '" + settings.tableName() + "' does not exist in " + where(settings)
+          + "; nothing to delete.");
+    }
+    return OK;
+  }
+
+  private int status(DynamoDbTableAdmin admin, DysessionSettings settings, boolean exact) {
+    DynamoDbTableAdmin.Status s = admin.status(exact);
+    out.println("Table:      " + s.tableName() + " (" + s.tableStatus() + ") in " + where(settings));
+    out.println("Keys:       " + String.join(", ", s.keySchema()));
+    out.println("Billing:    " + s.billingMode());
+    out.println("TTL:        " + s.ttlStatus()
+        + (s.ttlAttribute() == null ? "" : " on attribute '" + s.ttlAttribute() + "'"));
+    out.println("Items:      " + s.itemCount()
+        + (s.itemCountExact() ? " (counted now)" : " (approximate, refreshed by DynamoDB about every "
+            + "six hours; --exact counts with a Scan)"));
+    out.println("Size:       " + s.sizeBytes() + " bytes (approximate)");
+    return OK;
+  }
+
+  private SettingsSource source(Properties overrides, Path configFile) throws IOException {
+    Properties file = new Properties();
+    if (configFile != null) {
+      try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+        file.load(reader);
+      }
+    }
+    return SettingsSource.layered(
+        SettingsSource.of(overrides),
+        SettingsSource.of(systemProperties),
+        SettingsSource.environment(env::get),
+        SettingsSource.of(file));
+  }
+
+  private static String where(DysessionSettings settings) {
+    return settings.endpoint() == null ? settings.region() : settings.endpoint() + " (" + settings.region() + ")";
+  }
+
+  private int usage(String problem) {
+    err.println("dysession: " + problem + ". Run with --help for the commands and keys.");
+    return USAGE;
+  }
+
+  private void printHelp() {
+    out.println("""
+        Usage: java -jar dysession-cli.jar [--config FILE] [-Dkey=value ...] COMMAND [--yes] [--exact]
+
+        Manages the DynamoDB table that holds dysession's sessions.
+
+        Commands:
+          init              create the table (string keys, on-demand billing), wait until it is
+                            ACTIVE, and enable TTL on the TTL attribute; an existing table is kept
+          destroy --yes     delete the table and every session in it (alias: destory)
+          status [--exact]  show the table's keys, billing, TTL state and item count
+                            (--exact counts items with a Scan instead of DynamoDB's estimate)
+
+        Configuration, highest precedence first: -Dkey=value arguments, Java system properties,
+        environment variables, the --config properties file (e.g. microprofile-config.properties),
+        then the defaults. AWS credentials come from the SDK's default chain (environment,
+        system properties aws.accessKeyId/aws.secretAccessKey, profile, container or instance role).
+
+        Keys (environment variable, default):""");
+    for (Map.Entry<String, String> e : DysessionSettings.DEFAULTS.entrySet()) {
+      String envName = e.getKey().replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+      out.printf("  %-42s %-42s %s%n", e.getKey(), envName,
+          e.getValue().isEmpty() ? "(unset)" : e.getValue());
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package io.github.dysession.codec;
+
+import java.io.ObjectInputFilter;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Decides which classes Java deserialization may instantiate: JDK classes of {@code java.base}
+ * and {@code java.sql}, classes the application itself defines, CDI implementation proxies of
+ * beans, and classes matching configured patterns. Known gadget packages are refused even then.
+ */
+final class SerializationFilter implements ObjectInputFilter {
+
+  private static final long MAX_DEPTH = 100;
+  private static final long MAX_REFERENCES = 1_000_000;
+  private static final long MAX_ARRAY_LENGTH = 16 * 1024 * 1024;
+
+  private static final List<String> DENIED_PREFIXES = List.of(
+      "org.apache.commons.collections.functors.",
+      "org.apache.commons.collections4.functors.",
+      "org.apache.commons.beanutils.BeanComparator",
+      "org.codehaus.groovy.runtime.",
+      "org.apache.xalan.",
+      "com.sun.org.apache.xalan.",
+      "com.mchange.v2.c3p0.",
+      "org.python.core.",
+      "bsh.",
+      "clojure.",
+      "org.springframework.beans.factory.");
+
+  // Serialized forms of CDI client proxies that beans hold as fields.
+  private static final List<String> CDI_PREFIXES = List.of(
+      "org.jboss.weld.bean.proxy.util.SerializableClientProxy",
+      "org.jboss.weld.bean.StringBeanIdentifier",
+      "org.jboss.weld.bean.ManagedBeanIdentifier",
+      "org.jboss.weld.serialization.",
+      "org.apache.webbeans.proxy.");
+
+  private final ClassLoader applicationLoader;
+  private final ObjectInputFilter configured;
+
+  /**
+   * Creates the filter.
+   *
+   * @param applicationLoader the application's class loader: classes it (or a child) defines are
+   *     the application's own
+   * @param patterns extra allowed class patterns in {@link ObjectInputFilter.Config#createFilter}
+   *     syntax, such as {@code com.example.**}
+   */
+  SerializationFilter(ClassLoader applicationLoader, List<String> patterns) {
+    this.applicationLoader = applicationLoader;
+    this.configured = patterns.isEmpty()
+        ? null
+        : ObjectInputFilter.Config.createFilter(String.join(";", patterns));
+  }
+
+  /** Returns a filter for one stream that remembers why it refused something. */
+  Recorder recorder() {
+    return new Recorder();
+  }
+
+  /** A per-stream filter that keeps the reason of its first refusal for the error message. */
+  final class Recorder implements ObjectInputFilter {
+    private String rejection;
+
+    @Override
+    public Status checkInput(FilterInfo info) {
+      Status status = SerializationFilter.this.checkInput(info);
+      if (status == Status.REJECTED && rejection == null) {
+        rejection = reason(info);
+      }
+      return status;
+    }
+
+    String rejection() {
+      return rejection;
+    }
+  }
+
+  private String reason(FilterInfo info) {
+    if (info.depth() > MAX_DEPTH) {
+      return "object graph nested deeper than " + MAX_DEPTH + " levels";
+    }
+    if (info.references() > MAX_REFERENCES) {
+      return "more than " + MAX_REFERENCES + " object references";
+    }
+    if (info.arrayLength() > MAX_ARRAY_LENGTH) {
+      return "an array longer than " + MAX_ARRAY_LENGTH + " elements";
+    }
+    Class<?> type = info.serialClass();
+    while (type != null && type.isArray()) {
+      type = type.getComponentType();
+    }
+    return "class " + (type == null ? "?" : type.getName()) + " is not on the deserialization "
+        + "allow-list (add a pattern to dysession.serialization.allowed-classes if it is safe)";
+  }
+
+  @Override
+  public Status checkInput(FilterInfo info) {
+    if (info.depth() > MAX_DEPTH || info.references() > MAX_REFERENCES
+        || info.arrayLength() > MAX_ARRAY_LENGTH) {
+      return Status.REJECTED;
+    }
+    Class<?> type = info.serialClass();
+    if (type == null) {
+      return Status.UNDECIDED;
+    }
+    while (type.isArray()) {
+      type = type.getComponentType();
+    }
+    return isAllowed(type) ? Status.ALLOWED : Status.REJECTED;
+  }
+
+  /** Returns whether instances of {@code type} may be deserialized. */
+  boolean isAllowed(Class<?> type) {
+    if (type.isPrimitive()) {
+      return true;
+    }
+    String name = type.getName();
+    for (String denied : DENIED_PREFIXES) {
+      if (name.startsWith(denied)) {
+        return false;
+      }
+    }
+    if (configured != null && configured.checkInput(new ClassOnly(type)) == Status.ALLOWED) {
+      return true;
+    }
+    Module module = type.getModule();
+    if (module.isNamed() && (module.getName().equals("java.base") || module.getName().equals("java.sql"))) {
+      return true;
+    }
+    for (String cdi : CDI_PREFIXES) {
+      if (name.startsWith(cdi)) {
+        return true;
+      }
+    }
+    return isDefinedByApplication(type);
+  }
+
+  private boolean isDefinedByApplication(Class<?> type) {
+    ClassLoader loader = type.getClassLoader();
+    if (loader == null || applicationLoader == null) {
+      return false;
+    }
+    for (ClassLoader l = loader; l != null; l = l.getParent()) {
+      if (l == applicationLoader) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Lets the JDK's pattern filter judge one class. */
+  private record ClassOnly(Class<?> serialClass) implements FilterInfo {
+    ClassOnly {
+      Objects.requireNonNull(serialClass);
+    }
+
+    @Override
+    public long arrayLength() {
+      return -1;
+    }
+
+    @Override
+    public long depth() {
+      return 1;
+    }
+
+    @Override
+    public long references() {
+      return 1;
+    }
+
+    @Override
+    public long streamBytes() {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package io.github.dysession.servlet;
+
+import io.github.dysession.store.SessionStoreException;
+import io.github.dysession.store.SessionTooLargeException;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The first filter of the application: wraps each request so that its session comes from
+ * dysession, switches {@code @SessionScoped} to that session, and saves the session before the
+ * response is committed. A DynamoDB outage answers 503, never a new empty session.
+ */
+public final class DysessionFilter implements Filter {
+
+  /** The name the filter is registered under. */
+  public static final String NAME = "dysession";
+
+  /** Set on a request while dysession's filter is handling it. */
+  static final String ACTIVE = DysessionFilter.class.getName() + ".active";
+
+  private static final Logger LOG = Logger.getLogger(DysessionFilter.class.getName());
+  private static final String RETRY_AFTER_SECONDS = "5";
+
+  private final SessionListeners listeners;
+  private volatile SessionManager manager;
+  private volatile boolean disabled;
+  private ServletContext servletContext;
+
+  DysessionFilter(SessionListeners listeners) {
+    this.listeners = listeners;
+  }
+
+  @Override
+  public void init(FilterConfig config) {
+    servletContext = config.getServletContext();
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest httpRequest)
+        || !(res instanceof HttpServletResponse httpResponse)
+        || req.getAttribute(ACTIVE) != null) {
+      chain.doFilter(req, res);
+      return;
+    }
+    SessionManager sessions = manager();
+    if (sessions == null) {
+      chain.doFilter(req, res);
+      return;
+    }
+    DysessionResponse response = new DysessionResponse(httpResponse);
+    DysessionRequest request = new DysessionRequest(httpRequest, sessions, response);
+    response.beforeCommit(request::saveSession);
+    req.setAttribute(ACTIVE, Boolean.TRUE);
+    boolean async = false;
+    sessions.bridge().requestStarted(request);
+    try {
+      chain.doFilter(request, response);
+      if (request.isAsyncStarted()) {
+        async = true;
+        request.getAsyncContext().addListener(new SaveOnCompletion(request));
+      } else {
+        request.saveSession();
+      }
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      SessionStoreException storeFailure = storeFailure(e);
+      if (storeFailure == null) {
+        saveAfterFailure(request);
+        throw e;
+      }
+      if (response.isCommitted()) {
+        throw e;
+      }
+      answerStoreFailure(httpResponse, storeFailure);
+    } finally {
+      sessions.bridge().requestEnded(request);
+      if (!async) {
+        req.removeAttribute(ACTIVE);
+      }
+    }
+  }
+
+  private SessionManager manager() throws ServletException {
+    SessionManager current = manager;
+    if (current != null || disabled) {
+      return current;
+    }
+    synchronized (this) {
+      if (manager == null && !disabled) {
+        Object runtime = servletContext.getAttribute(SessionRuntime.ATTRIBUTE);
+        if (runtime instanceof SessionRuntime r) {
+          manager = new SessionManager(servletContext, r, listeners, Clock.systemUTC());
+        } else if (DISABLED.equals(runtime)) {
+          disabled = true;
+        } else {
+          throw new ServletException("dysession's filter is registered, but its CDI extension did not "
+              + "start in this application, so sessions cannot be stored: enable CDI for the "
+              + "application (any beans.xml or bean-defining annotation), or set dysession.enabled=false");
+        }
+      }
+      return manager;
+    }
+  }
+
+  /** The servlet context attribute value that tells the filter dysession is switched off. */
+  public static final String DISABLED = "disabled";
+
+  private static void saveAfterFailure(DysessionRequest request) {
+    try {
+      request.saveSession();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "The session of a failed request could not be saved either", e);
+    }
+  }
+
+  private static void answerStoreFailure(HttpServletResponse response, SessionStoreException failure)
+      throws IOException {
+    response.reset();
+    response.setContentType("text/plain;charset=UTF-8");
+    if (failure instanceof SessionTooLargeException) {
+      LOG.severe(failure.getMessage());
+      response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+      response.getWriter().write("The session is too large to be stored.\n");
+    } else {
+      // DynamoDbErrors logs each outage once; a line per request would flood the log.
+      LOG.fine(failure::getMessage);
+      response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+      response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+      response.getWriter().write("Session storage is temporarily unavailable; try again shortly.\n");
+    }
+    response.flushBuffer();
+  }
+
+  private static SessionStoreException storeFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SessionStoreException s) {
+        return s;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /** Saves an asynchronous request's session when it completes. */
+  private static final class SaveOnCompletion implements AsyncListener {
+    private final DysessionRequest request;
+
+    SaveOnCompletion(DysessionRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+      finish();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+      // onComplete follows.
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+      // onComplete follows.
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+      event.getAsyncContext().addListener(this);
+    }
+
+    private void finish() {
+      try {
+        request.saveSession();
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "The session of an asynchronous request could not be saved: "
+            + e.getMessage());
+      } finally {
+        request.removeAttribute(ACTIVE);
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.github.dysession.servlet;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.HandlesTypes;
+import jakarta.servlet.annotation.WebListener;
+import jakarta.servlet.http.HttpSessionAttributeListener;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
+import java.lang.reflect.Modifier;
+import java.util.EnumSet;
+import java.util.EventListener;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Activates dysession in every web application that has the jar: registers the session filter
+ * ahead of all of the application's filters, collects the application's session listeners, and
+ * adds a listener that warns when the container creates a session of its own.
+ */
+@HandlesTypes({HttpSessionListener.class, HttpSessionAttributeListener.class, HttpSessionIdListener.class})
+public final class DysessionInitializer implements ServletContainerInitializer {
+
+  private static final Logger LOG = Logger.getLogger(DysessionInitializer.class.getName());
+
+  @Override
+  public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
+    SessionListeners listeners = new SessionListeners();
+    if (classes != null) {
+      for (Class<?> type : classes) {
+        if (isApplicationListener(type)) {
+          addListener(context, listeners, type);
+        }
+      }
+    }
+    FilterRegistration.Dynamic filter = context.addFilter(DysessionFilter.NAME, new DysessionFilter(listeners));
+    if (filter == null) {
+      LOG.warning("A filter named '" + DysessionFilter.NAME + "' exists already in "
+          + context.getContextPath() + "; dysession's own filter was not registered");
+      return;
+    }
+    filter.setAsyncSupported(true);
+    // isMatchAfter=false puts the filter ahead of the filters of web.xml and annotations.
+    filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD,
+        DispatcherType.INCLUDE, DispatcherType.ERROR, DispatcherType.ASYNC), false, "/*");
+    context.addListener(new ContainerSessionWarning());
+  }
+
+  private static boolean isApplicationListener(Class<?> type) {
+    return type.isAnnotationPresent(WebListener.class)
+        && !type.isInterface()
+        && !Modifier.isAbstract(type.getModifiers())
+        && !type.getName().startsWith("io.github.dysession.");
+  }
+
+  private static void addListener(ServletContext context, SessionListeners listeners, Class<?> type) {
+    try {
+      @SuppressWarnings("unchecked")
+      Class<? extends EventListener> listenerType = (Class<? extends EventListener>) type;
+      listeners.add(context.createListener(listenerType));
+    } catch (ServletException | RuntimeException e) {
+      LOG.warning("Session listener " + type.getName() + " could not be created for dysession "
+          + "sessions and will not be called: " + e.getMessage());
+    }
+  }
+}

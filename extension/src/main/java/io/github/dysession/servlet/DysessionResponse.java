@@ -1,0 +1,223 @@
+package io.github.dysession.servlet;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+
+/**
+ * Runs a callback just before the response is committed: before {@code sendRedirect},
+ * {@code sendError}, {@code flushBuffer}, a flush or close of the body, and a write that fills
+ * the buffer or reaches the declared content length. The session is saved there, so a client that
+ * follows a redirect to another instance already finds the changes.
+ */
+final class DysessionResponse extends HttpServletResponseWrapper {
+
+  // A character written through the writer takes up to 3 bytes in UTF-8.
+  private static final int BYTES_PER_CHAR = 3;
+
+  private Runnable beforeCommit = () -> {};
+  private long contentLength = -1;
+  private long written;
+  private ServletOutputStream stream;
+  private PrintWriter writer;
+
+  DysessionResponse(HttpServletResponse response) {
+    super(response);
+  }
+
+  void beforeCommit(Runnable callback) {
+    this.beforeCommit = callback;
+  }
+
+  private void committing() {
+    if (!isCommitted()) {
+      beforeCommit.run();
+    }
+  }
+
+  private void writing(long bytes) {
+    long before = written;
+    written += bytes;
+    if (isCommitted()) {
+      return;
+    }
+    long limit = getBufferSize();
+    if ((contentLength >= 0 && written >= contentLength) || (limit > 0 && written >= limit)
+        || (limit <= 0 && before == 0)) {
+      beforeCommit.run();
+    }
+  }
+
+  @Override
+  public void sendError(int sc, String msg) throws IOException {
+    committing();
+    super.sendError(sc, msg);
+  }
+
+  @Override
+  public void sendError(int sc) throws IOException {
+    committing();
+    super.sendError(sc);
+  }
+
+  @Override
+  public void sendRedirect(String location) throws IOException {
+    committing();
+    super.sendRedirect(location);
+  }
+
+  @Override
+  public void flushBuffer() throws IOException {
+    committing();
+    super.flushBuffer();
+  }
+
+  @Override
+  public void setContentLength(int len) {
+    contentLength = len;
+    super.setContentLength(len);
+  }
+
+  @Override
+  public void setContentLengthLong(long len) {
+    contentLength = len;
+    super.setContentLengthLong(len);
+  }
+
+  @Override
+  public void setHeader(String name, String value) {
+    trackContentLength(name, value);
+    super.setHeader(name, value);
+  }
+
+  @Override
+  public void addHeader(String name, String value) {
+    trackContentLength(name, value);
+    super.addHeader(name, value);
+  }
+
+  @Override
+  public void reset() {
+    super.reset();
+    contentLength = -1;
+    written = 0;
+  }
+
+  @Override
+  public void resetBuffer() {
+    super.resetBuffer();
+    written = 0;
+  }
+
+  @Override
+  public synchronized ServletOutputStream getOutputStream() throws IOException {
+    if (stream == null) {
+      stream = new CommitAwareStream(super.getOutputStream());
+    }
+    return stream;
+  }
+
+  @Override
+  public synchronized PrintWriter getWriter() throws IOException {
+    if (writer == null) {
+      writer = new PrintWriter(new CommitAwareWriter(super.getWriter()), false);
+    }
+    return writer;
+  }
+
+  private void trackContentLength(String name, String value) {
+    if (name != null && value != null && name.equalsIgnoreCase("Content-Length")) {
+      try {
+        contentLength = Long.parseLong(value.trim());
+      } catch (NumberFormatException e) {
+        // The container rejects or ignores it; nothing to track.
+      }
+    }
+  }
+
+  /** The body stream, watching for the moment it commits the response. */
+  private final class CommitAwareStream extends ServletOutputStream {
+    private final ServletOutputStream delegate;
+
+    CommitAwareStream(ServletOutputStream delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      writing(1);
+      delegate.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      writing(len);
+      delegate.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      committing();
+      delegate.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      committing();
+      delegate.close();
+    }
+
+    @Override
+    public boolean isReady() {
+      return delegate.isReady();
+    }
+
+    @Override
+    public void setWriteListener(WriteListener listener) {
+      delegate.setWriteListener(listener);
+    }
+  }
+
+  /** The body writer, watching for the moment it commits the response. */
+  private final class CommitAwareWriter extends Writer {
+    private final PrintWriter delegate;
+
+    CommitAwareWriter(PrintWriter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void write(char[] buffer, int off, int len) {
+      writing((long) len * BYTES_PER_CHAR);
+      delegate.write(buffer, off, len);
+    }
+
+    @Override
+    public void write(String s, int off, int len) {
+      writing((long) len * BYTES_PER_CHAR);
+      delegate.write(s, off, len);
+    }
+
+    @Override
+    public void write(int c) {
+      writing(BYTES_PER_CHAR);
+      delegate.write(c);
+    }
+
+    @Override
+    public void flush() {
+      committing();
+      delegate.flush();
+    }
+
+    @Override
+    public void close() {
+      committing();
+      delegate.close();
+    }
+  }
+}

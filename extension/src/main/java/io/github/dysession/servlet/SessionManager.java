@@ -1,0 +1,151 @@
+package io.github.dysession.servlet;
+
+import io.github.dysession.codec.AttributeCodec;
+import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.store.SessionChanges;
+import io.github.dysession.store.SessionData;
+import io.github.dysession.store.SessionIds;
+import io.github.dysession.store.SessionStore;
+import io.github.dysession.store.SessionStore.SaveResult;
+import jakarta.servlet.ServletContext;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Creates, loads, saves and invalidates the dysession sessions of one web application, and
+ * notifies listeners and the CDI bridge.
+ */
+final class SessionManager {
+
+  private static final Logger LOG = Logger.getLogger(SessionManager.class.getName());
+
+  private final ServletContext servletContext;
+  private final SessionRuntime runtime;
+  private final SessionListeners listeners;
+  private final SessionCookies cookies;
+  private final Clock clock;
+
+  SessionManager(ServletContext servletContext, SessionRuntime runtime, SessionListeners listeners,
+      Clock clock) {
+    this.servletContext = servletContext;
+    this.runtime = runtime;
+    this.listeners = listeners;
+    this.cookies = new SessionCookies(runtime.settings().cookie());
+    this.clock = clock;
+  }
+
+  ServletContext servletContext() {
+    return servletContext;
+  }
+
+  AttributeCodec codec() {
+    return runtime.codec();
+  }
+
+  SessionStore store() {
+    return runtime.store();
+  }
+
+  DysessionSettings settings() {
+    return runtime.settings();
+  }
+
+  SessionListeners listeners() {
+    return listeners;
+  }
+
+  SessionCookies cookies() {
+    return cookies;
+  }
+
+  SessionScopeBridge bridge() {
+    return runtime.bridge();
+  }
+
+  /** Loads the session with the given id; null when there is none or it has expired. */
+  DysessionHttpSession load(String id) {
+    Optional<SessionData> data = runtime.store().load(id);
+    return data.map(d -> new DysessionHttpSession(this, d, false, clock.instant())).orElse(null);
+  }
+
+  /** Creates a new session in memory; it is written when the request saves. */
+  DysessionHttpSession create() {
+    SessionData data = SessionData.newSession(SessionIds.generate(), clock.instant(),
+        runtime.settings().cachePeriod());
+    return new DysessionHttpSession(this, data, true, data.creationTime());
+  }
+
+  /** Notifies the CDI bridge and the listeners of a session {@link #create} made. */
+  void created(DysessionHttpSession session) {
+    runtime.bridge().sessionCreated(session);
+    listeners.created(session);
+  }
+
+  /**
+   * Writes what the request changed: a new session with one PutItem, an existing one with at most
+   * one UpdateItem (none when nothing changed inside the touch interval).
+   */
+  void save(DysessionHttpSession session) {
+    if (session.isInvalid()) {
+      return;
+    }
+    if (!session.isPersisted()) {
+      // A collision of 256 random bits (DuplicateSessionIdException) is left to surface as an error:
+      // the id is already in the response's cookie, so it cannot be replaced silently.
+      SessionData data = session.toNewData();
+      runtime.store().create(data);
+      session.saved(data);
+      return;
+    }
+    SessionChanges changes = session.changes();
+    SaveResult result = runtime.store().save(changes);
+    if (result == SaveResult.WRITTEN) {
+      SessionData written = changes.result();
+      session.saved(new SessionData(written.id(), written.creationTime(), written.lastAccessedTime(),
+          written.maxInactiveInterval(), written.version() + 1, written.attributes()));
+    } else if (result == SaveResult.GONE) {
+      session.markInvalid();
+      if (changes.changesContent()) {
+        LOG.info(() -> "Session " + SessionIds.fingerprint(session.getId()) + " was invalidated or "
+            + "expired while a request used it; the request's changes " + changes.setAttributes().keySet()
+            + " were discarded");
+      }
+    }
+  }
+
+  /** Invalidates a session: destroys its beans, notifies listeners, unbinds values, deletes it. */
+  void invalidate(DysessionHttpSession session) {
+    runtime.bridge().sessionDestroyed(session);
+    listeners.destroyed(session);
+    for (String name : session.attributeNames()) {
+      try {
+        session.removeAttribute(name);
+      } catch (IllegalStateException e) {
+        // Invalidated meanwhile by a listener: nothing left to unbind.
+        break;
+      }
+    }
+    session.markInvalid();
+    if (session.isPersisted()) {
+      runtime.store().delete(session.getId());
+    }
+  }
+
+  /** Moves a session to a new id and returns the old one. */
+  String changeId(DysessionHttpSession session) {
+    String oldId = session.getId();
+    String newId = SessionIds.generate();
+    if (session.isPersisted()) {
+      Optional<SessionData> moved = runtime.store().changeId(oldId, newId);
+      if (moved.isEmpty()) {
+        session.markInvalid();
+        throw new IllegalStateException("changeSessionId: session " + SessionIds.fingerprint(oldId)
+            + " was invalidated or expired meanwhile");
+      }
+    }
+    session.changeId(newId);
+    listeners.idChanged(session, oldId);
+    return oldId;
+  }
+}

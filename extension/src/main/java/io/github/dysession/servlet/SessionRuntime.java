@@ -1,0 +1,30 @@
+package io.github.dysession.servlet;
+
+import io.github.dysession.codec.AttributeCodec;
+import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.store.SessionStore;
+import java.util.Objects;
+
+/**
+ * The collaborators dysession's filter needs: the store, the codec, the settings and the CDI
+ * bridge. The CDI extension puts one into the {@code ServletContext} under {@link #ATTRIBUTE}.
+ *
+ * @param store where sessions live
+ * @param codec how attribute values become bytes
+ * @param settings the validated settings
+ * @param bridge the CDI implementation's hooks, or {@link SessionScopeBridge#NONE}
+ */
+public record SessionRuntime(
+    SessionStore store, AttributeCodec codec, DysessionSettings settings, SessionScopeBridge bridge) {
+
+  /** The servlet context attribute that holds the runtime. */
+  public static final String ATTRIBUTE = SessionRuntime.class.getName();
+
+  /** Checks that every collaborator is present. */
+  public SessionRuntime {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(codec, "codec");
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(bridge, "bridge");
+  }
+}

@@ -1,0 +1,26 @@
+package io.github.dysession.servlet;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+
+/**
+ * Connects the session filter to a CDI implementation: switches the {@code @SessionScoped}
+ * context to dysession's session around each request and fires the session's CDI events.
+ */
+public interface SessionScopeBridge {
+
+  /** A bridge that does nothing, for applications without CDI. */
+  SessionScopeBridge NONE = new SessionScopeBridge() {};
+
+  /** Called on the request's thread before the filter chain, with dysession's request. */
+  default void requestStarted(HttpServletRequest request) {}
+
+  /** Called on the request's thread after the filter chain (or when an async request ends). */
+  default void requestEnded(HttpServletRequest request) {}
+
+  /** Called when a new session has been created. */
+  default void sessionCreated(HttpSession session) {}
+
+  /** Called while a session is being invalidated, before its attributes are removed. */
+  default void sessionDestroyed(HttpSession session) {}
+}

@@ -1,0 +1,58 @@
+package io.github.dysession.store.dynamodb;
+
+import io.github.dysession.config.DysessionSettings;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+/**
+ * Builds the {@link DynamoDbClient} dysession uses from its settings: region, endpoint override,
+ * the SDK's default credentials chain, timeouts, retries, and the Apache 5 HTTP client.
+ */
+public final class DynamoDbClientFactory {
+
+  private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+  private static final int MAX_CONNECTIONS = 100;
+
+  private DynamoDbClientFactory() {}
+
+  /**
+   * Returns a new client. The client owns its HTTP client; close the client when done.
+   *
+   * @param interceptors execution interceptors to add, for example to count calls
+   */
+  public static DynamoDbClient create(DysessionSettings settings, ExecutionInterceptor... interceptors) {
+    // The HTTP client is chosen explicitly: with several on the class path the SDK picks one silently.
+    DynamoDbClientBuilder builder = DynamoDbClient.builder()
+        .httpClientBuilder(Apache5HttpClient.builder()
+            .connectionTimeout(CONNECTION_TIMEOUT)
+            .socketTimeout(settings.apiCallAttemptTimeout())
+            .maxConnections(MAX_CONNECTIONS))
+        .region(Region.of(settings.region()))
+        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+        .overrideConfiguration(overrides(settings, interceptors));
+    if (settings.endpoint() != null) {
+      builder.endpointOverride(settings.endpoint());
+    }
+    return builder.build();
+  }
+
+  private static ClientOverrideConfiguration overrides(
+      DysessionSettings settings, ExecutionInterceptor... interceptors) {
+    ClientOverrideConfiguration.Builder b = ClientOverrideConfiguration.builder()
+        .apiCallTimeout(settings.apiCallTimeout())
+        .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+        .retryStrategy(RetryMode.STANDARD);
+    b.retryStrategy(rs -> rs.maxAttempts(settings.maxRetries() + 1));
+    for (ExecutionInterceptor interceptor : interceptors) {
+      b.addExecutionInterceptor(interceptor);
+    }
+    return b.build();
+  }
+}

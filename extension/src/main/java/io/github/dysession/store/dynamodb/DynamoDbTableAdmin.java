@@ -1,0 +1,250 @@
+package io.github.dysession.store.dynamodb;
+
+import io.github.dysession.config.DysessionSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.logging.Logger;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
+
+/** Creates, describes and deletes the session table: the work behind the CLI's commands. */
+public final class DynamoDbTableAdmin {
+
+  private static final Logger LOG = Logger.getLogger(DynamoDbTableAdmin.class.getName());
+  private static final Duration WAIT = Duration.ofMinutes(5);
+
+  private final DynamoDbClient client;
+  private final DysessionSettings settings;
+
+  /** Creates the admin on a client the caller owns. */
+  public DynamoDbTableAdmin(DynamoDbClient client, DysessionSettings settings) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /** What {@link #create()} did. */
+  public enum CreateResult {
+    /** The table was created. */
+    CREATED,
+    /** The table existed already with the configured keys. */
+    EXISTED
+  }
+
+  /** What {@link #enableTtl()} found. */
+  public enum TtlResult {
+    /** TTL is enabled on the configured attribute. */
+    ENABLED,
+    /** The endpoint does not implement TTL (dynalite, for example); sessions expire on read only. */
+    UNSUPPORTED
+  }
+
+  /**
+   * Creates the table (partition and sort key of type string, on-demand billing) and waits until
+   * it is ACTIVE. An existing table with the configured keys is left as it is.
+   *
+   * @throws IllegalStateException when a table of that name exists with other keys
+   */
+  public CreateResult create() {
+    try {
+      client.createTable(b -> b
+          .tableName(settings.tableName())
+          .billingMode(BillingMode.PAY_PER_REQUEST)
+          .attributeDefinitions(
+              a -> a.attributeName(settings.partitionKeyName()).attributeType(ScalarAttributeType.S),
+              a -> a.attributeName(settings.sortKeyName()).attributeType(ScalarAttributeType.S))
+          .keySchema(
+              k -> k.attributeName(settings.partitionKeyName()).keyType(KeyType.HASH),
+              k -> k.attributeName(settings.sortKeyName()).keyType(KeyType.RANGE)));
+      waitUntilActive();
+      return CreateResult.CREATED;
+    } catch (ResourceInUseException e) {
+      waitUntilActive();
+      checkKeys(describeTable());
+      return CreateResult.EXISTED;
+    }
+  }
+
+  /** Enables DynamoDB TTL on the configured attribute, or reports that the endpoint lacks TTL. */
+  public TtlResult enableTtl() {
+    try {
+      TimeToLiveDescription current = client.describeTimeToLive(b -> b.tableName(settings.tableName()))
+          .timeToLiveDescription();
+      if (current != null
+          && settings.ttlAttributeName().equals(current.attributeName())
+          && ("ENABLED".equals(current.timeToLiveStatusAsString())
+              || "ENABLING".equals(current.timeToLiveStatusAsString()))) {
+        return TtlResult.ENABLED;
+      }
+      client.updateTimeToLive(b -> b
+          .tableName(settings.tableName())
+          .timeToLiveSpecification(t -> t.attributeName(settings.ttlAttributeName()).enabled(true)));
+      return TtlResult.ENABLED;
+    } catch (ResourceNotFoundException e) {
+      throw e;
+    } catch (DynamoDbException e) {
+      if (isUnsupported(e)) {
+        return TtlResult.UNSUPPORTED;
+      }
+      throw e;
+    }
+  }
+
+  /** Creates the table if needed and enables TTL; logs one line for each result. */
+  public void init() {
+    CreateResult created = create();
+    LOG.info(() -> created == CreateResult.CREATED
+        ? "Created DynamoDB table '" + settings.tableName() + "' (on-demand, keys "
+            + settings.partitionKeyName() + "/" + settings.sortKeyName() + ")"
+        : "DynamoDB table '" + settings.tableName() + "' exists already with keys "
+            + settings.partitionKeyName() + "/" + settings.sortKeyName());
+    if (enableTtl() == TtlResult.ENABLED) {
+      LOG.info(() -> "TTL is enabled on attribute '" + settings.ttlAttributeName() + "'");
+    } else {
+      LOG.warning(() -> "The endpoint does not support DynamoDB TTL (UpdateTimeToLive); expired "
+          + "sessions are still never served, but their items stay until deleted");
+    }
+  }
+
+  /**
+   * Deletes the table and waits until it is gone.
+   *
+   * @return whether a table was deleted (false when there was none)
+   */
+  public boolean delete() {
+    try {
+      client.deleteTable(b -> b.tableName(settings.tableName()));
+    } catch (ResourceNotFoundException e) {
+      return false;
+    }
+    try (DynamoDbWaiter waiter = waiter()) {
+      waiter.waitUntilTableNotExists(b -> b.tableName(settings.tableName()));
+    }
+    return true;
+  }
+
+  /** The table's state as {@link #status(boolean)} reports it. */
+  public record Status(
+      String tableName,
+      String tableStatus,
+      List<String> keySchema,
+      String billingMode,
+      String ttlStatus,
+      String ttlAttribute,
+      long itemCount,
+      boolean itemCountExact,
+      long sizeBytes) {}
+
+  /**
+   * Describes the table: key schema, billing, TTL state and item count.
+   *
+   * @param exactCount whether to count items with a paginated Scan (costs reads on large tables)
+   *     instead of DynamoDB's approximate count, which AWS refreshes about every six hours
+   * @throws ResourceNotFoundException when the table does not exist
+   */
+  public Status status(boolean exactCount) {
+    TableDescription table = describeTable();
+    List<String> keys = new ArrayList<>();
+    for (KeySchemaElement k : table.keySchema()) {
+      String type = table.attributeDefinitions().stream()
+          .filter(a -> a.attributeName().equals(k.attributeName()))
+          .map(a -> a.attributeTypeAsString())
+          .findFirst().orElse("?");
+      keys.add(k.attributeName() + " (" + k.keyTypeAsString() + ", " + type + ")");
+    }
+    String ttlStatus;
+    String ttlAttribute;
+    try {
+      TimeToLiveDescription ttl = client.describeTimeToLive(b -> b.tableName(settings.tableName()))
+          .timeToLiveDescription();
+      ttlStatus = ttl == null ? "DISABLED" : ttl.timeToLiveStatusAsString();
+      ttlAttribute = ttl == null ? null : ttl.attributeName();
+    } catch (DynamoDbException e) {
+      if (!isUnsupported(e)) {
+        throw e;
+      }
+      ttlStatus = "UNSUPPORTED by this endpoint";
+      ttlAttribute = null;
+    }
+    long count = exactCount ? countItems() : nullToZero(table.itemCount());
+    String billing = table.billingModeSummary() == null
+        ? "PROVISIONED" : table.billingModeSummary().billingModeAsString();
+    return new Status(table.tableName(), table.tableStatusAsString(), keys, billing, ttlStatus,
+        ttlAttribute, count, exactCount, nullToZero(table.tableSizeBytes()));
+  }
+
+  private long countItems() {
+    long count = 0;
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      ScanResponse page = client.scan(b -> b
+          .tableName(settings.tableName())
+          .select(Select.COUNT)
+          .exclusiveStartKey(from));
+      count += page.count();
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+          ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return count;
+  }
+
+  private TableDescription describeTable() {
+    return client.describeTable(b -> b.tableName(settings.tableName())).table();
+  }
+
+  private void checkKeys(TableDescription table) {
+    String hash = null;
+    String range = null;
+    for (KeySchemaElement k : table.keySchema()) {
+      if (k.keyType() == KeyType.HASH) {
+        hash = k.attributeName();
+      } else if (k.keyType() == KeyType.RANGE) {
+        range = k.attributeName();
+      }
+    }
+    if (!settings.partitionKeyName().equals(hash) || !settings.sortKeyName().equals(range)) {
+      throw new IllegalStateException("Table '" + settings.tableName() + "' exists with keys " + hash
+          + "/" + range + ", but dysession is configured for " + settings.partitionKeyName() + "/"
+          + settings.sortKeyName() + "; set " + DysessionSettings.PARTITION_KEY_NAME + " and "
+          + DysessionSettings.SORT_KEY_NAME + " to the table's keys, or use another table name");
+    }
+  }
+
+  private void waitUntilActive() {
+    try (DynamoDbWaiter waiter = waiter()) {
+      waiter.waitUntilTableExists(b -> b.tableName(settings.tableName()));
+    }
+  }
+
+  private DynamoDbWaiter waiter() {
+    return DynamoDbWaiter.builder()
+        .client(client)
+        .overrideConfiguration(WaiterOverrideConfiguration.builder().waitTimeout(WAIT).build())
+        .build();
+  }
+
+  private static boolean isUnsupported(DynamoDbException e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    return code != null && (code.contains("UnknownOperation") || code.equals("InvalidAction"));
+  }
+
+  private static long nullToZero(Long value) {
+    return value == null ? 0 : value;
+  }
+}

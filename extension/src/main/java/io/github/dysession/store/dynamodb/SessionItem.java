@@ -1,0 +1,181 @@
+package io.github.dysession.store.dynamodb;
+
+import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.store.SessionData;
+import io.github.dysession.store.SessionIds;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Maps a session to its DynamoDB item and back, and computes the item's size.
+ *
+ * <p>One item per session: the partition key holds the key prefix and the session id, the sort key
+ * the constant {@value #SORT_KEY_VALUE}; the TTL attribute the expiry in epoch seconds; the
+ * attributes a map from attribute name to the codec's bytes.
+ */
+final class SessionItem {
+
+  /** The constant sort key value of a session item. */
+  static final String SORT_KEY_VALUE = "SESSION";
+
+  /** Creation instant in epoch milliseconds. */
+  static final String CREATED = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "created";
+
+  /** Last access instant in epoch milliseconds. */
+  static final String ACCESSED = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "accessed";
+
+  /** Maximum inactive interval in seconds; zero or less: never expires. */
+  static final String MAX_INACTIVE = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "max_inactive";
+
+  /** Incremented by every write. */
+  static final String VERSION = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "version";
+
+  /** Map of attribute name to encoded bytes. */
+  static final String ATTRIBUTES = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "attrs";
+
+  // DynamoDB counts a number as up to 21 bytes; a map or list adds 3 bytes plus 1 per element.
+  private static final int NUMBER_SIZE = 21;
+  private static final int CONTAINER_OVERHEAD = 3;
+
+  private static final Logger LOG = Logger.getLogger(SessionItem.class.getName());
+
+  private final DysessionSettings settings;
+
+  SessionItem(DysessionSettings settings) {
+    this.settings = settings;
+  }
+
+  Map<String, AttributeValue> key(String id) {
+    Map<String, AttributeValue> key = new HashMap<>(4);
+    key.put(settings.partitionKeyName(), AttributeValue.fromS(settings.keyPrefix() + id));
+    key.put(settings.sortKeyName(), AttributeValue.fromS(SORT_KEY_VALUE));
+    return key;
+  }
+
+  /** Returns the full item of a session. */
+  Map<String, AttributeValue> toItem(SessionData session) {
+    Map<String, AttributeValue> item = key(session.id());
+    item.put(CREATED, number(session.creationTime().toEpochMilli()));
+    item.put(ACCESSED, number(session.lastAccessedTime().toEpochMilli()));
+    item.put(MAX_INACTIVE, number(session.maxInactiveInterval().toSeconds()));
+    item.put(VERSION, number(session.version()));
+    Long ttl = ttlSeconds(session);
+    if (ttl != null) {
+      item.put(settings.ttlAttributeName(), number(ttl));
+    }
+    Map<String, AttributeValue> attributes = new HashMap<>();
+    session.attributes().forEach((name, bytes) -> attributes.put(name, binary(bytes)));
+    item.put(ATTRIBUTES, AttributeValue.fromM(attributes));
+    return item;
+  }
+
+  /**
+   * Returns the session an item holds. Missing or malformed bookkeeping attributes fall back to
+   * safe values; an attribute entry that is not binary is dropped alone with one error line.
+   */
+  SessionData fromItem(String id, Map<String, AttributeValue> item, Instant now) {
+    Instant accessed = instant(item, ACCESSED, now);
+    Instant created = instant(item, CREATED, accessed);
+    Long interval = longValue(item, MAX_INACTIVE);
+    Duration maxInactive =
+        interval == null ? settings.cachePeriod() : Duration.ofSeconds(interval);
+    Long version = longValue(item, VERSION);
+    Map<String, byte[]> attributes = new LinkedHashMap<>();
+    AttributeValue map = item.get(ATTRIBUTES);
+    if (map != null && map.hasM()) {
+      map.m().forEach((name, value) -> {
+        if (value.b() != null) {
+          attributes.put(name, value.b().asByteArrayUnsafe());
+        } else {
+          LOG.log(Level.SEVERE, () -> "Session " + SessionIds.fingerprint(id) + ": attribute '" + name
+              + "' is stored as " + value.type() + ", not as binary; it is dropped from the session "
+              + "(was it written by something other than dysession?)");
+        }
+      });
+    } else if (map != null) {
+      LOG.severe(() -> "Session " + SessionIds.fingerprint(id) + ": item attribute " + ATTRIBUTES
+          + " is not a map; the session is served without attributes");
+    }
+    return new SessionData(id, created, accessed, maxInactive, version == null ? 0 : version, attributes);
+  }
+
+  /** Returns whether the item's TTL attribute says it has expired at {@code now}. */
+  boolean ttlPassed(Map<String, AttributeValue> item, Instant now) {
+    Long ttl = longValue(item, settings.ttlAttributeName());
+    return ttl != null && ttl <= now.getEpochSecond();
+  }
+
+  /** Returns the TTL value (expiry rounded up to whole epoch seconds), or null if it never expires. */
+  static Long ttlSeconds(SessionData session) {
+    Instant expiry = session.expiryTime();
+    if (expiry == null) {
+      return null;
+    }
+    long seconds = expiry.getEpochSecond();
+    return expiry.getNano() > 0 ? seconds + 1 : seconds;
+  }
+
+  /** Returns the item size DynamoDB would count for this session, rounded up. */
+  long size(SessionData session) {
+    long size = utf8(settings.partitionKeyName()) + utf8(settings.keyPrefix()) + utf8(session.id());
+    size += utf8(settings.sortKeyName()) + utf8(SORT_KEY_VALUE);
+    size += utf8(CREATED) + utf8(ACCESSED) + utf8(MAX_INACTIVE) + utf8(VERSION) + 4L * NUMBER_SIZE;
+    size += utf8(settings.ttlAttributeName()) + NUMBER_SIZE;
+    size += utf8(ATTRIBUTES) + CONTAINER_OVERHEAD;
+    for (Map.Entry<String, byte[]> e : session.attributes().entrySet()) {
+      size += utf8(e.getKey()) + e.getValue().length + 1;
+    }
+    return size;
+  }
+
+  /** Returns up to three attribute names with their sizes, largest first, for error messages. */
+  static List<String> largest(Map<String, byte[]> attributes) {
+    List<Map.Entry<String, byte[]>> entries = new ArrayList<>(attributes.entrySet());
+    entries.sort(Comparator.comparingInt((Map.Entry<String, byte[]> e) -> e.getValue().length).reversed());
+    List<String> result = new ArrayList<>();
+    for (Map.Entry<String, byte[]> e : entries.subList(0, Math.min(3, entries.size()))) {
+      result.add("'" + e.getKey() + "' (" + e.getValue().length + " bytes)");
+    }
+    return result;
+  }
+
+  static AttributeValue number(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+
+  static AttributeValue binary(byte[] bytes) {
+    return AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(bytes));
+  }
+
+  private static long utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static Long longValue(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    if (value == null || value.n() == null) {
+      return null;
+    }
+    try {
+      return new java.math.BigDecimal(value.n()).longValue();
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static Instant instant(Map<String, AttributeValue> item, String name, Instant fallback) {
+    Long millis = longValue(item, name);
+    return millis == null ? fallback : Instant.ofEpochMilli(millis);
+  }
+}

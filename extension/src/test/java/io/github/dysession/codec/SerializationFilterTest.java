@@ -1,0 +1,254 @@
+package io.github.dysession.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.awt.Point;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputFilter.FilterInfo;
+import java.io.ObjectInputFilter.Status;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SerializationFilterTest {
+
+  private static final String GADGET_PACKAGE = "org.apache.commons.collections.functors";
+  private static final String GADGET_CLASS = GADGET_PACKAGE + ".FakeTransformer";
+
+  /** An application class, defined by the test class loader. */
+  static final class AppPojo implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private final ClassLoader appLoader = getClass().getClassLoader();
+  private final SerializationFilter filter = new SerializationFilter(appLoader, List.of());
+
+  /** A FilterInfo with the given values. */
+  private record Info(Class<?> serialClass, long arrayLength, long depth, long references,
+      long streamBytes) implements FilterInfo {}
+
+  private static Info info(Class<?> type) {
+    return new Info(type, -1, 1, 1, 100);
+  }
+
+  // ---------------------------------------------------------------- isAllowed
+
+  @Test
+  void isAllowed_whenClassIsFromJavaBase_allows() {
+    assertThat(filter.isAllowed(String.class)).isTrue();
+    assertThat(filter.isAllowed(Integer.class)).isTrue();
+    assertThat(filter.isAllowed(ArrayList.class)).isTrue();
+    assertThat(filter.isAllowed(HashMap.class)).isTrue();
+    assertThat(filter.isAllowed(LocalDate.class)).isTrue();
+  }
+
+  @Test
+  void isAllowed_whenClassIsFromJavaSql_allows() {
+    assertThat(filter.isAllowed(Timestamp.class)).isTrue();
+  }
+
+  @Test
+  void isAllowed_whenClassIsPrimitive_allows() {
+    assertThat(filter.isAllowed(int.class)).isTrue();
+    assertThat(filter.isAllowed(char.class)).isTrue();
+  }
+
+  @Test
+  void isAllowed_whenClassIsFromOtherJdkModule_refuses() {
+    assertThat(filter.isAllowed(Point.class)).isFalse();
+  }
+
+  @Test
+  void isAllowed_whenClassIsConfigured_allows() {
+    SerializationFilter configured = new SerializationFilter(appLoader, List.of("java.awt.Point"));
+    assertThat(configured.isAllowed(Point.class)).isTrue();
+    SerializationFilter byPackage = new SerializationFilter(appLoader, List.of("java.awt.*"));
+    assertThat(byPackage.isAllowed(Point.class)).isTrue();
+    SerializationFilter other = new SerializationFilter(appLoader, List.of("java.awt.Rectangle"));
+    assertThat(other.isAllowed(Point.class)).isFalse();
+  }
+
+  @Test
+  void isAllowed_whenClassIsDefinedByApplicationLoader_allows() {
+    assertThat(filter.isAllowed(AppPojo.class)).isTrue();
+    assertThat(filter.isAllowed(getClass())).isTrue();
+  }
+
+  @Test
+  void isAllowed_whenClassIsFromUnrelatedLoader_refuses() {
+    SerializationFilter unrelated = new SerializationFilter(new ClassLoader(null) {}, List.of());
+    assertThat(unrelated.isAllowed(AppPojo.class)).isFalse();
+    // JDK classes of java.base are still fine.
+    assertThat(unrelated.isAllowed(String.class)).isTrue();
+  }
+
+  @Test
+  void isAllowed_whenApplicationLoaderIsNull_refusesApplicationClasses() {
+    SerializationFilter noLoader = new SerializationFilter(null, List.of());
+    assertThat(noLoader.isAllowed(AppPojo.class)).isFalse();
+    assertThat(noLoader.isAllowed(String.class)).isTrue();
+  }
+
+  @Test
+  void isAllowed_whenClassIsDefinedByChildOfApplicationLoader_allows(@TempDir Path dir)
+      throws Exception {
+    try (URLClassLoader child = compile(dir, "com.example.child", "Widget", appLoader)) {
+      Class<?> widget = child.loadClass("com.example.child.Widget");
+      assertThat(widget.getClassLoader()).isSameAs(child);
+      assertThat(filter.isAllowed(widget)).isTrue();
+    }
+  }
+
+  @Test
+  void isAllowed_whenClassIsInDeniedPackage_refusesEvenIfConfigured(@TempDir Path dir)
+      throws Exception {
+    try (URLClassLoader child = compile(dir, GADGET_PACKAGE, "FakeTransformer", appLoader)) {
+      Class<?> gadget = child.loadClass(GADGET_CLASS);
+      assertThat(filter.isAllowed(gadget)).isFalse();
+      SerializationFilter configured = new SerializationFilter(appLoader,
+          List.of(GADGET_CLASS, GADGET_PACKAGE + ".*", "org.apache.**", "*"));
+      assertThat(configured.isAllowed(gadget)).isFalse();
+      SerializationFilter ownLoader = new SerializationFilter(child, List.of("*"));
+      assertThat(ownLoader.isAllowed(gadget)).isFalse();
+    }
+  }
+
+  @Test
+  void decode_whenClassIsInDeniedPackage_refusesEvenIfConfigured(@TempDir Path dir)
+      throws Exception {
+    try (URLClassLoader child = compile(dir, GADGET_PACKAGE, "FakeTransformer", appLoader);
+        Jsonb jsonb = JsonbBuilder.create()) {
+      Object gadget = child.loadClass(GADGET_CLASS).getConstructor().newInstance();
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      bytes.write(0x02);
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(gadget);
+      }
+      AttributeCodec codec = new AttributeCodec(jsonb, child, List.of(GADGET_PACKAGE + ".*"));
+      assertThatThrownBy(() -> codec.decode("gadget", bytes.toByteArray()))
+          .isInstanceOf(CodecException.class)
+          .hasMessageContaining("'gadget'")
+          .hasMessageContaining("allow-list");
+      // The same kind of class outside the denied packages is the application's own and decodes.
+      try (URLClassLoader other = compile(dir.resolve("ok"), "com.example.ok", "FakeTransformer",
+          appLoader)) {
+        Object harmless = other.loadClass("com.example.ok.FakeTransformer")
+            .getConstructor().newInstance();
+        ByteArrayOutputStream ok = new ByteArrayOutputStream();
+        ok.write(0x02);
+        try (ObjectOutputStream out = new ObjectOutputStream(ok)) {
+          out.writeObject(harmless);
+        }
+        AttributeCodec okCodec = new AttributeCodec(jsonb, other, List.of());
+        assertThat(okCodec.decode("harmless", ok.toByteArray()).getClass().getName())
+            .isEqualTo("com.example.ok.FakeTransformer");
+      }
+    }
+  }
+
+  @Test
+  void isAllowed_whenClassIsCdiProxyIdentifier_allowsEvenFromUnrelatedLoader() throws Exception {
+    Class<?> identifier;
+    try {
+      identifier = Class.forName("org.jboss.weld.bean.StringBeanIdentifier", false, appLoader);
+    } catch (ClassNotFoundException e) {
+      assumeTrue(false, "Weld is not on the test class path");
+      return;
+    }
+    SerializationFilter unrelated = new SerializationFilter(new ClassLoader(null) {}, List.of());
+    assertThat(unrelated.isAllowed(identifier)).isTrue();
+  }
+
+  // ---------------------------------------------------------------- checkInput
+
+  @Test
+  void checkInput_whenClassIsAllowed_returnsAllowed() {
+    assertThat(filter.checkInput(info(String.class))).isEqualTo(Status.ALLOWED);
+    assertThat(filter.checkInput(info(AppPojo.class))).isEqualTo(Status.ALLOWED);
+  }
+
+  @Test
+  void checkInput_whenClassIsRefused_returnsRejected() {
+    assertThat(filter.checkInput(info(Point.class))).isEqualTo(Status.REJECTED);
+  }
+
+  @Test
+  void checkInput_whenNoClass_returnsUndecided() {
+    assertThat(filter.checkInput(new Info(null, -1, 1, 1, 10))).isEqualTo(Status.UNDECIDED);
+  }
+
+  @Test
+  void checkInput_whenArray_judgesComponentType() {
+    assertThat(filter.checkInput(new Info(String[][].class, 3, 1, 1, 10)))
+        .isEqualTo(Status.ALLOWED);
+    assertThat(filter.checkInput(new Info(int[].class, 3, 1, 1, 10))).isEqualTo(Status.ALLOWED);
+    assertThat(filter.checkInput(new Info(Point[].class, 3, 1, 1, 10))).isEqualTo(Status.REJECTED);
+  }
+
+  @Test
+  void checkInput_whenDepthExceedsLimit_rejects() {
+    assertThat(filter.checkInput(new Info(String.class, -1, 100, 1, 10)))
+        .isEqualTo(Status.ALLOWED);
+    assertThat(filter.checkInput(new Info(String.class, -1, 101, 1, 10)))
+        .isEqualTo(Status.REJECTED);
+    assertThat(filter.checkInput(new Info(null, -1, 101, 1, 10))).isEqualTo(Status.REJECTED);
+  }
+
+  @Test
+  void checkInput_whenReferencesExceedLimit_rejects() {
+    assertThat(filter.checkInput(new Info(String.class, -1, 1, 1_000_000, 10)))
+        .isEqualTo(Status.ALLOWED);
+    assertThat(filter.checkInput(new Info(String.class, -1, 1, 1_000_001, 10)))
+        .isEqualTo(Status.REJECTED);
+  }
+
+  @Test
+  void checkInput_whenArrayIsTooLong_rejects() {
+    assertThat(filter.checkInput(new Info(byte[].class, 16 * 1024 * 1024, 1, 1, 10)))
+        .isEqualTo(Status.ALLOWED);
+    assertThat(filter.checkInput(new Info(byte[].class, 16 * 1024 * 1024 + 1, 1, 1, 10)))
+        .isEqualTo(Status.REJECTED);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /**
+   * Compiles a tiny public Serializable class at run time and returns a child loader of {@code
+   * parent} that defines it, so that test classes in foreign packages need no source file.
+   */
+  private static URLClassLoader compile(Path dir, String pkg, String simpleName, ClassLoader parent)
+      throws Exception {
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    assumeTrue(compiler != null, "no Java compiler available");
+    Path src = dir.resolve("src").resolve(pkg.replace('.', '/')).resolve(simpleName + ".java");
+    Path classes = dir.resolve("classes");
+    Files.createDirectories(src.getParent());
+    Files.createDirectories(classes);
+    Files.writeString(src, "package " + pkg + ";\n"
+        + "public class " + simpleName + " implements java.io.Serializable {\n"
+        + "  private static final long serialVersionUID = 1L;\n"
+        + "  public " + simpleName + "() {}\n"
+        + "}\n", StandardCharsets.UTF_8);
+    int rc = compiler.run(null, null, null, "--release", "17", "-d", classes.toString(),
+        src.toString());
+    assertThat(rc).as("javac exit code").isZero();
+    return new URLClassLoader(new URL[] {classes.toUri().toURL()}, parent);
+  }
+}

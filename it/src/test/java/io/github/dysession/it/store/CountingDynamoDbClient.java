@@ -1,0 +1,117 @@
+package io.github.dysession.it.store;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactGetItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactGetItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * A {@link DynamoDbClient} that forwards the item operations a session store uses to another client
+ * and counts the write requests among them (attempted, whether or not they succeed). The consumer-style
+ * overloads ({@code putItem(b -> ...)}) are default methods that end up here. Operations not
+ * overridden throw {@link UnsupportedOperationException}, so an unexpected one shows up at once.
+ */
+final class CountingDynamoDbClient implements DynamoDbClient {
+
+    private final DynamoDbClient delegate;
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicReference<Runnable> afterNextPut = new AtomicReference<>();
+
+    CountingDynamoDbClient(DynamoDbClient delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Write requests (PutItem, UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems) so far. */
+    long writes() {
+        return writes.get();
+    }
+
+    /**
+     * Runs {@code action} once, right after the next PutItem has returned and before the caller sees
+     * the response: a way to slip another request in between two calls of one store operation.
+     */
+    void afterNextPut(Runnable action) {
+        afterNextPut.set(action);
+    }
+
+    /** Forgets an action {@link #afterNextPut} has not run yet. */
+    void clearHooks() {
+        afterNextPut.set(null);
+    }
+
+    @Override
+    public GetItemResponse getItem(GetItemRequest request) {
+        return delegate.getItem(request);
+    }
+
+    @Override
+    public TransactGetItemsResponse transactGetItems(TransactGetItemsRequest request) {
+        return delegate.transactGetItems(request);
+    }
+
+    @Override
+    public QueryResponse query(QueryRequest request) {
+        return delegate.query(request);
+    }
+
+    @Override
+    public PutItemResponse putItem(PutItemRequest request) {
+        writes.incrementAndGet();
+        PutItemResponse response = delegate.putItem(request);
+        Runnable action = afterNextPut.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
+        return response;
+    }
+
+    @Override
+    public UpdateItemResponse updateItem(UpdateItemRequest request) {
+        writes.incrementAndGet();
+        return delegate.updateItem(request);
+    }
+
+    @Override
+    public DeleteItemResponse deleteItem(DeleteItemRequest request) {
+        writes.incrementAndGet();
+        return delegate.deleteItem(request);
+    }
+
+    @Override
+    public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest request) {
+        writes.incrementAndGet();
+        return delegate.batchWriteItem(request);
+    }
+
+    @Override
+    public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+        writes.incrementAndGet();
+        return delegate.transactWriteItems(request);
+    }
+
+    @Override
+    public String serviceName() {
+        return delegate.serviceName();
+    }
+
+    /** Does not close the delegate: its owner does. */
+    @Override
+    public void close() {
+    }
+}
