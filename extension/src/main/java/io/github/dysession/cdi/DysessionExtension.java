@@ -9,10 +9,8 @@ import io.github.dysession.store.dynamodb.DynamoDbClientFactory;
 import io.github.dysession.store.dynamodb.DynamoDbSessionStore;
 import io.github.dysession.store.dynamodb.DynamoDbTableAdmin;
 import io.github.dysession.codec.AttributeCodec;
-import io.github.dysession.servlet.DysessionFilter;
 import io.github.dysession.servlet.SessionRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
@@ -144,35 +142,34 @@ public class DysessionExtension implements Extension {
   }
 
   /**
-   * Hands dysession's filter what it needs when a web application starts: the store, the codec
-   * (with the application's class loader) and the CDI bridge.
+   * Returns what dysession's filter needs for a web application: the store, the codec (with the
+   * application's class loader) and the CDI bridge; null when dysession is switched off.
    *
-   * @throws IllegalStateException when the CDI implementation is not supported, so that the
-   *     deployment fails instead of sessions silently falling back into the container
+   * @throws IllegalStateException when the settings are invalid or the CDI implementation is not
+   *     supported, so that requests fail instead of sessions silently falling back into the
+   *     container
    */
-  void publishRuntime(@Observes @Initialized(ApplicationScoped.class) ServletContext servletContext,
-      BeanManager manager) {
+  synchronized SessionRuntime runtime(ServletContext servletContext) {
+    if (settingsProblem != null) {
+      throw new IllegalStateException(settingsProblem.getMessage(), settingsProblem);
+    }
     if (settings == null) {
-      return;
+      throw new IllegalStateException("the dysession CDI extension has not read its settings yet");
     }
     if (!settings.enabled()) {
-      servletContext.setAttribute(SessionRuntime.ATTRIBUTE, DysessionFilter.DISABLED);
-      return;
+      return null;
     }
-    SessionStore store = manager.createInstance()
+    SessionStore store = beanManager.createInstance()
         .select(SessionStore.class, Dysession.Literal.INSTANCE).get();
-    ClassLoader applicationLoader = Thread.currentThread().getContextClassLoader();
+    ClassLoader applicationLoader = servletContext.getClassLoader();
     if (applicationLoader == null) {
-      applicationLoader = DysessionExtension.class.getClassLoader();
+      applicationLoader = Thread.currentThread().getContextClassLoader();
     }
-    synchronized (this) {
-      if (jsonb == null) {
-        jsonb = JsonbBuilder.create();
-      }
+    if (jsonb == null) {
+      jsonb = JsonbBuilder.create();
     }
     AttributeCodec codec = new AttributeCodec(jsonb, applicationLoader, settings.allowedClasses());
-    servletContext.setAttribute(SessionRuntime.ATTRIBUTE,
-        new SessionRuntime(store, codec, settings, bridge()));
+    return new SessionRuntime(store, codec, settings, bridge());
   }
 
   private synchronized CdiSessionScopeBridge bridge() {

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ServiceLoader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -101,23 +102,27 @@ public final class DysessionFilter implements Filter {
     }
     synchronized (this) {
       if (manager == null && !disabled) {
-        Object runtime = servletContext.getAttribute(SessionRuntime.ATTRIBUTE);
-        if (runtime instanceof SessionRuntime r) {
-          manager = new SessionManager(servletContext, r, listeners, Clock.systemUTC());
-        } else if (DISABLED.equals(runtime)) {
+        SessionRuntime runtime;
+        try {
+          SessionRuntimeProvider provider = ServiceLoader
+              .load(SessionRuntimeProvider.class, DysessionFilter.class.getClassLoader())
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException("no " + SessionRuntimeProvider.class.getName()
+                  + " service in the dysession jar"));
+          runtime = provider.runtime(servletContext);
+        } catch (RuntimeException | LinkageError e) {
+          throw new ServletException("dysession cannot serve sessions for " + servletContext.getContextPath()
+              + ": " + e.getMessage(), e);
+        }
+        if (runtime == null) {
           disabled = true;
         } else {
-          throw new ServletException("dysession's filter is registered, but its CDI extension did not "
-              + "start in this application, so sessions cannot be stored: enable CDI for the "
-              + "application (any beans.xml or bean-defining annotation), or set dysession.enabled=false");
+          manager = new SessionManager(servletContext, runtime, listeners, Clock.systemUTC());
         }
       }
       return manager;
     }
   }
-
-  /** The servlet context attribute value that tells the filter dysession is switched off. */
-  public static final String DISABLED = "disabled";
 
   private static void saveAfterFailure(DysessionRequest request) {
     try {

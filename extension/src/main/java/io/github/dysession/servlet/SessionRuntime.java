@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The collaborators dysession's filter needs: the store, the codec, the settings and the CDI
- * bridge. The CDI extension puts one into the {@code ServletContext} under {@link #ATTRIBUTE}.
+ * bridge, as a {@link SessionRuntimeProvider} hands them out.
  *
  * @param store where sessions live
  * @param codec how attribute values become bytes
@@ -16,9 +16,6 @@ import java.util.Objects;
  */
 public record SessionRuntime(
     SessionStore store, AttributeCodec codec, DysessionSettings settings, SessionScopeBridge bridge) {
-
-  /** The servlet context attribute that holds the runtime. */
-  public static final String ATTRIBUTE = SessionRuntime.class.getName();
 
   /** Checks that every collaborator is present. */
   public SessionRuntime {

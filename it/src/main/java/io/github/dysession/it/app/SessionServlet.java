@@ -1,0 +1,154 @@
+package io.github.dysession.it.app;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Test servlet: every session operation the integration tests need, chosen by the {@code op}
+ * parameter. Answers JSON.
+ */
+@WebServlet("/s")
+public class SessionServlet extends HttpServlet {
+
+  private static final long serialVersionUID = 1L;
+  private static final Jsonb JSON = JsonbBuilder.create();
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    handle(req, resp);
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    handle(req, resp);
+  }
+
+  private void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String op = req.getParameter("op");
+    String name = req.getParameter("name");
+    String value = req.getParameter("value");
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("node", System.getProperty("dysession.it.instance", "?"));
+    switch (op == null ? "" : op) {
+      case "none" -> out.put("ok", true);
+      case "touch" -> out.put("hasSession", req.getSession(false) != null);
+      case "set" -> req.getSession().setAttribute(name, value);
+      case "setInt" -> req.getSession().setAttribute(name, Integer.valueOf(value));
+      case "append" -> {
+        HttpSession session = req.getSession();
+        @SuppressWarnings("unchecked")
+        List<String> list = (List<String>) session.getAttribute(name);
+        if (list == null) {
+          list = new ArrayList<>();
+          session.setAttribute(name, list);
+        }
+        // No setAttribute for an existing list: the change must be saved all the same.
+        list.add(value);
+      }
+      case "incr" -> {
+        HttpSession session = req.getSession();
+        Integer current = (Integer) session.getAttribute(name);
+        session.setAttribute(name, current == null ? 1 : current + 1);
+        out.put("value", current == null ? 1 : current + 1);
+      }
+      case "remove" -> req.getSession().removeAttribute(name);
+      case "invalidate" -> {
+        HttpSession session = req.getSession(false);
+        if (session != null) {
+          session.invalidate();
+        }
+        out.put("invalidated", session != null);
+      }
+      case "rotate" -> {
+        String before = hash(req.getSession().getId());
+        req.changeSessionId();
+        out.put("before", before);
+        out.put("after", hash(req.getSession().getId()));
+      }
+      case "redirect" -> {
+        req.getSession().setAttribute(name, value);
+        resp.sendRedirect(req.getParameter("to"));
+        return;
+      }
+      case "unserializable" -> {
+        try {
+          req.getSession().setAttribute(name, new Object());
+          out.put("error", null);
+        } catch (IllegalArgumentException e) {
+          out.put("error", e.getClass().getName() + ": " + e.getMessage());
+        }
+      }
+      case "big" -> {
+        int kb = Integer.parseInt(req.getParameter("kb"));
+        StringBuilder sb = new StringBuilder(kb * 1024);
+        java.util.Random random = new java.util.Random(kb);
+        while (sb.length() < kb * 1024) {
+          sb.append(Long.toString(random.nextLong(), 36));
+        }
+        req.getSession().setAttribute(name, sb.toString());
+      }
+      case "binding" -> req.getSession().setAttribute(name, new BindingValue());
+      case "maxInactive" -> req.getSession().setMaxInactiveInterval(Integer.parseInt(value));
+      case "events" -> out.put("events", Events.snapshot());
+      case "calls" -> out.put("calls", CallCounter.snapshot());
+      case "reset" -> {
+        Events.reset();
+        CallCounter.reset();
+      }
+      case "dump" -> { }
+      default -> {
+        resp.sendError(400, "unknown op");
+        return;
+      }
+    }
+    if (!List.of("events", "calls", "reset", "none", "touch").contains(op)) {
+      dump(req.getSession(false), out);
+    }
+    resp.setContentType("application/json;charset=UTF-8");
+    resp.getWriter().write(JSON.toJson(out));
+  }
+
+  private static void dump(HttpSession session, Map<String, Object> out) {
+    if (session == null) {
+      out.put("session", null);
+      return;
+    }
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("idHash", hash(session.getId()));
+    s.put("class", session.getClass().getSimpleName());
+    s.put("new", session.isNew());
+    s.put("maxInactive", session.getMaxInactiveInterval());
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    for (String n : Collections.list(session.getAttributeNames())) {
+      Object v = session.getAttribute(n);
+      attributes.put(n, v == null || n.startsWith("io.github.dysession.bean.")
+          ? String.valueOf(v == null ? null : v.getClass().getSimpleName()) : v);
+    }
+    s.put("attributes", attributes);
+    out.put("session", s);
+  }
+
+  static String hash(String id) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
