@@ -47,13 +47,16 @@ public final class DysessionInitializer implements ServletContainerInitializer {
     filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD,
         DispatcherType.INCLUDE, DispatcherType.ERROR, DispatcherType.ASYNC), false, "/*");
     context.addListener(new ContainerSessionWarning());
+    LOG.info(() -> "dysession's session filter is registered first for "
+        + (context.getContextPath().isEmpty() ? "/" : context.getContextPath()) + " with "
+        + listeners.size() + " session listener" + (listeners.size() == 1 ? "" : "s")
+        + " of the application");
   }
 
   private static boolean isApplicationListener(Class<?> type) {
     return type.isAnnotationPresent(WebListener.class)
         && !type.isInterface()
-        && !Modifier.isAbstract(type.getModifiers())
-        && !type.getName().startsWith("io.github.dysession.");
+        && !Modifier.isAbstract(type.getModifiers());
   }
 
   private static void addListener(ServletContext context, SessionListeners listeners, Class<?> type) {

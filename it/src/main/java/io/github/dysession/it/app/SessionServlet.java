@@ -66,6 +66,15 @@ public class SessionServlet extends HttpServlet {
         session.setAttribute(name, current == null ? 1 : current + 1);
         out.put("value", current == null ? 1 : current + 1);
       }
+      case "setSlow" -> {
+        // Sets, then holds the request open so that another instance can act meanwhile.
+        req.getSession().setAttribute(name, value);
+        try {
+          Thread.sleep(Long.parseLong(req.getParameter("ms")));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       case "remove" -> req.getSession().removeAttribute(name);
       case "invalidate" -> {
         HttpSession session = req.getSession(false);

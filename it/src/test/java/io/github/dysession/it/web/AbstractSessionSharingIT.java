@@ -1,0 +1,414 @@
+package io.github.dysession.it.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.dysession.it.support.Dynalite;
+import io.github.dysession.it.support.PayaraMicro;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two server instances share one dynalite; a client with a cookie jar alternates between them, as
+ * behind a round-robin load balancer without sticky sessions. Subclasses choose the server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class AbstractSessionSharingIT {
+
+  private static final Pattern SET_COOKIE = Pattern.compile("DYSESSION=([^;]*)");
+
+  private Dynalite dynalite;
+  private PayaraMicro a;
+  private PayaraMicro b;
+  /** A client without cookies, for the test application's counters. */
+  private final Browser control = new Browser();
+
+  /** Returns the Payara release to test. */
+  abstract PayaraMicro.Release release();
+
+  /** Returns the JDK to run it on; the subclass skips the class when it is missing. */
+  abstract Path javaHome();
+
+  /** Returns the table name, unique per subclass. */
+  abstract String table();
+
+  @BeforeAll
+  void startServers() throws Exception {
+    Path data = Files.createTempDirectory(Path.of(System.getProperty("dysession.it.basedir", "."), "target"),
+        "dynalite-" + table() + "-");
+    dynalite = Dynalite.start(data);
+    CompletableFuture<PayaraMicro> first = CompletableFuture.supplyAsync(() -> start("a", true));
+    // The first instance creates the table; give it a head start so the two do not race to.
+    Thread.sleep(1000);
+    CompletableFuture<PayaraMicro> second = CompletableFuture.supplyAsync(() -> start("b", false));
+    a = first.get();
+    b = second.get();
+  }
+
+  @AfterAll
+  void stopServers() {
+    for (AutoCloseable c : new AutoCloseable[] {a, b, dynalite}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // Keep stopping the others.
+        }
+      }
+    }
+  }
+
+  private PayaraMicro start(String name, boolean createTable) {
+    return PayaraMicro.builder(name + "-" + table())
+        .release(release())
+        .javaHome(javaHome())
+        .systemProperty("dysession.it.instance", name)
+        .systemProperty("dysession.dynamodb-endpoint", dynalite.endpoint().toString())
+        .systemProperty("dysession.dynamodb-tablename", table())
+        .systemProperty("dysession.create-table", String.valueOf(createTable))
+        .systemProperty("dysession.api-call-timeout-ms", "2000")
+        .systemProperty("dysession.api-call-attempt-timeout-ms", "700")
+        .systemProperty("dysession.max-retries", "1")
+        .systemProperty("aws.accessKeyId", "test")
+        .systemProperty("aws.secretAccessKey", "test")
+        .start();
+  }
+
+  private static URI op(PayaraMicro server, String op, String... params) {
+    StringBuilder sb = new StringBuilder("s?op=").append(op);
+    for (int i = 0; i + 1 < params.length; i += 2) {
+      sb.append('&').append(params[i]).append('=')
+          .append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
+    }
+    return server.uri(sb.toString());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> attributes(Map<String, Object> dump) {
+    Map<String, Object> session = (Map<String, Object>) dump.get("session");
+    assertThat(session).as("session in %s", dump).isNotNull();
+    return (Map<String, Object>) session.get("attributes");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> session(Map<String, Object> dump) {
+    return (Map<String, Object>) dump.get("session");
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Number> calls(PayaraMicro server) throws Exception {
+    return (Map<String, Number>) control.json("GET", op(server, "calls")).get("calls");
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Number> events(PayaraMicro server) throws Exception {
+    return (Map<String, Number>) control.json("GET", op(server, "events")).get("events");
+  }
+
+  private void reset() throws Exception {
+    control.json("POST", op(a, "reset"));
+    control.json("POST", op(b, "reset"));
+  }
+
+  private static long number(Object value) {
+    assertThat(value).isInstanceOf(Number.class);
+    return ((Number) value).longValue();
+  }
+
+  private static Map<String, Long> longs(Map<String, Number> counts) {
+    Map<String, Long> result = new java.util.TreeMap<>();
+    counts.forEach((k, v) -> result.put(k, v.longValue()));
+    return result;
+  }
+
+  private static long count(Map<String, Number> counts, String key) {
+    Number n = counts.get(key);
+    return n == null ? 0 : n.longValue();
+  }
+
+  @Test
+  @Order(1)
+  void attributeWrittenOnOneInstance_isReadOnTheOther() throws Exception {
+    Browser browser = new Browser();
+    Map<String, Object> created = browser.json("POST", op(a, "set", "name", "greeting", "value", "hello"));
+    assertThat(session(created)).containsEntry("new", true).containsEntry("class", "DysessionHttpSession");
+    assertThat(a.log()).contains("dysession's session filter is registered first for /app with 3 session listeners");
+    Map<String, Object> read = browser.json("GET", op(b, "dump"));
+    assertThat(read).containsEntry("node", "b");
+    assertThat(session(read)).containsEntry("new", false)
+        .containsEntry("idHash", session(created).get("idHash"));
+    assertThat(attributes(read)).containsEntry("greeting", "hello");
+
+    browser.json("POST", op(b, "setInt", "name", "milk", "value", "20"));
+    browser.json("POST", op(a, "remove", "name", "greeting"));
+    Map<String, Object> after = browser.json("GET", op(b, "dump"));
+    assertThat(attributes(after)).doesNotContainKey("greeting");
+    assertThat(number(attributes(after).get("milk"))).isEqualTo(20);
+  }
+
+  @Test
+  @Order(2)
+  void applicationFilterDeclaredInWebXml_runsAfterDysession() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", op(a, "set", "name", "x", "value", "1"));
+    HttpResponse<String> response = browser.send("GET", op(b, "dump"));
+    assertThat(response.headers().firstValue("X-App-Filter-Session")).hasValue("DysessionHttpSession");
+    assertThat(response.headers().firstValue("X-App-Filter-Request")).hasValue("DysessionRequest");
+  }
+
+  @Test
+  @Order(3)
+  void sessionCookie_isHttpOnlyLaxHostOnlyWithA256BitId() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> response = browser.send("POST", op(a, "set", "name", "x", "value", "1"));
+    String header = response.headers().allValues("Set-Cookie").stream()
+        .filter(h -> h.startsWith("DYSESSION=")).findFirst().orElseThrow();
+    assertThat(header).contains("; HttpOnly").contains("; SameSite=Lax").contains("; Path=/app")
+        .doesNotContain("Secure").doesNotContain("Domain");
+    Matcher m = SET_COOKIE.matcher(header);
+    assertThat(m.find()).isTrue();
+    assertThat(m.group(1)).matches("[A-Za-z0-9_-]{43}");
+    assertThat(response.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
+  }
+
+  @Test
+  @Order(4)
+  void inPlaceMutationOfAListWithoutSetAttribute_isSaved() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", op(a, "append", "name", "planets", "value", "Earth"));
+    browser.json("POST", op(b, "append", "name", "planets", "value", "Jupiter"));
+    browser.json("POST", op(a, "append", "name", "planets", "value", "Saturn"));
+    assertThat(attributes(browser.json("GET", op(b, "dump"))))
+        .containsEntry("planets", List.of("Earth", "Jupiter", "Saturn"));
+  }
+
+  @Test
+  @Order(5)
+  @SuppressWarnings("unchecked")
+  void sessionScopedBeanState_isSharedAndInjectedSessionIsDysessions() throws Exception {
+    Browser browser = new Browser();
+    Map<String, Object> last = null;
+    PayaraMicro[] order = {a, b, a, b};
+    for (PayaraMicro server : order) {
+      last = browser.json("POST", server.uri("api/counter"));
+    }
+    assertThat(number(last.get("count"))).isEqualTo(4);
+    assertThat((List<String>) last.get("nodes")).containsExactly("a", "b", "a", "b");
+    assertThat(last.get("injectedSessionHash")).isEqualTo(last.get("requestSessionHash"));
+    assertThat(last).containsEntry("requestSessionClass", "DysessionHttpSession");
+
+    browser.json("POST", a.uri("api/counter/note"));
+    assertThat(attributes(browser.json("GET", op(b, "dump"))))
+        .containsEntry("noted", "via @Inject HttpSession");
+    assertThat(number(browser.json("GET", b.uri("api/counter")).get("count"))).isEqualTo(4);
+  }
+
+  @Test
+  @Order(6)
+  void invalidateOnOneInstance_isSeenOnTheOther_andFiresListenersAndPreDestroy() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", a.uri("api/counter"));
+    browser.json("POST", op(a, "set", "name", "x", "value", "1"));
+    reset();
+    Map<String, Object> result = browser.json("POST", op(b, "invalidate"));
+    assertThat(result).containsEntry("invalidated", true);
+    assertThat(session(browser.json("GET", op(a, "dump")))).isNull();
+    Map<String, Number> events = events(b);
+    assertThat(count(events, "sessionDestroyed")).isEqualTo(1);
+    assertThat(count(events, "counterPreDestroy")).isEqualTo(1);
+    assertThat(count(events, "cdiDestroyed")).isEqualTo(1);
+    assertThat(count(events, "attributeRemoved:x")).isEqualTo(1);
+    // A new session starts empty, with a fresh counter.
+    assertThat(number(browser.json("POST", b.uri("api/counter")).get("count"))).isEqualTo(1);
+  }
+
+  @Test
+  @Order(7)
+  void changeSessionId_keepsStateAndRetiresTheOldId() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", op(a, "set", "name", "cart", "value", "3 books"));
+    String oldId = browser.sessionCookie();
+    Map<String, Object> rotated = browser.json("POST", op(b, "rotate"));
+    String newId = browser.sessionCookie();
+    assertThat(newId).isNotNull().isNotEqualTo(oldId);
+    assertThat(rotated.get("before")).isNotEqualTo(rotated.get("after"));
+    assertThat(attributes(browser.json("GET", op(a, "dump")))).containsEntry("cart", "3 books");
+
+    Browser attacker = new Browser();
+    attacker.setSessionCookie(a.baseUri(), oldId);
+    assertThat(session(attacker.json("GET", op(a, "dump")))).isNull();
+    assertThat(session(attacker.json("GET", op(b, "dump")))).isNull();
+  }
+
+  @Test
+  @Order(8)
+  void redirectAfterAWrite_followedToTheOtherInstance_seesTheWrite() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      Browser browser = new Browser(HttpClient.Redirect.ALWAYS);
+      browser.json("POST", op(b, "set", "name", "start", "value", "yes"));
+      String target = op(b, "dump").toString();
+      Map<String, Object> landed = browser.json("GET",
+          op(a, "redirect", "name", "flash", "value", "saved-" + i, "to", target));
+      assertThat(landed).containsEntry("node", "b");
+      assertThat(attributes(landed)).containsEntry("flash", "saved-" + i);
+    }
+  }
+
+  @Test
+  @Order(9)
+  void listenersAndCdiEvents_fireForDysessionSessions() throws Exception {
+    reset();
+    Browser browser = new Browser();
+    browser.json("POST", op(a, "set", "name", "colour", "value", "red"));
+    browser.json("POST", op(a, "set", "name", "colour", "value", "blue"));
+    browser.json("POST", op(a, "binding", "name", "bound"));
+    browser.json("GET", op(b, "dump"));
+    browser.json("POST", op(a, "remove", "name", "bound"));
+    browser.json("POST", op(a, "rotate"));
+    Map<String, Number> onA = events(a);
+    Map<String, Number> onB = events(b);
+    assertThat(count(onA, "sessionCreated:DysessionHttpSession")).isEqualTo(1);
+    assertThat(count(onA, "cdiInitialized:DysessionHttpSession")).isEqualTo(1);
+    assertThat(count(onA, "attributeAdded:colour")).isEqualTo(1);
+    assertThat(count(onA, "attributeReplaced:colour")).isEqualTo(1);
+    assertThat(count(onA, "valueBound")).isEqualTo(1);
+    assertThat(count(onA, "valueUnbound")).isEqualTo(1);
+    assertThat(count(onA, "attributeRemoved:bound")).isEqualTo(1);
+    assertThat(count(onA, "sessionIdChanged")).isEqualTo(1);
+    assertThat(count(onA, "sessionWillPassivate")).isPositive();
+    assertThat(count(onB, "sessionDidActivate")).isEqualTo(1);
+    assertThat(onA.keySet()).noneMatch(k -> k.startsWith("sessionCreated:") && !k.endsWith("DysessionHttpSession"));
+  }
+
+  @Test
+  @Order(10)
+  void malformedCookies_areIgnoredWithoutADynamoDbCall() throws Exception {
+    String[] values = {"", "x", "%00", "' OR 1=1 --", "a".repeat(5000), "\"quoted\"",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB", "../../etc/passwd", "<script>",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+", "A".repeat(42)};
+    reset();
+    for (String value : values) {
+      Browser browser = new Browser();
+      browser.setSessionCookie(a.baseUri(), value);
+      HttpResponse<String> response = browser.send("GET", op(a, "touch"));
+      assertThat(response.statusCode()).as("cookie %s", value.length() > 50 ? "long" : value).isEqualTo(200);
+      assertThat(response.body()).contains("\"hasSession\":false");
+    }
+    assertThat(calls(a)).as("DynamoDB calls for malformed cookies").isEmpty();
+
+    // A well-formed id that does not exist costs one read and is never adopted.
+    Browser fixation = new Browser();
+    String invented = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    fixation.setSessionCookie(a.baseUri(), invented);
+    HttpResponse<String> issued = fixation.send("POST", op(a, "set", "name", "x", "value", "1"));
+    Matcher m = SET_COOKIE.matcher(issued.headers().firstValue("Set-Cookie").orElse(""));
+    assertThat(m.find()).isTrue();
+    assertThat(m.group(1)).isNotEqualTo(invented).matches("[A-Za-z0-9_-]{43}");
+    assertThat(count(calls(a), "GetItem")).isEqualTo(1);
+  }
+
+  @Test
+  @Order(11)
+  void readOnlyRequest_makesExactlyOneGetItemAndNoWrite_andAnUntouchedRequestNone() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", op(a, "set", "name", "x", "value", "1"));
+    reset();
+    browser.json("GET", op(b, "dump"));
+    assertThat(longs(calls(b))).isEqualTo(Map.of("GetItem", 1L));
+    reset();
+    HttpResponse<String> ping = browser.send("GET", b.uri("ping"));
+    assertThat(ping.statusCode()).isEqualTo(200);
+    assertThat(calls(b)).isEmpty();
+    reset();
+    browser.json("POST", op(b, "set", "name", "x", "value", "2"));
+    assertThat(longs(calls(b))).isEqualTo(Map.of("GetItem", 1L, "UpdateItem", 1L));
+  }
+
+  @Test
+  @Order(12)
+  void unserializableValue_isRefusedBySetAttributeNamingAttributeAndClass() throws Exception {
+    Browser browser = new Browser();
+    Map<String, Object> result = browser.json("POST", op(a, "unserializable", "name", "thing"));
+    assertThat((String) result.get("error")).startsWith("java.lang.IllegalArgumentException")
+        .contains("'thing'").contains("java.lang.Object");
+  }
+
+  @Test
+  @Order(13)
+  void oversizedSession_failsClearlyAndLeavesTheStoredSessionUnchanged() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", op(a, "set", "name", "small", "value", "kept"));
+    HttpResponse<String> big = browser.send("POST", op(b, "big", "name", "huge", "kb", "900"));
+    assertThat(big.statusCode()).isEqualTo(500);
+    assertThat(attributes(browser.json("GET", op(a, "dump"))))
+        .containsEntry("small", "kept").doesNotContainKey("huge");
+    assertThat(b.log()).contains("'huge'").contains("over the limit");
+  }
+
+  @Test
+  @Order(14)
+  void invalidationOnOneInstance_isNotUndoneByAConcurrentRequestOnTheOther() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", op(a, "set", "name", "x", "value", "1"));
+    CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
+      try {
+        return browser.send("POST", op(a, "setSlow", "name", "late", "value", "write", "ms", "1500"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(500);
+    Browser other = new Browser();
+    other.setSessionCookie(b.baseUri(), browser.sessionCookie());
+    assertThat(other.json("POST", op(b, "invalidate"))).containsEntry("invalidated", true);
+    assertThat(slow.get().statusCode()).isEqualTo(200);
+    assertThat(session(browser.json("GET", op(b, "dump")))).isNull();
+  }
+
+  @Test
+  @Order(100)
+  void dynamoDbDown_answers503AndNeverReplacesTheSession_andAfterRestartSessionsAreIntact() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", op(a, "set", "name", "survivor", "value", "still here"));
+    browser.json("POST", a.uri("api/counter"));
+    String id = browser.sessionCookie();
+    dynalite.kill();
+    try {
+      for (PayaraMicro server : new PayaraMicro[] {a, b, a}) {
+        HttpResponse<String> down = browser.send("GET", op(server, "dump"));
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.headers().firstValue("Retry-After")).isPresent();
+        assertThat(browser.sessionCookie()).as("no new session replaces the old one").isEqualTo(id);
+      }
+      HttpResponse<String> newSession = new Browser().send("POST", op(b, "set", "name", "y", "value", "1"));
+      assertThat(newSession.statusCode()).isEqualTo(503);
+    } finally {
+      dynalite.restart();
+    }
+    Map<String, Object> back = browser.json("GET", op(b, "dump"));
+    assertThat(attributes(back)).containsEntry("survivor", "still here");
+    assertThat(number(browser.json("GET", a.uri("api/counter")).get("count"))).isEqualTo(1);
+    assertThat(browser.sessionCookie()).isEqualTo(id);
+    long outageLines = a.log().lines().filter(l -> l.contains("could not be reached")).count();
+    assertThat(outageLines).as("one log line per outage on a").isEqualTo(1);
+    assertThat(a.log()).contains("DynamoDB calls succeed again");
+    assertThat(a.log() + b.log()).doesNotContain(id);
+  }
+}

@@ -1,0 +1,34 @@
+package io.github.dysession.it.web;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.dysession.it.support.PayaraMicro;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The session-sharing suite on two Payara Micro 7 instances on JDK 25; skipped without JDK 25. */
+class Payara7SessionSharingIT extends AbstractSessionSharingIT {
+
+  @BeforeAll
+  static void requireJdk25() {
+    if (PayaraMicro.jdk25Home() == null) {
+      System.out.println("[Payara7SessionSharingIT] SKIPPED: no JDK 25 at " + PayaraMicro.JDK25_HOME);
+    }
+    assumeTrue(PayaraMicro.jdk25Home() != null, "no JDK 25 at " + PayaraMicro.JDK25_HOME);
+  }
+
+  @Override
+  PayaraMicro.Release release() {
+    return PayaraMicro.Release.PAYARA_7;
+  }
+
+  @Override
+  Path javaHome() {
+    return PayaraMicro.jdk25Home();
+  }
+
+  @Override
+  String table() {
+    return "payara7_sessions";
+  }
+}
