@@ -43,7 +43,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The portable extension that wires dysession into a CDI application: it reads and validates the
  * settings, sets up logging, and adds the {@code @Dysession} beans {@link DysessionSettings},
- * {@link DynamoDbClient} (unless the application produces its own) and {@link SessionStore}.
+ * {@link DynamoDbClient} and {@link SessionStore} (each unless the application produces its own), the
+ * {@code @SessionScoped} context, and the {@code @Dysession HttpSession} behind {@code @Inject HttpSession}.
  */
 public class DysessionExtension implements Extension {
 
@@ -52,6 +53,7 @@ public class DysessionExtension implements Extension {
   private DysessionSettings settings;
   private RuntimeException settingsProblem;
   private boolean applicationClient;
+  private boolean applicationStore;
   private volatile BeanManager beanManager;
   private DysessionSessionContext sessionContext;
   private CdiSessionScopeBridge bridge;
@@ -84,14 +86,22 @@ public class DysessionExtension implements Extension {
         && p.getActualTypeArguments()[0] == HttpSession.class;
   }
 
-  /** Notes whether the application produces its own {@code @Dysession DynamoDbClient}. */
+  /**
+   * Notes whether the application produces its own {@code @Dysession DynamoDbClient} or its own
+   * {@code @Dysession SessionStore}; dysession then uses the application's.
+   */
   void detectApplicationClient(@Observes ProcessBean<?> event) {
     if (event instanceof ProcessSyntheticBean<?> synthetic && synthetic.getSource() == this) {
       return;
     }
-    if (event.getBean().getTypes().contains(DynamoDbClient.class)
-        && event.getBean().getQualifiers().contains(Dysession.Literal.INSTANCE)) {
+    if (!event.getBean().getQualifiers().contains(Dysession.Literal.INSTANCE)) {
+      return;
+    }
+    if (event.getBean().getTypes().contains(DynamoDbClient.class)) {
       applicationClient = true;
+    }
+    if (event.getBean().getTypes().contains(SessionStore.class)) {
+      applicationStore = true;
     }
   }
 
@@ -124,13 +134,15 @@ public class DysessionExtension implements Extension {
           .createWith(c -> DynamoDbClientFactory.create(current))
           .destroyWith((client, c) -> ((DynamoDbClient) client).close());
     }
-    event.addBean()
-        .beanClass(DysessionExtension.class)
-        .types(SessionStore.class, Object.class)
-        .qualifiers(Dysession.Literal.INSTANCE)
-        .scope(ApplicationScoped.class)
-        .produceWith(beans -> new DynamoDbSessionStore(
-            beans.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get(), current));
+    if (!applicationStore) {
+      event.addBean()
+          .beanClass(DysessionExtension.class)
+          .types(SessionStore.class, Object.class)
+          .qualifiers(Dysession.Literal.INSTANCE)
+          .scope(ApplicationScoped.class)
+          .produceWith(beans -> new DynamoDbSessionStore(
+              beans.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get(), current));
+    }
     sessionContext = new DysessionSessionContext(() -> beanManager);
     event.addContext(sessionContext);
     event.addBean()
@@ -204,7 +216,8 @@ public class DysessionExtension implements Extension {
       return;
     }
     LOG.info(() -> "dysession stores sessions in DynamoDB: " + settings.describe()
-        + (applicationClient ? " client=application's" : ""));
+        + (applicationClient ? " client=application's" : "")
+        + (applicationStore ? " store=application's" : ""));
     if (settings.createTable()) {
       try {
         DynamoDbClient client = beans.createInstance()

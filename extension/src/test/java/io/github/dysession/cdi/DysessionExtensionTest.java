@@ -207,11 +207,20 @@ class DysessionExtensionTest {
     assertThat(log).anySatisfy(line -> assertThat(line).contains("client=application's"));
   }
 
-  /**
-   * BUG: {@code DysessionExtension.detectApplicationClient} also sees the {@code ProcessSyntheticBean}
-   * event of the extension's own client bean (added in {@code registerBeans}), so the start-up log
-   * always claims "client=application's".
-   */
+  @Test
+  void usesTheApplicationsSessionStoreAndAddsNoSecondOne() {
+    List<String> log = captureLog();
+    try (WeldContainer container = newWeld()
+        .addBeanClasses(ApplicationStoreProducer.class)
+        .initialize()) {
+      Set<Bean<?>> stores = container.getBeanManager().getBeans(SessionStore.class, Dysession.Literal.INSTANCE);
+      assertThat(stores).hasSize(1);
+      assertThat(stores.iterator().next().getBeanClass()).isEqualTo(ApplicationStoreProducer.class);
+    }
+    assertThat(log).anySatisfy(line -> assertThat(line).contains("store=application's"));
+  }
+
+  /** The extension's own client bean is not mistaken for the application's. */
   @Test
   void logsNoApplicationClientWhenTheExtensionProducesIt() {
     List<String> log = captureLog();
@@ -238,10 +247,9 @@ class DysessionExtensionTest {
   }
 
   /**
-   * BUG: with invalid settings {@code registerBeans} adds no beans and reports the problem only in
-   * {@code AfterDeploymentValidation}, but Weld validates injection points first, so any
-   * {@code @Inject @Dysession ...} fails deployment with "WELD-001408 Unsatisfied dependencies"
-   * and the message naming the key is never shown.
+   * Weld validates injection points before {@code AfterDeploymentValidation}: the beans must exist
+   * even with invalid settings, or the deployment fails with "unsatisfied dependencies" instead of
+   * the message naming the key.
    */
   @Test
   void invalidConfigurationFailsDeploymentNamingTheKeyEvenWhenTheApplicationInjectsDysessionBeans() {
@@ -338,6 +346,38 @@ class DysessionExtensionTest {
   @Dependent
   static class ClientConsumer {
     @Inject @Dysession DynamoDbClient client;
+  }
+
+  /** The application's own store: any implementation of the SPI. */
+  @ApplicationScoped
+  static class ApplicationStoreProducer {
+    @Produces
+    @Dysession
+    @ApplicationScoped
+    SessionStore store() {
+      return new SessionStore() {
+        @Override
+        public java.util.Optional<io.github.dysession.store.SessionData> load(String id) {
+          return java.util.Optional.empty();
+        }
+
+        @Override
+        public void create(io.github.dysession.store.SessionData session) {}
+
+        @Override
+        public SaveResult save(io.github.dysession.store.SessionChanges changes) {
+          return SaveResult.GONE;
+        }
+
+        @Override
+        public void delete(String id) {}
+
+        @Override
+        public java.util.Optional<io.github.dysession.store.SessionData> changeId(String oldId, String newId) {
+          return java.util.Optional.empty();
+        }
+      };
+    }
   }
 
   /** The application's own client, for a region dysession's configuration does not name. */

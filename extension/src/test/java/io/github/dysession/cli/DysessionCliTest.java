@@ -214,11 +214,7 @@ class DysessionCliTest {
     assertThat(err()).contains(missing.toString()).contains("no such file");
   }
 
-  /**
-   * BUG: {@code run} calls {@code DysessionLogging.configure(settings)} outside its try block, so a
-   * log file that cannot be opened escapes as an IllegalStateException (a stack trace from main)
-   * instead of exit status 1 with the message naming dysession.logging.file-path.
-   */
+  /** A log file that cannot be opened gives exit status 1 and a message, not a stack trace. */
   @Test
   void anUnwritableLogFileFailsWithExitStatusOne() throws IOException {
     Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");

@@ -186,9 +186,8 @@ class DysessionLoggingTest {
   }
 
   /**
-   * BUG: {@code configure} opens the new FileHandler before {@code reset()} closes the old one, so
-   * the old handler still holds {@code session.log.lck} and java.util.logging falls back to
-   * {@code session.log.1} (then .2, ...): after a redeployment the log silently moves to another file.
+   * The old handler must release the file lock before the new one opens the file, or
+   * java.util.logging silently moves to {@code session.log.1} after a redeployment.
    */
   @Test
   void fileIsAppendedToAcrossConfigurations(@TempDir Path dir) throws IOException {

@@ -2,34 +2,23 @@ package io.github.dysession.it.support;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -42,8 +31,9 @@ import java.util.zip.ZipFile;
  * listening on 127.0.0.1 only.
  *
  * <p>Command line: {@code <javaHome>/bin/java [jvm args] [-Dkey=value...] -jar payara-micro-N.jar
- * --deploy <war> --contextroot <root> --port <free port> --nohazelcast --name <name>
- * --prebootcommandfile <file> --logproperties <file> --rootdir <fresh dir>}.
+ * --deploy <war> --contextroot <root> --nohazelcast --name <name> --prebootcommandfile <file>
+ * --logproperties <file> --port <free port> --rootdir <fresh dir>}. The process management (log
+ * file, readiness polling, stop, kill, restart, shutdown hook) is {@link ManagedProcess}'s.
  * <ul>
  * <li><b>Loopback only.</b> The HTTP listener's address is set to 127.0.0.1 by asadmin
  * {@code set} commands in the pre-boot command file (the HTTPS listener, disabled, and the JMX
@@ -53,8 +43,8 @@ import java.util.zip.ZipFile;
  * <li><b>Fresh root directory per launch</b> ({@code target/payara-runs/<name>/root-<n>}):
  * reusing one deployed the application twice. The unpacked runtime in it (~100 MB) is deleted
  * when the process ends; the configuration stays for post-mortems.</li>
- * <li><b>Output</b> goes to {@code target/payara-runs/<name>.log} (appended to on restart),
- * without ANSI colours.</li>
+ * <li><b>Output</b> goes to {@code target/payara-runs/<name>.log} (appended to on restart, each
+ * launch preceded by a line {@code ===== launch <n> of ...}), without ANSI colours.</li>
  * <li><b>Ready</b> when {@code GET <baseUri><readyPath>} (default {@code ping}) answers 200,
  * within 120 s; otherwise the start fails with the end of the log. A start that loses its port to
  * another process is retried on a new port.</li>
@@ -86,67 +76,69 @@ public final class PayaraMicro implements AutoCloseable {
     /** The default context root. */
     public static final String DEFAULT_CONTEXT_ROOT = "app";
 
-    private static final String LOOPBACK = "127.0.0.1";
-    private static final int START_ATTEMPTS = 5;
     private static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
     /** Once Payara says it is ready, how long the ready URL may still fail before the start is declared failed. */
     private static final Duration AFTER_READY_LINE_GRACE = Duration.ofSeconds(15);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
-    private static final int LOG_TAIL_CHARS = 6000;
     /** Printed by Payara Micro once booted and deployed: "Payara Micro 6.2025.10 (build 42) ready in 7,711 (ms)". */
     private static final Pattern READY_LINE = Pattern.compile("Payara Micro \\S+ \\(build [^)]*\\) ready in");
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
-    private static final String BIND_EXCEPTION = "java.net.BindException";
 
-    private static final Set<PayaraMicro> LIVE = ConcurrentHashMap.newKeySet();
     private static final Map<String, AtomicInteger> NAMES = new ConcurrentHashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(PayaraMicro::endAll, "payara-micro-shutdown"));
-    }
-
     private final String name;
     private final Path payaraJar;
     private final Path javaHome;
-    private final Path war;
     private final String contextRoot;
-    private final Map<String, String> systemProperties;
-    private final List<String> jvmArgs;
     private final Map<String, String> environment;
     private final String readyPath;
     private final Duration readyTimeout;
     private final Path runDir;
-    private final Path logFile;
-    private final Path prebootFile;
-    private final Path loggingProperties;
+    /** The command line without the per-launch {@code --port} and {@code --rootdir}. */
+    private final List<String> command = new ArrayList<>();
+    private final ManagedProcess process;
     private volatile int port;
     private int launches;
     private volatile Path rootDir;
-    private volatile Process process;
     private volatile Duration startupTime;
+    /** When the current launch printed {@link #READY_LINE}, or 0. */
+    private long readyLineSeen;
 
+    /** Prepares a fresh run directory {@code target/payara-runs/<name>}; {@link #launch()} starts the process. */
     private PayaraMicro(Builder b, String uniqueName, Path payaraJar, Path javaHome, Path war) {
         this.name = uniqueName;
         this.payaraJar = payaraJar;
         this.javaHome = javaHome;
-        this.war = war;
         this.contextRoot = b.contextRoot;
-        this.systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.systemProperties));
-        this.jvmArgs = List.copyOf(b.jvmArgs);
-        this.environment = new LinkedHashMap<>(b.environment);
+        this.environment = Map.copyOf(b.environment);
         this.readyPath = b.readyPath;
         this.readyTimeout = b.readyTimeout;
-        Path runs = runsDir();
+        Path runs = Dynalite.baseDir().resolve("target").resolve("payara-runs");
         this.runDir = runs.resolve(uniqueName);
-        this.logFile = runs.resolve(uniqueName + ".log");
-        this.prebootFile = runDir.resolve("preboot.asadmin");
-        this.loggingProperties = runDir.resolve("logging.properties");
+        this.process = new ManagedProcess("Payara Micro " + uniqueName, runs.resolve(uniqueName + ".log"),
+                STOP_TIMEOUT, this::deleteRuntime);
+
+        ManagedProcess.deleteRecursively(runDir);
+        ManagedProcess.createDirectories(runDir);
+        command.add(javaHome.resolve("bin").resolve("java").toString());
+        command.addAll(b.jvmArgs);
+        b.systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of(
+                "-jar", payaraJar.toString(),
+                "--deploy", war.toString(),
+                "--contextroot", contextRoot,
+                "--nohazelcast",
+                "--name", uniqueName,
+                "--prebootcommandfile", writePrebootCommands().toString()));
+        Path loggingProperties = writeLoggingProperties();
+        if (loggingProperties != null) {
+            command.add("--logproperties");
+            command.add(loggingProperties.toString());
+        }
     }
 
     /** The Payara Micro releases the tests run on. */
@@ -229,7 +221,7 @@ public final class PayaraMicro implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>/<context root>/} (ends with '/'). */
     public URI baseUri() {
         String root = contextRoot.equals("/") ? "" : contextRoot + "/";
-        return URI.create("http://" + LOOPBACK + ":" + port + "/" + root);
+        return URI.create("http://" + ManagedProcess.LOOPBACK + ":" + port + "/" + root);
     }
 
     /** {@link #baseUri()} resolved against {@code relative}, e.g. {@code uri("ping")}. */
@@ -243,7 +235,7 @@ public final class PayaraMicro implements AutoCloseable {
 
     /** The file receiving the process's standard output and error (all launches). */
     public Path logFile() {
-        return logFile;
+        return process.logFile();
     }
 
     /** The root directory of the current (or last) launch. */
@@ -267,14 +259,12 @@ public final class PayaraMicro implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        Process p = process;
-        return p != null && p.isAlive();
+        return process.isRunning();
     }
 
     /** The process id, or -1 if not running. */
     public long pid() {
-        Process p = process;
-        return p != null && p.isAlive() ? p.pid() : -1;
+        return process.pid();
     }
 
     /** The resident set size of the process in bytes (Linux, from /proc), or -1 if unknown or not running. */
@@ -286,8 +276,7 @@ public final class PayaraMicro implements AutoCloseable {
         try {
             for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {
-                    String[] parts = line.substring(6).trim().split("\\s+");
-                    return Long.parseLong(parts[0]) * 1024L;
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024L;
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -296,67 +285,38 @@ public final class PayaraMicro implements AutoCloseable {
         return -1;
     }
 
-    /** The log of all launches, without ANSI colour codes. */
+    /** The log of all launches (at most its last MiB), without ANSI colour codes. */
     public String log() {
-        return readLog(0);
+        return process.readLog(0);
     }
 
     /** The last {@code chars} characters of the log (without ANSI colour codes). */
     public String logTail(int chars) {
-        String log = readLog(0);
-        return log.length() <= chars ? log : "..." + log.substring(log.length() - chars);
+        return ManagedProcess.lastChars(log(), chars);
     }
 
     /**
      * Ends the process gracefully (SIGTERM: Payara runs its shutdown hooks, undeploys the app),
      * forcibly after 20 s. Does nothing if it is not running.
      */
-    public synchronized void stop() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        p.destroy();
-        if (!waitFor(p, STOP_TIMEOUT)) {
-            destroyTree(p);
-            waitFor(p, KILL_TIMEOUT);
-        }
-        ended();
+    public void stop() {
+        process.stop();
     }
 
     /**
      * Kills the process at once (SIGKILL, like {@code kill -9}: no shutdown hook, no undeployment)
      * and waits until it is gone, so its port is free again. For fault tests.
      */
-    public synchronized void kill() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        destroyTree(p);
-        if (!waitFor(p, KILL_TIMEOUT)) {
-            throw new IllegalStateException("Payara Micro " + name + " (pid " + p.pid() + ") did not die after SIGKILL");
-        }
-        ended();
+    public void kill() {
+        process.kill();
     }
 
     /**
      * Starts the process again on the same port, with the same settings and a fresh root
      * directory (stopping it gracefully first if it is still running), and waits until it is ready.
      */
-    public synchronized void restart() {
-        stop();
-        PortInUseException last = null;
-        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            try {
-                launch(true);
-                return;
-            } catch (PortInUseException e) {
-                last = e;
-                sleep(Duration.ofMillis(500));
-            }
-        }
-        throw new IllegalStateException("Payara Micro " + name + " could not bind port " + port + " again on restart", last);
+    public void restart() {
+        process.restart(this::launch);
     }
 
     @Override
@@ -496,229 +456,109 @@ public final class PayaraMicro implements AutoCloseable {
             int n = NAMES.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
             String uniqueName = n == 1 ? name : name + "-" + n;
 
-            PortInUseException last = null;
-            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                PayaraMicro payara = new PayaraMicro(this, uniqueName, jar, home, warFile);
-                payara.prepareRunDir();
-                payara.port = freePort();
-                try {
-                    payara.launch(attempt > 1);
-                    return payara;
-                } catch (PortInUseException e) {
-                    last = e;
-                }
-            }
-            throw new IllegalStateException("Payara Micro " + uniqueName + " could not bind a free port in "
-                    + START_ATTEMPTS + " attempts", last);
+            PayaraMicro payara = new PayaraMicro(this, uniqueName, jar, home, warFile);
+            return ManagedProcess.retryOnPortInUse("Payara Micro " + uniqueName + " could not bind a free port", () -> {
+                payara.port = ManagedProcess.freePort();
+                payara.launch();
+                return payara;
+            });
         }
     }
 
     // ------------------------------------------------------------------------------------------
 
-    private void prepareRunDir() {
-        deleteRecursively(runDir);
-        createDirectories(runDir);
-        // The HTTP listener on loopback only; the HTTPS listener and the JMX connector are disabled
-        // in Payara Micro's domain.xml, but bind them to loopback too in case something enables them.
-        String prefix = "set configs.config.server-config.";
-        String commands = prefix + "network-config.network-listeners.network-listener.http-listener.address=" + LOOPBACK + "\n"
-                + prefix + "network-config.network-listeners.network-listener.https-listener.address=" + LOOPBACK + "\n"
-                + prefix + "admin-service.jmx-connector.system.address=" + LOOPBACK + "\n";
-        write(prebootFile, commands);
-        // Payara Micro's own logging.properties, without ANSI colours.
+    /**
+     * The HTTP listener on loopback only. The HTTPS listener and the JMX connector are disabled in
+     * Payara Micro's domain.xml; bind them to loopback too in case something enables them.
+     */
+    private Path writePrebootCommands() {
+        String set = "set configs.config.server-config.";
+        String listener = set + "network-config.network-listeners.network-listener.";
+        String commands = listener + "http-listener.address=" + ManagedProcess.LOOPBACK + "\n"
+                + listener + "https-listener.address=" + ManagedProcess.LOOPBACK + "\n"
+                + set + "admin-service.jmx-connector.system.address=" + ManagedProcess.LOOPBACK + "\n";
+        Path file = runDir.resolve("preboot.asadmin");
+        try {
+            Files.writeString(file, commands, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+        return file;
+    }
+
+    /** Payara Micro's own logging.properties without ANSI colours, or {@code null} if the jar has none. */
+    private Path writeLoggingProperties() {
         try (ZipFile zip = new ZipFile(payaraJar.toFile())) {
             ZipEntry entry = zip.getEntry("MICRO-INF/domain/logging.properties");
-            if (entry != null) {
-                try (InputStream in = zip.getInputStream(entry)) {
-                    String properties = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)
-                            .replace("ODLLogFormatter.ansiColor=true", "ODLLogFormatter.ansiColor=false");
-                    Files.writeString(loggingProperties, properties, StandardCharsets.ISO_8859_1);
-                }
+            if (entry == null) {
+                return null;
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                String properties = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)
+                        .replace("ODLLogFormatter.ansiColor=true", "ODLLogFormatter.ansiColor=false");
+                Path file = runDir.resolve("logging.properties");
+                Files.writeString(file, properties, StandardCharsets.ISO_8859_1);
+                return file;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + payaraJar, e);
+            throw new UncheckedIOException("Cannot copy logging.properties from " + payaraJar + " to " + runDir, e);
         }
     }
 
-    private synchronized void launch(boolean appendLog) {
-        launches++;
-        rootDir = runDir.resolve("root-" + launches);
-        deleteRecursively(rootDir);
-        List<String> command = new ArrayList<>();
-        command.add(javaHome.resolve("bin").resolve("java").toString());
-        command.addAll(jvmArgs);
-        systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of(
-                "-jar", payaraJar.toString(),
-                "--deploy", war.toString(),
-                "--contextroot", contextRoot,
-                "--port", Integer.toString(port),
-                "--nohazelcast",
-                "--name", name,
-                "--prebootcommandfile", prebootFile.toString(),
-                "--rootdir", rootDir.toString()));
-        if (Files.isRegularFile(loggingProperties)) {
-            command.add("--logproperties");
-            command.add(loggingProperties.toString());
-        }
-        long logOffset = appendLog ? logSize() : 0L;
-        if (appendLog) {
-            append("\n===== launch " + launches + " of " + name + " on port " + port + ": " + command + "\n");
-        } else {
-            write(logFile, "===== launch " + launches + " of " + name + " on port " + port + ": " + command + "\n");
-        }
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(runDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    /** One launch: on {@link #port}, in a fresh root directory, with the output appended to the log. */
+    private void launch() {
+        rootDir = runDir.resolve("root-" + ++launches);
+        List<String> launchCommand = new ArrayList<>(command);
+        launchCommand.addAll(List.of("--port", Integer.toString(port), "--rootdir", rootDir.toString()));
+        ProcessBuilder builder = new ProcessBuilder(launchCommand).directory(runDir.toFile());
         builder.environment().keySet().removeIf(k -> {
             String upper = k.toUpperCase(Locale.ROOT);
             return upper.startsWith("DYSESSION_") || upper.startsWith("AWS_");
         });
         builder.environment().putAll(environment);
-        long startNanos = System.nanoTime();
-        Process p;
-        try {
-            p = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run " + command, e);
-        }
-        try {
-            p.getOutputStream().close();
-        } catch (IOException ignored) {
-            // Nothing to close.
-        }
-        process = p;
-        LIVE.add(this);
-        try {
-            awaitReady(p, logOffset);
-            startupTime = Duration.ofNanos(System.nanoTime() - startNanos);
-        } catch (RuntimeException | Error e) {
-            destroyTree(p);
-            waitFor(p, KILL_TIMEOUT);
-            ended();
-            throw e;
-        }
+        readyLineSeen = 0;
+        startupTime = process.launch(builder, readyTimeout, POLL_INTERVAL, this::notReady);
     }
 
-    /** Ready = the process is alive and the ready URL answers 200. */
-    private void awaitReady(Process p, long logOffset) {
+    /**
+     * Ready = the ready URL answers 200. Gives up if Payara has printed its "ready" line, but the
+     * URL still fails {@link #AFTER_READY_LINE_GRACE} later (the deployment failed?).
+     */
+    private String notReady() {
         URI readyUri = uri(readyPath);
-        long deadline = System.nanoTime() + readyTimeout.toNanos();
-        long readyLineSeen = 0;
-        String lastAnswer = "no answer yet";
-        while (true) {
-            if (!p.isAlive()) {
-                String log = readLog(logOffset);
-                String message = "Payara Micro " + name + " exited with code " + exitValue(p) + " before " + readyUri
-                        + " answered 200 (log " + logFile + "):\n" + tail(log);
-                if (log.contains(BIND_EXCEPTION)) {
-                    throw new PortInUseException(message);
-                }
-                throw new IllegalStateException(message);
+        String answer;
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(readyUri).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                return null;
             }
-            try {
-                HttpResponse<String> response = HTTP.send(
-                        HttpRequest.newBuilder(readyUri).timeout(Duration.ofSeconds(5)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                lastAnswer = "HTTP " + response.statusCode() + ": " + abbreviate(response.body());
-            } catch (IOException e) {
-                lastAnswer = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for Payara Micro " + name, e);
-            }
-            if (readyLineSeen == 0 && READY_LINE.matcher(readLog(logOffset)).find()) {
-                readyLineSeen = System.nanoTime();
-            }
-            if (readyLineSeen != 0 && System.nanoTime() - readyLineSeen > AFTER_READY_LINE_GRACE.toNanos()) {
-                throw new IllegalStateException("Payara Micro " + name + " (pid " + p.pid() + ") booted, but "
-                        + readyUri + " still fails " + AFTER_READY_LINE_GRACE.toSeconds()
-                        + " s later (the deployment failed?); last answer: " + lastAnswer + " (log " + logFile + "):\n"
-                        + tail(readLog(logOffset)));
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("Payara Micro " + name + " (pid " + p.pid() + ") not ready: " + readyUri
-                        + " did not answer 200 within " + readyTimeout.toSeconds() + " s; last answer: " + lastAnswer
-                        + " (log " + logFile + "):\n" + tail(readLog(logOffset)));
-            }
-            sleep(POLL_INTERVAL);
+            String body = response.body().replaceAll("\\s+", " ").trim();
+            answer = "HTTP " + response.statusCode() + ": " + (body.length() <= 200 ? body : body.substring(0, 200) + "...");
+        } catch (IOException e) {
+            answer = e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for Payara Micro " + name, e);
         }
+        String reason = "GET " + readyUri + " did not answer 200; last answer: " + answer;
+        if (readyLineSeen == 0 && READY_LINE.matcher(process.logSinceLaunch()).find()) {
+            readyLineSeen = System.nanoTime();
+        }
+        if (readyLineSeen != 0 && System.nanoTime() - readyLineSeen > AFTER_READY_LINE_GRACE.toNanos()) {
+            throw process.failure("Payara Micro " + name + " (pid " + pid() + ") booted, but " + reason + " "
+                    + AFTER_READY_LINE_GRACE.toSeconds() + " s later (the deployment failed?)");
+        }
+        return reason;
     }
 
-    /** After the process ended: forget it and delete the unpacked runtime (~100 MB) of its root dir. */
-    private void ended() {
-        process = null;
-        LIVE.remove(this);
+    /** After the process ended: delete the unpacked runtime (~100 MB) of its root dir; the rest stays for post-mortems. */
+    private void deleteRuntime() {
         Path dir = rootDir;
         if (dir != null) {
-            deleteRecursively(dir.resolve("runtime"));
+            ManagedProcess.deleteRecursively(dir.resolve("runtime"));
         }
-    }
-
-    private long logSize() {
-        try {
-            return Files.exists(logFile) ? Files.size(logFile) : 0L;
-        } catch (IOException e) {
-            return 0L;
-        }
-    }
-
-    /** The log written since {@code offset} (at most its last MiB), without ANSI colour codes. */
-    private String readLog(long offset) {
-        if (!Files.exists(logFile)) {
-            return "";
-        }
-        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
-            long length = file.length();
-            if (length <= offset) {
-                return "";
-            }
-            byte[] bytes = new byte[(int) Math.min(length - offset, 1 << 20)];
-            file.seek(length - bytes.length);
-            file.readFully(bytes);
-            return ANSI.matcher(new String(bytes, StandardCharsets.UTF_8)).replaceAll("");
-        } catch (IOException e) {
-            return "(cannot read " + logFile + ": " + e + ")";
-        }
-    }
-
-    private void append(String text) {
-        try {
-            Files.writeString(logFile, text, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + logFile, e);
-        }
-    }
-
-    private static String tail(String log) {
-        if (log.isEmpty()) {
-            return "(empty log)";
-        }
-        return log.length() <= LOG_TAIL_CHARS ? log : "..." + log.substring(log.length() - LOG_TAIL_CHARS);
-    }
-
-    private static String abbreviate(String s) {
-        String oneLine = s.replaceAll("\\s+", " ").trim();
-        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
-    }
-
-    private static String exitValue(Process p) {
-        try {
-            return Integer.toString(p.exitValue());
-        } catch (IllegalThreadStateException e) {
-            return "?";
-        }
-    }
-
-    private static Path runsDir() {
-        Path dir = Dynalite.baseDir().resolve("target").resolve("payara-runs");
-        createDirectories(dir);
-        return dir;
     }
 
     private static Path fileFromProperty(String property, Supplier<Path> fallback) {
@@ -733,113 +573,5 @@ public final class PayaraMicro implements AutoCloseable {
                     + " `mvn verify -pl it` (it builds the WAR and copies the Payara Micro jars to target/payara/).");
         }
         return file;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find a free port on 127.0.0.1", e);
-        }
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + file, e);
-        }
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create " + dir, e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + dir, e);
-        }
-    }
-
-    private static void destroyTree(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-    }
-
-    private static boolean waitFor(Process p, Duration timeout) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            while (true) {
-                try {
-                    return p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for Payara Micro",
-                    new InterruptedIOException(e.getMessage()));
-        }
-    }
-
-    /** At JVM exit: SIGTERM to every process still running, then SIGKILL to the survivors after 10 s. */
-    private static void endAll() {
-        List<Process> processes = new ArrayList<>();
-        for (PayaraMicro payara : LIVE) {
-            Process p = payara.process; // no lock: a test thread may hold it while the JVM exits
-            if (p != null && p.isAlive()) {
-                processes.add(p);
-                p.destroy();
-            }
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        for (Process p : processes) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !waitFor(p, Duration.ofNanos(left))) {
-                destroyTree(p);
-            }
-        }
-    }
-
-    /** Payara Micro exited with a BindException: another process took the port. */
-    private static final class PortInUseException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortInUseException(String message) {
-            super(message);
-        }
     }
 }
