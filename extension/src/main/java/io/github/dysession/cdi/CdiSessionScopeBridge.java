@@ -44,10 +44,11 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
   @Override
   public void requestEnded(HttpServletRequest request) {
     context.exit();
-    if (Boolean.TRUE.equals(resumeBuiltIn.get())) {
+    boolean resume = Boolean.TRUE.equals(resumeBuiltIn.get());
+    resumeBuiltIn.remove();
+    if (resume) {
       builtIn.resume();
     }
-    resumeBuiltIn.remove();
   }
 
   @Override
@@ -63,6 +64,10 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
     context.destroyAll(session);
     beanManager.getEvent().select(HttpSession.class, Destroyed.Literal.of(SessionScoped.class))
         .fire(session);
+  }
+
+  @Override
+  public void sessionInvalidated(HttpSession session) {
     forgetInjectedSession();
   }
 

@@ -30,6 +30,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
@@ -59,12 +60,28 @@ public class DysessionExtension implements Extension {
   private CdiSessionScopeBridge bridge;
   private Jsonb jsonb;
 
+  /** Reads and validates the settings before any bean is discovered. */
+  void readSettings(@Observes BeforeBeanDiscovery event) {
+    try {
+      settings = DysessionSettings.from(microProfileConfig());
+    } catch (RuntimeException e) {
+      settingsProblem = e;
+    }
+  }
+
+  private boolean enabled() {
+    return settings == null || settings.enabled();
+  }
+
   /**
    * Points every {@code @Inject HttpSession} (also {@code Instance<HttpSession>} and
    * {@code Provider<HttpSession>}) without other qualifiers at dysession's session: the built-in
    * bean would return the container's own.
    */
   void redirectHttpSessionInjection(@Observes ProcessInjectionPoint<?, ?> event) {
+    if (!enabled()) {
+      return;
+    }
     InjectionPoint point = event.getInjectionPoint();
     if (!isHttpSession(point.getType())) {
       return;
@@ -108,14 +125,10 @@ public class DysessionExtension implements Extension {
   /** Reads the settings and adds dysession's beans and its {@code @SessionScoped} context. */
   void registerBeans(@Observes AfterBeanDiscovery event, BeanManager manager) {
     this.beanManager = manager;
-    try {
-      settings = DysessionSettings.from(microProfileConfig());
-    } catch (RuntimeException e) {
-      // The beans are still added, so that the deployment fails with this problem (reported in
-      // validate) rather than with unsatisfied @Dysession injection points; none is ever created.
-      settingsProblem = e;
-    }
-    if (settings != null && !settings.enabled()) {
+    // With invalid settings the beans are still added, so that the deployment fails with the
+    // settings problem (reported in validate) rather than with unsatisfied @Dysession injection
+    // points; none of them is ever created.
+    if (!enabled()) {
       return;
     }
     DysessionSettings current = settings;

@@ -13,10 +13,17 @@ final class ContainerSessionWarning implements HttpSessionListener {
 
   private static final Logger LOG = Logger.getLogger(ContainerSessionWarning.class.getName());
 
+  /** Servlet context attribute set once dysession serves the application's sessions. */
+  static final String ENABLED = ContainerSessionWarning.class.getName() + ".enabled";
+
   private final AtomicBoolean warned = new AtomicBoolean();
 
   @Override
   public void sessionCreated(HttpSessionEvent event) {
+    if (event.getSession().getServletContext().getAttribute(ENABLED) == null) {
+      // dysession is switched off (or has not served a request yet): container sessions are expected.
+      return;
+    }
     if (warned.compareAndSet(false, true)) {
       LOG.warning("The container created an HttpSession of its own, which lives only on this server "
           + "and is not shared: code reached the container's session without going through "

@@ -29,8 +29,14 @@ public final class DysessionFilter implements Filter {
   /** The name the filter is registered under. */
   public static final String NAME = "dysession";
 
-  /** Set on a request while dysession's filter is handling it. */
+  /** Holds dysession's request while the filter (or an asynchronous request) handles it. */
   static final String ACTIVE = DysessionFilter.class.getName() + ".active";
+
+  /** Holds the session a request used, for later dispatches of the same request. */
+  static final String SESSION = DysessionFilter.class.getName() + ".session";
+
+  /** The request dysession handles on this thread, so that nested dispatches pass straight through. */
+  private static final ThreadLocal<DysessionRequest> CURRENT = new ThreadLocal<>();
 
   private static final Logger LOG = Logger.getLogger(DysessionFilter.class.getName());
   private static final String RETRY_AFTER_SECONDS = "5";
@@ -54,7 +60,8 @@ public final class DysessionFilter implements Filter {
       throws IOException, ServletException {
     if (!(req instanceof HttpServletRequest httpRequest)
         || !(res instanceof HttpServletResponse httpResponse)
-        || req.getAttribute(ACTIVE) != null) {
+        || CURRENT.get() != null) {
+      // Not HTTP, or a FORWARD/INCLUDE inside a request dysession already handles on this thread.
       chain.doFilter(req, res);
       return;
     }
@@ -63,13 +70,20 @@ public final class DysessionFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
+    if (req.getAttribute(ACTIVE) instanceof DysessionRequest active) {
+      // An ASYNC (or ERROR) dispatch of an asynchronous request on another thread.
+      runOnThisThread(sessions, active, req, res, chain);
+      return;
+    }
+    DysessionHttpSession adopted = req.getAttribute(SESSION) instanceof DysessionHttpSession s ? s : null;
     DysessionResponse response = new DysessionResponse(httpResponse);
-    DysessionRequest request = new DysessionRequest(httpRequest, sessions, response);
+    DysessionRequest request = new DysessionRequest(httpRequest, sessions, response, adopted);
     response.beforeCommit(request::saveSession);
-    req.setAttribute(ACTIVE, Boolean.TRUE);
+    req.setAttribute(ACTIVE, request);
     boolean async = false;
-    sessions.bridge().requestStarted(request);
+    CURRENT.set(request);
     try {
+      sessions.bridge().requestStarted(request);
       chain.doFilter(request, response);
       if (request.isAsyncStarted()) {
         async = true;
@@ -86,12 +100,30 @@ public final class DysessionFilter implements Filter {
       if (response.isCommitted()) {
         throw e;
       }
-      answerStoreFailure(httpResponse, storeFailure);
+      answerStoreFailure(response, storeFailure);
     } finally {
-      sessions.bridge().requestEnded(request);
-      if (!async) {
-        req.removeAttribute(ACTIVE);
+      CURRENT.remove();
+      try {
+        sessions.bridge().requestEnded(request);
+      } finally {
+        // Later dispatches of this request (an error page) use the same session.
+        req.setAttribute(SESSION, request.currentSession());
+        if (!async) {
+          req.removeAttribute(ACTIVE);
+        }
       }
+    }
+  }
+
+  private static void runOnThisThread(SessionManager sessions, DysessionRequest active,
+      ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    CURRENT.set(active);
+    try {
+      sessions.bridge().requestStarted(active);
+      chain.doFilter(DysessionRequest.unwrap(req) != null ? req : active, res);
+    } finally {
+      CURRENT.remove();
+      sessions.bridge().requestEnded(active);
     }
   }
 
@@ -118,6 +150,7 @@ public final class DysessionFilter implements Filter {
           disabled = true;
         } else {
           manager = new SessionManager(servletContext, runtime, listeners, Clock.systemUTC());
+          servletContext.setAttribute(ContainerSessionWarning.ENABLED, Boolean.TRUE);
         }
       }
       return manager;
@@ -132,8 +165,10 @@ public final class DysessionFilter implements Filter {
     }
   }
 
-  private static void answerStoreFailure(HttpServletResponse response, SessionStoreException failure)
+  private static void answerStoreFailure(DysessionResponse response, SessionStoreException failure)
       throws IOException {
+    // reset() keeps a session cookie this request issued (after changeSessionId, say).
+    response.skipSaveBeforeCommit();
     response.reset();
     response.setContentType("text/plain;charset=UTF-8");
     if (failure instanceof SessionTooLargeException) {
@@ -193,6 +228,9 @@ public final class DysessionFilter implements Filter {
     private void finish() {
       try {
         request.saveSession();
+      } catch (SessionStoreException e) {
+        // DynamoDbErrors logs each outage once.
+        LOG.fine(() -> "The session of an asynchronous request could not be saved: " + e.getMessage());
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "The session of an asynchronous request could not be saved: "
             + e.getMessage());

@@ -40,7 +40,7 @@ final class DysessionHttpSession implements HttpSession {
   private final SessionManager manager;
   private final boolean isNew;
   private final Instant accessTime;
-  private String id;
+  private volatile String id;
   private SessionData stored;
   private Duration maxInactiveInterval;
   private final Map<String, byte[]> storedBytes;
@@ -51,7 +51,10 @@ final class DysessionHttpSession implements HttpSession {
   // so that an instance that can still read them (during a rolling upgrade) loses nothing.
   private final Set<String> unreadable = new HashSet<>();
   private boolean persisted;
-  private boolean invalid;
+  private volatile boolean invalid;
+  private boolean invalidating;
+  // Encodings of the values set in this request, for the size check at setAttribute.
+  private final Map<String, byte[]> pendingBytes = new HashMap<>();
 
   DysessionHttpSession(SessionManager manager, SessionData data, boolean isNew, Instant accessTime) {
     this.manager = manager;
@@ -72,7 +75,7 @@ final class DysessionHttpSession implements HttpSession {
   }
 
   @Override
-  public synchronized String getId() {
+  public String getId() {
     return id;
   }
 
@@ -129,8 +132,11 @@ final class DysessionHttpSession implements HttpSession {
       prospective.put(name, encoded);
       manager.store().checkSize(snapshot(prospective));
       existed = names.contains(name);
-      unreadable.remove(name);
       old = existed ? read(name) : null;
+      // Reading may have found the old value unreadable: then this is an addition, not a replacement.
+      existed = names.contains(name);
+      unreadable.remove(name);
+      pendingBytes.put(name, encoded);
     }
     manager.listeners().bound(this, name, value);
     synchronized (this) {
@@ -163,6 +169,7 @@ final class DysessionHttpSession implements HttpSession {
       names.remove(name);
       values.remove(name);
       setThisRequest.remove(name);
+      pendingBytes.remove(name);
     }
     if (old != null) {
       manager.listeners().unbound(this, name, old);
@@ -174,8 +181,19 @@ final class DysessionHttpSession implements HttpSession {
   public void invalidate() {
     synchronized (this) {
       checkValid("invalidate");
+      if (invalidating) {
+        throw new IllegalStateException("invalidate: session " + SessionIds.fingerprint(id)
+            + " is being invalidated already");
+      }
+      invalidating = true;
     }
-    manager.invalidate(this);
+    try {
+      manager.invalidate(this);
+    } finally {
+      synchronized (this) {
+        invalidating = false;
+      }
+    }
   }
 
   @Override
@@ -184,11 +202,11 @@ final class DysessionHttpSession implements HttpSession {
     return isNew;
   }
 
-  synchronized boolean isInvalid() {
+  boolean isInvalid() {
     return invalid;
   }
 
-  synchronized void markInvalid() {
+  void markInvalid() {
     invalid = true;
   }
 
@@ -244,9 +262,15 @@ final class DysessionHttpSession implements HttpSession {
   synchronized void saved(SessionData data) {
     stored = data;
     persisted = true;
-    storedBytes.clear();
+    for (Map.Entry<String, byte[]> e : data.attributes().entrySet()) {
+      // A value set again after the snapshot was taken still differs, so it is written next time.
+      if (pendingBytes.get(e.getKey()) == null || Arrays.equals(pendingBytes.get(e.getKey()), e.getValue())) {
+        setThisRequest.remove(e.getKey());
+        pendingBytes.remove(e.getKey());
+      }
+    }
+    storedBytes.keySet().retainAll(data.attributes().keySet());
     storedBytes.putAll(data.attributes());
-    setThisRequest.clear();
   }
 
   private byte[] encodeForSave(String name, Object value, byte[] fallback) {
@@ -264,6 +288,19 @@ final class DysessionHttpSession implements HttpSession {
   private Map<String, byte[]> currentBytes() {
     Map<String, byte[]> bytes = new HashMap<>(storedBytes);
     bytes.keySet().retainAll(names);
+    bytes.putAll(unreadableBytes());
+    bytes.putAll(pendingBytes);
+    return bytes;
+  }
+
+  private Map<String, byte[]> unreadableBytes() {
+    Map<String, byte[]> bytes = new HashMap<>();
+    for (String name : unreadable) {
+      byte[] b = storedBytes.get(name);
+      if (b != null) {
+        bytes.put(name, b);
+      }
+    }
     return bytes;
   }
 

@@ -1,6 +1,9 @@
 package io.github.dysession.servlet;
 
 import io.github.dysession.store.SessionIds;
+import io.github.dysession.store.SessionStoreException;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpSession;
@@ -9,6 +12,8 @@ import jakarta.servlet.http.HttpSession;
  * The request the application sees: its sessions come from dysession, never from the container.
  * The session is loaded when the application first asks for it, so a request that never touches
  * its session makes no DynamoDB call.
+ *
+ * <p>Lock order: this request's monitor is never held while a session method is called.
  */
 final class DysessionRequest extends HttpServletRequestWrapper {
 
@@ -16,16 +21,30 @@ final class DysessionRequest extends HttpServletRequestWrapper {
   private final DysessionResponse response;
   private final String requestedId;
   private DysessionHttpSession session;
+  private SessionStoreException loadFailure;
   private boolean lookedUp;
   private boolean requestedIdValid;
   private boolean invalidatedOne;
+  private boolean issuedCookie;
   private boolean cookieCleared;
 
-  DysessionRequest(HttpServletRequest request, SessionManager manager, DysessionResponse response) {
+  /**
+   * Wraps a request.
+   *
+   * @param adopted the session an earlier dispatch of the same request used (for error pages and
+   *     async dispatches), or null
+   */
+  DysessionRequest(HttpServletRequest request, SessionManager manager, DysessionResponse response,
+      DysessionHttpSession adopted) {
     super(request);
     this.manager = manager;
     this.response = response;
     this.requestedId = manager.cookies().requestedId(request);
+    if (adopted != null && !adopted.isInvalid()) {
+      this.session = adopted;
+      this.lookedUp = true;
+      this.requestedIdValid = adopted.getId().equals(requestedId);
+    }
   }
 
   @Override
@@ -35,28 +54,43 @@ final class DysessionRequest extends HttpServletRequestWrapper {
 
   @Override
   public HttpSession getSession(boolean create) {
+    String toLoad = null;
+    synchronized (this) {
+      if (loadFailure != null) {
+        // A session that could not be read is never replaced by a new one later in the request.
+        throw loadFailure;
+      }
+      if (!lookedUp && session == null) {
+        toLoad = requestedId;
+      }
+    }
+    if (toLoad != null) {
+      DysessionHttpSession loaded;
+      try {
+        loaded = manager.load(toLoad);
+      } catch (SessionStoreException e) {
+        synchronized (this) {
+          loadFailure = e;
+        }
+        throw e;
+      }
+      synchronized (this) {
+        if (!lookedUp) {
+          lookedUp = true;
+          session = loaded;
+          requestedIdValid = loaded != null;
+        }
+      }
+    }
     DysessionHttpSession created;
     synchronized (this) {
-      if (session != null) {
-        if (!session.isInvalid()) {
-          return session;
-        }
+      lookedUp = true;
+      if (session != null && session.isInvalid()) {
         invalidatedOne = true;
         session = null;
       }
-      if (!lookedUp) {
-        lookedUp = true;
-        if (requestedId != null) {
-          // A failure here propagates: a session that cannot be read is never replaced by a new one.
-          session = manager.load(requestedId);
-          if (session != null) {
-            requestedIdValid = true;
-            return session;
-          }
-        }
-      }
-      if (!create) {
-        return null;
+      if (session != null || !create) {
+        return session;
       }
       if (response.isCommitted()) {
         throw new IllegalStateException(
@@ -64,8 +98,9 @@ final class DysessionRequest extends HttpServletRequestWrapper {
       }
       created = manager.create();
       session = created;
-      response.addHeader("Set-Cookie", manager.cookies().setCookie(this, created.getId()));
+      issuedCookie = true;
     }
+    response.setSessionCookie(manager.cookies().setCookie(this, created.getId()));
     manager.created(created);
     return created;
   }
@@ -81,7 +116,10 @@ final class DysessionRequest extends HttpServletRequestWrapper {
           "changeSessionId: the response is committed, so the client could not learn the new id");
     }
     manager.changeId(current);
-    response.addHeader("Set-Cookie", manager.cookies().setCookie(this, current.getId()));
+    synchronized (this) {
+      issuedCookie = true;
+    }
+    response.setSessionCookie(manager.cookies().setCookie(this, current.getId()));
     return current.getId();
   }
 
@@ -96,9 +134,11 @@ final class DysessionRequest extends HttpServletRequestWrapper {
       return false;
     }
     DysessionHttpSession current = (DysessionHttpSession) getSession(false);
+    boolean valid;
     synchronized (this) {
-      return requestedIdValid && current != null && requestedId.equals(current.getId());
+      valid = requestedIdValid;
     }
+    return valid && current != null && requestedId.equals(current.getId());
   }
 
   @Override
@@ -109,6 +149,17 @@ final class DysessionRequest extends HttpServletRequestWrapper {
   @Override
   public boolean isRequestedSessionIdFromURL() {
     return false;
+  }
+
+  @Override
+  public AsyncContext startAsync() {
+    // The default would hand the container's own request and response to asynchronous code.
+    return startAsync(this, response);
+  }
+
+  /** Returns the session this request uses now, or null. */
+  synchronized DysessionHttpSession currentSession() {
+    return session;
   }
 
   /**
@@ -124,17 +175,31 @@ final class DysessionRequest extends HttpServletRequestWrapper {
       manager.save(current);
       return;
     }
+    boolean clear;
     synchronized (this) {
-      boolean invalidated = invalidatedOne || (current != null && current.isInvalid());
-      if (invalidated && requestedId != null && !cookieCleared && !response.isCommitted()) {
-        cookieCleared = true;
-        response.addHeader("Set-Cookie", manager.cookies().clearCookie(this));
-      }
+      boolean invalidated = invalidatedOne || current != null;
+      clear = invalidated && (requestedId != null || issuedCookie) && !cookieCleared
+          && !response.isCommitted();
+      cookieCleared |= clear;
+    }
+    if (clear) {
+      response.setSessionCookie(manager.cookies().clearCookie(this));
     }
   }
 
   @Override
   public String toString() {
     return "DysessionRequest[" + SessionIds.fingerprint(requestedId) + "]";
+  }
+
+  /** Returns the dysession request inside a chain of wrappers, or null. */
+  static DysessionRequest unwrap(ServletRequest request) {
+    for (ServletRequest r = request; r != null; ) {
+      if (r instanceof DysessionRequest d) {
+        return d;
+      }
+      r = r instanceof jakarta.servlet.ServletRequestWrapper w ? w.getRequest() : null;
+    }
+    return null;
   }
 }

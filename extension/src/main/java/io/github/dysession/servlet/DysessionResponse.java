@@ -20,6 +20,8 @@ final class DysessionResponse extends HttpServletResponseWrapper {
   private static final int BYTES_PER_CHAR = 3;
 
   private Runnable beforeCommit = () -> {};
+  private boolean savedBeforeCommit;
+  private String sessionCookie;
   private long contentLength = -1;
   private long written;
   private ServletOutputStream stream;
@@ -33,8 +35,21 @@ final class DysessionResponse extends HttpServletResponseWrapper {
     this.beforeCommit = callback;
   }
 
+  /** Answers without saving the session first: used when saving is what failed. */
+  void skipSaveBeforeCommit() {
+    savedBeforeCommit = true;
+  }
+
+  /** Sets the session cookie header; it survives {@link #reset()}. */
+  void setSessionCookie(String header) {
+    sessionCookie = header;
+    addHeader("Set-Cookie", header);
+  }
+
   private void committing() {
-    if (!isCommitted()) {
+    // Once is enough: changes after the first save are written when the request ends.
+    if (!savedBeforeCommit && !isCommitted()) {
+      savedBeforeCommit = true;
       beforeCommit.run();
     }
   }
@@ -42,13 +57,10 @@ final class DysessionResponse extends HttpServletResponseWrapper {
   private void writing(long bytes) {
     long before = written;
     written += bytes;
-    if (isCommitted()) {
-      return;
-    }
     long limit = getBufferSize();
     if ((contentLength >= 0 && written >= contentLength) || (limit > 0 && written >= limit)
         || (limit <= 0 && before == 0)) {
-      beforeCommit.run();
+      committing();
     }
   }
 
@@ -68,6 +80,29 @@ final class DysessionResponse extends HttpServletResponseWrapper {
   public void sendRedirect(String location) throws IOException {
     committing();
     super.sendRedirect(location);
+  }
+
+  /**
+   * Saves, then redirects: Servlet 6.1's overload ({@code sendRedirect(String, int, boolean)},
+   * which its other new overloads call) would otherwise bypass this wrapper. Compiled against
+   * Servlet 6.0, so the container's method is called reflectively.
+   */
+  public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+    committing();
+    try {
+      HttpServletResponse.class.getMethod("sendRedirect", String.class, int.class, boolean.class)
+          .invoke(getResponse(), location, sc, clearBuffer);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new UnsupportedOperationException("sendRedirect(String, int, boolean) needs Servlet 6.1", e);
+    }
   }
 
   @Override
@@ -105,6 +140,10 @@ final class DysessionResponse extends HttpServletResponseWrapper {
     super.reset();
     contentLength = -1;
     written = 0;
+    if (sessionCookie != null) {
+      // The client must learn a new or changed id even when the response is rebuilt.
+      addHeader("Set-Cookie", sessionCookie);
+    }
   }
 
   @Override
@@ -124,7 +163,14 @@ final class DysessionResponse extends HttpServletResponseWrapper {
   @Override
   public synchronized PrintWriter getWriter() throws IOException {
     if (writer == null) {
-      writer = new PrintWriter(new CommitAwareWriter(super.getWriter()), false);
+      PrintWriter container = super.getWriter();
+      writer = new PrintWriter(new CommitAwareWriter(container), false) {
+        @Override
+        public boolean checkError() {
+          // The container's writer is the one that sees a client that went away.
+          return super.checkError() || container.checkError();
+        }
+      };
     }
     return writer;
   }

@@ -87,48 +87,65 @@ final class SessionManager {
    * one UpdateItem (none when nothing changed inside the touch interval).
    */
   void save(DysessionHttpSession session) {
-    if (session.isInvalid()) {
-      return;
-    }
-    if (!session.isPersisted()) {
-      // A collision of 256 random bits (DuplicateSessionIdException) is left to surface as an error:
-      // the id is already in the response's cookie, so it cannot be replaced silently.
-      SessionData data = session.toNewData();
-      runtime.store().create(data);
-      session.saved(data);
-      return;
-    }
-    SessionChanges changes = session.changes();
-    SaveResult result = runtime.store().save(changes);
-    if (result == SaveResult.WRITTEN) {
-      SessionData written = changes.result();
-      session.saved(new SessionData(written.id(), written.creationTime(), written.lastAccessedTime(),
-          written.maxInactiveInterval(), written.version() + 1, written.attributes()));
-    } else if (result == SaveResult.GONE) {
-      session.markInvalid();
-      if (changes.changesContent()) {
-        LOG.info(() -> "Session " + SessionIds.fingerprint(session.getId()) + " was invalidated or "
-            + "expired while a request used it; the request's changes " + changes.setAttributes().keySet()
-            + " were discarded");
+    // One save at a time per session: two threads of one request must not both create it.
+    synchronized (session) {
+      if (session.isInvalid()) {
+        return;
+      }
+      if (!session.isPersisted()) {
+        // A collision of 256 random bits (DuplicateSessionIdException) is left to surface as an
+        // error: the id is already in the response's cookie, so it cannot be replaced silently.
+        SessionData data = session.toNewData();
+        runtime.store().create(data);
+        session.saved(data);
+        return;
+      }
+      SessionChanges changes = session.changes();
+      SaveResult result = runtime.store().save(changes);
+      if (result == SaveResult.WRITTEN) {
+        SessionData written = changes.result();
+        session.saved(new SessionData(written.id(), written.creationTime(), written.lastAccessedTime(),
+            written.maxInactiveInterval(), written.version() + 1, written.attributes()));
+      } else if (result == SaveResult.GONE) {
+        session.markInvalid();
+        if (changes.changesContent()) {
+          LOG.info(() -> "Session " + SessionIds.fingerprint(session.getId()) + " was invalidated or "
+              + "expired while a request used it; the request's changes to "
+              + changes.setAttributes().keySet() + " were discarded");
+        }
       }
     }
   }
 
-  /** Invalidates a session: destroys its beans, notifies listeners, unbinds values, deletes it. */
+  /**
+   * Invalidates a session: deletes it from the store first (so no other instance serves it any
+   * more, and a failure leaves everything as it was), then notifies listeners, destroys its beans
+   * and unbinds its values.
+   */
   void invalidate(DysessionHttpSession session) {
-    runtime.bridge().sessionDestroyed(session);
-    listeners.destroyed(session);
-    for (String name : session.attributeNames()) {
-      try {
-        session.removeAttribute(name);
-      } catch (IllegalStateException e) {
-        // Invalidated meanwhile by a listener: nothing left to unbind.
-        break;
+    synchronized (session) {
+      if (session.isPersisted()) {
+        runtime.store().delete(session.getId());
       }
     }
-    session.markInvalid();
-    if (session.isPersisted()) {
-      runtime.store().delete(session.getId());
+    try {
+      listeners.destroyed(session);
+      try {
+        runtime.bridge().sessionDestroyed(session);
+      } catch (RuntimeException e) {
+        LOG.log(java.util.logging.Level.WARNING, "CDI session-destroyed callbacks failed for session "
+            + SessionIds.fingerprint(session.getId()), e);
+      }
+      for (String name : session.attributeNames()) {
+        try {
+          session.removeAttribute(name);
+        } catch (IllegalStateException e) {
+          break;
+        }
+      }
+    } finally {
+      session.markInvalid();
+      runtime.bridge().sessionInvalidated(session);
     }
   }
 

@@ -23,4 +23,7 @@ public interface SessionScopeBridge {
 
   /** Called while a session is being invalidated, before its attributes are removed. */
   default void sessionDestroyed(HttpSession session) {}
+
+  /** Called once a session is invalid, so that no cached reference to it is handed out again. */
+  default void sessionInvalidated(HttpSession session) {}
 }

@@ -83,6 +83,12 @@ public class SessionServlet extends HttpServlet {
         }
         out.put("invalidated", session != null);
       }
+      case "rotateThenReset" -> {
+        req.getSession().setAttribute(name, value);
+        req.changeSessionId();
+        // A framework rebuilding the response must not make the client lose the new id.
+        resp.reset();
+      }
       case "rotate" -> {
         String before = hash(req.getSession().getId());
         req.changeSessionId();
@@ -91,7 +97,20 @@ public class SessionServlet extends HttpServlet {
       }
       case "redirect" -> {
         req.getSession().setAttribute(name, value);
-        resp.sendRedirect(req.getParameter("to"));
+        String status = req.getParameter("status");
+        if (status == null) {
+          resp.sendRedirect(req.getParameter("to"));
+        } else {
+          // Servlet 6.1's sendRedirect(String, int), called reflectively: this app builds on 6.0.
+          try {
+            HttpServletResponse.class.getMethod("sendRedirect", String.class, int.class)
+                .invoke(resp, req.getParameter("to"), Integer.parseInt(status));
+          } catch (NoSuchMethodException e) {
+            resp.sendRedirect(req.getParameter("to"));
+          } catch (ReflectiveOperationException e) {
+            throw new IOException(e);
+          }
+        }
         return;
       }
       case "unserializable" -> {

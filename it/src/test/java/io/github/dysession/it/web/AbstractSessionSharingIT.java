@@ -383,6 +383,52 @@ abstract class AbstractSessionSharingIT {
   }
 
   @Test
+  @Order(15)
+  void asynchronousRequest_usesDysessionsSessionAndSavesOnCompletion() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", op(a, "set", "name", "x", "value", "1"));
+    HttpResponse<String> async = browser.send("POST", a.uri("async?value=from-async"));
+    assertThat(async.statusCode()).isEqualTo(200);
+    assertThat(async.body()).isEqualTo("DysessionHttpSession");
+    assertThat(attributes(browser.json("GET", op(b, "dump")))).containsEntry("async", "from-async");
+  }
+
+  @Test
+  @Order(16)
+  void errorPage_seesTheSessionTheFailedRequestCreated() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> failed = browser.send("POST", a.uri("fail"));
+    assertThat(failed.statusCode()).isEqualTo(500);
+    assertThat(failed.body()).contains("error page: set");
+    assertThat(failed.headers().allValues("Set-Cookie").stream()
+        .filter(h -> h.startsWith("DYSESSION=")).count()).isEqualTo(1);
+    assertThat(attributes(browser.json("GET", op(b, "dump"))))
+        .containsEntry("beforeFailure", "set").containsEntry("errorPageSaw", "set");
+  }
+
+  @Test
+  @Order(17)
+  void changeSessionIdThenResponseReset_stillGivesTheClientTheNewId() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", op(a, "set", "name", "x", "value", "1"));
+    String oldId = browser.sessionCookie();
+    browser.json("POST", op(a, "rotateThenReset", "name", "after", "value", "reset"));
+    assertThat(browser.sessionCookie()).isNotEqualTo(oldId);
+    assertThat(attributes(browser.json("GET", op(b, "dump"))))
+        .containsEntry("x", "1").containsEntry("after", "reset");
+  }
+
+  @Test
+  @Order(18)
+  void redirectWithAStatus_followedToTheOtherInstance_seesTheWrite() throws Exception {
+    Browser browser = new Browser(HttpClient.Redirect.ALWAYS);
+    browser.json("POST", op(b, "set", "name", "start", "value", "yes"));
+    Map<String, Object> landed = browser.json("GET", op(a, "redirect", "name", "flash", "value", "303",
+        "status", "303", "to", op(b, "dump").toString()));
+    assertThat(attributes(landed)).containsEntry("flash", "303");
+  }
+
+  @Test
   @Order(100)
   void dynamoDbDown_answers503AndNeverReplacesTheSession_andAfterRestartSessionsAreIntact() throws Exception {
     Browser browser = new Browser();
