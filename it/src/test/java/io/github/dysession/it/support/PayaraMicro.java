@@ -61,7 +61,7 @@ import java.util.zip.ZipFile;
  * }
  * </pre>
  */
-public final class PayaraMicro implements AutoCloseable {
+public final class PayaraMicro implements AppServer {
 
     /** System property (set by failsafe) with the path of the test WAR. */
     public static final String WAR_PROPERTY = "dysession.it.war";

@@ -3,7 +3,7 @@ package io.github.dysession.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.Dynalite;
-import io.github.dysession.it.support.PayaraMicro;
+import io.github.dysession.it.support.AppServer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -35,16 +35,16 @@ abstract class AbstractSessionSharingIT {
   private static final Pattern SET_COOKIE = Pattern.compile("DYSESSION=([^;]*)");
 
   private Dynalite dynalite;
-  private PayaraMicro a;
-  private PayaraMicro b;
+  private AppServer a;
+  private AppServer b;
   /** A client without cookies, for the test application's counters. */
   private final Browser control = new Browser();
 
-  /** Returns the Payara release to test. */
-  abstract PayaraMicro.Release release();
-
-  /** Returns the JDK to run it on; the subclass skips the class when it is missing. */
-  abstract Path javaHome();
+  /**
+   * Starts one server instance with the test WAR, the given dysession settings (as system
+   * properties) and {@code dysession.it.instance} = {@code name}.
+   */
+  abstract AppServer start(String name, Map<String, String> settings);
 
   /** Returns the table name, unique per subclass. */
   abstract String table();
@@ -54,10 +54,10 @@ abstract class AbstractSessionSharingIT {
     Path data = Files.createTempDirectory(Path.of(System.getProperty("dysession.it.basedir", "."), "target"),
         "dynalite-" + table() + "-");
     dynalite = Dynalite.start(data);
-    CompletableFuture<PayaraMicro> first = CompletableFuture.supplyAsync(() -> start("a", true));
+    CompletableFuture<AppServer> first = CompletableFuture.supplyAsync(() -> start("a", true));
     // The first instance creates the table; give it a head start so the two do not race to.
     Thread.sleep(1000);
-    CompletableFuture<PayaraMicro> second = CompletableFuture.supplyAsync(() -> start("b", false));
+    CompletableFuture<AppServer> second = CompletableFuture.supplyAsync(() -> start("b", false));
     a = first.get();
     b = second.get();
   }
@@ -75,23 +75,21 @@ abstract class AbstractSessionSharingIT {
     }
   }
 
-  private PayaraMicro start(String name, boolean createTable) {
-    return PayaraMicro.builder(name + "-" + table())
-        .release(release())
-        .javaHome(javaHome())
-        .systemProperty("dysession.it.instance", name)
-        .systemProperty("dysession.dynamodb-endpoint", dynalite.endpoint().toString())
-        .systemProperty("dysession.dynamodb-tablename", table())
-        .systemProperty("dysession.create-table", String.valueOf(createTable))
-        .systemProperty("dysession.api-call-timeout-ms", "2000")
-        .systemProperty("dysession.api-call-attempt-timeout-ms", "700")
-        .systemProperty("dysession.max-retries", "1")
-        .systemProperty("aws.accessKeyId", "test")
-        .systemProperty("aws.secretAccessKey", "test")
-        .start();
+  private AppServer start(String name, boolean createTable) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("dysession.it.instance", name);
+    settings.put("dysession.dynamodb-endpoint", dynalite.endpoint().toString());
+    settings.put("dysession.dynamodb-tablename", table());
+    settings.put("dysession.create-table", String.valueOf(createTable));
+    settings.put("dysession.api-call-timeout-ms", "2000");
+    settings.put("dysession.api-call-attempt-timeout-ms", "700");
+    settings.put("dysession.max-retries", "1");
+    settings.put("aws.accessKeyId", "test");
+    settings.put("aws.secretAccessKey", "test");
+    return start(name, settings);
   }
 
-  private static URI op(PayaraMicro server, String op, String... params) {
+  private static URI op(AppServer server, String op, String... params) {
     StringBuilder sb = new StringBuilder("s?op=").append(op);
     for (int i = 0; i + 1 < params.length; i += 2) {
       sb.append('&').append(params[i]).append('=')
@@ -113,12 +111,12 @@ abstract class AbstractSessionSharingIT {
   }
 
   @SuppressWarnings("unchecked")
-  private Map<String, Number> calls(PayaraMicro server) throws Exception {
+  private Map<String, Number> calls(AppServer server) throws Exception {
     return (Map<String, Number>) control.json("GET", op(server, "calls")).get("calls");
   }
 
   @SuppressWarnings("unchecked")
-  private Map<String, Number> events(PayaraMicro server) throws Exception {
+  private Map<String, Number> events(AppServer server) throws Exception {
     return (Map<String, Number>) control.json("GET", op(server, "events")).get("events");
   }
 
@@ -205,8 +203,8 @@ abstract class AbstractSessionSharingIT {
   void sessionScopedBeanState_isSharedAndInjectedSessionIsDysessions() throws Exception {
     Browser browser = new Browser();
     Map<String, Object> last = null;
-    PayaraMicro[] order = {a, b, a, b};
-    for (PayaraMicro server : order) {
+    AppServer[] order = {a, b, a, b};
+    for (AppServer server : order) {
       last = browser.json("POST", server.uri("api/counter"));
     }
     assertThat(number(last.get("count"))).isEqualTo(4);
@@ -437,7 +435,7 @@ abstract class AbstractSessionSharingIT {
     String id = browser.sessionCookie();
     dynalite.kill();
     try {
-      for (PayaraMicro server : new PayaraMicro[] {a, b, a}) {
+      for (AppServer server : new AppServer[] {a, b, a}) {
         HttpResponse<String> down = browser.send("GET", op(server, "dump"));
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.headers().firstValue("Retry-After")).isPresent();

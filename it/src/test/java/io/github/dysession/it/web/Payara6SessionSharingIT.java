@@ -1,19 +1,19 @@
 package io.github.dysession.it.web;
 
 import io.github.dysession.it.support.PayaraMicro;
-import java.nio.file.Path;
+import io.github.dysession.it.support.AppServer;
+import java.util.Map;
 
 /** The session-sharing suite on two Payara Micro 6 instances on the test JDK (17). */
 class Payara6SessionSharingIT extends AbstractSessionSharingIT {
 
   @Override
-  PayaraMicro.Release release() {
-    return PayaraMicro.Release.PAYARA_6;
-  }
-
-  @Override
-  Path javaHome() {
-    return PayaraMicro.currentJavaHome();
+  AppServer start(String name, Map<String, String> settings) {
+    return PayaraMicro.builder(name + "-" + table())
+        .release(PayaraMicro.Release.PAYARA_6)
+        .javaHome(PayaraMicro.currentJavaHome())
+        .systemProperties(settings)
+        .start();
   }
 
   @Override

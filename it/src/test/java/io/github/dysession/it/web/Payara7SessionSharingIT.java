@@ -3,7 +3,8 @@ package io.github.dysession.it.web;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.dysession.it.support.PayaraMicro;
-import java.nio.file.Path;
+import io.github.dysession.it.support.AppServer;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The session-sharing suite on two Payara Micro 7 instances on JDK 25; skipped without JDK 25. */
@@ -18,13 +19,12 @@ class Payara7SessionSharingIT extends AbstractSessionSharingIT {
   }
 
   @Override
-  PayaraMicro.Release release() {
-    return PayaraMicro.Release.PAYARA_7;
-  }
-
-  @Override
-  Path javaHome() {
-    return PayaraMicro.jdk25Home();
+  AppServer start(String name, Map<String, String> settings) {
+    return PayaraMicro.builder(name + "-" + table())
+        .release(PayaraMicro.Release.PAYARA_7)
+        .javaHome(PayaraMicro.jdk25Home())
+        .systemProperties(settings)
+        .start();
   }
 
   @Override

@@ -1,0 +1,36 @@
+package io.github.dysession.it.support;
+
+import java.net.URI;
+import java.time.Duration;
+
+/** One running application server process with the test WAR deployed, on 127.0.0.1. */
+public interface AppServer extends AutoCloseable {
+
+  /** Returns the instance's name. */
+  String name();
+
+  /** Returns a URI relative to the application's context root, e.g. {@code uri("s?op=dump")}. */
+  URI uri(String relative);
+
+  /** Returns the application's root URI (ends with a slash). */
+  URI baseUri();
+
+  /** Returns everything the server has logged so far. */
+  String log();
+
+  /** Returns how long the last start took, until the application answered. */
+  Duration startupTime();
+
+  /** Returns the resident memory of the process in bytes, or -1 when unknown. */
+  long rssBytes();
+
+  /** Kills the process at once (SIGKILL). */
+  void kill();
+
+  /** Starts the process again on the same port and waits until the application answers. */
+  void restart();
+
+  /** Stops the process. */
+  @Override
+  void close();
+}
