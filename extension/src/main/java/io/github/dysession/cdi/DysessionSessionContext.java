@@ -5,13 +5,20 @@ import jakarta.enterprise.context.SessionScoped;
 import jakarta.enterprise.context.spi.AlterableContext;
 import jakarta.enterprise.context.spi.Contextual;
 import jakarta.enterprise.context.spi.CreationalContext;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.spi.PassivationCapable;
+import jakarta.inject.Named;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.lang.annotation.Annotation;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -19,9 +26,13 @@ import java.util.logging.Logger;
 
 /**
  * The {@code @SessionScoped} context backed by dysession's session: each bean instance is a
- * session attribute named {@value #BEAN_PREFIX} + the bean's passivation id, so it is stored in
- * DynamoDB with the session and saved whenever its serialized state changes. Active only on a
- * thread that is inside dysession's filter.
+ * session attribute, so it is stored in DynamoDB with the session and saved whenever its
+ * serialized state changes. Active only on a thread that is inside dysession's filter.
+ *
+ * <p>A class bean's attribute is named {@value #BEAN_PREFIX} + its class name (+ its qualifiers,
+ * if any), which is the same on every server and for every deployment name, so its state moves
+ * between servers of different kinds. Other beans (producers) use their passivation id, which
+ * the CDI implementation derives from the deployment.
  */
 final class DysessionSessionContext implements AlterableContext {
 
@@ -32,6 +43,7 @@ final class DysessionSessionContext implements AlterableContext {
 
   private final ThreadLocal<HttpServletRequest> current = new ThreadLocal<>();
   private final Supplier<BeanManager> beanManager;
+  private volatile Map<String, Bean<?>> beansByKey;
 
   DysessionSessionContext(Supplier<BeanManager> beanManager) {
     this.beanManager = beanManager;
@@ -102,10 +114,32 @@ final class DysessionSessionContext implements AlterableContext {
     List<String> names = Collections.list(session.getAttributeNames());
     for (String name : names) {
       if (name.startsWith(BEAN_PREFIX)) {
-        Bean<?> bean = beanManager.get().getPassivationCapableBean(name.substring(BEAN_PREFIX.length()));
-        destroy(session, name, bean);
+        destroy(session, name, beanFor(name));
       }
     }
+  }
+
+  private Bean<?> beanFor(String key) {
+    Map<String, Bean<?>> index = beansByKey;
+    if (index == null) {
+      index = new HashMap<>();
+      // The application's bean manager: the extension's own sees only the library's archive.
+      for (Bean<?> bean : CDI.current().getBeanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
+        if (bean.getScope() == SessionScoped.class) {
+          index.put(key(bean), bean);
+        }
+      }
+      beansByKey = index;
+    }
+    Bean<?> bean = index.get(key);
+    if (bean == null) {
+      bean = beanManager.get().getPassivationCapableBean(key.substring(BEAN_PREFIX.length()));
+    }
+    if (bean == null) {
+      LOG.warning("Session-scoped bean " + key.substring(BEAN_PREFIX.length()) + " is not a bean of "
+          + "this application (any more); its instance is dropped without @PreDestroy");
+    }
+    return bean;
   }
 
   private <T> void destroy(HttpSession session, String key, Contextual<T> contextual) {
@@ -134,7 +168,23 @@ final class DysessionSessionContext implements AlterableContext {
     return request;
   }
 
-  private static String key(Contextual<?> contextual) {
+  static String key(Contextual<?> contextual) {
+    if (contextual instanceof Bean<?> bean && bean.getTypes().contains(bean.getBeanClass())) {
+      StringBuilder key = new StringBuilder(BEAN_PREFIX).append(bean.getBeanClass().getName());
+      List<String> qualifiers = new ArrayList<>();
+      for (Annotation q : bean.getQualifiers()) {
+        if (q.annotationType() != Default.class && q.annotationType() != Any.class
+            && q.annotationType() != Named.class) {
+          // The type name only: annotation toString() differs between JDKs and CDI implementations.
+          qualifiers.add(q.annotationType().getName());
+        }
+      }
+      Collections.sort(qualifiers);
+      for (String q : qualifiers) {
+        key.append('|').append(q);
+      }
+      return key.toString();
+    }
     if (contextual instanceof PassivationCapable p) {
       return BEAN_PREFIX + p.getId();
     }

@@ -54,9 +54,14 @@ abstract class AbstractSessionSharingIT {
     Path data = Files.createTempDirectory(Path.of(System.getProperty("dysession.it.basedir", "."), "target"),
         "dynalite-" + table() + "-");
     dynalite = Dynalite.start(data);
-    CompletableFuture<AppServer> first = CompletableFuture.supplyAsync(() -> start("a", true));
-    // The first instance creates the table; give it a head start so the two do not race to.
-    Thread.sleep(1000);
+    // The table is made by the test, with the SDK's patient defaults: the instances run with short
+    // timeouts for the outage test, too short for DDL on a loaded machine.
+    try (var client = io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
+      new io.github.dysession.store.dynamodb.DynamoDbTableAdmin(client,
+          io.github.dysession.config.DysessionSettings.from(io.github.dysession.config.SettingsSource.of(
+              Map.of("dysession.dynamodb-tablename", table())))).create();
+    }
+    CompletableFuture<AppServer> first = CompletableFuture.supplyAsync(() -> start("a", false));
     CompletableFuture<AppServer> second = CompletableFuture.supplyAsync(() -> start("b", false));
     a = first.get();
     b = second.get();
