@@ -25,11 +25,11 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
 
   private final DysessionSessionContext context;
   private final BeanManager beanManager;
-  private final WeldSessionContextSwitch builtIn;
+  private final BuiltInSessionContextSwitch builtIn;
   private final ThreadLocal<Boolean> resumeBuiltIn = new ThreadLocal<>();
 
   CdiSessionScopeBridge(DysessionSessionContext context, BeanManager beanManager,
-      WeldSessionContextSwitch builtIn) {
+      BuiltInSessionContextSwitch builtIn) {
     this.context = context;
     this.beanManager = beanManager;
     this.builtIn = builtIn;

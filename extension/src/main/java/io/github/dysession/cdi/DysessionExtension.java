@@ -199,17 +199,22 @@ public class DysessionExtension implements Extension {
 
   private synchronized CdiSessionScopeBridge bridge() {
     if (bridge == null) {
-      WeldSessionContextSwitch weld = WeldSessionContextSwitch.find(beanManager);
-      if (weld == null) {
-        throw new IllegalStateException("dysession cannot take over @SessionScoped on this server: "
-            + "its CDI implementation is not Weld (no @Http SessionContext bean was found), so "
-            + "session-scoped beans would silently stay in the container's own session. Supported: "
-            + "servers using Weld (Payara, WildFly, GlassFish, Open Liberty). Or set "
-            + DysessionSettings.ENABLED + "=false.");
-      }
-      bridge = new CdiSessionScopeBridge(sessionContext, beanManager, weld);
+      bridge = new CdiSessionScopeBridge(sessionContext, beanManager, builtInSessionContext());
     }
     return bridge;
+  }
+
+  /** Finds the switch for this CDI implementation's own session context, or fails loudly. */
+  private BuiltInSessionContextSwitch builtInSessionContext() {
+    BuiltInSessionContextSwitch weld = WeldSessionContextSwitch.find(beanManager);
+    if (weld != null) {
+      return weld;
+    }
+    throw new IllegalStateException("dysession cannot take over @SessionScoped on this server: "
+        + "its CDI implementation (" + beanManager.getClass().getName() + ") is not one dysession "
+        + "supports, so session-scoped beans would silently stay in the container's own session. "
+        + "Supported: Weld (Payara, WildFly, GlassFish, Open Liberty). Or set "
+        + DysessionSettings.ENABLED + "=false.");
   }
 
   /** Fails deployment on invalid settings, logs the effective ones, and creates the table if asked. */

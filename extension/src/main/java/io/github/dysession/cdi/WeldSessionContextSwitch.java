@@ -14,7 +14,7 @@ import java.lang.reflect.Method;
  * interfaces, because some servers (Open Liberty) hide Weld's {@code context.http} package from
  * applications.
  */
-final class WeldSessionContextSwitch {
+final class WeldSessionContextSwitch implements BuiltInSessionContextSwitch {
 
   private static final String SESSION_CONTEXT = "org.jboss.weld.context.SessionContext";
   private static final String MANAGED_CONTEXT = "org.jboss.weld.context.ManagedContext";
@@ -58,8 +58,8 @@ final class WeldSessionContextSwitch {
     return null;
   }
 
-  /** Deactivates Weld's context if it is active; returns whether it was. */
-  boolean suspend() {
+  @Override
+  public boolean suspend() {
     if ((Boolean) call(isActive)) {
       call(deactivate);
       return true;
@@ -67,8 +67,8 @@ final class WeldSessionContextSwitch {
     return false;
   }
 
-  /** Activates Weld's context again. */
-  void resume() {
+  @Override
+  public void resume() {
     call(activate);
   }
 
