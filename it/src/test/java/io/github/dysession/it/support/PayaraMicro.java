@@ -385,6 +385,7 @@ public final class PayaraMicro implements AutoCloseable {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private String readyPath = "ping";
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private int fixedPort;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -472,7 +473,19 @@ public final class PayaraMicro implements AutoCloseable {
             return this;
         }
 
-        /** Launches the process on a free port of 127.0.0.1 and waits until it is ready. */
+        /**
+         * A fixed HTTP port (1-65535) instead of a free one; the start then fails, without retrying
+         * elsewhere, if another process holds it.
+         */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("Port must be 1-65535: " + port);
+            }
+            this.fixedPort = port;
+            return this;
+        }
+
+        /** Launches the process on a free port (or the {@link #port(int)}) of 127.0.0.1 and waits until it is ready. */
         public PayaraMicro start() {
             Path jar = requireFile((payaraJar == null ? release.jar() : payaraJar).toAbsolutePath().normalize(),
                     "Payara Micro jar");
@@ -500,11 +513,15 @@ public final class PayaraMicro implements AutoCloseable {
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 PayaraMicro payara = new PayaraMicro(this, uniqueName, jar, home, warFile);
                 payara.prepareRunDir();
-                payara.port = freePort();
+                payara.port = fixedPort > 0 ? fixedPort : freePort();
                 try {
                     payara.launch(attempt > 1);
                     return payara;
                 } catch (PortInUseException e) {
+                    if (fixedPort > 0) {
+                        throw new IllegalStateException("Payara Micro " + uniqueName + " cannot listen on port "
+                                + fixedPort + ": another process uses it", e);
+                    }
                     last = e;
                 }
             }
