@@ -54,6 +54,7 @@ final class DemoCluster implements AutoCloseable {
    * {@code portA} and B on {@code portB} (both 127.0.0.1) side by side. Whatever started is stopped
    * again if a later step fails.
    *
+   * @param dataDir dynalite's data folder (kept between runs), or {@code null} to keep the data in memory
    * @param namePrefix prefix of the instances' names (their logs are target/payara-runs/PREFIX-a.log, ...)
    */
   static DemoCluster start(Path dataDir, int portA, int portB, String namePrefix) {
