@@ -37,7 +37,7 @@ public final class DemoLauncher {
         : Paths.get(dataProperty).toAbsolutePath().normalize();
 
     print("dysession demo: starting dynalite, creating the table, starting Payara Micro A and B"
-        + " (about half a minute)...");
+        + " (typically 15-60 s)...");
     long started = System.nanoTime();
     DemoCluster cluster = DemoCluster.start(dataDir, portA, portB, "demo");
     CountDownLatch stopped = new CountDownLatch(1);
