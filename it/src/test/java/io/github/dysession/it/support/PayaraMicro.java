@@ -345,6 +345,7 @@ public final class PayaraMicro implements AppServer {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private String readyPath = "ping";
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private int fixedPort;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -432,7 +433,19 @@ public final class PayaraMicro implements AppServer {
             return this;
         }
 
-        /** Launches the process on a free port of 127.0.0.1 and waits until it is ready. */
+        /**
+         * A fixed HTTP port (1-65535) instead of a free one; the start then fails, without retrying
+         * elsewhere, if another process holds it.
+         */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("Port must be 1-65535: " + port);
+            }
+            this.fixedPort = port;
+            return this;
+        }
+
+        /** Launches the process on a free port (or the {@link #port(int)}) of 127.0.0.1 and waits until it is ready. */
         public PayaraMicro start() {
             Path jar = requireFile((payaraJar == null ? release.jar() : payaraJar).toAbsolutePath().normalize(),
                     "Payara Micro jar");
@@ -457,6 +470,11 @@ public final class PayaraMicro implements AppServer {
             String uniqueName = n == 1 ? name : name + "-" + n;
 
             PayaraMicro payara = new PayaraMicro(this, uniqueName, jar, home, warFile);
+            if (fixedPort > 0) {
+                payara.port = fixedPort;
+                payara.launch();
+                return payara;
+            }
             return ManagedProcess.retryOnPortInUse("Payara Micro " + uniqueName + " could not bind a free port", () -> {
                 payara.port = ManagedProcess.freePort();
                 payara.launch();
