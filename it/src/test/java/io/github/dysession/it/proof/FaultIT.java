@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,9 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class FaultIT {
+
+  /** What Jersey logs, with a stack trace, when closing the response's output stream fails. */
+  private static final String JERSEY_COMMIT_ERROR = "Error while closing the output stream in order to commit response";
 
   private ProofCluster cluster;
   private final Map<String, String> figures = new LinkedHashMap<>();
@@ -69,10 +73,13 @@ class FaultIT {
     int outages = Scale.integer("fault.outages", 1);
     Duration outage = Scale.millis("fault.outageMillis", 2000);
     Duration between = Scale.millis("fault.betweenMillis", 1500);
+    int stalls = Scale.integer("fault.stalls", 1);
+    Duration stall = Scale.millis("fault.stallMillis", 1100);
     LoadRun load = new LoadRun(cluster, clients, Duration.ofMillis(100));
     load.open();
     load.start(Integer.MAX_VALUE, Duration.ofMinutes(10));
     List<Long> gapAnswers = new ArrayList<>();
+    List<Long> stallAnswers = new ArrayList<>();
     try {
       for (int i = 0; i < outages; i++) {
         Thread.sleep(between.toMillis());
@@ -85,6 +92,19 @@ class FaultIT {
         }
         gapAnswers.add(load.outcomesStartingWith("HTTP 503") - failedBefore);
       }
+      // A stall: dynalite stopped (SIGSTOP) longer than one call attempt (700 ms), then resumed.
+      for (int i = 0; i < stalls; i++) {
+        Thread.sleep(between.toMillis());
+        long failedBefore = load.outcomesStartingWith("HTTP 503");
+        cluster.pauseDynalite();
+        try {
+          Thread.sleep(stall.toMillis());
+        } finally {
+          cluster.resumeDynalite();
+        }
+        Thread.sleep(2500);
+        stallAnswers.add(load.outcomesStartingWith("HTTP 503") - failedBefore);
+      }
       Thread.sleep(between.toMillis());
     } finally {
       load.stop();
@@ -92,17 +112,22 @@ class FaultIT {
     load.verify(cluster.instances());
     long outageLines = 0;
     long recoveryLines = 0;
+    long jaxRsTraces = 0;
     for (PayaraMicro server : cluster.instances()) {
       String log = server.log();
       outageLines += log.lines().filter(l -> l.contains(" ERROR ") && l.contains("Could not ")).count();
       recoveryLines += log.lines().filter(l -> l.contains("DynamoDB calls succeed again")).count();
+      jaxRsTraces += log.lines().filter(l -> l.contains(JERSEY_COMMIT_ERROR)).count();
     }
     figures.put("dynalite outages survived (SIGKILL, restart on the same data)",
         outages + " x " + outage.toMillis() + " ms, under load");
+    figures.put("dynalite stalls survived (SIGSTOP, SIGCONT)", stalls + " x " + stall.toMillis() + " ms, under load");
     record("dynalite run", load);
-    figures.put("dynalite run: 503 answers per outage", gapAnswers.toString());
+    figures.put("dynalite run: 503 answers per outage / per stall", gapAnswers + " / " + stallAnswers);
     figures.put("dynalite run: server log lines about outages (ERROR / recovered, both instances)",
         outageLines + " / " + recoveryLines);
+    figures.put("dynalite run: SEVERE stack traces Jersey logged for failed saves (library issue, see"
+        + " FaultIT#aDynamoDbOutageIsLoggedOnce_notOnceForEveryJaxRsRequest)", Long.toString(jaxRsTraces));
 
     assertThat(load.outcomes().keySet()).as("answers").allMatch(k -> k.equals("HTTP 200") || k.equals("HTTP 503"));
     assertThat(gapAnswers).as("503 answers in each outage").allMatch(n -> n > 0);
@@ -174,8 +199,91 @@ class FaultIT {
         .isEmpty();
   }
 
+  /**
+   * Fails today (3 of 3 tries: HTTP 503, no cookie, and one item written): DynamoDB stalls
+   * (dynalite stopped with SIGSTOP, its connections left open) for longer than one call attempt
+   * (700 ms) while a request creates a session, then goes on. The first PutItem attempt times out
+   * in the SDK but is executed when DynamoDB resumes; the SDK's retry then fails the condition
+   * {@code attribute_not_exists(PK) OR ttl <= :now}, {@code DynamoDbSessionStore.create} turns that
+   * into a {@code DuplicateSessionIdException} (a {@code SessionStoreException}), and the filter
+   * answers 503 without logging anything above FINE. The client loses its new session and an
+   * orphan item stays in the table. A create must recognise its own earlier attempt.
+   */
   @Test
   @Order(3)
+  @Disabled("dysession bug: a retried PutItem whose first attempt landed late is taken for a duplicate id (503); enable when fixed")
+  void dynamoDbStalledLongerThanOneAttempt_whileASessionIsCreated_createsItOnceAndAnswers200() throws Exception {
+    PayaraMicro server = cluster.instances().stream().filter(PayaraMicro::isRunning).findFirst().orElseThrow();
+    List<String> results = new ArrayList<>();
+    int orphans = 0;
+    for (int i = 0; i < 3; i++) {
+      Client client = cluster.client();
+      long before = cluster.itemCount();
+      cluster.pauseDynalite();
+      java.util.concurrent.CompletableFuture<Client.Answer> answer;
+      try {
+        answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return client.send("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        Thread.sleep(1100);
+      } finally {
+        cluster.resumeDynalite();
+      }
+      Client.Answer a = answer.get(30, TimeUnit.SECONDS);
+      long created = cluster.itemCount() - before;
+      results.add("HTTP " + a.status() + ", items written " + created + ", cookie " + (client.sessionId() != null));
+      if (a.status() != 200 && created > 0) {
+        orphans += created;
+      }
+    }
+    System.out.println("[FaultIT] session creation across a 1.1 s stall: " + results);
+    assertThat(results).as("answer, items written, cookie").allMatch(r -> r.equals("HTTP 200, items written 1, cookie true"));
+  }
+
+  /**
+   * Fails today: when saving a JAX-RS request's session fails at commit time (DynamoDB down),
+   * dysession's response wrapper throws from the output stream; Jersey catches it and logs SEVERE
+   * "Error while closing the output stream in order to commit response" with a ~150-line stack
+   * trace for every such request, and the save is tried again at close and at the end of the
+   * filter (three times per request). README promises one log line per outage, not one per request.
+   */
+  @Test
+  @Order(4)
+  @Disabled("dysession bug: each JAX-RS request whose save fails during an outage logs a SEVERE stack trace; enable when fixed")
+  void aDynamoDbOutageIsLoggedOnce_notOnceForEveryJaxRsRequest() throws Exception {
+    Client client = cluster.client();
+    PayaraMicro server = cluster.instances().stream().filter(PayaraMicro::isRunning).findFirst().orElseThrow();
+    client.json("POST", server.uri("api/counter"));
+    long before = server.log().lines().filter(l -> l.contains(JERSEY_COMMIT_ERROR)).count();
+    // The session is read before the stall; the save at commit meets a stopped DynamoDB.
+    java.util.concurrent.CompletableFuture<Client.Answer> answer;
+    answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.send("POST", server.uri("api/counter/slow?ms=800"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(300);
+    cluster.dynalite().kill();
+    try {
+      assertThat(answer.get(30, TimeUnit.SECONDS).status()).isEqualTo(503);
+      for (int i = 0; i < 5; i++) {
+        assertThat(client.send("POST", server.uri("api/counter")).status()).isEqualTo(503);
+      }
+    } finally {
+      cluster.dynalite().restart();
+    }
+    long after = server.log().lines().filter(l -> l.contains(JERSEY_COMMIT_ERROR)).count();
+    assertThat(after - before).as("SEVERE stack traces logged by Jersey during one outage").isZero();
+  }
+
+  @Test
+  @Order(5)
   void noSessionIdIssuedDuringTheRun_appearsInAServerLog() throws Exception {
     assertThat(cluster.rememberedIds()).isNotEmpty();
     assertThat(cluster.idsInLogs()).isEmpty();

@@ -157,14 +157,24 @@ final class LoadRun {
     for (User user : users) {
       opened.add(pool.submit(() -> {
         PayaraMicro server = rotation.get(user.index % rotation.size());
-        Client.Answer answer = user.client.send("POST", ProofCluster.op(server, "incr", "name", "n"));
+        Client.Answer answer = null;
+        // A 503 here created no session (no cookie); a client simply tries again.
+        for (int attempt = 0; attempt < 20 && (answer == null || answer.status() == 503); attempt++) {
+          if (answer != null) {
+            Thread.sleep(backoff.toMillis());
+          }
+          answer = user.client.send("POST", ProofCluster.op(server, "incr", "name", "n"));
+          user.requests++;
+          requests.increment();
+          outcome("HTTP " + answer.status());
+          if (answer.status() == 503 && user.client.sessionId() != null) {
+            throw new AssertionError(user + ": a 503 handed out a session cookie");
+          }
+        }
         if (answer.status() != 200 || user.client.sessionId() == null) {
           throw new AssertionError(user + ": the first request answered " + answer.status() + ": " + answer.body());
         }
         user.hash = Client.hash(user.client.sessionId());
-        user.requests++;
-        requests.increment();
-        outcome("HTTP 200");
         user.attribute.success(number(answer.json().get("value")));
         return null;
       }));

@@ -94,7 +94,9 @@ final class ProofCluster implements AutoCloseable {
           DysessionSettings.ENDPOINT, dynalite.endpoint().toString())))).create();
       first = CompletableFuture.supplyAsync(() -> instance(name, "a", dynalite, table, dysessionProperties));
       second = CompletableFuture.supplyAsync(() -> instance(name, "b", dynalite, table, dysessionProperties));
-      return new ProofCluster(table, dynalite, first.get(), second.get(), raw);
+      ProofCluster cluster = new ProofCluster(table, dynalite, first.get(), second.get(), raw);
+      cluster.warmUp();
+      return cluster;
     } catch (Exception | Error e) {
       for (CompletableFuture<PayaraMicro> f : new ArrayList<>(java.util.Arrays.asList(first, second))) {
         if (f != null) {
@@ -126,6 +128,66 @@ final class ProofCluster implements AutoCloseable {
         .systemProperty("aws.secretAccessKey", "test")
         .systemProperties(dysessionProperties)
         .start();
+  }
+
+  /**
+   * A few session requests on each fresh instance, so that the first requests of a test do not
+   * meet a cold JVM and a cold AWS SDK client (with short DynamoDB timeouts they could time out).
+   */
+  private void warmUp() throws IOException, InterruptedException {
+    for (PayaraMicro server : instances()) {
+      for (int i = 0; i < 5; i++) {
+        Client client = client();
+        for (int attempt = 0; attempt < 10 && client.sessionId() == null; attempt++) {
+          client.send("POST", op(server, "set", "name", "warm", "value", "up"));
+        }
+        client.send("POST", server.uri("api/counter"));
+        client.send("POST", op(server, "invalidate"));
+      }
+    }
+    resetCounts();
+  }
+
+  /** Stops dynalite without killing it (SIGSTOP): connections stay open and requests wait. */
+  void pauseDynalite() {
+    signalDynalite("-STOP");
+  }
+
+  /** Lets a paused dynalite go on (SIGCONT). */
+  void resumeDynalite() {
+    signalDynalite("-CONT");
+  }
+
+  private void signalDynalite(String signal) {
+    String port = "--port " + dynalite.port();
+    ProcessHandle process = ProcessHandle.current().descendants()
+        .filter(p -> p.info().commandLine().orElse("").contains("dynalite") && p.info().commandLine().orElse("").contains(port))
+        .findFirst().orElseThrow(() -> new IllegalStateException("no dynalite process with " + port));
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** How many items the table holds (a consistent, paginated count). */
+  long itemCount() {
+    long count = 0;
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      var page = raw.scan(s -> s.tableName(table).consistentRead(true)
+          .select(software.amazon.awssdk.services.dynamodb.model.Select.COUNT).exclusiveStartKey(from));
+      count += page.count();
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return count;
   }
 
   PayaraMicro a() {
