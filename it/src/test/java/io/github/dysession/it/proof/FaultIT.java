@@ -25,14 +25,16 @@ import org.junit.jupiter.api.Timeout;
  * <ol>
  * <li>dynalite (data on disk) is killed with SIGKILL and restarted while clients keep sending:
  * requests in the gap get 503 with Retry-After, never 500, never a new session (no client's cookie
- * is ever replaced); afterwards every session is intact;</li>
+ * is ever replaced); afterwards every session is intact. Then dynalite is stopped (SIGSTOP) for
+ * longer than one call attempt and resumed, with the same checks;</li>
  * <li>one Payara instance is killed with SIGKILL while clients keep sending: the load balancer (the
  * test) takes it out of the rotation a moment later, and clients continue on the other instance
  * with their sessions. With more than one kill, the killed instance is restarted under load before
  * the other one is killed, so a restarted instance serves the same sessions.</li>
  * </ol>
  * Quick run: {@code dysession.proof.fault.clients} (20) clients, {@code fault.outages} (1)
- * outage of {@code fault.outageMillis} (2000) ms, {@code fault.instanceKills} (1), with
+ * outage of {@code fault.outageMillis} (2000) ms, {@code fault.stalls} (1) stall (SIGSTOP) of
+ * {@code fault.stallMillis} (1100) ms, {@code fault.instanceKills} (1), with
  * {@code fault.betweenMillis} (1500) ms of load before, between and after the faults.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -170,7 +172,13 @@ class FaultIT {
         if (i + 1 < kills) {
           // The next kill hits the survivor: bring the victim back (under load) first.
           long t0 = System.nanoTime();
-          victim.restart();
+          try {
+            victim.restart();
+          } catch (IllegalStateException crowded) {
+            // A machine crowded with other builds can miss the harness's readiness deadline once.
+            System.out.println("[FaultIT] restart failed, trying again: " + crowded.getMessage().lines().findFirst().orElse(""));
+            victim.restart();
+          }
           restarts.add(String.format("%.0f s", (System.nanoTime() - t0) / 1e9));
           load.rotation(List.of(a, b));
           Thread.sleep(between.toMillis());

@@ -239,7 +239,7 @@ final class LoadRun {
         answer = user.client.send("POST", uri);
       } catch (IOException e) {
         requests.increment();
-        outcome("no answer from " + server.name().replaceAll("^.*-", "") + " (" + e.getClass().getSimpleName() + ")");
+        outcome("no answer from " + (server == cluster.a() ? "a" : "b") + " (" + e.getClass().getSimpleName() + ")");
         user.track(kind).failure();
         Thread.sleep(backoff.toMillis());
         continue;

@@ -117,17 +117,29 @@ final class ProofCluster implements AutoCloseable {
 
   private static PayaraMicro instance(String cluster, String name, Dynalite dynalite, String table,
       Map<String, String> dysessionProperties) {
-    return PayaraMicro.builder(cluster + "-" + name)
-        .release(PayaraMicro.Release.PAYARA_6)
-        .javaHome(PayaraMicro.currentJavaHome())
-        .systemProperty("dysession.it.instance", name)
-        .systemProperty("dysession.dynamodb-endpoint", dynalite.endpoint().toString())
-        .systemProperty("dysession.dynamodb-tablename", table)
-        .systemProperty("dysession.create-table", "false")
-        .systemProperty("aws.accessKeyId", "test")
-        .systemProperty("aws.secretAccessKey", "test")
-        .systemProperties(dysessionProperties)
-        .start();
+    RuntimeException failure = null;
+    // On a machine crowded with other builds, a start can miss the harness's readiness deadlines;
+    // one more attempt (in a fresh run directory) is cheaper than a failed suite.
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      try {
+        return PayaraMicro.builder(cluster + "-" + name)
+            .release(PayaraMicro.Release.PAYARA_6)
+            .javaHome(PayaraMicro.currentJavaHome())
+            .systemProperty("dysession.it.instance", name)
+            .systemProperty("dysession.dynamodb-endpoint", dynalite.endpoint().toString())
+            .systemProperty("dysession.dynamodb-tablename", table)
+            .systemProperty("dysession.create-table", "false")
+            .systemProperty("aws.accessKeyId", "test")
+            .systemProperty("aws.secretAccessKey", "test")
+            .systemProperties(dysessionProperties)
+            .start();
+      } catch (IllegalStateException e) {
+        failure = e;
+        System.out.println("[proof] Payara Micro " + cluster + "-" + name + " did not start (attempt " + attempt
+            + "): " + e.getMessage().lines().findFirst().orElse(""));
+      }
+    }
+    throw failure;
   }
 
   /**
