@@ -239,18 +239,37 @@ final class LoadRun {
         answer = user.client.send("POST", uri);
       } catch (IOException e) {
         requests.increment();
-        outcome("no answer from " + (server == cluster.a() ? "a" : "b") + " (" + e.getClass().getSimpleName() + ")");
+        if (e.getMessage() != null && e.getMessage().contains("content-length")) {
+          // Headers came, the promised body did not.
+          outcome("truncated answer (" + (kind == Kind.ATTRIBUTE ? "s?op=incr" : "api/counter") + ")");
+        } else {
+          outcome("no answer from " + (server == cluster.a() ? "a" : "b") + " (" + e.getClass().getSimpleName() + ")");
+        }
         user.track(kind).failure();
         Thread.sleep(backoff.toMillis());
         continue;
       }
       requests.increment();
-      outcome("HTTP " + answer.status());
+      Map<String, Object> json = null;
+      if (answer.status() == 200) {
+        try {
+          json = answer.json();
+        } catch (RuntimeException notJson) {
+          // Counted below as a failure: the client cannot know whether its change was saved.
+        }
+      }
+      String what = kind == Kind.ATTRIBUTE ? "s?op=incr" : "api/counter";
+      if (answer.status() == 200 && json == null) {
+        outcome("HTTP 200 without its JSON body (" + what + ")");
+      } else if (answer.status() == 200 || answer.status() == 503) {
+        outcome("HTTP " + answer.status());
+      } else {
+        outcome("HTTP " + answer.status() + " (" + what + ")");
+      }
       if (!answer.sessionCookies().isEmpty()) {
         user.cookieChanges++;
       }
-      if (answer.status() == 200) {
-        Map<String, Object> json = answer.json();
+      if (json != null) {
         String hash;
         int value;
         if (kind == Kind.ATTRIBUTE) {
