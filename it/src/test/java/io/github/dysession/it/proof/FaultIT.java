@@ -358,8 +358,57 @@ class FaultIT {
     assertThat(wrong).as("answers other than 200 with its body or 503").isEmpty();
   }
 
+  /**
+   * Fails today: an UpdateItem attempt that the SDK gave up on (attempt timeout) and retried is not
+   * necessarily gone; when it reaches DynamoDB late, after a newer save, it writes the older value
+   * over the newer one. dysession's saves are conditional only on the item existing and not having
+   * expired, not on what the request read ({@code ds_version}), so nothing stops the stale write.
+   * Under heavy CPU contention (load average above 20 on 2 cores) the reliability load run lost
+   * 108 of 19,815 updates this way with the default timeouts. Store level, through a relay that
+   * delivers one UpdateItem 2.5 s late.
+   */
   @Test
   @Order(6)
+  @Disabled("dysession bug: a timed-out UpdateItem attempt delivered late overwrites a newer save; enable when fixed")
+  void aSaveAttemptDeliveredLate_doesNotOverwriteANewerSave() throws Exception {
+    try (DelayingProxy proxy = new DelayingProxy(cluster.dynalite().endpoint())) {
+      io.github.dysession.config.DysessionSettings settings = io.github.dysession.config.DysessionSettings.from(
+          io.github.dysession.config.SettingsSource.of(Map.of(
+              "dysession.dynamodb-tablename", cluster.table(),
+              "dysession.dynamodb-endpoint", proxy.endpoint().toString(),
+              "dysession.api-call-timeout-ms", "4000",
+              "dysession.api-call-attempt-timeout-ms", "700",
+              "dysession.max-retries", "2")));
+      System.setProperty("aws.accessKeyId", "test");
+      System.setProperty("aws.secretAccessKey", "test");
+      try (software.amazon.awssdk.services.dynamodb.DynamoDbClient client =
+          io.github.dysession.store.dynamodb.DynamoDbClientFactory.create(settings)) {
+        var store = new io.github.dysession.store.dynamodb.DynamoDbSessionStore(client, settings);
+        String id = new BadCookies(1).wellFormedId();
+        cluster.remember(id);
+        store.create(io.github.dysession.store.SessionData.newSession(id, java.time.Instant.now(), Duration.ofMinutes(30)));
+
+        proxy.delayNext("UpdateItem", Duration.ofMillis(2500));
+        var base = store.load(id).orElseThrow();
+        assertThat(store.save(new io.github.dysession.store.SessionChanges(base, java.time.Instant.now(),
+            base.maxInactiveInterval(), Map.of("x", new byte[] {'A'}), java.util.Set.of())))
+            .isEqualTo(io.github.dysession.store.SessionStore.SaveResult.WRITTEN);
+        base = store.load(id).orElseThrow();
+        assertThat(base.attributes().get("x")).containsExactly('A');
+        assertThat(store.save(new io.github.dysession.store.SessionChanges(base, java.time.Instant.now(),
+            base.maxInactiveInterval(), Map.of("x", new byte[] {'B'}), java.util.Set.of())))
+            .isEqualTo(io.github.dysession.store.SessionStore.SaveResult.WRITTEN);
+        assertThat(store.load(id).orElseThrow().attributes().get("x")).containsExactly('B');
+
+        Thread.sleep(3500);
+        assertThat(proxy.deliveredLate()).as("the held-back attempt was delivered").isEqualTo(1);
+        assertThat(store.load(id).orElseThrow().attributes().get("x")).as("after the late attempt").containsExactly('B');
+      }
+    }
+  }
+
+  @Test
+  @Order(7)
   void noSessionIdIssuedDuringTheRun_appearsInAServerLog() throws Exception {
     assertThat(cluster.rememberedIds()).isNotEmpty();
     assertThat(cluster.idsInLogs()).isEmpty();
