@@ -32,6 +32,15 @@ public class CounterResource {
     return state(counter.count());
   }
 
+  /** Increments, then holds the request open for {@code ms} milliseconds before answering (fault tests). */
+  @POST
+  @Path("slow")
+  public Map<String, Object> incrementSlowly(@jakarta.ws.rs.QueryParam("ms") long ms) throws InterruptedException {
+    int value = counter.increment(System.getProperty("dysession.it.instance", "?"));
+    Thread.sleep(ms);
+    return state(value);
+  }
+
   @POST
   @Path("note")
   public Map<String, Object> note() {
