@@ -64,7 +64,7 @@ public final class BenchMain {
         dynamo = DynamoDbClients.forEndpoint(dynalite.endpoint());
         new DynamoDbTableAdmin(dynamo, settings).create();
         DynamoDbClients.awaitTableActive(dynamo, TABLE);
-        dysA = start(servers, dysession("dys-a", war, dynalite));
+        dysA = start(servers, profiled(s, dysession("dys-a", war, dynalite), "dys-a"));
       }
 
       if (s.runs("calls")) {
@@ -90,6 +90,12 @@ public final class BenchMain {
       }
     }
 
+    if (s.jfr() && s.runs("e2e")) {
+      results.e2eProfile.put(Results.DYS_DYNALITE, JfrSummary.summarize(
+          List.of(jfrFile(s.itDir(), "dys-a"), jfrFile(s.itDir(), "dys-b"))));
+      results.e2eProfile.put(Results.OWN_HAZELCAST, JfrSummary.summarize(
+          List.of(jfrFile(s.itDir(), "hz-a"), jfrFile(s.itDir(), "hz-b"))));
+    }
     if (s.runs("codec")) {
       results.codec = JmhRunner.run(s);
     }
@@ -105,12 +111,8 @@ public final class BenchMain {
     Path memstoreWar = Wars.memstore(war, warDir);
     PayaraMicro.Builder own = base("own-mem", war).systemProperty("dysession.enabled", "false");
     PayaraMicro.Builder dys = base("dys-mem", memstoreWar);
-    Path jfrDir = s.itDir().resolve("target/bench/jfr");
-    if (s.jfr()) {
-      Files.createDirectories(jfrDir);
-      own.jvmArg("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfrDir.resolve("own-mem.jfr"));
-      dys.jvmArg("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfrDir.resolve("dys-mem.jfr"));
-    }
+    profiled(s, own, "own-mem");
+    profiled(s, dys, "dys-mem");
     List<PayaraMicro> pair = startAll(servers, List.of(own, dys));
     PayaraMicro a = pair.get(0);
     PayaraMicro b = pair.get(1);
@@ -145,8 +147,8 @@ public final class BenchMain {
       servers.remove(b);
     }
     if (s.jfr()) {
-      results.profile.put(Results.OWN_MEMORY, JfrSummary.summarize(jfrDir.resolve("own-mem.jfr")));
-      results.profile.put(Results.DYS_MEMORY, JfrSummary.summarize(jfrDir.resolve("dys-mem.jfr")));
+      results.profile.put(Results.OWN_MEMORY, JfrSummary.summarize(jfrFile(s.itDir(), "own-mem")));
+      results.profile.put(Results.DYS_MEMORY, JfrSummary.summarize(jfrFile(s.itDir(), "dys-mem")));
     }
   }
 
@@ -159,9 +161,9 @@ public final class BenchMain {
     int p2 = freePort();
     String cluster = "dysession-bench-" + UUID.randomUUID().toString().substring(0, 8);
     List<PayaraMicro.Builder> builders = List.of(
-        dysession("dys-b", war, dynalite),
-        hazelcast("hz-a", hazelcastWar, cluster, p1, p2, p1),
-        hazelcast("hz-b", hazelcastWar, cluster, p1, p2, p2));
+        profiled(s, dysession("dys-b", war, dynalite), "dys-b"),
+        profiled(s, hazelcast("hz-a", hazelcastWar, cluster, p1, p2, p1), "hz-a"),
+        profiled(s, hazelcast("hz-b", hazelcastWar, cluster, p1, p2, p2), "hz-b"));
     List<PayaraMicro> started = startAll(servers, builders);
     PayaraMicro dysB = started.get(0);
     PayaraMicro hzA = started.get(1);
@@ -180,7 +182,7 @@ public final class BenchMain {
     }
     long dynalitePid = ProcessCpu.dynalitePid().orElse(-1L);
     LoadDriver.Target dys = new LoadDriver.Target(Results.DYS_DYNALITE, List.of(dysA.baseUri(), dysB.baseUri()),
-        "DYSESSION", List.of(dysA.pid(), dysB.pid(), dynalitePid));
+        "DYSESSION", List.of(dysA.pid(), dysB.pid()), dynalitePid < 0 ? List.of(-1L) : List.of(dynalitePid));
     LoadDriver.Target hz = new LoadDriver.Target(Results.OWN_HAZELCAST, List.of(hzA.baseUri(), hzB.baseUri()),
         "JSESSIONID", List.of(hzA.pid(), hzB.pid()));
     // Fresh instances: load their classes and let the JIT work before anything is measured.
@@ -206,6 +208,21 @@ public final class BenchMain {
   }
 
   // ---- servers ---------------------------------------------------------------------------------
+
+  /** Where the JFR recording of an instance goes (with -Dbench.jfr=true). */
+  static Path jfrFile(Path itDir, String name) {
+    return itDir.resolve("target/bench/jfr").resolve(name + ".jfr");
+  }
+
+  private static PayaraMicro.Builder profiled(BenchSettings s, PayaraMicro.Builder builder, String name)
+      throws IOException {
+    if (s.jfr()) {
+      Files.createDirectories(jfrFile(s.itDir(), name).getParent());
+      Files.deleteIfExists(jfrFile(s.itDir(), name));
+      builder.jvmArg("-XX:StartFlightRecording=settings=default,dumponexit=true,filename=" + jfrFile(s.itDir(), name));
+    }
+    return builder;
+  }
 
   private static PayaraMicro.Builder base(String name, Path war) {
     return PayaraMicro.builder("bench-" + name)

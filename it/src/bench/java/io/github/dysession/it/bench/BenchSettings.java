@@ -14,8 +14,8 @@ import java.util.Set;
  *
  * <p>Properties: {@code bench.quick} (false), {@code bench.parts} (comma-separated subset of
  * {@code calls,overhead,e2e,codec}; all by default), {@code bench.clients} (virtual clients of
- * the load phases), {@code bench.jfr} (record the overhead phase's servers with JFR and summarise
- * the hot spots).
+ * the load phases), {@code bench.jfr} (true: record the overhead phase's servers with JFR, default
+ * settings, and summarise the hot spots).
  */
 record BenchSettings(
     boolean quick,
@@ -53,7 +53,7 @@ record BenchSettings(
     }
     int clients = Integer.getInteger("bench.clients", quick ? 8 : 16);
     Path itDir = Paths.get(System.getProperty("dysession.it.basedir", ".")).toAbsolutePath().normalize();
-    boolean jfr = Boolean.getBoolean("bench.jfr");
+    boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "true"));
     if (quick) {
       return new BenchSettings(true, parts, clients,
           Duration.ofSeconds(4), 2, Duration.ofSeconds(1), Duration.ofSeconds(3),

@@ -28,22 +28,64 @@ import jdk.jfr.consumer.RecordingFile;
  * @param topSelf all request-thread samples by top frame
  * @param topDysession dysession samples by innermost dysession method
  * @param topDysessionLeaf dysession samples by top frame
+ * @param areas request-thread samples by the code doing the work (see {@link #AREAS})
  */
 record JfrSummary(long samples, long dysessionSamples, Map<String, Long> topSelf,
-    Map<String, Long> topDysession, Map<String, Long> topDysessionLeaf) {
+    Map<String, Long> topDysession, Map<String, Long> topDysessionLeaf, Map<String, Long> areas) {
 
   private static final int TOP = 12;
 
-  static JfrSummary summarize(Path file) {
-    if (!Files.exists(file)) {
-      System.out.println("[bench] no JFR recording at " + file);
-      return new JfrSummary(0, 0, Map.of(), Map.of(), Map.of());
+  /**
+   * Who does the work: each request-thread sample goes to the code of its innermost (closest to the
+   * top) frame outside the JDK, by package prefix, first match wins.
+   */
+  static final Map<String, List<String>> AREAS = areaPrefixes();
+
+  private static Map<String, List<String>> areaPrefixes() {
+    Map<String, List<String>> a = new LinkedHashMap<>();
+    a.put("test application", List.of("io.github.dysession.it."));
+    a.put("dysession", List.of("io.github.dysession."));
+    a.put("AWS SDK", List.of("software.amazon.awssdk."));
+    a.put("Apache HttpClient 5", List.of("org.apache.hc."));
+    a.put("Hazelcast", List.of("com.hazelcast.", "fish.payara.ha.", "fish.payara.nucleus.hazelcast."));
+    a.put("JSON-B (Yasson)", List.of("org.eclipse.yasson.", "org.eclipse.parsson.", "org.glassfish.json."));
+    a.put("Weld", List.of("org.jboss.weld."));
+    a.put("Jersey (JAX-RS)", List.of("org.glassfish.jersey."));
+    a.put("Payara (web container, Grizzly, rest)", List.of("org.glassfish.", "org.apache.catalina.", "com.sun.enterprise.",
+        "fish.payara.", "org.jvnet.", "com.sun.web.", "org.apache.naming."));
+    return a;
+  }
+
+  private static String area(List<RecordedFrame> frames) {
+    for (RecordedFrame frame : frames) {
+      String type = frame.getMethod().getType().getName();
+      for (Map.Entry<String, List<String>> area : AREAS.entrySet()) {
+        for (String prefix : area.getValue()) {
+          if (type.startsWith(prefix)) {
+            return area.getKey();
+          }
+        }
+      }
     }
+    return "JDK only / other";
+  }
+
+  static JfrSummary summarize(Path file) {
+    return summarize(List.of(file));
+  }
+
+  static JfrSummary summarize(List<Path> files) {
     Map<String, Long> self = new HashMap<>();
     Map<String, Long> innermost = new HashMap<>();
     Map<String, Long> leaf = new HashMap<>();
+    Map<String, Long> areas = new LinkedHashMap<>();
     long samples = 0;
     long dysession = 0;
+    for (Path file : files) {
+    if (!Files.exists(file)) {
+      System.out.println("[bench] no JFR recording at " + file);
+      continue;
+    }
     try (RecordingFile recording = new RecordingFile(file)) {
       while (recording.hasMoreEvents()) {
         RecordedEvent event = recording.readEvent();
@@ -58,6 +100,7 @@ record JfrSummary(long samples, long dysessionSamples, Map<String, Long> topSelf
         }
         samples++;
         List<RecordedFrame> frames = stack.getFrames();
+        areas.merge(area(frames), 1L, Long::sum);
         String top = name(frames.get(0));
         self.merge(top, 1L, Long::sum);
         int inner = -1;
@@ -83,7 +126,8 @@ record JfrSummary(long samples, long dysessionSamples, Map<String, Long> topSelf
     } catch (IOException e) {
       System.out.println("[bench] cannot read " + file + ": " + e);
     }
-    return new JfrSummary(samples, dysession, top(self), top(innermost), top(leaf));
+    }
+    return new JfrSummary(samples, dysession, top(self), top(innermost), top(leaf), top(areas));
   }
 
   private static boolean isDysession(String method) {

@@ -41,8 +41,15 @@ final class LoadDriver {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
 
-  /** The servers under load: their base URIs (round-robin), session cookie name, and pids for CPU accounting. */
-  record Target(String label, List<URI> bases, String cookieName, List<Long> pids) {}
+  /**
+   * The servers under load: their base URIs (round-robin), session cookie name, and pids for CPU
+   * accounting: the application servers' and the session backend's (dynalite), if it is a process.
+   */
+  record Target(String label, List<URI> bases, String cookieName, List<Long> pids, List<Long> backendPids) {
+    Target(String label, List<URI> bases, String cookieName, List<Long> pids) {
+      this(label, bases, cookieName, pids, List.of());
+    }
+  }
 
   /** The share of reads; the rest are writes. */
   record Mix(String label, double readShare) {}
@@ -56,6 +63,7 @@ final class LoadDriver {
     long errors;
     double seconds;
     long cpuNanos;
+    long backendCpuNanos;
     boolean cpuKnown = true;
     int clients;
     int rounds;
@@ -69,6 +77,7 @@ final class LoadDriver {
     long sessionsReplaced;
     long updatesLost;
     long finalChecks;
+    String firstError;
 
     Result(String system, String mix) {
       this.system = system;
@@ -90,7 +99,12 @@ final class LoadDriver {
 
     /** Server CPU microseconds per measured request, or NaN when unknown. */
     double cpuMicrosPerRequest() {
-      return !cpuKnown || requests == 0 ? Double.NaN : cpuNanos / 1000.0 / requests;
+      return !cpuKnown || requests == 0 ? Double.NaN : (cpuNanos + backendCpuNanos) / 1000.0 / requests;
+    }
+
+    /** The session backend's (dynalite's) share of {@link #cpuMicrosPerRequest}, or NaN. */
+    double backendCpuMicrosPerRequest() {
+      return !cpuKnown || requests == 0 ? Double.NaN : backendCpuNanos / 1000.0 / requests;
     }
 
     void add(Result r) {
@@ -99,6 +113,7 @@ final class LoadDriver {
       errors += r.errors;
       seconds += r.seconds;
       cpuNanos += r.cpuNanos;
+      backendCpuNanos += r.backendCpuNanos;
       cpuKnown &= r.cpuKnown;
       clients = Math.max(clients, r.clients);
       rounds += r.rounds;
@@ -111,6 +126,7 @@ final class LoadDriver {
       sessionsReplaced += r.sessionsReplaced;
       updatesLost += r.updatesLost;
       finalChecks += r.finalChecks;
+      firstError = firstError == null ? r.firstError : firstError;
     }
 
     String summary() {
@@ -118,7 +134,8 @@ final class LoadDriver {
           "%-34s %-22s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  cpu %6.0f us/req  errors %d  "
               + "lost %d/%d  stale %d/%d  replaced %d",
           system, mix, throughput(), percentileMillis(50), percentileMillis(99), cpuMicrosPerRequest(),
-          errors, updatesLost, acked, staleReads, readsAfterRemoteWrite, sessionsReplaced);
+          errors, updatesLost, acked, staleReads, readsAfterRemoteWrite, sessionsReplaced)
+          + (firstError == null ? "" : "  (first error: " + firstError + ")");
     }
   }
 
@@ -151,9 +168,11 @@ final class LoadDriver {
 
     sleepUntil(measureStart);
     long cpuBefore = ProcessCpu.nanos(target.pids());
+    long backendBefore = ProcessCpu.nanos(target.backendPids());
     budgetReached.await(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
     long stoppedAt = Math.min(end, budgetAt[0]);
     long cpuAfter = ProcessCpu.nanos(target.pids());
+    long backendAfter = ProcessCpu.nanos(target.backendPids());
     for (User user : users) {
       user.stop = true;
     }
@@ -163,8 +182,9 @@ final class LoadDriver {
 
     Result result = new Result(target.label(), mix.label());
     result.seconds = Math.max(1, stoppedAt - measureStart) / 1e9;
-    result.cpuKnown = cpuBefore >= 0 && cpuAfter >= 0;
+    result.cpuKnown = cpuBefore >= 0 && cpuAfter >= 0 && backendBefore >= 0 && backendAfter >= 0;
     result.cpuNanos = result.cpuKnown ? cpuAfter - cpuBefore : 0;
+    result.backendCpuNanos = result.cpuKnown ? backendAfter - backendBefore : 0;
     result.clients = clients;
     result.rounds = 1;
     for (User user : users) {
@@ -181,6 +201,9 @@ final class LoadDriver {
       result.sessionsReplaced += user.sessionsReplaced;
       result.updatesLost += user.lost;
       result.finalChecks += user.finalChecks;
+      if (result.firstError == null) {
+        result.firstError = user.firstError;
+      }
     }
     return result;
   }
@@ -221,6 +244,7 @@ final class LoadDriver {
     long sessionsReplaced;
     long lost;
     long finalChecks;
+    String firstError;
 
     User(int index, Target target, Mix mix, Random random) {
       this.index = index;
@@ -244,6 +268,9 @@ final class LoadDriver {
         } catch (IOException e) {
           value = null;
           errors++;
+          if (firstError == null) {
+            firstError = e.getClass().getSimpleName() + ": " + e.getMessage();
+          }
           pause();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -284,6 +311,10 @@ final class LoadDriver {
       cookie = cookieHeader();
       if (response.statusCode() != 200) {
         errors++;
+        if (firstError == null) {
+          String body = response.body().replaceAll("\\s+", " ");
+          firstError = "HTTP " + response.statusCode() + " " + body.substring(0, Math.min(120, body.length()));
+        }
         pause();
         return null;
       }

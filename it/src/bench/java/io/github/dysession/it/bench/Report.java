@@ -140,6 +140,15 @@ final class Report {
             ratio >= 0.90 ? "met" : "missed", a.cpuMicrosPerRequest(), b.cpuMicrosPerRequest(),
             b.cpuMicrosPerRequest() - a.cpuMicrosPerRequest()));
       }
+      md.append("Where dysession's time goes (seen in JFR profiles of this phase; the tables below, when present, "
+          + "are this run's): per request it reads its cookie, loads the session and "
+          + "copies its attribute map into the request's session object, decodes each attribute read with JSON-B, "
+          + "and encodes each attribute set with JSON-B twice — in `setAttribute` (to refuse an unstorable value at "
+          + "once and check the size) and again when saving (to catch in-place changes, which cannot happen to "
+          + "immutable values such as `Integer` or `String`); it switches Weld's built-in session context off and on "
+          + "reflectively and calls the store through its Weld client proxy. The second encoding of immutable "
+          + "values and the map copies are the clearest savings left. The load generator shares the two cores, so "
+          + "the throughput ratio understates a difference in server CPU per request.\n\n");
       if (!r.profile.isEmpty()) {
         md.append(profileSection(r));
       }
@@ -153,7 +162,9 @@ final class Report {
           .append(" closed-loop clients, each with its own session, send request k of client i to instance "
           + "(i + k) mod 2 — a round-robin balancer without sticky sessions, so every request lands on the other "
           + "instance than the one before. Writes `POST s?op=incr`, reads `GET s?op=get` (the same counter). "
-          + "dysession: both instances on one dynalite (server CPU includes dynalite's). Payara: a WAR variant "
+          + "dysession: both instances on one dynalite; server CPU includes dynalite's (in brackets) — a Node.js "
+          + "stand-in for DynamoDB that here competes for the same two cores, as real DynamoDB would not, while each "
+          + "DynamoDB call also costs the instance an AWS SDK request (JSON, SigV4 signature, HTTP). Payara: a WAR variant "
           + "with `<distributable/>` and `persistence-type=\"hazelcast\"` in `payara-web.xml`, the two instances "
           + "clustered over TCP/IP on 127.0.0.1 only (cluster formed: " + (r.clusterFormed ? "yes" : "**NO**")
           + ").\n\n");
@@ -163,6 +174,9 @@ final class Report {
           + "or that vanished with a session replaced by a new one; *writes on a stale base* = increments that "
           + "did not answer the client's previous value + 1; *stale reads* = reads showing less than the client's "
           + "last acknowledged write, out of the reads that directly followed a write on the other instance.\n\n");
+      if (!r.e2eProfile.isEmpty()) {
+        md.append(e2eProfileSection(r));
+      }
       md.append("Listening sockets of the instances (checked with `ListeningSockets`, from /proc):\n\n");
       r.sockets.forEach((name, sockets) -> md.append("- ").append(name).append(": ")
           .append(sockets.isEmpty() ? "(none found)" : String.join(", ", sockets)).append("\n"));
@@ -284,7 +298,8 @@ final class Report {
 
   private static String loadTable(List<LoadDriver.Result> results, boolean correctness) {
     StringBuilder t = new StringBuilder();
-    t.append("| mix | system | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req | errors |");
+    t.append("| mix | system | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req" + (correctness ? " (of which dynalite)" : "")
+        + " | errors |");
     if (correctness) {
       t.append(" updates lost | writes on a stale base | stale reads / reads after a write elsewhere | sessions replaced |");
     }
@@ -294,25 +309,34 @@ final class Report {
     }
     t.append("\n");
     for (LoadDriver.Result r : results) {
-      t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.2f | %.2f | %.2f | %.0f | %d |", r.mix, r.system,
-          r.throughput(), r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(99.9),
-          r.cpuMicrosPerRequest(), r.errors));
+      String cpu = String.format(Locale.ROOT, "%.0f", r.cpuMicrosPerRequest());
+      if (correctness && r.backendCpuNanos > 0) {
+        cpu += String.format(Locale.ROOT, " (%.0f)", r.backendCpuMicrosPerRequest());
+      }
+      t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.2f | %.2f | %.2f | %s | %d |", r.mix, r.system,
+          r.throughput(), r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(99.9), cpu, r.errors));
       if (correctness) {
         t.append(String.format(Locale.ROOT, " %d of %d | %d of %d | %d / %d | %d |", r.updatesLost, r.acked,
             r.writesOnStaleBase, r.writes, r.staleReads, r.readsAfterRemoteWrite, r.sessionsReplaced));
       }
       t.append("\n");
     }
+    for (LoadDriver.Result r : results) {
+      if (r.errors > 0) {
+        t.append(String.format(Locale.ROOT, "%n%s, %s: %d failed requests; the first: %s%n", r.system, r.mix, r.errors,
+            r.firstError == null ? "?" : r.firstError.replace("|", "/")));
+      }
+    }
     return t.toString();
   }
 
   private static String profileSection(Results r) {
     StringBuilder md = new StringBuilder("### Profile (JFR execution samples of the HTTP worker threads)\n\n");
-    md.append("Recorded over the whole overhead phase with `-Dbench.jfr=true`. *dysession's own work*: samples whose "
+    md.append("Recorded over the whole overhead phase (JFR default settings; `-Dbench.jfr=false` turns it off). *dysession's own work*: samples whose "
         + "innermost dysession frame is not the filter handing the request on to the application.\n\n");
     r.profile.forEach((system, p) -> {
-      md.append(String.format(Locale.ROOT, "**%s**: %d request-thread samples, %.1f%% in dysession's own work.%n%n",
-          system, p.samples(), p.samples() == 0 ? 0 : 100.0 * p.dysessionSamples() / p.samples()));
+      md.append(String.format(Locale.ROOT, "**%s**: %d request-thread samples, %.1f%% in dysession's own work; %s.%n%n",
+          system, p.samples(), p.samples() == 0 ? 0 : 100.0 * p.dysessionSamples() / p.samples(), areaShares(p)));
       md.append("| top of stack, all request-thread samples | samples |\n|---|---:|\n");
       p.topSelf().forEach((m, n) -> md.append("| `").append(m).append("` | ").append(n).append(" |\n"));
       if (!p.topDysession().isEmpty()) {
@@ -323,6 +347,30 @@ final class Report {
       }
       md.append("\n");
     });
+    return md.toString();
+  }
+
+  private static String areaShares(JfrSummary p) {
+    List<String> parts = new ArrayList<>();
+    p.areas().forEach((area, n) -> {
+      if (n > 0 && p.samples() > 0) {
+        parts.add(String.format(Locale.ROOT, "%s %.0f%%", area, 100.0 * n / p.samples()));
+      }
+    });
+    return parts.isEmpty() ? "no samples" : "by the code doing the work: " + String.join(", ", parts);
+  }
+
+  private static String e2eProfileSection(Results r) {
+    StringBuilder md = new StringBuilder("Where the CPU goes (JFR, default settings, request threads of both instances of each "
+        + "system over their whole life; each sample goes to the code of its innermost frame outside the JDK; "
+        + "Hazelcast also works on threads of its own, which are not counted here, while the CPU column above "
+        + "counts every thread):\n\n");
+    r.e2eProfile.forEach((system, p) -> md.append(String.format(Locale.ROOT, "- %s: %d samples; %s.%n", system,
+        p.samples(), areaShares(p))));
+    md.append("\nThe AWS SDK's share is a cost per DynamoDB call (building the request, signing it, HTTP), spread thin "
+        + "over the SDK's generic machinery in the profiles seen while building this suite; dysession already makes "
+        + "the fewest calls a non-sticky design allows (section 1), so only a lighter client would lower it. "
+        + "dynalite's own CPU (in brackets above) would not be on the application's machines with real DynamoDB.\n\n");
     return md.toString();
   }
 

@@ -24,6 +24,7 @@ final class Results {
   final Map<String, List<String>> sockets = new LinkedHashMap<>();
   final Map<String, Long> rss = new LinkedHashMap<>();
   final Map<String, JfrSummary> profile = new LinkedHashMap<>();
+  final Map<String, JfrSummary> e2eProfile = new LinkedHashMap<>();
   boolean clusterFormed;
   JmhRunner.CodecResults codec;
   double seconds;
