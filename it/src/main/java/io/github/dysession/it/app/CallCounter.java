@@ -1,6 +1,7 @@
 package io.github.dysession.it.app;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,13 +64,21 @@ public class CallCounter implements ExecutionInterceptor {
   @Override
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
     SdkResponse response = context.response();
-    response.getValueForField("ConsumedCapacity", ConsumedCapacity.class)
-        .map(ConsumedCapacity::capacityUnits)
-        .ifPresent(units -> {
-          Stats stats = stats(attributes);
-          stats.withCapacity.increment();
-          stats.capacityUnits.add(units);
-        });
+    // A single ConsumedCapacity on item operations, a list of them on batch and transaction ones.
+    Object capacity = response.getValueForField("ConsumedCapacity", Object.class).orElse(null);
+    double units = 0;
+    boolean reported = false;
+    for (Object c : capacity instanceof List<?> list ? list : capacity == null ? List.of() : List.of(capacity)) {
+      if (c instanceof ConsumedCapacity cc && cc.capacityUnits() != null) {
+        units += cc.capacityUnits();
+        reported = true;
+      }
+    }
+    if (reported) {
+      Stats stats = stats(attributes);
+      stats.withCapacity.increment();
+      stats.capacityUnits.add(units);
+    }
   }
 
   private static String operation(ExecutionAttributes attributes) {
