@@ -34,10 +34,10 @@ public final class CodecCases {
 
   /** What the values are, for the report. */
   public static final Map<String, String> DESCRIPTIONS = Map.of(
-      "smallMap", "LinkedHashMap<String,String> with 5 entries",
-      "recordList", "ArrayList of 5 records (String, int, BigDecimal)",
-      "bean", "Serializable @SessionScoped-like bean (int, String, Instant, ArrayList<String> of 5)",
-      "largeRecordList", "ArrayList of 60 records: over 1 KB, so compressed");
+      "smallMap", "`LinkedHashMap<String, String>` with 5 entries",
+      "recordList", "`ArrayList` of 5 records (`String`, `int`, `BigDecimal`)",
+      "bean", "`Serializable` `@SessionScoped`-like bean (`int`, `String`, `Instant`, `ArrayList<String>` of 5)",
+      "largeRecordList", "`ArrayList` of 60 records: over 1 KB, so compressed");
 
   /** A line of a shopping cart: a public record, so JSON-B can write it. */
   public record Item(String sku, int quantity, BigDecimal price) implements Serializable {}

@@ -533,8 +533,9 @@ final class Report {
     renderer.setItemMargin(0.05);
     renderer.setSeriesPaint(0, new Color(0x8C, 0x8C, 0x8C));
     renderer.setSeriesPaint(1, new Color(0x1F, 0x77, 0xB4));
-    renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}",
-        new DecimalFormat(numberFormat, DecimalFormatSymbols.getInstance(Locale.ROOT))));
+    DecimalFormat labels = new DecimalFormat(numberFormat, DecimalFormatSymbols.getInstance(Locale.ROOT));
+    labels.setRoundingMode(java.math.RoundingMode.HALF_UP);  // as String.format rounds in the tables
+    renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", labels));
     renderer.setDefaultItemLabelsVisible(true);
     renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     plot.getRangeAxis().setUpperMargin(0.15);
