@@ -30,6 +30,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.DeploymentException;
@@ -55,6 +56,10 @@ public class DysessionExtension implements Extension {
   private RuntimeException settingsProblem;
   private boolean applicationClient;
   private boolean applicationStore;
+  // The application's own beans, used by reference: looked up by type from dysession's jar they
+  // would be invisible on servers that keep WEB-INF/classes and WEB-INF/lib apart (Payara).
+  private volatile Bean<?> applicationClientBean;
+  private volatile Bean<?> applicationStoreBean;
   private volatile BeanManager beanManager;
   private DysessionSessionContext sessionContext;
   private CdiSessionScopeBridge bridge;
@@ -116,9 +121,11 @@ public class DysessionExtension implements Extension {
     }
     if (event.getBean().getTypes().contains(DynamoDbClient.class)) {
       applicationClient = true;
+      applicationClientBean = event.getBean();
     }
     if (event.getBean().getTypes().contains(SessionStore.class)) {
       applicationStore = true;
+      applicationStoreBean = event.getBean();
     }
   }
 
@@ -153,8 +160,7 @@ public class DysessionExtension implements Extension {
           .types(SessionStore.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
           .scope(ApplicationScoped.class)
-          .produceWith(beans -> new DynamoDbSessionStore(
-              beans.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get(), current));
+          .produceWith(beans -> new DynamoDbSessionStore(client(beans), current));
     }
     sessionContext = new DysessionSessionContext(() -> beanManager);
     event.addContext(sessionContext);
@@ -184,8 +190,9 @@ public class DysessionExtension implements Extension {
     if (!settings.enabled()) {
       return null;
     }
-    SessionStore store = beanManager.createInstance()
-        .select(SessionStore.class, Dysession.Literal.INSTANCE).get();
+    SessionStore store = applicationStoreBean != null
+        ? reference(applicationStoreBean, SessionStore.class)
+        : beanManager.createInstance().select(SessionStore.class, Dysession.Literal.INSTANCE).get();
     ClassLoader applicationLoader = servletContext.getClassLoader();
     if (applicationLoader == null) {
       applicationLoader = Thread.currentThread().getContextClassLoader();
@@ -195,6 +202,22 @@ public class DysessionExtension implements Extension {
     }
     AttributeCodec codec = new AttributeCodec(jsonb, applicationLoader, settings.allowedClasses());
     return new SessionRuntime(store, codec, settings, bridge());
+  }
+
+  /** The {@code @Dysession DynamoDbClient}: the application's if it produces one, else dysession's. */
+  private DynamoDbClient client(Instance<Object> beans) {
+    Bean<?> own = applicationClientBean;
+    return own != null
+        ? reference(own, DynamoDbClient.class)
+        : beans.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get();
+  }
+
+  /**
+   * A reference to one of the application's beans, by its {@code Bean} rather than by type: Weld on
+   * Payara does not let a library jar's bean manager resolve beans of {@code WEB-INF/classes}.
+   */
+  private <T> T reference(Bean<?> bean, Class<T> type) {
+    return type.cast(beanManager.getReference(bean, type, beanManager.createCreationalContext(bean)));
   }
 
   private synchronized CdiSessionScopeBridge bridge() {
@@ -238,8 +261,7 @@ public class DysessionExtension implements Extension {
         + (applicationStore ? " store=application's" : ""));
     if (settings.createTable()) {
       try {
-        DynamoDbClient client = beans.createInstance()
-            .select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get();
+        DynamoDbClient client = client(beans.createInstance());
         new DynamoDbTableAdmin(client, settings).init();
       } catch (RuntimeException e) {
         event.addDeploymentProblem(new DeploymentException("dysession could not create table '"

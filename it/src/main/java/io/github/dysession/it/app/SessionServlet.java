@@ -133,7 +133,26 @@ public class SessionServlet extends HttpServlet {
       case "binding" -> req.getSession().setAttribute(name, new BindingValue());
       case "maxInactive" -> req.getSession().setMaxInactiveInterval(Integer.parseInt(value));
       case "events" -> out.put("events", Events.snapshot());
-      case "calls" -> out.put("calls", CallCounter.snapshot());
+      case "calls" -> {
+        out.put("calls", CallCounter.snapshot());
+        out.put("details", CallCounter.details());
+      }
+      case "get" -> {
+        // Reads one attribute, without creating a session or reading the others.
+        HttpSession session = req.getSession(false);
+        out.put("value", session == null ? null : session.getAttribute(name));
+        out.put("hasSession", session != null);
+      }
+      case "fill" -> {
+        // Sets `count` string attributes f0, f1, ... of `bytes` characters each (benchmarks).
+        HttpSession session = req.getSession();
+        int count = Integer.parseInt(req.getParameter("count"));
+        int bytes = Integer.parseInt(req.getParameter("bytes"));
+        for (int i = 0; i < count; i++) {
+          session.setAttribute("f" + i, filler(i, bytes));
+        }
+        out.put("filled", count);
+      }
       case "reset" -> {
         Events.reset();
         CallCounter.reset();
@@ -144,11 +163,21 @@ public class SessionServlet extends HttpServlet {
         return;
       }
     }
-    if (!List.of("events", "calls", "reset", "none", "touch").contains(op)) {
+    if (!List.of("events", "calls", "reset", "none", "touch", "get", "fill").contains(op)) {
       dump(req.getSession(false), out);
     }
     resp.setContentType("application/json;charset=UTF-8");
     resp.getWriter().write(JSON.toJson(out));
+  }
+
+  /** A deterministic string of {@code length} characters. */
+  static String filler(int seed, int length) {
+    StringBuilder sb = new StringBuilder(length);
+    java.util.Random random = new java.util.Random(seed);
+    while (sb.length() < length) {
+      sb.append((char) ('a' + random.nextInt(26)));
+    }
+    return sb.toString();
   }
 
   private static void dump(HttpSession session, Map<String, Object> out) {

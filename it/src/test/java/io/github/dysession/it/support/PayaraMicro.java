@@ -32,7 +32,8 @@ import java.util.zip.ZipFile;
  *
  * <p>Command line: {@code <javaHome>/bin/java [jvm args] [-Dkey=value...] -jar payara-micro-N.jar
  * --deploy <war> --contextroot <root> --nohazelcast --name <name> --prebootcommandfile <file>
- * --logproperties <file> --port <free port> --rootdir <fresh dir>}. The process management (log
+ * --logproperties <file> --port <free port> --rootdir <fresh dir>} ({@code --nohazelcast} is replaced by
+ * cluster options for instances built with {@link Builder#clustered}). The process management (log
  * file, readiness polling, stop, kill, restart, shutdown hook) is {@link ManagedProcess}'s.
  * <ul>
  * <li><b>Loopback only.</b> The HTTP listener's address is set to 127.0.0.1 by asadmin
@@ -130,8 +131,13 @@ public final class PayaraMicro implements AppServer {
         command.addAll(List.of(
                 "-jar", payaraJar.toString(),
                 "--deploy", war.toString(),
-                "--contextroot", contextRoot,
-                "--nohazelcast",
+                "--contextroot", contextRoot));
+        if (b.clusterArgs == null) {
+            command.add("--nohazelcast");
+        } else {
+            command.addAll(b.clusterArgs);
+        }
+        command.addAll(List.of(
                 "--name", uniqueName,
                 "--prebootcommandfile", writePrebootCommands().toString()));
         Path loggingProperties = writeLoggingProperties();
@@ -346,6 +352,7 @@ public final class PayaraMicro implements AppServer {
         private String readyPath = "ping";
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
         private int fixedPort;
+        private List<String> clusterArgs;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -418,6 +425,16 @@ public final class PayaraMicro implements AppServer {
         /** An environment variable of the process (the inherited DYSESSION_* and AWS_* ones are removed). */
         public Builder environment(String key, String value) {
             environment.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+            return this;
+        }
+
+        /**
+         * Keeps Hazelcast on (instead of {@code --nohazelcast}) with these Payara Micro options, e.g.
+         * {@code --clustermode tcpip:127.0.0.1:6901,127.0.0.1:6902 --interfaces 127.0.0.1}. The caller
+         * is responsible for keeping the data grid on loopback (check with {@link ListeningSockets}).
+         */
+        public Builder clustered(List<String> options) {
+            this.clusterArgs = List.copyOf(options);
             return this;
         }
 

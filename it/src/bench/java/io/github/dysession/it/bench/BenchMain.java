@@ -1,0 +1,312 @@
+package io.github.dysession.it.bench;
+
+import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.config.SettingsSource;
+import io.github.dysession.it.support.Dynalite;
+import io.github.dysession.it.support.DynamoDbClients;
+import io.github.dysession.it.support.ListeningSockets;
+import io.github.dysession.it.support.PayaraMicro;
+import io.github.dysession.store.dynamodb.DynamoDbTableAdmin;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Runs the benchmark suite end to end and writes its report ({@code it/BENCHMARKS.md}, the chart
+ * under {@code it/benchmarks/}, the "Benchmarks" section of the top-level README). Started by the
+ * Maven profile {@code bench}:
+ *
+ * <pre>mvn -B -Pbench verify -pl it -am [-Dbench.quick=true]</pre>
+ *
+ * Every server runs on 127.0.0.1 only, every load phase is bounded in time and requests, and every
+ * process the suite starts is stopped at its end (and by the harness's shutdown hook otherwise).
+ */
+public final class BenchMain {
+
+  static final String TABLE = "bench_sessions";
+  private static final String JVM_HEAP_MIN = "-Xms512m";
+  private static final String JVM_HEAP_MAX = "-Xmx1g";
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    BenchSettings s = BenchSettings.fromSystemProperties();
+    long started = System.nanoTime();
+    System.out.println("[bench] " + s.describe());
+    System.out.println("[bench] parts: " + s.parts());
+    Path war = PayaraMicro.defaultWar();
+    Path payara = PayaraMicro.Release.PAYARA_6.jar();
+    Path warDir = s.itDir().resolve("target/bench/wars");
+    Files.createDirectories(s.outputDir());
+
+    Results results = new Results(s);
+    results.machine.putAll(Machine.describe(s.itDir(), payara));
+    results.machine.forEach((k, v) -> System.out.println("[bench] " + k + ": " + v));
+
+    Dynalite dynalite = null;
+    DynamoDbClient dynamo = null;
+    List<PayaraMicro> servers = new ArrayList<>();
+    try {
+      PayaraMicro dysA = null;
+      DysessionSettings settings = DysessionSettings.from(SettingsSource.of(Map.of(
+          "dysession.dynamodb-tablename", TABLE)));
+      if (s.runs("calls") || s.runs("e2e")) {
+        dynalite = Dynalite.start(null);
+        dynamo = DynamoDbClients.forEndpoint(dynalite.endpoint());
+        new DynamoDbTableAdmin(dynamo, settings).create();
+        DynamoDbClients.awaitTableActive(dynamo, TABLE);
+        dysA = start(servers, profiled(s, dysession("dys-a", war, dynalite), "dys-a"));
+      }
+
+      if (s.runs("calls")) {
+        results.calls = new CallScenarios(dysA, dynamo, settings, s.quick() ? 2 : 3).run();
+      }
+
+      if (s.runs("overhead")) {
+        runOverhead(s, results, war, warDir, servers);
+      }
+
+      if (s.runs("e2e")) {
+        runEndToEnd(s, results, war, warDir, servers, dysA, dynalite);
+      }
+    } finally {
+      for (PayaraMicro server : servers) {
+        stopQuietly(server);
+      }
+      if (dynamo != null) {
+        dynamo.close();
+      }
+      if (dynalite != null) {
+        dynalite.stop();
+      }
+    }
+
+    if (s.jfr() && s.runs("e2e")) {
+      results.e2eProfile.put(Results.DYS_DYNALITE, JfrSummary.summarize(
+          List.of(jfrFile(s.itDir(), "dys-a"), jfrFile(s.itDir(), "dys-b"))));
+      results.e2eProfile.put(Results.OWN_HAZELCAST, JfrSummary.summarize(
+          List.of(jfrFile(s.itDir(), "hz-a"), jfrFile(s.itDir(), "hz-b"))));
+    }
+    if (s.runs("codec")) {
+      results.codec = JmhRunner.run(s);
+    }
+    results.seconds = (System.nanoTime() - started) / 1e9;
+    Report.write(results);
+    System.out.printf("[bench] done in %.0f s%n", results.seconds);
+  }
+
+  // ---- Part 2: library overhead ----------------------------------------------------------------
+
+  private static void runOverhead(BenchSettings s, Results results, Path war, Path warDir,
+      List<PayaraMicro> servers) throws Exception {
+    Path memstoreWar = Wars.memstore(war, warDir);
+    PayaraMicro.Builder own = base("own-mem", war).systemProperty("dysession.enabled", "false");
+    PayaraMicro.Builder dys = base("dys-mem", memstoreWar);
+    profiled(s, own, "own-mem");
+    profiled(s, dys, "dys-mem");
+    List<PayaraMicro> pair = startAll(servers, List.of(own, dys));
+    PayaraMicro a = pair.get(0);
+    PayaraMicro b = pair.get(1);
+    try {
+      LoadDriver.Target ta = new LoadDriver.Target(Results.OWN_MEMORY, List.of(a.baseUri()), "JSESSIONID", List.of(a.pid()));
+      LoadDriver.Target tb = new LoadDriver.Target(Results.DYS_MEMORY, List.of(b.baseUri()), "DYSESSION", List.of(b.pid()));
+      LoadDriver.Mix mix = new LoadDriver.Mix(Results.MIX_OVERHEAD, 0.0);
+      System.out.println("[bench] overhead: warming up both instances");
+      LoadDriver.run(ta, mix, s.clients(), s.overheadWarmup(), Duration.ofSeconds(1), s.maxRequestsPerRun(), 1);
+      LoadDriver.run(tb, mix, s.clients(), s.overheadWarmup(), Duration.ofSeconds(1), s.maxRequestsPerRun(), 2);
+      LoadDriver.Result ra = new LoadDriver.Result(ta.label(), mix.label());
+      LoadDriver.Result rb = new LoadDriver.Result(tb.label(), mix.label());
+      for (int i = 0; i < 2 * s.overheadRounds(); i++) {
+        // A B B A A B B A ...: drift (JIT, garbage, neighbours) hits both alike.
+        boolean first = ((i + 1) / 2) % 2 == 0;
+        LoadDriver.Target t = first ? ta : tb;
+        LoadDriver.Result r = LoadDriver.run(t, mix, s.clients(), s.overheadRoundWarmup(), s.overheadRound(),
+            s.maxRequestsPerRun(), 10 + i);
+        System.out.println("[bench] overhead round " + (i + 1) + ": " + r.summary());
+        (first ? ra : rb).add(r);
+      }
+      results.overhead.add(ra);
+      results.overhead.add(rb);
+      System.out.println("[bench] overhead: " + ra.summary());
+      System.out.println("[bench] overhead: " + rb.summary());
+      System.out.printf("[bench] overhead: dysession/in-memory throughput = %.3f of Payara's own%n",
+          rb.throughput() / ra.throughput());
+    } finally {
+      stopQuietly(a);
+      stopQuietly(b);
+      servers.remove(a);
+      servers.remove(b);
+    }
+    if (s.jfr()) {
+      results.profile.put(Results.OWN_MEMORY, JfrSummary.summarize(jfrFile(s.itDir(), "own-mem")));
+      results.profile.put(Results.DYS_MEMORY, JfrSummary.summarize(jfrFile(s.itDir(), "dys-mem")));
+    }
+  }
+
+  // ---- Part 3: end to end, two instances -------------------------------------------------------
+
+  private static void runEndToEnd(BenchSettings s, Results results, Path war, Path warDir,
+      List<PayaraMicro> servers, PayaraMicro dysA, Dynalite dynalite) throws Exception {
+    Path hazelcastWar = Wars.hazelcast(war, warDir);
+    int p1 = freePort();
+    int p2 = freePort();
+    String cluster = "dysession-bench-" + UUID.randomUUID().toString().substring(0, 8);
+    List<PayaraMicro.Builder> builders = List.of(
+        profiled(s, dysession("dys-b", war, dynalite), "dys-b"),
+        profiled(s, hazelcast("hz-a", hazelcastWar, cluster, p1, p2, p1), "hz-a"),
+        profiled(s, hazelcast("hz-b", hazelcastWar, cluster, p1, p2, p2), "hz-b"));
+    List<PayaraMicro> started = startAll(servers, builders);
+    PayaraMicro dysB = started.get(0);
+    PayaraMicro hzA = started.get(1);
+    PayaraMicro hzB = started.get(2);
+    results.clusterFormed = awaitCluster(hzA, hzB, Duration.ofSeconds(60));
+    System.out.println("[bench] Hazelcast cluster of 2 formed: " + results.clusterFormed);
+    for (PayaraMicro server : List.of(dysA, dysB, hzA, hzB)) {
+      List<String> sockets = new ArrayList<>();
+      if (ListeningSockets.supported()) {
+        for (ListeningSockets.Socket socket : ListeningSockets.of(server.pid())) {
+          sockets.add(socket.toString() + (socket.isLoopback() ? "" : " NOT LOOPBACK"));
+        }
+      }
+      results.sockets.put(server.name(), sockets);
+      System.out.println("[bench] " + server.name() + " listens on " + sockets);
+    }
+    long dynalitePid = ProcessCpu.dynalitePid().orElse(-1L);
+    LoadDriver.Target dys = new LoadDriver.Target(Results.DYS_DYNALITE, List.of(dysA.baseUri(), dysB.baseUri()),
+        "DYSESSION", List.of(dysA.pid(), dysB.pid()), dynalitePid < 0 ? List.of(-1L) : List.of(dynalitePid));
+    LoadDriver.Target hz = new LoadDriver.Target(Results.OWN_HAZELCAST, List.of(hzA.baseUri(), hzB.baseUri()),
+        "JSESSIONID", List.of(hzA.pid(), hzB.pid()));
+    // Fresh instances: load their classes and let the JIT work before anything is measured.
+    LoadDriver.Mix writeHeavy = new LoadDriver.Mix(Results.MIX_WRITE_HEAVY, 0.5);
+    for (LoadDriver.Target target : List.of(dys, hz)) {
+      System.out.println("[bench] end to end: priming " + target.label());
+      LoadDriver.run(target, writeHeavy, s.clients(), s.e2ePrime(), Duration.ofSeconds(1), s.maxRequestsPerRun(), 7);
+    }
+    int seed = 100;
+    for (LoadDriver.Mix mix : List.of(new LoadDriver.Mix(Results.MIX_READ_HEAVY, 0.9),
+        new LoadDriver.Mix(Results.MIX_WRITE_HEAVY, 0.5))) {
+      // Alternate which system goes first.
+      List<LoadDriver.Target> order = seed == 100 ? List.of(dys, hz) : List.of(hz, dys);
+      for (LoadDriver.Target target : order) {
+        LoadDriver.Result r = LoadDriver.run(target, mix, s.clients(), s.e2eWarmup(), s.e2eMeasure(),
+            s.maxRequestsPerRun(), seed++);
+        results.e2e.add(r);
+        System.out.println("[bench] end to end: " + r.summary());
+      }
+    }
+    results.rss.put(dysA.name(), dysA.rssBytes());
+    results.rss.put(hzA.name(), hzA.rssBytes());
+  }
+
+  // ---- servers ---------------------------------------------------------------------------------
+
+  /** Where the JFR recording of an instance goes (with -Dbench.jfr=true). */
+  static Path jfrFile(Path itDir, String name) {
+    return itDir.resolve("target/bench/jfr").resolve(name + ".jfr");
+  }
+
+  private static PayaraMicro.Builder profiled(BenchSettings s, PayaraMicro.Builder builder, String name)
+      throws IOException {
+    if (s.jfr()) {
+      Files.createDirectories(jfrFile(s.itDir(), name).getParent());
+      Files.deleteIfExists(jfrFile(s.itDir(), name));
+      builder.jvmArg("-XX:StartFlightRecording=settings=default,dumponexit=true,filename=" + jfrFile(s.itDir(), name));
+    }
+    return builder;
+  }
+
+  private static PayaraMicro.Builder base(String name, Path war) {
+    return PayaraMicro.builder("bench-" + name)
+        .release(PayaraMicro.Release.PAYARA_6)
+        .javaHome(PayaraMicro.currentJavaHome())
+        .war(war)
+        .jvmArg(JVM_HEAP_MIN)
+        .jvmArg(JVM_HEAP_MAX)
+        .readyTimeout(Duration.ofSeconds(300));
+  }
+
+  private static PayaraMicro.Builder dysession(String name, Path war, Dynalite dynalite) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("dysession.dynamodb-endpoint", dynalite.endpoint().toString());
+    settings.put("dysession.dynamodb-tablename", TABLE);
+    settings.put("aws.accessKeyId", "bench");
+    settings.put("aws.secretAccessKey", "bench");
+    return base(name, war).systemProperties(settings);
+  }
+
+  /**
+   * A Payara Micro instance of a two-member Hazelcast cluster on loopback only: TCP/IP discovery of
+   * the two members (no multicast), the data grid on 127.0.0.1 ({@code --interfaces} picks the
+   * address, {@code hazelcast.socket.bind.any=false} binds it instead of the wildcard address), a
+   * private cluster name, backups on the other member although both share an address
+   * ({@code --nohostaware}), no phone-home.
+   */
+  private static PayaraMicro.Builder hazelcast(String name, Path war, String cluster, int p1, int p2, int own) {
+    return base(name, war)
+        .systemProperty("dysession.enabled", "false")
+        .systemProperty("hazelcast.socket.bind.any", "false")
+        .systemProperty("hazelcast.phone.home.enabled", "false")
+        .clustered(List.of(
+            "--clustermode", "tcpip:127.0.0.1:" + p1 + ",127.0.0.1:" + p2,
+            "--interfaces", "127.0.0.1",
+            "--hzpublicaddress", "127.0.0.1",
+            "--startport", Integer.toString(own),
+            "--clustername", cluster,
+            "--nohostaware",
+            "--disablephonehome"));
+  }
+
+  private static PayaraMicro start(List<PayaraMicro> servers, PayaraMicro.Builder builder) {
+    return startAll(servers, List.of(builder)).get(0);
+  }
+
+  /**
+   * Starts instances one after the other (in parallel, a busy 2-core machine can starve a booting
+   * instance past the harness's readiness grace) and registers them for stopping.
+   */
+  private static List<PayaraMicro> startAll(List<PayaraMicro> servers, List<PayaraMicro.Builder> builders) {
+    List<PayaraMicro> started = new ArrayList<>();
+    for (PayaraMicro.Builder b : builders) {
+      PayaraMicro server = b.start();
+      started.add(server);
+      servers.add(server);
+      System.out.printf("[bench] %s ready in %.1f s on %s%n", server.name(),
+          server.startupTime().toMillis() / 1000.0, server.baseUri());
+    }
+    return started;
+  }
+
+  private static boolean awaitCluster(PayaraMicro a, PayaraMicro b, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (a.log().contains("DG Size: 2") && b.log().contains("DG Size: 2")) {
+        return true;
+      }
+      Thread.sleep(500);
+    }
+    return false;
+  }
+
+  private static void stopQuietly(PayaraMicro server) {
+    try {
+      server.stop();
+    } catch (RuntimeException e) {
+      System.out.println("[bench] stopping " + server.name() + " failed: " + e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package io.github.dysession.it.memstore;
+
+import io.github.dysession.store.DuplicateSessionIdException;
+import io.github.dysession.store.SessionChanges;
+import io.github.dysession.store.SessionData;
+import io.github.dysession.store.SessionStore;
+import io.github.dysession.store.SessionStoreException;
+import io.github.dysession.store.SessionTooLargeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link SessionStore} in a {@link ConcurrentHashMap}: the SPI's contract without a network, for
+ * measuring what dysession itself costs (see the benchmark's overhead comparison) and as a
+ * reference implementation of the contract.
+ *
+ * <p>Like the DynamoDB store: times are kept to the millisecond; a save writes only the attributes
+ * it names, atomically per session, and is skipped for a pure touch inside the touch interval; no
+ * save, create or id change brings back a session that was deleted or has expired; expired records
+ * stay until they are replaced or swept, but never load; sessions over the size limit are refused
+ * before anything changes. Sizes are counted as the DynamoDB store counts them (names plus bytes
+ * plus a fixed overhead), so the limit means the same.
+ */
+public final class InMemorySessionStore implements SessionStore {
+
+  /** DynamoDB's item limit, the default size limit. */
+  public static final long DEFAULT_LIMIT = 400 * 1024;
+
+  // What the DynamoDB item spends besides the attributes: key, times, version, TTL, map overhead.
+  private static final long ITEM_OVERHEAD = 200;
+  private static final int SWEEP_EVERY = 4096;
+
+  private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
+  private final Duration touchInterval;
+  private final long limit;
+  private final Clock clock;
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong creates = new AtomicLong();
+
+  /**
+   * One stored session. {@code foreign} holds values the store's own write path never produces (see
+   * {@link #putForeignValue}); they are dropped on load like undecodable DynamoDB map entries.
+   * Entries compare by identity: each write makes a new one.
+   */
+  private static final class Entry {
+    private final SessionData data;
+    private final Map<String, Object> foreign;
+
+    Entry(SessionData data, Map<String, Object> foreign) {
+      this.data = data;
+      this.foreign = foreign;
+    }
+
+    Entry(SessionData data) {
+      this(data, Map.of());
+    }
+
+    SessionData data() {
+      return data;
+    }
+
+    Map<String, Object> foreign() {
+      return foreign;
+    }
+  }
+
+  /** A store with a 60 s touch interval and DynamoDB's 400 KB limit. */
+  public InMemorySessionStore() {
+    this(Duration.ofSeconds(60), DEFAULT_LIMIT, Clock.systemUTC());
+  }
+
+  /** A store with the given touch interval, size limit in bytes and clock. */
+  public InMemorySessionStore(Duration touchInterval, long limit, Clock clock) {
+    this.touchInterval = Objects.requireNonNull(touchInterval, "touchInterval");
+    this.limit = limit;
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public Optional<SessionData> load(String id) {
+    Entry entry = sessions.get(id);
+    if (entry == null || entry.data().isExpiredAt(clock.instant())) {
+      return Optional.empty();
+    }
+    return Optional.of(entry.data());
+  }
+
+  @Override
+  public void create(SessionData session) {
+    checkSize(session);
+    SessionData stored = millis(session);
+    Instant now = clock.instant();
+    sessions.compute(session.id(), (id, existing) -> {
+      if (existing != null && !existing.data().isExpiredAt(now)) {
+        throw new DuplicateSessionIdException(id);
+      }
+      writes.incrementAndGet();
+      return new Entry(stored);
+    });
+    if (creates.incrementAndGet() % SWEEP_EVERY == 0) {
+      sweep();
+    }
+  }
+
+  @Override
+  public SaveResult save(SessionChanges changes) {
+    if (!changes.needsWrite(touchInterval)) {
+      return SaveResult.SKIPPED;
+    }
+    if (changes.changesContent()) {
+      checkSize(changes.result());
+    }
+    Instant now = clock.instant();
+    boolean[] written = {false};
+    sessions.computeIfPresent(changes.base().id(), (id, current) -> {
+      if (current.data().isExpiredAt(now)) {
+        return current;
+      }
+      SessionData data = current.data();
+      Map<String, byte[]> attributes = new LinkedHashMap<>(data.attributes());
+      attributes.keySet().removeAll(changes.removedAttributes());
+      attributes.putAll(changes.setAttributes());
+      Map<String, Object> foreign = current.foreign();
+      if (!foreign.isEmpty()) {
+        foreign = new LinkedHashMap<>(foreign);
+        foreign.keySet().removeAll(changes.removedAttributes());
+        foreign.keySet().removeAll(changes.setAttributes().keySet());
+      }
+      SessionData result = new SessionData(id, data.creationTime(),
+          changes.lastAccessedTime().truncatedTo(ChronoUnit.MILLIS), changes.maxInactiveInterval(),
+          data.version() + 1, attributes);
+      // Another request may have grown the session meanwhile: the merged result must fit, too.
+      checkSize(result);
+      writes.incrementAndGet();
+      written[0] = true;
+      return new Entry(result, foreign);
+    });
+    return written[0] ? SaveResult.WRITTEN : SaveResult.GONE;
+  }
+
+  @Override
+  public void checkSize(SessionData session) {
+    long size = size(session);
+    if (size > limit) {
+      List<Map.Entry<String, byte[]>> entries = new ArrayList<>(session.attributes().entrySet());
+      entries.sort(Comparator.comparingInt((Map.Entry<String, byte[]> e) -> e.getValue().length).reversed());
+      List<String> largest = new ArrayList<>();
+      for (Map.Entry<String, byte[]> e : entries.subList(0, Math.min(3, entries.size()))) {
+        largest.add("'" + e.getKey() + "' (" + e.getValue().length + " bytes)");
+      }
+      throw new SessionTooLargeException(session.id(), size, limit, largest);
+    }
+  }
+
+  @Override
+  public void delete(String id) {
+    if (sessions.remove(id) != null) {
+      writes.incrementAndGet();
+    }
+  }
+
+  @Override
+  public Optional<SessionData> changeId(String oldId, String newId) {
+    Instant now = clock.instant();
+    Entry current = live(oldId, now);
+    if (current == null) {
+      return Optional.empty();
+    }
+    Entry first = new Entry(current.data().withId(newId), current.foreign());
+    sessions.compute(newId, (id, existing) -> {
+      if (existing != null && !existing.data().isExpiredAt(now)) {
+        throw new DuplicateSessionIdException(id);
+      }
+      writes.incrementAndGet();
+      return first;
+    });
+    Entry copy = first;
+    // A request on the old id may write between the copy and the removal: the removal is
+    // conditional on the entry we copied (entries compare by identity), a newer one is copied again.
+    for (int attempt = 0; attempt < 5; attempt++) {
+      if (sessions.remove(oldId, current)) {
+        writes.incrementAndGet();
+        return Optional.of(copy.data());
+      }
+      current = live(oldId, now);
+      if (current == null) {
+        // Invalidated meanwhile: the invalidation wins over the move.
+        sessions.remove(newId, copy);
+        return Optional.empty();
+      }
+      Entry newer = new Entry(current.data().withId(newId), current.foreign());
+      sessions.replace(newId, copy, newer);
+      copy = newer;
+    }
+    sessions.remove(newId, copy);
+    throw new SessionStoreException("The session changed on every attempt to move it to a new id; "
+        + "the id was not changed, retry the request");
+  }
+
+  /** Returns how many write operations (create, save, delete, id change) reached the map. */
+  public long writeRequests() {
+    return writes.get();
+  }
+
+  /** Returns whether a record exists for {@code id}, expired or not. */
+  public boolean recordExists(String id) {
+    return sessions.containsKey(id);
+  }
+
+  /**
+   * Puts a value under {@code name} into the stored session that the store's write path could never
+   * have produced; {@link #load} leaves it out, as the DynamoDB store leaves out a non-binary map
+   * entry. For the contract test of corrupt attributes.
+   */
+  public void putForeignValue(String id, String name, Object value) {
+    sessions.computeIfPresent(id, (k, e) -> {
+      Map<String, Object> foreign = new LinkedHashMap<>(e.foreign());
+      foreign.put(name, value);
+      return new Entry(e.data(), foreign);
+    });
+  }
+
+  /** Returns how many records the map holds, expired ones included. */
+  public int recordCount() {
+    return sessions.size();
+  }
+
+  /** Removes expired records (DynamoDB's TTL deletion, here at once). */
+  public void sweep() {
+    Instant now = clock.instant();
+    sessions.values().removeIf(e -> e.data().isExpiredAt(now));
+  }
+
+  private static SessionData millis(SessionData s) {
+    return new SessionData(s.id(), s.creationTime().truncatedTo(ChronoUnit.MILLIS),
+        s.lastAccessedTime().truncatedTo(ChronoUnit.MILLIS), s.maxInactiveInterval(), s.version(),
+        s.attributes());
+  }
+
+  private static long size(SessionData session) {
+    long size = ITEM_OVERHEAD + session.id().length();
+    for (Map.Entry<String, byte[]> e : session.attributes().entrySet()) {
+      size += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().length + 1;
+    }
+    return size;
+  }
+
+  private Entry live(String id, Instant now) {
+    Entry entry = sessions.get(id);
+    return entry == null || entry.data().isExpiredAt(now) ? null : entry;
+  }
+}
