@@ -35,6 +35,9 @@ public final class DynamoDbSessionStore implements SessionStore {
   // DynamoDB limits an update expression to 4 KB; larger change sets are split.
   private static final int MAX_EXPRESSION_CHARS = 3500;
   private static final int CHANGE_ID_ATTEMPTS = 5;
+  // Versions are never negative: these two mark a write without a base and a session that is gone.
+  private static final long UNCHECKED = -1;
+  private static final long GONE = -2;
 
   private final DynamoDbClient client;
   private final DysessionSettings settings;
@@ -58,31 +61,43 @@ public final class DynamoDbSessionStore implements SessionStore {
 
   @Override
   public Optional<SessionData> load(String id) {
-    GetItemResponse response = call("read a session", () -> client.getItem(b -> b
-        .tableName(settings.tableName())
-        .key(items.key(id))
-        .consistentRead(settings.consistentReads())
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    if (!response.hasItem() || response.item().isEmpty()) {
+    Map<String, AttributeValue> item = readItem(id, "read a session", settings.consistentReads());
+    if (item == null) {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    Map<String, AttributeValue> item = response.item();
-    if (items.ttlPassed(item, now)) {
-      return Optional.empty();
-    }
     SessionData session = items.fromItem(id, item, now);
     return session.isExpiredAt(now) ? Optional.empty() : Optional.of(session);
   }
 
+  /** Reads a session's item; null when it is absent or its TTL has passed. */
+  private Map<String, AttributeValue> readItem(String id, String action, boolean consistent) {
+    GetItemResponse response = call(action, () -> client.getItem(b -> b
+        .tableName(settings.tableName())
+        .key(items.key(id))
+        .consistentRead(consistent)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    if (!response.hasItem() || response.item().isEmpty()
+        || items.ttlPassed(response.item(), clock.instant())) {
+      return null;
+    }
+    return response.item();
+  }
+
+  /**
+   * Creates a session. Safe to retry: when the SDK retries a PutItem whose first attempt was
+   * applied but answered too late, the condition fails on the item that attempt wrote, which is
+   * recognised by its write token and taken as success, not as a duplicate id.
+   */
   @Override
   public void create(SessionData session) {
     checkSize(session);
     long now = clock.instant().getEpochSecond();
+    String token = SessionItem.newWriteToken();
     try {
       call("create a session", () -> client.putItem(b -> b
           .tableName(settings.tableName())
-          .item(items.toItem(session))
+          .item(items.toItem(session, token))
           // An expired item that DynamoDB has not deleted yet does not hold on to its id.
           .conditionExpression("attribute_not_exists(#pk) OR #ttl <= :now")
           .expressionAttributeNames(Map.of("#pk", settings.partitionKeyName(),
@@ -90,10 +105,22 @@ public final class DynamoDbSessionStore implements SessionStore {
           .expressionAttributeValues(Map.of(":now", SessionItem.number(now)))
           .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
     } catch (ConditionalCheckFailedException e) {
-      throw new DuplicateSessionIdException(session.id());
+      Map<String, AttributeValue> existing = readItem(session.id(), "check a created session", true);
+      if (existing == null || !token.equals(SessionItem.writeToken(existing))) {
+        throw new DuplicateSessionIdException(session.id());
+      }
     }
   }
 
+  /**
+   * Saves a request's changes. A save that changes content records the version its request read
+   * ({@code ds_base}) and is conditional on no write based on a newer read having landed before it.
+   * Concurrent requests that read the same version never conflict, but an attempt that the SDK
+   * timed out, retried and then delivered late, after the next request's save, fails its condition
+   * instead of writing old values over new ones. When the condition fails, the item is read again:
+   * its write token tells whether an earlier attempt of this very write was applied (its answer
+   * lost); otherwise the request's own changes are applied on top of the newer write.
+   */
   @Override
   public SaveResult save(SessionChanges changes) {
     if (!changes.needsWrite(settings.touchInterval())) {
@@ -103,46 +130,112 @@ public final class DynamoDbSessionStore implements SessionStore {
     if (changes.changesContent()) {
       checkSize(result);
     }
-    List<Update> updates = updatesFor(changes, result);
-    for (Update update : updates) {
-      try {
-        update(result, update);
-      } catch (ConditionalCheckFailedException e) {
+    // A touch alone carries no content, so it needs no such condition: a late one can only move the
+    // access time back by the length of its delay.
+    long base = changes.changesContent() ? result.version() : UNCHECKED;
+    for (Update update : updatesFor(changes, result)) {
+      base = apply(result, update, base, changes);
+      if (base == GONE) {
         return SaveResult.GONE;
-      } catch (DynamoDbException e) {
-        if (!DynamoDbErrors.isValidation(e)) {
-          throw e;
-        }
-        if (DynamoDbErrors.message(e).contains("document path")) {
-          // The item lacks its attribute map (written by something else): create it, then retry.
-          try {
-            addAttributeMap(result.id());
-            update(result, update);
-          } catch (ConditionalCheckFailedException gone) {
-            return SaveResult.GONE;
-          }
-        } else if (DynamoDbErrors.message(e).toLowerCase(java.util.Locale.ROOT).contains("size")) {
-          // Another request grew the session meanwhile, past DynamoDB's item limit.
-          throw new SessionTooLargeException(result.id(), Math.max(items.size(result),
-              DysessionSettings.DYNAMODB_ITEM_LIMIT + 1L), settings.maxSessionBytes(),
-              SessionItem.largest(changes.setAttributes()));
-        } else {
-          throw new io.github.dysession.store.SessionStoreException("Could not save a session: "
-              + "DynamoDB refused the update: " + DynamoDbErrors.message(e), e);
-        }
       }
     }
     return SaveResult.WRITTEN;
   }
 
-  private void update(SessionData result, Update update) {
+  /**
+   * Applies one update based on the version {@code base} (unless {@link #UNCHECKED}); returns the
+   * base for the next update of the same save, or {@link #GONE} when the session no longer exists.
+   */
+  private long apply(SessionData result, Update update, long base, SessionChanges changes) {
+    String token = SessionItem.newWriteToken();
+    // Concurrent requests of one session re-apply their changes on top of each other's for at most
+    // as long as one DynamoDB call may take.
+    long deadline = System.nanoTime() + settings.apiCallTimeout().toNanos();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        try {
+          update(result, update, base, token);
+        } catch (DynamoDbException e) {
+          if (!DynamoDbErrors.isValidation(e) || !DynamoDbErrors.message(e).contains("document path")) {
+            throw e;
+          }
+          // The item lacks its attribute map (written by something else): create it, then retry.
+          addAttributeMap(result.id());
+          update(result, update, base, token);
+        }
+        return base;
+      } catch (ConditionalCheckFailedException e) {
+        Map<String, AttributeValue> current = readItem(result.id(), "re-read a session after a concurrent write", true);
+        if (current == null) {
+          return GONE;
+        }
+        if (token.equals(SessionItem.writeToken(current))) {
+          // An earlier attempt of this write was applied; its answer was lost.
+          return base;
+        }
+        if (base == UNCHECKED) {
+          // Not a conflict: the item existed but had expired meanwhile.
+          return GONE;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new io.github.dysession.store.SessionStoreException("Session "
+              + io.github.dysession.store.SessionIds.fingerprint(result.id()) + " was written by other "
+              + "requests on each of " + attempt + " attempts to save " + changes.setAttributes().keySet()
+              + " within dysession.api-call-timeout-ms; the changes were not saved, retry the request");
+        }
+        // A request that read a newer version wrote in between: apply this request's changes on
+        // top of what is stored now.
+        base = SessionItem.version(current);
+        pauseAfterConflict(attempt);
+      } catch (DynamoDbException e) {
+        if (!DynamoDbErrors.isValidation(e)) {
+          throw e;
+        }
+        if (DynamoDbErrors.message(e).toLowerCase(java.util.Locale.ROOT).contains("size")) {
+          // Another request grew the session meanwhile, past DynamoDB's item limit.
+          throw new SessionTooLargeException(result.id(), Math.max(items.size(result),
+              DysessionSettings.DYNAMODB_ITEM_LIMIT + 1L), settings.maxSessionBytes(),
+              SessionItem.largest(changes.setAttributes()));
+        }
+        throw new io.github.dysession.store.SessionStoreException("Could not save a session: "
+            + "DynamoDB refused the update: " + DynamoDbErrors.message(e), e);
+      }
+    }
+  }
+
+  private static void pauseAfterConflict(int attempt) {
+    try {
+      // Random, so that writers of one session do not collide in step; short, as conflicts are.
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << Math.min(attempt, 5)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.github.dysession.store.SessionStoreException("Interrupted while saving a session", e);
+    }
+  }
+
+  private void update(SessionData result, Update update, long base, String token) {
+    Map<String, String> names = update.names;
+    Map<String, AttributeValue> values = new HashMap<>(update.values);
+    values.put(":tok", AttributeValue.fromS(token));
+    String condition = "attribute_exists(#pk) AND (attribute_not_exists(#ttl) OR #ttl > :now)";
+    String expression = update.expression(null);
+    if (base != UNCHECKED) {
+      names = new HashMap<>(names);
+      names.put("#base", SessionItem.BASE);
+      values.put(":base", SessionItem.number(base));
+      condition += " AND (attribute_not_exists(#base) OR #base <= :base)";
+      expression = update.expression("#base = :base");
+    }
+    Map<String, String> expressionNames = names;
+    String conditionExpression = condition;
+    String updateExpression = expression;
     errors.call("save a session", () -> client.updateItem(b -> b
         .tableName(settings.tableName())
         .key(items.key(result.id()))
-        .updateExpression(update.expression())
-        .conditionExpression("attribute_exists(#pk) AND (attribute_not_exists(#ttl) OR #ttl > :now)")
-        .expressionAttributeNames(update.names)
-        .expressionAttributeValues(update.values)
+        .updateExpression(updateExpression)
+        .conditionExpression(conditionExpression)
+        .expressionAttributeNames(expressionNames)
+        .expressionAttributeValues(values)
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
   }
 
@@ -214,7 +307,7 @@ public final class DynamoDbSessionStore implements SessionStore {
         SessionData copy = moved;
         call("copy a session to its new id", () -> client.putItem(b -> b
             .tableName(settings.tableName())
-            .item(items.toItem(copy))
+            .item(items.toItem(copy, SessionItem.newWriteToken()))
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
       }
     }
@@ -267,16 +360,19 @@ public final class DynamoDbSessionStore implements SessionStore {
     Update(Instant now) {
       names.put("#pk", settings.partitionKeyName());
       names.put("#ttl", settings.ttlAttributeName());
+      names.put("#ver", SessionItem.VERSION);
+      names.put("#writer", SessionItem.WRITER);
       values.put(":now", SessionItem.number(now.getEpochSecond()));
+      values.put(":one", SessionItem.number(1));
+      // Every update is a write of its own: it bumps the version and leaves its token (:tok).
+      sets.add("#writer = :tok");
     }
 
     void touch(SessionData result) {
       names.put("#acc", SessionItem.ACCESSED);
       names.put("#mi", SessionItem.MAX_INACTIVE);
-      names.put("#ver", SessionItem.VERSION);
       values.put(":acc", SessionItem.number(result.lastAccessedTime().toEpochMilli()));
       values.put(":mi", SessionItem.number(result.maxInactiveInterval().toSeconds()));
-      values.put(":one", SessionItem.number(1));
       sets.add("#acc = :acc");
       sets.add("#mi = :mi");
       Long ttl = SessionItem.ttlSeconds(result);
@@ -308,17 +404,16 @@ public final class DynamoDbSessionStore implements SessionStore {
       return sets.size() * 20 + removes.size() * 12;
     }
 
-    String expression() {
-      StringBuilder sb = new StringBuilder();
-      if (!sets.isEmpty()) {
-        sb.append("SET ").append(String.join(", ", sets));
+    /** Returns the update expression, with one more SET clause unless {@code extraSet} is null. */
+    String expression(String extraSet) {
+      StringBuilder sb = new StringBuilder("SET ").append(String.join(", ", sets));
+      if (extraSet != null) {
+        sb.append(", ").append(extraSet);
       }
       if (!removes.isEmpty()) {
         sb.append(" REMOVE ").append(String.join(", ", removes));
       }
-      if (values.containsKey(":one")) {
-        sb.append(" ADD #ver :one");
-      }
+      sb.append(" ADD #ver :one");
       return sb.toString().trim();
     }
   }

@@ -41,12 +41,25 @@ final class SessionItem {
   /** Incremented by every write. */
   static final String VERSION = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "version";
 
+  /**
+   * A random token of the write that wrote the item last: a write whose answer was lost (timed out,
+   * then retried) recognises its own effect by it.
+   */
+  static final String WRITER = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "writer";
+
+  /**
+   * The newest session version that a write changing content was based on (read by its request):
+   * a write based on an older one is a late duplicate or must be applied again on top.
+   */
+  static final String BASE = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "base";
+
   /** Map of attribute name to encoded bytes. */
   static final String ATTRIBUTES = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "attrs";
 
   // DynamoDB counts a number as up to 21 bytes; a map or list adds 3 bytes plus 1 per element.
   private static final int NUMBER_SIZE = 21;
   private static final int CONTAINER_OVERHEAD = 3;
+  private static final int WRITE_TOKEN_LENGTH = 12;
 
   private static final Logger LOG = Logger.getLogger(SessionItem.class.getName());
 
@@ -63,9 +76,29 @@ final class SessionItem {
     return key;
   }
 
-  /** Returns the full item of a session. */
-  Map<String, AttributeValue> toItem(SessionData session) {
+  /** Returns a new random write token (not a secret: it only tells writes apart). */
+  static String newWriteToken() {
+    byte[] bytes = new byte[9];
+    java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Returns the token of the write that wrote an item last, or null. */
+  static String writeToken(Map<String, AttributeValue> item) {
+    AttributeValue value = item.get(WRITER);
+    return value == null ? null : value.s();
+  }
+
+  /** Returns an item's version (0 when it has none). */
+  static long version(Map<String, AttributeValue> item) {
+    Long version = longValue(item, VERSION);
+    return version == null ? 0 : version;
+  }
+
+  /** Returns the full item of a session, written by the write with the given token. */
+  Map<String, AttributeValue> toItem(SessionData session, String writeToken) {
     Map<String, AttributeValue> item = key(session.id());
+    item.put(WRITER, AttributeValue.fromS(writeToken));
     item.put(CREATED, number(session.creationTime().toEpochMilli()));
     item.put(ACCESSED, number(session.lastAccessedTime().toEpochMilli()));
     item.put(MAX_INACTIVE, number(session.maxInactiveInterval().toSeconds()));
@@ -90,7 +123,7 @@ final class SessionItem {
     Long interval = longValue(item, MAX_INACTIVE);
     Duration maxInactive =
         interval == null ? settings.cachePeriod() : Duration.ofSeconds(interval);
-    Long version = longValue(item, VERSION);
+    long version = version(item);
     Map<String, byte[]> attributes = new LinkedHashMap<>();
     AttributeValue map = item.get(ATTRIBUTES);
     if (map != null && map.hasM()) {
@@ -107,7 +140,7 @@ final class SessionItem {
       LOG.severe(() -> "Session " + SessionIds.fingerprint(id) + ": item attribute " + ATTRIBUTES
           + " is not a map; the session is served without attributes");
     }
-    return new SessionData(id, created, accessed, maxInactive, version == null ? 0 : version, attributes);
+    return new SessionData(id, created, accessed, maxInactive, version, attributes);
   }
 
   /** Returns whether the item's TTL attribute says it has expired at {@code now}. */
@@ -131,6 +164,7 @@ final class SessionItem {
     long size = utf8(settings.partitionKeyName()) + utf8(settings.keyPrefix()) + utf8(session.id());
     size += utf8(settings.sortKeyName()) + utf8(SORT_KEY_VALUE);
     size += utf8(CREATED) + utf8(ACCESSED) + utf8(MAX_INACTIVE) + utf8(VERSION) + 4L * NUMBER_SIZE;
+    size += utf8(WRITER) + WRITE_TOKEN_LENGTH + utf8(BASE) + NUMBER_SIZE;
     size += utf8(settings.ttlAttributeName()) + NUMBER_SIZE;
     size += utf8(ATTRIBUTES) + CONTAINER_OVERHEAD;
     for (Map.Entry<String, byte[]> e : session.attributes().entrySet()) {

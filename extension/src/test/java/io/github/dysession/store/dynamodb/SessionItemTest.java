@@ -29,8 +29,10 @@ class SessionItemTest {
   void toItem_writesKeysTtlAndAttributes_andFromItemReadsThemBack() {
     SessionData session = new SessionData(SessionIds.generate(), NOW.minusSeconds(60), NOW,
         Duration.ofSeconds(1800), 7, Map.of("a", new byte[] {1, 2}, "b", new byte[] {3}));
-    Map<String, AttributeValue> item = items.toItem(session);
+    Map<String, AttributeValue> item = items.toItem(session, "token");
 
+    assertThat(SessionItem.writeToken(item)).isEqualTo("token");
+    assertThat(SessionItem.version(item)).isEqualTo(7);
     assertThat(item.get("PK").s()).isEqualTo("shop#" + session.id());
     assertThat(item.get("SK").s()).isEqualTo("SESSION");
     // Expiry 10:30:00.250 rounds up to the next whole second.
@@ -48,17 +50,22 @@ class SessionItemTest {
   @Test
   void toItem_whenSessionNeverExpires_writesNoTtl() {
     SessionData session = new SessionData("x", NOW, NOW, Duration.ZERO, 0, Map.of());
-    assertThat(items.toItem(session)).doesNotContainKey("ttl");
+    assertThat(items.toItem(session, "t")).doesNotContainKey("ttl");
   }
 
   @Test
   void fromItem_whenAnAttributeIsNotBinary_dropsItAlone() {
     Map<String, AttributeValue> item = new LinkedHashMap<>(items.toItem(
-        new SessionData("x", NOW, NOW, Duration.ofHours(1), 0, Map.of("good", new byte[] {1}))));
+        new SessionData("x", NOW, NOW, Duration.ofHours(1), 0, Map.of("good", new byte[] {1})), "t"));
     Map<String, AttributeValue> attrs = new LinkedHashMap<>(item.get("ds_attrs").m());
     attrs.put("bad", AttributeValue.fromS("not bytes"));
     item.put("ds_attrs", AttributeValue.fromM(attrs));
     assertThat(items.fromItem("x", item, NOW).attributes()).containsOnlyKeys("good");
+  }
+
+  @Test
+  void newWriteToken_hasTheLengthTheSizeComputationCounts_andDiffersEachTime() {
+    assertThat(SessionItem.newWriteToken()).hasSize(12).isNotEqualTo(SessionItem.newWriteToken());
   }
 
   @Test

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * A {@link DynamoDbClient} that forwards the item operations a session store uses to another client
- * and counts the write requests among them (attempted, whether or not they succeed). The consumer-style
+ * and counts the GetItem and write requests among them (attempted, whether or not they succeed). The consumer-style
  * overloads ({@code putItem(b -> ...)}) are default methods that end up here. Operations not
  * overridden throw {@link UnsupportedOperationException}, so an unexpected one shows up at once.
  */
@@ -31,6 +31,7 @@ final class CountingDynamoDbClient implements DynamoDbClient {
 
     private final DynamoDbClient delegate;
     private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong reads = new AtomicLong();
     private final AtomicReference<Runnable> afterNextPut = new AtomicReference<>();
 
     CountingDynamoDbClient(DynamoDbClient delegate) {
@@ -40,6 +41,11 @@ final class CountingDynamoDbClient implements DynamoDbClient {
     /** Write requests (PutItem, UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems) so far. */
     long writes() {
         return writes.get();
+    }
+
+    /** GetItem requests so far. */
+    long reads() {
+        return reads.get();
     }
 
     /**
@@ -57,6 +63,7 @@ final class CountingDynamoDbClient implements DynamoDbClient {
 
     @Override
     public GetItemResponse getItem(GetItemRequest request) {
+        reads.incrementAndGet();
         return delegate.getItem(request);
     }
 

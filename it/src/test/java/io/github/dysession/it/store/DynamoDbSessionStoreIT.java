@@ -137,13 +137,15 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         Map<String, AttributeValue> item = rawItem(session.id()).orElseThrow();
 
         assertThat(item.keySet()).containsExactlyInAnyOrder(PK, SK, "ttl", "ds_created", "ds_accessed",
-                "ds_max_inactive", "ds_version", ATTRS);
+                "ds_max_inactive", "ds_version", "ds_writer", ATTRS);
         assertThat(item.get(PK)).isEqualTo(AttributeValue.fromS(PREFIX + session.id()));
         assertThat(item.get(SK)).isEqualTo(AttributeValue.fromS("SESSION"));
         assertThat(number(item, "ds_created")).isEqualTo(created.toEpochMilli());
         assertThat(number(item, "ds_accessed")).isEqualTo(accessed.toEpochMilli());
         assertThat(number(item, "ds_max_inactive")).isEqualTo(1800);
         assertThat(number(item, "ds_version")).isZero();
+        assertThat(item.get("ds_writer").s()).hasSize(12);
+        assertThat(item).as("no write based on a read yet").doesNotContainKey("ds_base");
         // ceil(lastAccess + interval) in epoch seconds: .250 rounds up.
         assertThat(number(item, "ttl")).isEqualTo(accessed.getEpochSecond() + 1800 + 1);
         assertThat(item.get(ATTRS).hasM()).isTrue();
@@ -203,6 +205,46 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
                 .isEqualTo(SaveResult.WRITTEN);
         assertThat(number(rawItem(session.id()).orElseThrow(), "ttl"))
                 .isEqualTo(touch.plusSeconds(90).plusMillis(999).getEpochSecond());
+    }
+
+    // ---- writes based on older reads ------------------------------------------------------------------
+
+    /**
+     * A save based on a read older than one a newer save was based on (what a late, retried attempt
+     * looks like) is not applied as it stands: the item is read again and the request's changes go
+     * on top, so the newer save's value survives and nothing is lost.
+     */
+    @Test
+    void save_basedOnAnOlderReadThanALandedSave_isAppliedOnTopOfIt_andKeepsTheNewerValue() {
+        SessionData session = newSession(attributes("x", bytes(4, 1)));
+        store.create(session);
+        SessionData first = store.load(session.id()).orElseThrow();
+        assertThat(store.save(changes(first, attributes("a", bytes(4, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        SessionData second = store.load(session.id()).orElseThrow();
+        assertThat(store.save(changes(second, attributes("x", bytes(4, 3)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(number(rawItem(session.id()).orElseThrow(), "ds_base")).isEqualTo(second.version());
+
+        long readsBefore = counting.reads();
+        assertThat(store.save(changes(first, attributes("c", bytes(4, 4)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+
+        assertThat(counting.reads() - readsBefore).as("reads to re-apply the stale save").isEqualTo(1);
+        SessionData stored = store.load(session.id()).orElseThrow();
+        assertSameAttributes(stored.attributes(),
+                attributes("x", bytes(4, 3), "a", bytes(4, 2), "c", bytes(4, 4)));
+        assertThat(stored.version()).isEqualTo(first.version() + 3);
+    }
+
+    /** Concurrent saves based on the same read do not conflict: each is one UpdateItem. */
+    @Test
+    void save_twoSavesBasedOnTheSameRead_bothApplyWithoutRereading() {
+        SessionData session = newSession(attributes());
+        store.create(session);
+        SessionData base = store.load(session.id()).orElseThrow();
+        long readsBefore = counting.reads();
+        assertThat(store.save(changes(base, attributes("a", bytes(4, 1)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(base, attributes("b", bytes(4, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(counting.reads() - readsBefore).isZero();
+        assertThat(store.load(session.id()).orElseThrow().attributes()).containsOnlyKeys("a", "b");
     }
 
     // ---- changeId races -------------------------------------------------------------------------------
