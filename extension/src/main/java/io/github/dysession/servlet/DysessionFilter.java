@@ -1,7 +1,6 @@
 package io.github.dysession.servlet;
 
 import io.github.dysession.store.SessionStoreException;
-import io.github.dysession.store.SessionTooLargeException;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -39,7 +38,6 @@ public final class DysessionFilter implements Filter {
   private static final ThreadLocal<DysessionRequest> CURRENT = new ThreadLocal<>();
 
   private static final Logger LOG = Logger.getLogger(DysessionFilter.class.getName());
-  private static final String RETRY_AFTER_SECONDS = "5";
 
   private final SessionListeners listeners;
   private volatile SessionManager manager;
@@ -87,8 +85,10 @@ public final class DysessionFilter implements Filter {
       chain.doFilter(request, response);
       if (request.isAsyncStarted()) {
         async = true;
-        request.getAsyncContext().addListener(new SaveOnCompletion(request));
-      } else {
+        request.getAsyncContext().addListener(new SaveOnCompletion(request, response));
+      } else if (response.saveFailure() == null) {
+        // After a failed save before commit the failure is answered already (503), and the
+        // request's later changes are not written either.
         request.saveSession();
       }
     } catch (IOException | ServletException | RuntimeException | Error e) {
@@ -100,7 +100,7 @@ public final class DysessionFilter implements Filter {
       if (response.isCommitted()) {
         throw e;
       }
-      answerStoreFailure(response, storeFailure);
+      response.answer(storeFailure);
     } finally {
       CURRENT.remove();
       try {
@@ -165,26 +165,6 @@ public final class DysessionFilter implements Filter {
     }
   }
 
-  private static void answerStoreFailure(DysessionResponse response, SessionStoreException failure)
-      throws IOException {
-    // reset() keeps a session cookie this request issued (after changeSessionId, say).
-    response.skipSaveBeforeCommit();
-    response.reset();
-    response.setContentType("text/plain;charset=UTF-8");
-    if (failure instanceof SessionTooLargeException) {
-      LOG.severe(failure.getMessage());
-      response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-      response.getWriter().write("The session is too large to be stored.\n");
-    } else {
-      // DynamoDbErrors logs each outage once; a line per request would flood the log.
-      LOG.fine(failure::getMessage);
-      response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-      response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-      response.getWriter().write("Session storage is temporarily unavailable; try again shortly.\n");
-    }
-    response.flushBuffer();
-  }
-
   private static SessionStoreException storeFailure(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof SessionStoreException s) {
@@ -200,9 +180,11 @@ public final class DysessionFilter implements Filter {
   /** Saves an asynchronous request's session when it completes. */
   private static final class SaveOnCompletion implements AsyncListener {
     private final DysessionRequest request;
+    private final DysessionResponse response;
 
-    SaveOnCompletion(DysessionRequest request) {
+    SaveOnCompletion(DysessionRequest request, DysessionResponse response) {
       this.request = request;
+      this.response = response;
     }
 
     @Override
@@ -227,7 +209,9 @@ public final class DysessionFilter implements Filter {
 
     private void finish() {
       try {
-        request.saveSession();
+        if (response.saveFailure() == null) {
+          request.saveSession();
+        }
       } catch (SessionStoreException e) {
         // DynamoDbErrors logs each outage once.
         LOG.fine(() -> "The session of an asynchronous request could not be saved: " + e.getMessage());

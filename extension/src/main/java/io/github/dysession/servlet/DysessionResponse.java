@@ -1,5 +1,7 @@
 package io.github.dysession.servlet;
 
+import io.github.dysession.store.SessionStoreException;
+import io.github.dysession.store.SessionTooLargeException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -7,14 +9,23 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.util.logging.Logger;
 
 /**
  * Runs a callback just before the response is committed: before {@code sendRedirect},
  * {@code sendError}, {@code flushBuffer}, a flush or close of the body, and a write that fills
  * the buffer or reaches the declared content length. The session is saved there, so a client that
  * follows a redirect to another instance already finds the changes.
+ *
+ * <p>When that save fails, the response answers the failure at once (503, or 500 for a session
+ * too large to store) and discards whatever the application writes afterwards: a framework that
+ * is halfway through writing its body (JAX-RS sets the content length, so the save runs inside its
+ * write) never sees the failure, so it can neither answer 500 nor commit an empty 200.
  */
 final class DysessionResponse extends HttpServletResponseWrapper {
+
+  private static final Logger LOG = Logger.getLogger(DysessionResponse.class.getName());
+  private static final String RETRY_AFTER_SECONDS = "5";
 
   // A character written through the writer takes up to 3 bytes in UTF-8.
   private static final int BYTES_PER_CHAR = 3;
@@ -26,6 +37,8 @@ final class DysessionResponse extends HttpServletResponseWrapper {
   private long written;
   private ServletOutputStream stream;
   private PrintWriter writer;
+  private volatile SessionStoreException saveFailure;
+  private volatile boolean discarding;
 
   DysessionResponse(HttpServletResponse response) {
     super(response);
@@ -35,9 +48,9 @@ final class DysessionResponse extends HttpServletResponseWrapper {
     this.beforeCommit = callback;
   }
 
-  /** Answers without saving the session first: used when saving is what failed. */
-  void skipSaveBeforeCommit() {
-    savedBeforeCommit = true;
+  /** Returns the failure of the save before commit, which this response has answered; or null. */
+  SessionStoreException saveFailure() {
+    return saveFailure;
   }
 
   /** Sets the session cookie header; it survives {@link #reset()}. */
@@ -50,7 +63,58 @@ final class DysessionResponse extends HttpServletResponseWrapper {
     // Once is enough: changes after the first save are written when the request ends.
     if (!savedBeforeCommit && !isCommitted()) {
       savedBeforeCommit = true;
-      beforeCommit.run();
+      try {
+        beforeCommit.run();
+      } catch (SessionStoreException e) {
+        saveFailure = e;
+        answer(e);
+        discarding = true;
+      }
+    }
+  }
+
+  /**
+   * Answers a store failure instead of the application's response, if nothing is committed yet:
+   * 500 for a session too large to store, otherwise 503 with Retry-After. The session is not saved
+   * again for this answer.
+   */
+  void answer(SessionStoreException failure) {
+    savedBeforeCommit = true;
+    if (isCommitted()) {
+      return;
+    }
+    // reset() keeps a session cookie this request issued (after changeSessionId, say).
+    reset();
+    setContentType("text/plain;charset=UTF-8");
+    String body;
+    if (failure instanceof SessionTooLargeException) {
+      LOG.severe(failure.getMessage());
+      setStatus(SC_INTERNAL_SERVER_ERROR);
+      body = "The session is too large to be stored.\n";
+    } else {
+      // DynamoDbErrors logs each outage once; a line per request would flood the log.
+      LOG.fine(failure::getMessage);
+      setStatus(SC_SERVICE_UNAVAILABLE);
+      setHeader("Retry-After", RETRY_AFTER_SECONDS);
+      body = "Session storage is temporarily unavailable; try again shortly.\n";
+    }
+    try {
+      // The container's own stream: this wrapper's would count the bytes as the application's.
+      getResponse().getOutputStream().write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IllegalStateException e) {
+      // The application took the writer: write through the container's writer.
+      try {
+        getResponse().getWriter().write(body);
+      } catch (IOException | IllegalStateException again) {
+        LOG.fine(() -> "Could not write the body of a " + getStatus() + " answer: " + again);
+      }
+    } catch (IOException e) {
+      LOG.fine(() -> "Could not write the body of a " + getStatus() + " answer: " + e);
+    }
+    try {
+      getResponse().flushBuffer();
+    } catch (IOException e) {
+      LOG.fine(() -> "The client went away before a " + getStatus() + " answer: " + e);
     }
   }
 
@@ -67,19 +131,25 @@ final class DysessionResponse extends HttpServletResponseWrapper {
   @Override
   public void sendError(int sc, String msg) throws IOException {
     committing();
-    super.sendError(sc, msg);
+    if (!discarding) {
+      super.sendError(sc, msg);
+    }
   }
 
   @Override
   public void sendError(int sc) throws IOException {
     committing();
-    super.sendError(sc);
+    if (!discarding) {
+      super.sendError(sc);
+    }
   }
 
   @Override
   public void sendRedirect(String location) throws IOException {
     committing();
-    super.sendRedirect(location);
+    if (!discarding) {
+      super.sendRedirect(location);
+    }
   }
 
   /**
@@ -89,6 +159,9 @@ final class DysessionResponse extends HttpServletResponseWrapper {
    */
   public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
     committing();
+    if (discarding) {
+      return;
+    }
     try {
       HttpServletResponse.class.getMethod("sendRedirect", String.class, int.class, boolean.class)
           .invoke(getResponse(), location, sc, clearBuffer);
@@ -108,7 +181,9 @@ final class DysessionResponse extends HttpServletResponseWrapper {
   @Override
   public void flushBuffer() throws IOException {
     committing();
-    super.flushBuffer();
+    if (!discarding) {
+      super.flushBuffer();
+    }
   }
 
   @Override
@@ -137,6 +212,9 @@ final class DysessionResponse extends HttpServletResponseWrapper {
 
   @Override
   public void reset() {
+    if (discarding) {
+      return;
+    }
     super.reset();
     contentLength = -1;
     written = 0;
@@ -148,6 +226,9 @@ final class DysessionResponse extends HttpServletResponseWrapper {
 
   @Override
   public void resetBuffer() {
+    if (discarding) {
+      return;
+    }
     super.resetBuffer();
     written = 0;
   }
@@ -196,25 +277,33 @@ final class DysessionResponse extends HttpServletResponseWrapper {
     @Override
     public void write(int b) throws IOException {
       writing(1);
-      delegate.write(b);
+      if (!discarding) {
+        delegate.write(b);
+      }
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       writing(len);
-      delegate.write(b, off, len);
+      if (!discarding) {
+        delegate.write(b, off, len);
+      }
     }
 
     @Override
     public void flush() throws IOException {
       committing();
-      delegate.flush();
+      if (!discarding) {
+        delegate.flush();
+      }
     }
 
     @Override
     public void close() throws IOException {
       committing();
-      delegate.close();
+      if (!discarding) {
+        delegate.close();
+      }
     }
 
     @Override
@@ -239,31 +328,41 @@ final class DysessionResponse extends HttpServletResponseWrapper {
     @Override
     public void write(char[] buffer, int off, int len) {
       writing((long) len * BYTES_PER_CHAR);
-      delegate.write(buffer, off, len);
+      if (!discarding) {
+        delegate.write(buffer, off, len);
+      }
     }
 
     @Override
     public void write(String s, int off, int len) {
       writing((long) len * BYTES_PER_CHAR);
-      delegate.write(s, off, len);
+      if (!discarding) {
+        delegate.write(s, off, len);
+      }
     }
 
     @Override
     public void write(int c) {
       writing(BYTES_PER_CHAR);
-      delegate.write(c);
+      if (!discarding) {
+        delegate.write(c);
+      }
     }
 
     @Override
     public void flush() {
       committing();
-      delegate.flush();
+      if (!discarding) {
+        delegate.flush();
+      }
     }
 
     @Override
     public void close() {
       committing();
-      delegate.close();
+      if (!discarding) {
+        delegate.close();
+      }
     }
   }
 }
