@@ -11,6 +11,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -110,6 +111,11 @@ final class DysessionHttpSession implements HttpSession {
   @Override
   public synchronized Enumeration<String> getAttributeNames() {
     checkValid("getAttributeNames");
+    // Only names with a value: a stored value that cannot be decoded is dropped here too, as by
+    // getAttribute, so that no name is listed whose value reads as null.
+    for (String name : new ArrayList<>(names)) {
+      read(name);
+    }
     return Collections.enumeration(new LinkedHashSet<>(names));
   }
 
@@ -124,10 +130,11 @@ final class DysessionHttpSession implements HttpSession {
     }
     Object old;
     boolean existed;
+    byte[] encoded;
     synchronized (this) {
       checkValid("setAttribute");
       // Encoding now reports an unstorable value to the code that set it, not at the end of the request.
-      byte[] encoded = manager.codec().encode(name, value);
+      encoded = manager.codec().encode(name, value);
       Map<String, byte[]> prospective = currentBytes();
       prospective.put(name, encoded);
       manager.store().checkSize(snapshot(prospective));
@@ -136,10 +143,11 @@ final class DysessionHttpSession implements HttpSession {
       // Reading may have found the old value unreadable: then this is an addition, not a replacement.
       existed = names.contains(name);
       unreadable.remove(name);
-      pendingBytes.put(name, encoded);
     }
     manager.listeners().bound(this, name, value);
     synchronized (this) {
+      // Value and bytes together: the save reuses the bytes of an immutable value.
+      pendingBytes.put(name, encoded);
       values.put(name, value);
       names.add(name);
       setThisRequest.add(name);
@@ -274,6 +282,11 @@ final class DysessionHttpSession implements HttpSession {
   }
 
   private byte[] encodeForSave(String name, Object value, byte[] fallback) {
+    byte[] pending = pendingBytes.get(name);
+    if (pending != null && IMMUTABLE.contains(value.getClass())) {
+      // Encoded by setAttribute, and a value of an immutable class cannot have changed since.
+      return pending;
+    }
     manager.listeners().passivating(this, value);
     try {
       return manager.codec().encode(name, value);
