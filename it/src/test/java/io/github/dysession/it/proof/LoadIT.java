@@ -72,7 +72,7 @@ class LoadIT {
         .isEmpty();
     assertThat(load.sum(u -> u.attribute.lost) + load.sum(u -> u.bean.lost)).as("updates lost").isZero();
     assertThat(load.outcomes().keySet()).as("answers")
-        .allMatch(k -> k.equals("HTTP 200") || k.equals("HTTP 503") || FaultIT.knownJaxRsSaveBug(k));
+        .allMatch(k -> k.equals("HTTP 200") || k.equals("HTTP 503"));
     assertThat(load.sum(u -> u.cookieChanges)).as("Set-Cookie after a client's first request").isZero();
     assertThat(load.sum(u -> u.sessionSwitches)).as("answers carrying another session").isZero();
     assertThat(load.sum(u -> u.freshSessions)).as("answers with a new session").isZero();
