@@ -143,11 +143,11 @@ final class Report {
       md.append("Where dysession's time goes (seen in JFR profiles of this phase; the tables below, when present, "
           + "are this run's): per request it reads its cookie, loads the session and "
           + "copies its attribute map into the request's session object, decodes each attribute read with JSON-B, "
-          + "and encodes each attribute set with JSON-B twice — in `setAttribute` (to refuse an unstorable value at "
-          + "once and check the size) and again when saving (to catch in-place changes, which cannot happen to "
-          + "immutable values such as `Integer` or `String`); it switches Weld's built-in session context off and on "
-          + "reflectively and calls the store through its Weld client proxy. The second encoding of immutable "
-          + "values and the map copies are the clearest savings left. The load generator shares the two cores, so "
+          + "and encodes each attribute set with JSON-B once, in `setAttribute` (to refuse an unstorable value at "
+          + "once and check the size); the save reuses those bytes for immutable values such as `Integer` or "
+          + "`String` and encodes other values again (to catch in-place changes). It switches Weld's built-in "
+          + "session context off and on reflectively and calls the store through its Weld client proxy. The map "
+          + "copies are the clearest savings left. The load generator shares the two cores, so "
           + "the throughput ratio understates a difference in server CPU per request.\n\n");
       if (!r.profile.isEmpty()) {
         md.append(profileSection(r));
