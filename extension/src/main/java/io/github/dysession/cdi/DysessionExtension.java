@@ -65,6 +65,7 @@ public class DysessionExtension implements Extension {
   private CdiSessionScopeBridge bridge;
   private Jsonb jsonb;
   private volatile String serverInfo;
+  private volatile boolean beansRegistered;
 
   /** Reads and validates the settings before any bean is discovered. */
   void readSettings(@Observes BeforeBeanDiscovery event) {
@@ -131,12 +132,29 @@ public class DysessionExtension implements Extension {
   }
 
   /**
-   * Whether a bean is one of those {@link #registerBeans} added. The event's source does not tell on
-   * OpenWebBeans: it deploys configured beans after all observers ran, naming the last extension.
+   * Whether a bean is one of those {@link #registerBeans} added. The event's source alone does not
+   * tell on OpenWebBeans: it deploys configured beans after all observers ran and names the last
+   * extension as their source. Beans announced after {@link #registerBeans} cannot change its
+   * decision anyway.
    */
   private boolean isOwnBean(ProcessBean<?> event) {
-    return event instanceof ProcessSyntheticBean<?> synthetic
-        && (synthetic.getSource() == this || OwnBeanClasses.isOwn(event.getBean().getBeanClass()));
+    return beansRegistered
+        || (event instanceof ProcessSyntheticBean<?> synthetic && synthetic.getSource() == this);
+  }
+
+  /**
+   * The bean class of a normal-scoped synthetic bean of type {@code type}. OpenWebBeans makes the
+   * client proxy a subclass of the bean class and casts the instance to it, so there it must be the
+   * type itself; on Weld, which builds proxies from the bean types, it stays the extension's class.
+   */
+  private Class<?> beanClassFor(Class<?> type) {
+    return isOpenWebBeans() ? type : DysessionExtension.class;
+  }
+
+  /** Whether the CDI implementation is OpenWebBeans: its classes are visible and Weld's are not. */
+  private boolean isOpenWebBeans() {
+    return !WeldSessionContextSwitch.isAvailable(beanManager)
+        && OwbSessionContextSwitch.isAvailable(DysessionExtension.class.getClassLoader());
   }
 
   /** Reads the settings and adds dysession's beans and its {@code @SessionScoped} context. */
@@ -157,7 +175,7 @@ public class DysessionExtension implements Extension {
         .createWith(c -> current);
     if (!applicationClient) {
       event.addBean()
-          .beanClass(OwnBeanClasses.Client.class)
+          .beanClass(beanClassFor(DynamoDbClient.class))
           .types(DynamoDbClient.class, AutoCloseable.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
           .scope(ApplicationScoped.class)
@@ -166,16 +184,17 @@ public class DysessionExtension implements Extension {
     }
     if (!applicationStore) {
       event.addBean()
-          .beanClass(OwnBeanClasses.Store.class)
+          .beanClass(beanClassFor(SessionStore.class))
           .types(SessionStore.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
           .scope(ApplicationScoped.class)
           .produceWith(beans -> new DynamoDbSessionStore(client(beans), current));
     }
+    beansRegistered = true;
     sessionContext = new DysessionSessionContext(() -> beanManager);
     event.addContext(sessionContext);
     event.addBean()
-        .beanClass(OwnBeanClasses.Session.class)
+        .beanClass(beanClassFor(HttpSession.class))
         .types(HttpSession.class, Object.class)
         .qualifiers(Dysession.Literal.INSTANCE)
         .scope(RequestScoped.class)
@@ -244,7 +263,7 @@ public class DysessionExtension implements Extension {
     if (weld != null) {
       return weld;
     }
-    if (OwbSessionContextSwitch.isAvailable(DysessionExtension.class.getClassLoader())) {
+    if (isOpenWebBeans()) {
       return owbSessionContext();
     }
     throw new IllegalStateException(unsupportedCdi(serverInfo));

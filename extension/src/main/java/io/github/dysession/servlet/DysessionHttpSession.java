@@ -390,6 +390,12 @@ final class DysessionHttpSession implements HttpSession {
    */
   @Deprecated
   public jakarta.servlet.http.HttpSessionContext getSessionContext() {
+    // A cast rather than a direct return: the JVM resolves a cast only when it runs, whereas
+    // verifying a direct return would load the type on Servlet 6 servers, where it is missing.
+    return (jakarta.servlet.http.HttpSessionContext) emptySessionContext();
+  }
+
+  private static Object emptySessionContext() {
     return new EmptySessionContext();
   }
 

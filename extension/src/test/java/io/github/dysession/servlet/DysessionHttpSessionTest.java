@@ -86,6 +86,49 @@ class DysessionHttpSessionTest {
         .isEqualTo("jakarta.servlet.http.HttpSessionContext");
   }
 
+  @Test
+  void loadsOnServlet6_whereServlet5sSessionContextTypeIsMissing() throws Exception {
+    try (Servlet6Loader loader = new Servlet6Loader(getClass().getClassLoader())) {
+      // Initializing links and verifies the class: a type it needs to verify would be loaded now.
+      Class<?> session = Class.forName(DysessionHttpSession.class.getName(), true, loader);
+      assertThat(session.getClassLoader()).isSameAs(loader);
+      assertThatThrownBy(() -> loader.loadClass("jakarta.servlet.http.HttpSessionContext"))
+          .isInstanceOf(ClassNotFoundException.class);
+    }
+  }
+
+  /** Loads dysession's classes itself and hides Servlet 5's HttpSessionContext, as Servlet 6 does. */
+  private static final class Servlet6Loader extends java.net.URLClassLoader {
+    Servlet6Loader(ClassLoader parent) {
+      super(new java.net.URL[0], parent);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      synchronized (getClassLoadingLock(name)) {
+        if (name.equals("jakarta.servlet.http.HttpSessionContext")) {
+          throw new ClassNotFoundException(name);
+        }
+        if (!name.startsWith("io.github.dysession.")) {
+          return super.loadClass(name, resolve);
+        }
+        Class<?> loaded = findLoadedClass(name);
+        if (loaded == null) {
+          try (java.io.InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+            if (in == null) {
+              throw new ClassNotFoundException(name);
+            }
+            byte[] bytes = in.readAllBytes();
+            loaded = defineClass(name, bytes, 0, bytes.length);
+          } catch (java.io.IOException e) {
+            throw new ClassNotFoundException(name, e);
+          }
+        }
+        return loaded;
+      }
+    }
+  }
+
   private static Method method(String name, Class<?>... parameters) throws NoSuchMethodException {
     Method method = DysessionHttpSession.class.getMethod(name, parameters);
     assertThat(java.lang.reflect.Modifier.isPublic(method.getModifiers())).isTrue();
