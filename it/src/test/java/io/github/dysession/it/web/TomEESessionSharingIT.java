@@ -77,6 +77,9 @@ class TomEESessionSharingIT extends AbstractSessionSharingIT {
   @Test
   @Order(51)
   void tomEE_listensOnLoopbackOnly_andNeverCreatedAContainerSession() throws Exception {
+    System.out.printf("TomEE ready in %d ms, RSS %d MiB; Payara Micro 6 ready in %d ms, RSS %d MiB%n",
+        tomee.startupTime().toMillis(), tomee.rssBytes() >> 20,
+        payara.startupTime().toMillis(), payara.rssBytes() >> 20);
     HttpResponse<String> counter = new Browser().send("POST", tomee.uri("api/counter"));
     assertThat(counter.statusCode()).isEqualTo(200);
     assertThat(counter.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
