@@ -76,12 +76,20 @@ class TomEESessionSharingIT extends AbstractSessionSharingIT {
 
   @Test
   @Order(51)
-  void tomEE_listensOnLoopbackOnly_andNeverCreatedAContainerSession() throws Exception {
+  void tomEE_firesCreationEvents_listensOnLoopbackOnly_andNeverCreatedAContainerSession() throws Exception {
     System.out.printf("TomEE ready in %d ms, RSS %d MiB; Payara Micro 6 ready in %d ms, RSS %d MiB%n",
         tomee.startupTime().toMillis(), tomee.rssBytes() >> 20,
         payara.startupTime().toMillis(), payara.rssBytes() >> 20);
+    Browser control = new Browser();
+    control.json("POST", tomee.uri("s?op=reset"));
     HttpResponse<String> counter = new Browser().send("POST", tomee.uri("api/counter"));
     assertThat(counter.statusCode()).isEqualTo(200);
+    // The session the @SessionScoped bean made on TomEE fired the listener and the CDI event there.
+    @SuppressWarnings("unchecked")
+    Map<String, Number> events = (Map<String, Number>) control.json("GET", tomee.uri("s?op=events")).get("events");
+    assertThat(events.get("sessionCreated:DysessionHttpSession")).extracting(Number::intValue).isEqualTo(1);
+    assertThat(events.get("cdiInitialized:DysessionHttpSession")).extracting(Number::intValue).isEqualTo(1);
+    assertThat(events.keySet()).noneMatch(k -> k.startsWith("sessionCreated:") && !k.endsWith("DysessionHttpSession"));
     assertThat(counter.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
     assertThat(tomee.log()).doesNotContain("The container created an HttpSession of its own")
         .doesNotContain("client=application's").doesNotContain("store=application's");
