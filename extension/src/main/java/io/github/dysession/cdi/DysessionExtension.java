@@ -64,6 +64,8 @@ public class DysessionExtension implements Extension {
   private DysessionSessionContext sessionContext;
   private CdiSessionScopeBridge bridge;
   private Jsonb jsonb;
+  private volatile String serverInfo;
+  private volatile boolean beansRegistered;
 
   /** Reads and validates the settings before any bean is discovered. */
   void readSettings(@Observes BeforeBeanDiscovery event) {
@@ -113,7 +115,7 @@ public class DysessionExtension implements Extension {
    * {@code @Dysession SessionStore}; dysession then uses the application's.
    */
   void detectApplicationClient(@Observes ProcessBean<?> event) {
-    if (event instanceof ProcessSyntheticBean<?> synthetic && synthetic.getSource() == this) {
+    if (isOwnBean(event)) {
       return;
     }
     if (!event.getBean().getQualifiers().contains(Dysession.Literal.INSTANCE)) {
@@ -127,6 +129,32 @@ public class DysessionExtension implements Extension {
       applicationStore = true;
       applicationStoreBean = event.getBean();
     }
+  }
+
+  /**
+   * Whether a bean is one of those {@link #registerBeans} added. The event's source alone does not
+   * tell on OpenWebBeans: it deploys configured beans after all observers ran and names the last
+   * extension as their source. Beans announced after {@link #registerBeans} cannot change its
+   * decision anyway.
+   */
+  private boolean isOwnBean(ProcessBean<?> event) {
+    return beansRegistered
+        || (event instanceof ProcessSyntheticBean<?> synthetic && synthetic.getSource() == this);
+  }
+
+  /**
+   * The bean class of a normal-scoped synthetic bean of type {@code type}. OpenWebBeans makes the
+   * client proxy a subclass of the bean class and casts the instance to it, so there it must be the
+   * type itself; on Weld, which builds proxies from the bean types, it stays the extension's class.
+   */
+  private Class<?> beanClassFor(Class<?> type) {
+    return isOpenWebBeans() ? type : DysessionExtension.class;
+  }
+
+  /** Whether the CDI implementation is OpenWebBeans: its classes are visible and Weld's are not. */
+  private boolean isOpenWebBeans() {
+    return !WeldSessionContextSwitch.isAvailable(beanManager)
+        && OwbSessionContextSwitch.isAvailable(DysessionExtension.class.getClassLoader());
   }
 
   /** Reads the settings and adds dysession's beans and its {@code @SessionScoped} context. */
@@ -147,7 +175,7 @@ public class DysessionExtension implements Extension {
         .createWith(c -> current);
     if (!applicationClient) {
       event.addBean()
-          .beanClass(DysessionExtension.class)
+          .beanClass(beanClassFor(DynamoDbClient.class))
           .types(DynamoDbClient.class, AutoCloseable.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
           .scope(ApplicationScoped.class)
@@ -156,16 +184,17 @@ public class DysessionExtension implements Extension {
     }
     if (!applicationStore) {
       event.addBean()
-          .beanClass(DysessionExtension.class)
+          .beanClass(beanClassFor(SessionStore.class))
           .types(SessionStore.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
           .scope(ApplicationScoped.class)
           .produceWith(beans -> new DynamoDbSessionStore(client(beans), current));
     }
+    beansRegistered = true;
     sessionContext = new DysessionSessionContext(() -> beanManager);
     event.addContext(sessionContext);
     event.addBean()
-        .beanClass(DysessionExtension.class)
+        .beanClass(beanClassFor(HttpSession.class))
         .types(HttpSession.class, Object.class)
         .qualifiers(Dysession.Literal.INSTANCE)
         .scope(RequestScoped.class)
@@ -190,6 +219,7 @@ public class DysessionExtension implements Extension {
     if (!settings.enabled()) {
       return null;
     }
+    serverInfo = servletContext.getServerInfo();
     SessionStore store = applicationStoreBean != null
         ? reference(applicationStoreBean, SessionStore.class)
         : beanManager.createInstance().select(SessionStore.class, Dysession.Literal.INSTANCE).get();
@@ -233,11 +263,40 @@ public class DysessionExtension implements Extension {
     if (weld != null) {
       return weld;
     }
-    throw new IllegalStateException("dysession cannot take over @SessionScoped on this server: "
-        + "its CDI implementation (" + beanManager.getClass().getName() + ") is not one dysession "
-        + "supports, so session-scoped beans would silently stay in the container's own session. "
-        + "Supported: Weld (Payara, WildFly, GlassFish, Open Liberty). Or set "
-        + DysessionSettings.ENABLED + "=false.");
+    if (isOpenWebBeans()) {
+      return owbSessionContext();
+    }
+    throw new IllegalStateException(unsupportedCdi(serverInfo));
+  }
+
+  // A method of its own, so that the OpenWebBeans switch is loaded only where OpenWebBeans is.
+  private static BuiltInSessionContextSwitch owbSessionContext() {
+    return OwbSessionContextSwitch.find();
+  }
+
+  /**
+   * Returns null when dysession has a switch for the CDI implementation's own session context, else
+   * why not. Judged by which implementation's classes are visible, so it can run at deployment.
+   */
+  private String missingSessionContextSwitch() {
+    if (WeldSessionContextSwitch.isAvailable(beanManager)
+        || OwbSessionContextSwitch.isAvailable(DysessionExtension.class.getClassLoader())) {
+      return null;
+    }
+    return unsupportedCdi(null);
+  }
+
+  private String unsupportedCdi(String server) {
+    Package cdi = beanManager.getClass().getPackage();
+    String implementation = beanManager.getClass().getName()
+        + (cdi != null && cdi.getImplementationTitle() != null
+            ? ", " + cdi.getImplementationTitle() + " " + cdi.getImplementationVersion() : "");
+    return "dysession cannot take over @SessionScoped " + (server == null ? "on this server" : "on " + server)
+        + ": its CDI implementation (" + implementation + ") is neither Weld (" + WeldSessionContextSwitch.SESSION_CONTEXT
+        + " not visible) nor OpenWebBeans (" + OwbSessionContextSwitch.CONTEXTS_SERVICE + " not visible), "
+        + "the two whose own session context dysession can switch off, so session-scoped beans would "
+        + "silently stay in the container's own session. Supported: Weld (Payara, WildFly, GlassFish, "
+        + "Open Liberty) and OpenWebBeans (TomEE). Or set " + DysessionSettings.ENABLED + "=false.";
   }
 
   /** Fails deployment on invalid settings, logs the effective ones, and creates the table if asked. */
@@ -254,6 +313,11 @@ public class DysessionExtension implements Extension {
       DysessionLogging.configure(settings);
     } catch (IllegalStateException e) {
       event.addDeploymentProblem(new DeploymentException(e.getMessage(), e));
+      return;
+    }
+    String missing = missingSessionContextSwitch();
+    if (missing != null) {
+      event.addDeploymentProblem(new DeploymentException(missing));
       return;
     }
     LOG.info(() -> "dysession stores sessions in DynamoDB: " + settings.describe()

@@ -16,7 +16,7 @@ import java.lang.reflect.Method;
  */
 final class WeldSessionContextSwitch implements BuiltInSessionContextSwitch {
 
-  private static final String SESSION_CONTEXT = "org.jboss.weld.context.SessionContext";
+  static final String SESSION_CONTEXT = "org.jboss.weld.context.SessionContext";
   private static final String MANAGED_CONTEXT = "org.jboss.weld.context.ManagedContext";
   private static final String HTTP_QUALIFIER = "org.jboss.weld.context.http.Http";
 
@@ -30,6 +30,11 @@ final class WeldSessionContextSwitch implements BuiltInSessionContextSwitch {
     this.isActive = isActive;
     this.activate = activate;
     this.deactivate = deactivate;
+  }
+
+  /** Returns whether Weld's context types are visible, i.e. whether {@link #find} can apply. */
+  static boolean isAvailable(BeanManager beanManager) {
+    return load(SESSION_CONTEXT, beanManager) != null && load(MANAGED_CONTEXT, beanManager) != null;
   }
 
   /** Returns the switch for Weld's HTTP session context, or null when this is not Weld. */

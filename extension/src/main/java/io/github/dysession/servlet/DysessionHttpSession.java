@@ -348,6 +348,84 @@ final class DysessionHttpSession implements HttpSession {
     return value;
   }
 
+  // Servlet 5 (Tomcat 10.0, TomEE 9) still declares the deprecated methods below in HttpSession;
+  // Servlet 6 removed them. Without them an application calling one there would get an
+  // AbstractMethodError. They are not @Override, because the API compiled against lacks them.
+
+  /**
+   * Returns an attribute: the deprecated Servlet 5 name of {@link #getAttribute(String)}.
+   *
+   * @deprecated use {@link #getAttribute(String)}
+   */
+  @Deprecated
+  public Object getValue(String name) {
+    return getAttribute(name);
+  }
+
+  /**
+   * Returns the attribute names as an array: the deprecated Servlet 5 form of
+   * {@link #getAttributeNames()}.
+   *
+   * @deprecated use {@link #getAttributeNames()}
+   */
+  @Deprecated
+  public synchronized String[] getValueNames() {
+    checkValid("getValueNames");
+    return names.toArray(new String[0]);
+  }
+
+  /**
+   * Sets an attribute: the deprecated Servlet 5 name of {@link #setAttribute(String, Object)}.
+   *
+   * @deprecated use {@link #setAttribute(String, Object)}
+   */
+  @Deprecated
+  public void putValue(String name, Object value) {
+    setAttribute(name, value);
+  }
+
+  /**
+   * Removes an attribute: the deprecated Servlet 5 name of {@link #removeAttribute(String)}.
+   *
+   * @deprecated use {@link #removeAttribute(String)}
+   */
+  @Deprecated
+  public void removeValue(String name) {
+    removeAttribute(name);
+  }
+
+  /**
+   * Returns an empty session context, as Servlet 5 containers do: it finds no session by id and
+   * lists no ids. Its type exists only in Servlet 5 and earlier, so this method can be called only
+   * there; dysession compiles it against a stub of that type that is not packaged.
+   *
+   * @deprecated Servlet 2.1 deprecated the session context, for security reasons
+   */
+  @Deprecated
+  public jakarta.servlet.http.HttpSessionContext getSessionContext() {
+    // A cast rather than a direct return: the JVM resolves a cast only when it runs, whereas
+    // verifying a direct return would load the type on Servlet 6 servers, where it is missing.
+    return (jakarta.servlet.http.HttpSessionContext) emptySessionContext();
+  }
+
+  private static Object emptySessionContext() {
+    return new EmptySessionContext();
+  }
+
+  /** The session context of Servlet 5's deprecated {@code getSessionContext()}: always empty. */
+  @SuppressWarnings("deprecation")
+  private static final class EmptySessionContext implements jakarta.servlet.http.HttpSessionContext {
+    @Override
+    public HttpSession getSession(String sessionId) {
+      return null;
+    }
+
+    @Override
+    public Enumeration<String> getIds() {
+      return Collections.emptyEnumeration();
+    }
+  }
+
   private void checkValid(String method) {
     if (invalid) {
       throw new IllegalStateException(method + ": session " + SessionIds.fingerprint(id)

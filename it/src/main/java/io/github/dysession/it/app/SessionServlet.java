@@ -132,6 +132,29 @@ public class SessionServlet extends HttpServlet {
       }
       case "binding" -> req.getSession().setAttribute(name, new BindingValue());
       case "maxInactive" -> req.getSession().setMaxInactiveInterval(Integer.parseInt(value));
+      case "servlet5" -> {
+        // Servlet 5's deprecated HttpSession methods (TomEE 9), called through the server's own
+        // interface: this application compiles against Servlet 6, which removed them.
+        HttpSession session = req.getSession();
+        try {
+          HttpSession.class.getMethod("putValue", String.class, Object.class).invoke(session, name, value);
+          HttpSession.class.getMethod("putValue", String.class, Object.class).invoke(session, name + "-gone", value);
+          HttpSession.class.getMethod("removeValue", String.class).invoke(session, name + "-gone");
+          out.put("getValue", HttpSession.class.getMethod("getValue", String.class).invoke(session, name));
+          out.put("valueNames", List.of((String[]) HttpSession.class.getMethod("getValueNames").invoke(session)));
+          Object context = HttpSession.class.getMethod("getSessionContext").invoke(session);
+          Class<?> contextType = Class.forName("jakarta.servlet.http.HttpSessionContext");
+          out.put("contextIds", Collections.list(
+              (java.util.Enumeration<?>) contextType.getMethod("getIds").invoke(context)).size());
+          out.put("contextSession", contextType.getMethod("getSession", String.class).invoke(context, session.getId()));
+          out.put("servlet5", "present");
+        } catch (NoSuchMethodException | ClassNotFoundException e) {
+          out.put("servlet5", "absent");
+        } catch (ReflectiveOperationException e) {
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          out.put("servlet5", "failed: " + cause.getClass().getName());
+        }
+      }
       case "events" -> out.put("events", Events.snapshot());
       case "calls" -> {
         out.put("calls", CallCounter.snapshot());

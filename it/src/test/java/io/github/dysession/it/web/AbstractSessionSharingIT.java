@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +50,15 @@ abstract class AbstractSessionSharingIT {
   /** Returns the table name, unique per subclass. */
   abstract String table();
 
+  /**
+   * Returns the simple class names that a JAX-RS resource's {@code @Context HttpServletRequest}
+   * may hand out for dysession's session (the test also checks it has dysession's id): dysession's
+   * own, unless the server wraps sessions for JAX-RS.
+   */
+  Set<String> jaxRsSessionClasses() {
+    return Set.of("DysessionHttpSession");
+  }
+
   @BeforeAll
   void startServers() throws Exception {
     Path data = Files.createTempDirectory(Path.of(System.getProperty("dysession.it.basedir", "."), "target"),
@@ -65,6 +75,28 @@ abstract class AbstractSessionSharingIT {
     CompletableFuture<AppServer> second = CompletableFuture.supplyAsync(() -> start("b", false));
     a = first.get();
     b = second.get();
+    warmUp(a);
+    warmUp(b);
+  }
+
+  /**
+   * Creates, reads and invalidates one session on an instance, retrying while it answers 503: the
+   * first DynamoDB calls of a fresh instance on a busy machine can outlast the short timeouts the
+   * instances run with (for the outage test).
+   */
+  private void warmUp(AppServer server) throws Exception {
+    Browser browser = new Browser();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    for (String step : List.of("set&name=warm&value=up", "dump", "invalidate")) {
+      while (true) {
+        HttpResponse<String> response = browser.send("POST", server.uri("s?op=" + step));
+        if (response.statusCode() != 503 || System.nanoTime() - deadline > 0) {
+          assertThat(response.statusCode()).as("warm-up %s on %s", step, server.name()).isEqualTo(200);
+          break;
+        }
+        Thread.sleep(500);
+      }
+    }
   }
 
   @AfterAll
@@ -92,6 +124,10 @@ abstract class AbstractSessionSharingIT {
     settings.put("aws.accessKeyId", "test");
     settings.put("aws.secretAccessKey", "test");
     return start(name, settings);
+  }
+
+  private static long outageLines(AppServer server) {
+    return server.log().lines().filter(l -> l.contains("could not be reached")).count();
   }
 
   private static URI op(AppServer server, String op, String... params) {
@@ -215,7 +251,7 @@ abstract class AbstractSessionSharingIT {
     assertThat(number(last.get("count"))).isEqualTo(4);
     assertThat((List<String>) last.get("nodes")).containsExactly("a", "b", "a", "b");
     assertThat(last.get("injectedSessionHash")).isEqualTo(last.get("requestSessionHash"));
-    assertThat(last).containsEntry("requestSessionClass", "DysessionHttpSession");
+    assertThat(last.get("requestSessionClass")).isIn(jaxRsSessionClasses());
 
     browser.json("POST", a.uri("api/counter/note"));
     assertThat(attributes(browser.json("GET", op(b, "dump"))))
@@ -434,6 +470,7 @@ abstract class AbstractSessionSharingIT {
   @Test
   @Order(100)
   void dynamoDbDown_answers503AndNeverReplacesTheSession_andAfterRestartSessionsAreIntact() throws Exception {
+    long outageLinesBefore = outageLines(a);
     Browser browser = new Browser();
     browser.json("POST", op(a, "set", "name", "survivor", "value", "still here"));
     browser.json("POST", a.uri("api/counter"));
@@ -455,8 +492,7 @@ abstract class AbstractSessionSharingIT {
     assertThat(attributes(back)).containsEntry("survivor", "still here");
     assertThat(number(browser.json("GET", a.uri("api/counter")).get("count"))).isEqualTo(1);
     assertThat(browser.sessionCookie()).isEqualTo(id);
-    long outageLines = a.log().lines().filter(l -> l.contains("could not be reached")).count();
-    assertThat(outageLines).as("one log line per outage on a").isEqualTo(1);
+    assertThat(outageLines(a) - outageLinesBefore).as("one log line per outage on a").isEqualTo(1);
     assertThat(a.log()).contains("DynamoDB calls succeed again");
     assertThat(a.log() + b.log()).doesNotContain(id);
   }
