@@ -38,7 +38,8 @@ public abstract class InstalledServer implements AppServer {
     /** The context root the test WAR is deployed at. */
     static final String CONTEXT_ROOT = "app";
 
-    static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    /** How long a start may take until the application answers. */
+    public static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newBuilder()

@@ -31,6 +31,8 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
           .release(PayaraMicro.Release.PAYARA_6)
           .javaHome(PayaraMicro.currentJavaHome())
           .systemProperties(settings)
+          // Starts beside a heavier server on a busy machine.
+          .readyTimeout(InstalledServer.READY_TIMEOUT)
           .start();
     }
     other = startOther(name + "-" + table(), settings);

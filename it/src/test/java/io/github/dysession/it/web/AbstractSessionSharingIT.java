@@ -50,9 +50,10 @@ abstract class AbstractSessionSharingIT {
   abstract String table();
 
   /**
-   * Returns the instance that the tests of one server's own behaviour (cookie attributes, malformed
-   * cookies, refused values, asynchronous requests, error pages, a reset response) run on; the
-   * other instance then reads what they stored. "a" unless a subclass has a server under test.
+   * Returns the instance that the tests of one server's own behaviour (session events, cookie
+   * attributes, malformed cookies, refused values, asynchronous requests, error pages, a reset
+   * response) run on; the other instance then reads what they stored. "a" unless a subclass has a
+   * server under test.
    */
   AppServer subject() {
     return a;
@@ -294,25 +295,25 @@ abstract class AbstractSessionSharingIT {
   void listenersAndCdiEvents_fireForDysessionSessions() throws Exception {
     reset();
     Browser browser = new Browser();
-    browser.json("POST", op(a, "set", "name", "colour", "value", "red"));
-    browser.json("POST", op(a, "set", "name", "colour", "value", "blue"));
-    browser.json("POST", op(a, "binding", "name", "bound"));
-    browser.json("GET", op(b, "dump"));
-    browser.json("POST", op(a, "remove", "name", "bound"));
-    browser.json("POST", op(a, "rotate"));
-    Map<String, Number> onA = events(a);
-    Map<String, Number> onB = events(b);
-    assertThat(count(onA, "sessionCreated:DysessionHttpSession")).isEqualTo(1);
-    assertThat(count(onA, "cdiInitialized:DysessionHttpSession")).isEqualTo(1);
-    assertThat(count(onA, "attributeAdded:colour")).isEqualTo(1);
-    assertThat(count(onA, "attributeReplaced:colour")).isEqualTo(1);
-    assertThat(count(onA, "valueBound")).isEqualTo(1);
-    assertThat(count(onA, "valueUnbound")).isEqualTo(1);
-    assertThat(count(onA, "attributeRemoved:bound")).isEqualTo(1);
-    assertThat(count(onA, "sessionIdChanged")).isEqualTo(1);
-    assertThat(count(onA, "sessionWillPassivate")).isPositive();
-    assertThat(count(onB, "sessionDidActivate")).isEqualTo(1);
-    assertThat(onA.keySet()).noneMatch(k -> k.startsWith("sessionCreated:") && !k.endsWith("DysessionHttpSession"));
+    browser.json("POST", op(subject(), "set", "name", "colour", "value", "red"));
+    browser.json("POST", op(subject(), "set", "name", "colour", "value", "blue"));
+    browser.json("POST", op(subject(), "binding", "name", "bound"));
+    browser.json("GET", op(witness(), "dump"));
+    browser.json("POST", op(subject(), "remove", "name", "bound"));
+    browser.json("POST", op(subject(), "rotate"));
+    Map<String, Number> onSubject = events(subject());
+    Map<String, Number> onWitness = events(witness());
+    assertThat(count(onSubject, "sessionCreated:DysessionHttpSession")).isEqualTo(1);
+    assertThat(count(onSubject, "cdiInitialized:DysessionHttpSession")).isEqualTo(1);
+    assertThat(count(onSubject, "attributeAdded:colour")).isEqualTo(1);
+    assertThat(count(onSubject, "attributeReplaced:colour")).isEqualTo(1);
+    assertThat(count(onSubject, "valueBound")).isEqualTo(1);
+    assertThat(count(onSubject, "valueUnbound")).isEqualTo(1);
+    assertThat(count(onSubject, "attributeRemoved:bound")).isEqualTo(1);
+    assertThat(count(onSubject, "sessionIdChanged")).isEqualTo(1);
+    assertThat(count(onSubject, "sessionWillPassivate")).isPositive();
+    assertThat(count(onWitness, "sessionDidActivate")).isEqualTo(1);
+    assertThat(onSubject.keySet()).noneMatch(k -> k.startsWith("sessionCreated:") && !k.endsWith("DysessionHttpSession"));
   }
 
   @Test
