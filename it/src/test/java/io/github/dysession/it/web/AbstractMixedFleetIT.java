@@ -64,6 +64,28 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
   }
 
   @Test
+  @Order(101)
+  void serverUnderTest_killedAndRestarted_servesTheSessionsItHadBefore() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", other.uri("s?op=set&name=before&value=kill"));
+    browser.json("POST", other.uri("api/counter"));
+    long pid = other.pid();
+    other.kill();
+    assertThat(other.pid()).isEqualTo(-1);
+    other.restart();
+    System.out.printf("[%s] %s restarted in %.1f s%n", getClass().getSimpleName(), other,
+        other.startupTime().toMillis() / 1000.0);
+    assertThat(other.pid()).isNotEqualTo(pid).isPositive();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> session = (Map<String, Object>) browser.json("GET", other.uri("s?op=dump")).get("session");
+    assertThat(session).isNotNull();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> attributes = (Map<String, Object>) session.get("attributes");
+    assertThat(attributes).containsEntry("before", "kill");
+    assertThat(((Number) browser.json("GET", other.uri("api/counter")).get("count")).intValue()).isEqualTo(1);
+  }
+
+  @Test
   @Order(20)
   void serverUnderTest_listensOnLoopbackOnly() {
     if (ListeningSockets.supported()) {
