@@ -34,6 +34,9 @@ public final class DysessionFilter implements Filter {
   /** Holds the session a request used, for later dispatches of the same request. */
   static final String SESSION = DysessionFilter.class.getName() + ".session";
 
+  /** Holds the session cookie header a request set, for later dispatches of the same request. */
+  static final String SESSION_COOKIE = DysessionFilter.class.getName() + ".sessionCookie";
+
   /** The request dysession handles on this thread, so that nested dispatches pass straight through. */
   private static final ThreadLocal<DysessionRequest> CURRENT = new ThreadLocal<>();
 
@@ -75,6 +78,10 @@ public final class DysessionFilter implements Filter {
     }
     DysessionHttpSession adopted = req.getAttribute(SESSION) instanceof DysessionHttpSession s ? s : null;
     DysessionResponse response = new DysessionResponse(httpResponse);
+    if (req.getAttribute(SESSION_COOKIE) instanceof String issued && !httpResponse.isCommitted()) {
+      // An error page: the container may have dropped the cookie with the failed response's headers.
+      response.restoreSessionCookie(issued);
+    }
     DysessionRequest request = new DysessionRequest(httpRequest, sessions, response, adopted);
     response.beforeCommit(request::saveSession);
     req.setAttribute(ACTIVE, request);
@@ -108,6 +115,9 @@ public final class DysessionFilter implements Filter {
       } finally {
         // Later dispatches of this request (an error page) use the same session.
         req.setAttribute(SESSION, request.currentSession());
+        if (response.sessionCookie() != null) {
+          req.setAttribute(SESSION_COOKIE, response.sessionCookie());
+        }
         if (!async) {
           req.removeAttribute(ACTIVE);
         }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.logging.Logger;
+import java.util.Collection;
 
 /**
  * Runs a callback just before the response is committed: before {@code sendRedirect},
@@ -57,6 +58,25 @@ final class DysessionResponse extends HttpServletResponseWrapper {
   void setSessionCookie(String header) {
     sessionCookie = header;
     addHeader("Set-Cookie", header);
+  }
+
+  /** Returns the session cookie header this response set, or null. */
+  String sessionCookie() {
+    return sessionCookie;
+  }
+
+  /**
+   * Sets again the session cookie header an earlier dispatch of the same request set, unless the
+   * response still has it: Undertow (WildFly) clears the headers before it dispatches to an error
+   * page, so the client would never learn the id of the session the failed request created.
+   */
+  void restoreSessionCookie(String header) {
+    Collection<String> present = getHeaders("Set-Cookie");
+    if (present != null && present.contains(header)) {
+      sessionCookie = header;
+    } else {
+      setSessionCookie(header);
+    }
   }
 
   private void committing() {

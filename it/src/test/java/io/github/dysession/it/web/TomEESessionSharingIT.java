@@ -46,6 +46,12 @@ class TomEESessionSharingIT extends AbstractSessionSharingIT {
     return "tomee_sessions";
   }
 
+  /** The tests of one server's own behaviour run on TomEE; Payara reads their results. */
+  @Override
+  AppServer subject() {
+    return tomee;
+  }
+
   /** TomEE's CXF integration hands JAX-RS resources every session wrapped in its own adapter. */
   @Override
   Set<String> jaxRsSessionClasses() {
