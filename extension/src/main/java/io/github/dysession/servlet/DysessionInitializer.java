@@ -1,5 +1,6 @@
 package io.github.dysession.servlet;
 
+import io.github.dysession.config.RequiredApis;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
@@ -28,6 +29,11 @@ public final class DysessionInitializer implements ServletContainerInitializer {
 
   @Override
   public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
+    // Without these the filter could only fail on every request; fail the deployment instead.
+    String missing = RequiredApis.problem(DysessionInitializer.class.getClassLoader(), true);
+    if (missing != null) {
+      throw new ServletException(missing);
+    }
     SessionListeners listeners = new SessionListeners();
     if (classes != null) {
       for (Class<?> type : classes) {
