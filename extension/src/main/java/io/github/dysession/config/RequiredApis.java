@@ -76,18 +76,34 @@ public final class RequiredApis {
     return missing;
   }
 
-  /** Whether {@code JsonbProvider.provider()} finds an implementation, asked through {@code loader}. */
+  /**
+   * Whether {@code JsonbProvider.provider()} (as {@code loader} sees it) finds an implementation,
+   * with the thread's context class loader as it is (Open Liberty's, which sees its JSON-B
+   * feature's provider; its module loader does not) or else with {@code loader} as context loader.
+   */
   private static boolean hasJsonbProvider(ClassLoader loader) {
+    if (jsonbProviderFound(loader)) {
+      return true;
+    }
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
+    if (previous == loader) {
+      return false;
+    }
     try {
       thread.setContextClassLoader(loader);
+      return jsonbProviderFound(loader);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  private static boolean jsonbProviderFound(ClassLoader loader) {
+    try {
       Class<?> provider = Class.forName(Api.JSON_B.className, false, loader);
       return provider.getMethod("provider").invoke(null) != null;
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       return false;
-    } finally {
-      thread.setContextClassLoader(previous);
     }
   }
 

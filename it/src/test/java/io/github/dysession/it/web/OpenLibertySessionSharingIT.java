@@ -1,0 +1,60 @@
+package io.github.dysession.it.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.ListeningSockets;
+import io.github.dysession.it.support.OpenLiberty;
+import io.github.dysession.it.support.PayaraMicro;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session-sharing suite on a mixed fleet: instance "a" is Payara Micro 6, instance "b" is Open
+ * Liberty 26 (Weld 5, the features of {@link OpenLiberty#DEFAULT_FEATURES}), both on the test JDK
+ * (17) and one dynalite table. Every test alternates between them, so each session, attribute and
+ * {@code @SessionScoped} bean written by one server kind is read and changed by the other.
+ */
+class OpenLibertySessionSharingIT extends AbstractSessionSharingIT {
+
+  private volatile OpenLiberty liberty;
+
+  @Override
+  AppServer start(String name, Map<String, String> settings) {
+    if (name.equals("a")) {
+      return PayaraMicro.builder(name + "-" + table())
+          .release(PayaraMicro.Release.PAYARA_6)
+          .javaHome(PayaraMicro.currentJavaHome())
+          .systemProperties(settings)
+          .start();
+    }
+    OpenLiberty server = OpenLiberty.builder(name + "-" + table())
+        .javaHome(PayaraMicro.currentJavaHome())
+        .systemProperties(settings)
+        .start();
+    liberty = server;
+    System.out.printf("Open Liberty %s ready in %d ms, RSS %d MiB%n", server.name(),
+        server.startupTime().toMillis(), server.rssBytes() / (1024 * 1024));
+    return server;
+  }
+
+  @Override
+  String table() {
+    return "liberty_sessions";
+  }
+
+  @Test
+  @Order(50)
+  void liberty_listensOnLoopbackOnly_andServesNoContainerSession() throws Exception {
+    if (ListeningSockets.supported()) {
+      List<ListeningSockets.Socket> listening = ListeningSockets.of(liberty.pid());
+      assertThat(listening).as("sockets of Open Liberty (pid %d)", liberty.pid())
+          .isNotEmpty()
+          .allMatch(ListeningSockets.Socket::isLoopback, "is on loopback");
+    }
+    assertThat(liberty.log()).contains("CWWKZ0001I").doesNotContain("JSESSIONID")
+        .doesNotContain("NoClassDefFoundError");
+  }
+}
