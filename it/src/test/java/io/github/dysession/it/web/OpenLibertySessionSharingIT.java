@@ -1,11 +1,13 @@
 package io.github.dysession.it.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.dysession.it.support.AppServer;
 import io.github.dysession.it.support.ListeningSockets;
 import io.github.dysession.it.support.OpenLiberty;
 import io.github.dysession.it.support.PayaraMicro;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class OpenLibertySessionSharingIT extends AbstractSessionSharingIT {
 
   private volatile OpenLiberty liberty;
+  private volatile Map<String, String> libertySettings;
 
   @Override
   AppServer start(String name, Map<String, String> settings) {
@@ -30,6 +33,7 @@ class OpenLibertySessionSharingIT extends AbstractSessionSharingIT {
           .systemProperties(settings)
           .start();
     }
+    libertySettings = new LinkedHashMap<>(settings);
     OpenLiberty server = OpenLiberty.builder(name + "-" + table())
         .javaHome(PayaraMicro.currentJavaHome())
         .systemProperties(settings)
@@ -56,5 +60,25 @@ class OpenLibertySessionSharingIT extends AbstractSessionSharingIT {
     }
     assertThat(liberty.log()).contains("CWWKZ0001I").doesNotContain("JSESSIONID")
         .doesNotContain("NoClassDefFoundError");
+  }
+
+  @Test
+  @Order(60)
+  void withoutTheMpConfigFeature_deploymentFailsWithOneErrorNamingTheFeature() {
+    List<String> features = OpenLiberty.DEFAULT_FEATURES.stream()
+        .filter(f -> !f.startsWith("mpConfig")).toList();
+    var failure = assertThatThrownBy(() -> OpenLiberty.builder("no-mpconfig")
+            .features(features)
+            .systemProperties(libertySettings)
+            .start()
+            .close());
+    failure.satisfies(e -> assertThat(e.getMessage().lines().filter(l -> l.contains(" E ")))
+            .as("ERROR lines of Liberty's log").hasSize(1));
+    failure.isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("could not start the application")
+        .hasMessageContaining("CWWKZ0002E")
+        .hasMessageContaining("MicroProfile Config (org.eclipse.microprofile.config) is not available"
+            + " to the application on Open Liberty. Add <feature>mpConfig-3.1</feature>")
+        .hasMessageNotContaining("NoClassDefFoundError");
   }
 }
