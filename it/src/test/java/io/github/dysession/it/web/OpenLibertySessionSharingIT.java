@@ -22,16 +22,18 @@ import org.junit.jupiter.api.Test;
 class OpenLibertySessionSharingIT extends AbstractSessionSharingIT {
 
   private volatile OpenLiberty liberty;
+  private volatile AppServer payara;
   private volatile Map<String, String> libertySettings;
 
   @Override
   AppServer start(String name, Map<String, String> settings) {
     if (name.equals("a")) {
-      return PayaraMicro.builder(name + "-" + table())
+      payara = PayaraMicro.builder(name + "-" + table())
           .release(PayaraMicro.Release.PAYARA_6)
           .javaHome(PayaraMicro.currentJavaHome())
           .systemProperties(settings)
           .start();
+      return payara;
     }
     libertySettings = new LinkedHashMap<>(settings);
     OpenLiberty server = OpenLiberty.builder(name + "-" + table())
@@ -51,15 +53,17 @@ class OpenLibertySessionSharingIT extends AbstractSessionSharingIT {
 
   @Test
   @Order(50)
-  void liberty_listensOnLoopbackOnly_andServesNoContainerSession() throws Exception {
+  void liberty_listensOnLoopbackOnly_andCreatesNoContainerSession() throws Exception {
     if (ListeningSockets.supported()) {
       List<ListeningSockets.Socket> listening = ListeningSockets.of(liberty.pid());
       assertThat(listening).as("sockets of Open Liberty (pid %d)", liberty.pid())
           .isNotEmpty()
           .allMatch(ListeningSockets.Socket::isLoopback, "is on loopback");
     }
-    assertThat(liberty.log()).contains("CWWKZ0001I").doesNotContain("JSESSIONID")
-        .doesNotContain("NoClassDefFoundError");
+    assertThat(liberty.log()).contains("CWWKZ0001I")
+        .contains("dysession's session filter is registered first for /app with 3 session listeners")
+        .doesNotContain("The container created an HttpSession of its own")
+        .doesNotContain("NoClassDefFoundError").doesNotContain("WELD-001304");
   }
 
   @Test
@@ -80,5 +84,26 @@ class OpenLibertySessionSharingIT extends AbstractSessionSharingIT {
         .hasMessageContaining("MicroProfile Config (org.eclipse.microprofile.config) is not available"
             + " to the application on Open Liberty. Add <feature>mpConfig-3.1</feature>")
         .hasMessageNotContaining("NoClassDefFoundError");
+  }
+
+  @Test
+  @Order(70)
+  @SuppressWarnings("unchecked")
+  void libertyKilledAndRestarted_continuesTheSessionPayaraKeptServing() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", payara.uri("s?op=set&name=phoenix&value=rises"));
+    browser.json("POST", liberty.uri("api/counter"));
+    long pid = liberty.pid();
+    liberty.kill();
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("JVM %d alive", pid).isFalse();
+    assertThat(((Number) browser.json("POST", payara.uri("api/counter")).get("count")).longValue()).isEqualTo(2);
+    liberty.restart();
+    assertThat(liberty.pid()).isNotEqualTo(pid);
+    Map<String, Object> dump = browser.json("GET", liberty.uri("s?op=dump"));
+    assertThat((Map<String, Object>) ((Map<String, Object>) dump.get("session")).get("attributes"))
+        .containsEntry("phoenix", "rises");
+    Map<String, Object> counter = browser.json("POST", liberty.uri("api/counter"));
+    assertThat(((Number) counter.get("count")).longValue()).isEqualTo(3);
+    assertThat((List<String>) counter.get("nodes")).containsExactly("b", "a", "b");
   }
 }
