@@ -70,7 +70,7 @@ public class DysessionExtension implements Extension {
       return;
     }
     try {
-      settings = DysessionSettings.from(MicroProfileSettings.source());
+      settings = DysessionSettings.from(OptionalApis.source());
     } catch (RuntimeException e) {
       settingsProblem = e;
     }
@@ -200,9 +200,9 @@ public class DysessionExtension implements Extension {
       applicationLoader = Thread.currentThread().getContextClassLoader();
     }
     if (jsonb == null) {
-      jsonb = MicroProfileSettings.newJsonb();
+      jsonb = OptionalApis.newJsonb();
     }
-    AttributeCodec codec = new AttributeCodec(MicroProfileSettings.jsonb(jsonb), applicationLoader,
+    AttributeCodec codec = new AttributeCodec(OptionalApis.jsonb(jsonb), applicationLoader,
         settings.allowedClasses());
     return new SessionRuntime(store, codec, settings, bridge());
   }

@@ -35,8 +35,10 @@ import java.util.regex.Pattern;
  * context root), {@code jvm.options} (one {@code -Dkey=value} line per setting: MicroProfile Config
  * reads system properties). Its {@code workarea} (the OSGi cache) is deleted when the process ends;
  * configuration and logs stay for post-mortems.</li>
- * <li><b>Loopback only.</b> The HTTP endpoint is the only listener these features open (no HTTPS:
- * {@code httpsPort="-1"}; no JMX/REST connector, no OSGi console, no dropins monitoring).</li>
+ * <li><b>Loopback only.</b> These features open two listeners, both on 127.0.0.1: the HTTP endpoint
+ * ({@code host="127.0.0.1"}) and the server command port (a random port Liberty itself binds to
+ * loopback, for {@code server stop}). No HTTPS ({@code httpsPort="-1"}), no JMX/REST connector, no
+ * OSGi console; dropins monitoring and configuration polling are off.</li>
  * <li><b>Output</b> (Liberty's console, INFO and up, plain format) goes to
  * {@code target/liberty-runs/<name>.log}, appended to on restart.</li>
  * <li><b>Ready</b> when {@code GET <baseUri>ping} answers 200 within 180 s; if Liberty reports

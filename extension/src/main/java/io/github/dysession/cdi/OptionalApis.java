@@ -12,9 +12,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * server without those APIs gets {@link io.github.dysession.config.RequiredApis}'s message instead
  * of a {@code NoClassDefFoundError}.
  */
-final class MicroProfileSettings {
+final class OptionalApis {
 
-  private MicroProfileSettings() {}
+  private OptionalApis() {}
 
   /** Returns the application's MicroProfile Config as a settings source. */
   static SettingsSource source() {
