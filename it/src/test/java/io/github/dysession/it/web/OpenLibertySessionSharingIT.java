@@ -10,6 +10,8 @@ import io.github.dysession.it.support.PayaraMicro;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -23,17 +25,32 @@ class OpenLibertySessionSharingIT extends AbstractSessionSharingIT {
 
   private volatile OpenLiberty liberty;
   private volatile AppServer payara;
+  /**
+   * Open Liberty boots only once Payara is up (or has failed): booting both at once on a busy
+   * 2-core machine let Payara's first requests time out past its readiness grace.
+   */
+  private final CountDownLatch payaraStarted = new CountDownLatch(1);
   private volatile Map<String, String> libertySettings;
 
   @Override
   AppServer start(String name, Map<String, String> settings) {
     if (name.equals("a")) {
-      payara = PayaraMicro.builder(name + "-" + table())
-          .release(PayaraMicro.Release.PAYARA_6)
-          .javaHome(PayaraMicro.currentJavaHome())
-          .systemProperties(settings)
-          .start();
-      return payara;
+      try {
+        payara = PayaraMicro.builder(name + "-" + table())
+            .release(PayaraMicro.Release.PAYARA_6)
+            .javaHome(PayaraMicro.currentJavaHome())
+            .systemProperties(settings)
+            .start();
+        return payara;
+      } finally {
+        payaraStarted.countDown();
+      }
+    }
+    try {
+      payaraStarted.await(240, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for Payara to start", e);
     }
     libertySettings = new LinkedHashMap<>(settings);
     OpenLiberty server = OpenLiberty.builder(name + "-" + table())
