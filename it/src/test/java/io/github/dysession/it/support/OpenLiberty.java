@@ -356,7 +356,7 @@ public final class OpenLiberty implements AppServer {
             xml.append("    <feature>").append(feature).append("</feature>\n");
         }
         xml.append("  </featureManager>\n")
-                .append("  <!-- The only listener: HTTP on loopback. -->\n")
+                .append("  <!-- HTTP on loopback, no HTTPS (the command port Liberty binds to loopback itself). -->\n")
                 .append("  <httpEndpoint id=\"defaultHttpEndpoint\" host=\"").append(ManagedProcess.LOOPBACK)
                 .append("\" httpPort=\"").append(port).append("\" httpsPort=\"-1\"/>\n")
                 .append("  <webApplication id=\"app\" name=\"app\" location=\"").append(xmlAttribute(war.toString()))
