@@ -1,8 +1,7 @@
 package io.github.dysession.cdi;
 
 import io.github.dysession.config.DysessionSettings;
-import io.github.dysession.config.InvalidSettingsException;
-import io.github.dysession.config.SettingsSource;
+import io.github.dysession.config.RequiredApis;
 import io.github.dysession.logging.DysessionLogging;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.dynamodb.DynamoDbClientFactory;
@@ -17,8 +16,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.InjectionPoint;
 import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
 import jakarta.inject.Provider;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 import java.lang.annotation.Annotation;
@@ -38,8 +35,6 @@ import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessBean;
 import jakarta.enterprise.inject.spi.ProcessSyntheticBean;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -63,14 +58,21 @@ public class DysessionExtension implements Extension {
   private volatile BeanManager beanManager;
   private DysessionSessionContext sessionContext;
   private CdiSessionScopeBridge bridge;
-  private Jsonb jsonb;
+  // A jakarta.json.bind.Jsonb; typed loosely so that no method or field of this class names an
+  // optional API (the CDI implementation inspects them before readSettings can report it missing).
+  private AutoCloseable jsonb;
   private volatile String serverInfo;
   private volatile boolean beansRegistered;
 
   /** Reads and validates the settings before any bean is discovered. */
   void readSettings(@Observes BeforeBeanDiscovery event) {
+    String missing = RequiredApis.problem(DysessionExtension.class.getClassLoader(), false);
+    if (missing != null) {
+      settingsProblem = new IllegalStateException(missing);
+      return;
+    }
     try {
-      settings = DysessionSettings.from(microProfileConfig());
+      settings = DysessionSettings.from(OptionalApis.source());
     } catch (RuntimeException e) {
       settingsProblem = e;
     }
@@ -228,9 +230,10 @@ public class DysessionExtension implements Extension {
       applicationLoader = Thread.currentThread().getContextClassLoader();
     }
     if (jsonb == null) {
-      jsonb = JsonbBuilder.create();
+      jsonb = OptionalApis.newJsonb();
     }
-    AttributeCodec codec = new AttributeCodec(jsonb, applicationLoader, settings.allowedClasses());
+    AttributeCodec codec = new AttributeCodec(OptionalApis.jsonb(jsonb), applicationLoader,
+        settings.allowedClasses());
     return new SessionRuntime(store, codec, settings, bridge());
   }
 
@@ -353,10 +356,5 @@ public class DysessionExtension implements Extension {
   /** Returns the settings read at deployment, or null before or when they were invalid. */
   public DysessionSettings settings() {
     return settings;
-  }
-
-  private static SettingsSource microProfileConfig() {
-    Config config = ConfigProvider.getConfig();
-    return key -> config.getOptionalValue(key, String.class);
   }
 }

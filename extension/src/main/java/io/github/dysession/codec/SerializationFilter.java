@@ -8,6 +8,14 @@ import java.util.Objects;
  * Decides which classes Java deserialization may instantiate: JDK classes of {@code java.base}
  * and {@code java.sql}, classes the application itself defines, CDI implementation proxies of
  * beans, and classes matching configured patterns. Known gadget packages are refused even then.
+ *
+ * <p>"Defined by the application" means defined by the application's class loader or a child of
+ * it, or by the loader that defined dysession's own classes when the application sees dysession
+ * through it (dysession in {@code WEB-INF/lib}: that loader is the web module's). The second rule
+ * is needed where the loader a server hands out is a wrapper that is neither the defining loader
+ * of the application's classes nor an ancestor of it: Open Liberty's
+ * {@code ServletContext.getClassLoader()} is a {@code ThreadContextClassLoader} that delegates to
+ * the module's {@code AppClassLoader} without being its parent or child.
  */
 final class SerializationFilter implements ObjectInputFilter {
 
@@ -37,18 +45,22 @@ final class SerializationFilter implements ObjectInputFilter {
       "org.apache.webbeans.proxy.");
 
   private final ClassLoader applicationLoader;
+  /** dysession's own defining loader if the application sees dysession through it, else null. */
+  private final ClassLoader libraryLoader;
   private final ObjectInputFilter configured;
 
   /**
    * Creates the filter.
    *
    * @param applicationLoader the application's class loader: classes it (or a child) defines are
-   *     the application's own
+   *     the application's own, and so are those of the loader that defined dysession's classes if
+   *     {@code applicationLoader} resolves dysession's classes to that very loader's
    * @param patterns extra allowed class patterns in {@link ObjectInputFilter.Config#createFilter}
    *     syntax, such as {@code com.example.**}
    */
   SerializationFilter(ClassLoader applicationLoader, List<String> patterns) {
     this.applicationLoader = applicationLoader;
+    this.libraryLoader = libraryLoaderSeenBy(applicationLoader);
     this.configured = patterns.isEmpty()
         ? null
         : ObjectInputFilter.Config.createFilter(String.join(";", patterns));
@@ -143,11 +155,29 @@ final class SerializationFilter implements ObjectInputFilter {
       return false;
     }
     for (ClassLoader l = loader; l != null; l = l.getParent()) {
-      if (l == applicationLoader) {
+      if (l == applicationLoader || l == libraryLoader) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Returns the loader that defined dysession's classes if {@code applicationLoader} resolves them
+   * to exactly these classes (the application sees this copy of dysession), else null.
+   */
+  static ClassLoader libraryLoaderSeenBy(ClassLoader applicationLoader) {
+    ClassLoader own = SerializationFilter.class.getClassLoader();
+    if (applicationLoader == null || own == null) {
+      return null;
+    }
+    try {
+      Class<?> seen = Class.forName(SerializationFilter.class.getName(), false, applicationLoader);
+      return seen == SerializationFilter.class ? own : null;
+    } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+      // A loader that cannot (or will not) resolve dysession does not see this copy.
+      return null;
+    }
   }
 
   /** Lets the JDK's pattern filter judge one class. */

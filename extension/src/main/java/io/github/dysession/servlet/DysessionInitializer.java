@@ -1,5 +1,6 @@
 package io.github.dysession.servlet;
 
+import io.github.dysession.config.RequiredApis;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
@@ -28,6 +29,11 @@ public final class DysessionInitializer implements ServletContainerInitializer {
 
   @Override
   public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
+    String missing = RequiredApis.problem(DysessionInitializer.class.getClassLoader(), true);
+    if (missing != null) {
+      refuseRequests(context, missing);
+      throw new ServletException(missing);
+    }
     SessionListeners listeners = new SessionListeners();
     if (classes != null) {
       for (Class<?> type : classes) {
@@ -51,6 +57,20 @@ public final class DysessionInitializer implements ServletContainerInitializer {
         + (context.getContextPath().isEmpty() ? "/" : context.getContextPath()) + " with "
         + listeners.size() + " session listener" + (listeners.size() == 1 ? "" : "s")
         + " of the application");
+  }
+
+  /**
+   * Fails the deployment where the server honours an initializer's exception; where it only warns
+   * and starts the application anyway (Open Liberty), a filter ahead of all others answers 500 to
+   * every request rather than letting sessions fall back into the container's memory.
+   */
+  private static void refuseRequests(ServletContext context, String problem) {
+    LOG.severe(problem);
+    FilterRegistration.Dynamic filter = context.addFilter(DysessionFilter.NAME, new UnavailableFilter(problem));
+    if (filter != null) {
+      filter.setAsyncSupported(true);
+      filter.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
+    }
   }
 
   private static boolean isApplicationListener(Class<?> type) {

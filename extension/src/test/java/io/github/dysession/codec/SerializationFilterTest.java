@@ -106,6 +106,61 @@ class SerializationFilterTest {
     assertThat(noLoader.isAllowed(String.class)).isTrue();
   }
 
+  /**
+   * A loader like Open Liberty's ThreadContextClassLoader: it resolves every class through {@code
+   * delegate} but is neither the defining loader of those classes nor one of their ancestors.
+   */
+  private static ClassLoader wrapperOf(ClassLoader delegate) {
+    return new ClassLoader(null) {
+      @Override
+      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        return delegate.loadClass(name);
+      }
+    };
+  }
+
+  @Test
+  void isAllowed_whenApplicationLoaderIsAWrapperThatSeesThisDysession_allowsItsDefiningLoadersClasses(
+      @TempDir Path dir) throws Exception {
+    ClassLoader wrapper = wrapperOf(appLoader);
+    assertThat(AppPojo.class.getClassLoader()).isNotSameAs(wrapper);
+    SerializationFilter liberty = new SerializationFilter(wrapper, List.of());
+    assertThat(liberty.isAllowed(AppPojo.class)).isTrue();
+    assertThat(liberty.isAllowed(SerializationFilter.class)).isTrue();
+    try (URLClassLoader child = compile(dir, "com.example.wrapped", "Widget", appLoader)) {
+      assertThat(liberty.isAllowed(child.loadClass("com.example.wrapped.Widget"))).isTrue();
+    }
+    // The rest of the rules still apply.
+    assertThat(liberty.isAllowed(Point.class)).isFalse();
+    assertThat(liberty.isAllowed(String.class)).isTrue();
+  }
+
+  @Test
+  void isAllowed_whenApplicationLoaderSeesAnotherCopyOfDysession_refusesThisCopysLoader()
+      throws Exception {
+    URL ownClasses = SerializationFilter.class.getProtectionDomain().getCodeSource().getLocation();
+    try (URLClassLoader otherCopy = new URLClassLoader(new URL[] {ownClasses}, null)) {
+      assertThat(otherCopy.loadClass(SerializationFilter.class.getName()))
+          .isNotSameAs(SerializationFilter.class);
+      SerializationFilter other = new SerializationFilter(wrapperOf(otherCopy), List.of());
+      assertThat(other.isAllowed(AppPojo.class)).isFalse();
+    }
+  }
+
+  @Test
+  void decode_whenCodecLoaderIsAWrapperOfTheApplicationsLoader_decodesApplicationClasses()
+      throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write(0x02);
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(new AppPojo());
+    }
+    try (Jsonb jsonb = JsonbBuilder.create()) {
+      AttributeCodec codec = new AttributeCodec(jsonb, wrapperOf(appLoader), List.of());
+      assertThat(codec.decode("pojo", bytes.toByteArray())).isInstanceOf(AppPojo.class);
+    }
+  }
+
   @Test
   void isAllowed_whenClassIsDefinedByChildOfApplicationLoader_allows(@TempDir Path dir)
       throws Exception {
