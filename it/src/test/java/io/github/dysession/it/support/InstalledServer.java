@@ -3,9 +3,6 @@ package io.github.dysession.it.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,20 +13,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The part shared by the servers installed from a distribution zip ({@link WildFly},
- * {@link GlassFish}): one server JVM, launched directly (no wrapper script, so that stop and kill
- * reach the real server), with the test WAR deployed at context root {@code app}, the settings as
- * system properties, and a fresh instance directory per launch under {@code target/<kind>-runs/<name>/}.
+ * {@link GlassFish}, {@link OpenLiberty}, {@link TomEE}): one server JVM (launched directly, or by
+ * a script that {@code exec}s it, so that stop and kill reach the real server), with the test WAR
+ * deployed at context root {@code app}, the settings as system properties, and a fresh instance
+ * directory per launch, {@code target/<kind>-runs/<name>/instance-<n>}.
  *
  * <ul>
  * <li><b>Ready</b> when {@code GET app/ping} answers 200, within {@link #READY_TIMEOUT} (these
- * servers took up to two minutes to start on a busy two-core machine).</li>
+ * servers took up to two minutes to start on a busy two-core machine). A server that names a
+ * {@link #startedLine()} fails at once if the application still does not answer 15 s after its log
+ * showed that line; one that names an {@link #applicationFailedLine()}, as soon as its log shows it.</li>
  * <li><b>Loopback only.</b> Subclasses bind every listener to 127.0.0.1; once ready, the start fails
  * if the process listens on any other address (checked in {@code /proc} on Linux).</li>
- * <li><b>Environment.</b> Inherited minus every {@code DYSESSION_*} and {@code AWS_*} variable.</li>
+ * <li><b>Environment.</b> Inherited minus every {@code DYSESSION_*} and {@code AWS_*} variable (and
+ * those a subclass's {@link #dropsVariable} names), plus {@code JAVA_HOME}.</li>
  * <li><b>Output</b> (standard output and error of all launches) goes to {@code target/<kind>-runs/<name>.log}.</li>
  * </ul>
  */
@@ -42,10 +44,8 @@ public abstract class InstalledServer implements AppServer {
     public static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    /** How long the application may take to answer once the server logged its {@link #startedLine()}. */
+    private static final Duration AFTER_STARTED_GRACE = Duration.ofSeconds(15);
 
     private final String name;
     private final String kind;
@@ -57,7 +57,10 @@ public abstract class InstalledServer implements AppServer {
     final Path war;
     private volatile int port;
     private int launches;
+    private volatile Path instanceDir;
     private volatile Duration startupTime;
+    /** When this launch's log first showed the {@link #startedLine()} (System.nanoTime), or 0. */
+    private long startedLineSeen;
 
     InstalledServer(String kind, String name, Map<String, String> settings) {
         if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -74,7 +77,8 @@ public abstract class InstalledServer implements AppServer {
         this.runDir = runs.resolve(name);
         ManagedProcess.deleteRecursively(runDir);
         ManagedProcess.createDirectories(runDir);
-        this.process = new ManagedProcess(kind + " " + name, runs.resolve(name + ".log"), STOP_TIMEOUT, () -> { });
+        this.process = new ManagedProcess(kind + " " + name, runs.resolve(name + ".log"), STOP_TIMEOUT,
+                () -> ended(instanceDir));
     }
 
     /**
@@ -83,6 +87,32 @@ public abstract class InstalledServer implements AppServer {
      * command that runs the server JVM in the foreground.
      */
     abstract List<String> prepareLaunch(Path instanceDir, int httpPort);
+
+    /**
+     * Tells whether the test JVM's environment variable {@code upperName} (upper case) must not
+     * reach the server: dysession's settings and the AWS SDK's would override the test's settings.
+     */
+    boolean dropsVariable(String upperName) {
+        return upperName.startsWith("DYSESSION_") || upperName.startsWith("AWS_");
+    }
+
+    /** Adds what the launch needs to its environment, which already has {@code JAVA_HOME}; by default nothing. */
+    void adaptEnvironment(Map<String, String> environment, Path instanceDir) {
+    }
+
+    /** Returns the log line that shows the server has started, or null if the server has none to watch. */
+    Pattern startedLine() {
+        return null;
+    }
+
+    /** Returns the log line that shows the application failed to start, or null if the server has none to watch. */
+    Pattern applicationFailedLine() {
+        return null;
+    }
+
+    /** Cleans up after the process of the launch in {@code instanceDir} ended; by default it does nothing. */
+    void ended(Path instanceDir) {
+    }
 
     /** Starts the server on a free port; a start that loses its port to another process is retried. */
     final void start() {
@@ -94,37 +124,52 @@ public abstract class InstalledServer implements AppServer {
     }
 
     private void launch() {
-        Path instanceDir = runDir.resolve("instance-" + ++launches);
-        List<String> command = prepareLaunch(instanceDir, port);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(instanceDir.toFile());
-        builder.environment().keySet().removeIf(k -> {
-            String upper = k.toUpperCase(Locale.ROOT);
-            return upper.startsWith("DYSESSION_") || upper.startsWith("AWS_");
-        });
+        Path dir = runDir.resolve("instance-" + ++launches);
+        instanceDir = dir;
+        ManagedProcess.createDirectories(dir);
+        List<String> command = prepareLaunch(dir, port);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().keySet().removeIf(k -> dropsVariable(k.toUpperCase(Locale.ROOT)));
         builder.environment().put("JAVA_HOME", javaHome.toString());
+        adaptEnvironment(builder.environment(), dir);
+        startedLineSeen = 0;
         startupTime = process.launch(builder, READY_TIMEOUT, POLL_INTERVAL, this::notReady);
         requireLoopbackOnly();
     }
 
     private String notReady() {
-        URI readyUri = uri("ping");
-        try {
-            HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(readyUri).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                return null;
-            }
-            return "GET " + readyUri + " answered " + response.statusCode();
-        } catch (IOException e) {
-            return "GET " + readyUri + ": " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for " + kind + " " + name, e);
+        String reason = ManagedProcess.notAnswering200(uri("ping"));
+        if (reason == null) {
+            return null;
+        }
+        failIfTheStartFailed(reason);
+        return reason;
+    }
+
+    /**
+     * Gives up early when the log shows the start cannot succeed any more, rather than waiting out
+     * {@link #READY_TIMEOUT} and then reporting only a refused connection.
+     */
+    private void failIfTheStartFailed(String reason) {
+        Pattern failed = applicationFailedLine();
+        Pattern started = startedLine();
+        if (failed == null && started == null) {
+            return;
+        }
+        String log = process.logSinceLaunch();
+        if (failed != null && failed.matcher(log).find()) {
+            throw process.failure(kind + " " + name + " (pid " + pid() + ") could not start the application");
+        }
+        if (started != null && startedLineSeen == 0 && started.matcher(log).find()) {
+            startedLineSeen = System.nanoTime();
+        }
+        if (startedLineSeen != 0 && System.nanoTime() - startedLineSeen > AFTER_STARTED_GRACE.toNanos()) {
+            throw process.failure(kind + " " + name + " (pid " + pid() + ") logged that it started, but " + reason
+                    + " " + AFTER_STARTED_GRACE.toSeconds() + " s later (the deployment failed?)");
         }
     }
 
-    /** The sockets the server process listens on (empty if not running or not Linux). */
+    /** Returns the sockets the server process listens on (empty if not running or not Linux). */
     public List<ListeningSockets.Socket> listeningSockets() {
         long pid = process.pid();
         return ListeningSockets.supported() && pid >= 0 ? ListeningSockets.of(pid) : List.of();
@@ -155,6 +200,11 @@ public abstract class InstalledServer implements AppServer {
         return baseUri().resolve(relative.startsWith("/") ? relative.substring(1) : relative);
     }
 
+    /** Returns the HTTP port on 127.0.0.1. */
+    public int port() {
+        return port;
+    }
+
     @Override
     public String log() {
         return process.readLog(0);
@@ -165,27 +215,14 @@ public abstract class InstalledServer implements AppServer {
         return startupTime;
     }
 
-    /** The process id, or -1 if not running. */
+    /** Returns the process id, or -1 if not running. */
     public long pid() {
         return process.pid();
     }
 
     @Override
     public long rssBytes() {
-        long pid = pid();
-        if (pid < 0) {
-            return -1;
-        }
-        try {
-            for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024L;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not Linux, or the process just ended.
-        }
-        return -1;
+        return process.rssBytes();
     }
 
     @Override

@@ -6,6 +6,10 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +58,10 @@ final class ManagedProcess {
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
 
     private static final Set<ManagedProcess> LIVE = ConcurrentHashMap.newKeySet();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ManagedProcess::endAll, "test-process-shutdown"));
@@ -92,6 +100,24 @@ final class ManagedProcess {
     long pid() {
         Process p = process;
         return p != null && p.isAlive() ? p.pid() : -1;
+    }
+
+    /** The resident set size of the process in bytes (Linux, from /proc), or -1 if unknown or not running. */
+    long rssBytes() {
+        long pid = pid();
+        if (pid < 0) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024L;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or the process just ended.
+        }
+        return -1;
     }
 
     /**
@@ -280,6 +306,30 @@ final class ManagedProcess {
 
     // ------------------------------------------------------------------------------------------
     // Helpers
+
+    /**
+     * Returns null if {@code GET uri} answers 200, else why not (the status and the start of the
+     * body, or the exception), for a readiness check.
+     */
+    static String notAnswering200(URI uri) {
+        String answer;
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                return null;
+            }
+            String body = response.body().replaceAll("\\s+", " ").trim();
+            answer = "HTTP " + response.statusCode() + ": " + (body.length() <= 200 ? body : body.substring(0, 200) + "...");
+        } catch (IOException e) {
+            answer = e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for " + uri, e);
+        }
+        return "GET " + uri + " did not answer 200; last answer: " + answer;
+    }
 
     /**
      * Calls {@code attempt} until it does not fail because the process lost its port to another one,

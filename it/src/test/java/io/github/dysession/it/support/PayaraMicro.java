@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,10 +83,6 @@ public final class PayaraMicro implements AppServer {
     private static final Pattern READY_LINE = Pattern.compile("Payara Micro \\S+ \\(build [^)]*\\) ready in");
 
     private static final Map<String, AtomicInteger> NAMES = new ConcurrentHashMap<>();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
 
     private final String name;
     private final Path payaraJar;
@@ -275,20 +268,7 @@ public final class PayaraMicro implements AppServer {
 
     /** The resident set size of the process in bytes (Linux, from /proc), or -1 if unknown or not running. */
     public long rssBytes() {
-        long pid = pid();
-        if (pid < 0) {
-            return -1;
-        }
-        try {
-            for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024L;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not Linux, or the process just ended.
-        }
-        return -1;
+        return process.rssBytes();
     }
 
     /** The log of all launches (at most its last MiB), without ANSI colour codes. */
@@ -560,24 +540,10 @@ public final class PayaraMicro implements AppServer {
      * URL still fails {@link #AFTER_READY_LINE_GRACE} later (the deployment failed?).
      */
     private String notReady() {
-        URI readyUri = uri(readyPath);
-        String answer;
-        try {
-            HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(readyUri).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                return null;
-            }
-            String body = response.body().replaceAll("\\s+", " ").trim();
-            answer = "HTTP " + response.statusCode() + ": " + (body.length() <= 200 ? body : body.substring(0, 200) + "...");
-        } catch (IOException e) {
-            answer = e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for Payara Micro " + name, e);
+        String reason = ManagedProcess.notAnswering200(uri(readyPath));
+        if (reason == null) {
+            return null;
         }
-        String reason = "GET " + readyUri + " did not answer 200; last answer: " + answer;
         if (readyLineSeen == 0 && READY_LINE.matcher(process.logSinceLaunch()).find()) {
             readyLineSeen = System.nanoTime();
         }
