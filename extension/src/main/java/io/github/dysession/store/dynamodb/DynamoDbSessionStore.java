@@ -275,6 +275,14 @@ public final class DynamoDbSessionStore implements SessionStore {
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
   }
 
+  /**
+   * Moves a session to a new id: copies it to the new id, marks the old item (on condition of the
+   * version copied), then deletes it (on the same condition). A request on the old id that writes
+   * meanwhile makes a condition fail, and the newer old item is copied again. An invalidation of the
+   * old id before the mark wins over the move; once the mark is set, the move wins, so a delete
+   * whose answer was lost (retried by the SDK, then finding no item) is not taken for an
+   * invalidation.
+   */
   @Override
   public Optional<SessionData> changeId(String oldId, String newId) {
     Optional<SessionData> current = load(oldId);
@@ -283,33 +291,51 @@ public final class DynamoDbSessionStore implements SessionStore {
     }
     SessionData moved = current.get().withId(newId);
     create(moved);
-    // A request on the old id may write between our read and the delete: the delete is
-    // conditional on the version we copied, and a newer old item is copied again.
     for (int attempt = 0; attempt < CHANGE_ID_ATTEMPTS; attempt++) {
-      long copiedVersion = current.get().version();
+      Map<String, AttributeValue> copied = Map.of(":ver", SessionItem.number(moved.version()));
+      Map<String, String> names = Map.of("#ver", SessionItem.VERSION, "#moving", SessionItem.MOVING);
+      Map<String, AttributeValue> changed;
       try {
-        call("retire an old session id", () -> client.deleteItem(b -> b
+        call("mark an old session id", () -> client.updateItem(b -> b
             .tableName(settings.tableName())
             .key(items.key(oldId))
+            .updateExpression("SET #moving = :true")
             .conditionExpression("#ver = :ver")
-            .expressionAttributeNames(Map.of("#ver", SessionItem.VERSION))
-            .expressionAttributeValues(Map.of(":ver", SessionItem.number(copiedVersion)))
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(Map.of(":ver", copied.get(":ver"), ":true", AttributeValue.fromBool(true)))
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-        return Optional.of(moved);
+        try {
+          call("retire an old session id", () -> client.deleteItem(b -> b
+              .tableName(settings.tableName())
+              .key(items.key(oldId))
+              .conditionExpression("#ver = :ver")
+              .expressionAttributeNames(Map.of("#ver", SessionItem.VERSION))
+              .expressionAttributeValues(copied)
+              .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+          return Optional.of(moved);
+        } catch (ConditionalCheckFailedException e) {
+          changed = readItem(oldId, "re-read a session being moved", true);
+          if (changed == null) {
+            // Deleted after the mark: by this delete's own earlier attempt, or by an invalidation
+            // that comes after the move.
+            return Optional.of(moved);
+          }
+        }
       } catch (ConditionalCheckFailedException e) {
-        current = load(oldId);
-        if (current.isEmpty()) {
-          // Invalidated meanwhile: the invalidation wins over the move.
+        changed = readItem(oldId, "re-read a session being moved", true);
+        if (changed == null) {
+          // Invalidated before the mark: the invalidation wins over the move.
           delete(newId);
           return Optional.empty();
         }
-        moved = current.get().withId(newId);
-        SessionData copy = moved;
-        call("copy a session to its new id", () -> client.putItem(b -> b
-            .tableName(settings.tableName())
-            .item(items.toItem(copy, SessionItem.newWriteToken()))
-            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
       }
+      // Written meanwhile: copy the newer session to the new id, then try again.
+      moved = items.fromItem(oldId, changed, clock.instant()).withId(newId);
+      SessionData copy = moved;
+      call("copy a session to its new id", () -> client.putItem(b -> b
+          .tableName(settings.tableName())
+          .item(items.toItem(copy, SessionItem.newWriteToken()))
+          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
     }
     delete(newId);
     throw new io.github.dysession.store.SessionStoreException("Session "

@@ -53,6 +53,9 @@ final class SessionItem {
    */
   static final String BASE = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "base";
 
+  /** Set (true) on an item whose session is being moved to a new id, just before it is deleted. */
+  static final String MOVING = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "moving";
+
   /** Map of attribute name to encoded bytes. */
   static final String ATTRIBUTES = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "attrs";
 

@@ -33,6 +33,7 @@ final class CountingDynamoDbClient implements DynamoDbClient {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
     private final AtomicReference<Runnable> afterNextPut = new AtomicReference<>();
+    private final AtomicReference<String> sendTwice = new AtomicReference<>();
 
     CountingDynamoDbClient(DynamoDbClient delegate) {
         this.delegate = delegate;
@@ -56,9 +57,27 @@ final class CountingDynamoDbClient implements DynamoDbClient {
         afterNextPut.set(action);
     }
 
-    /** Forgets an action {@link #afterNextPut} has not run yet. */
+    /**
+     * Sends the next request of {@code operation} ("PutItem", "UpdateItem" or "DeleteItem") twice and
+     * answers with the second outcome: what the SDK does when the answer to an attempt that DynamoDB
+     * applied is lost (a timeout) and it retries.
+     */
+    void sendNextTwice(String operation) {
+        sendTwice.set(operation);
+    }
+
+    /** Forgets the hooks that have not run yet. */
     void clearHooks() {
         afterNextPut.set(null);
+        sendTwice.set(null);
+    }
+
+    private <T> T send(String operation, java.util.function.Supplier<T> call) {
+        if (sendTwice.compareAndSet(operation, null)) {
+            writes.incrementAndGet();
+            call.get();
+        }
+        return call.get();
     }
 
     @Override
@@ -80,7 +99,7 @@ final class CountingDynamoDbClient implements DynamoDbClient {
     @Override
     public PutItemResponse putItem(PutItemRequest request) {
         writes.incrementAndGet();
-        PutItemResponse response = delegate.putItem(request);
+        PutItemResponse response = send("PutItem", () -> delegate.putItem(request));
         Runnable action = afterNextPut.getAndSet(null);
         if (action != null) {
             action.run();
@@ -91,13 +110,13 @@ final class CountingDynamoDbClient implements DynamoDbClient {
     @Override
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
         writes.incrementAndGet();
-        return delegate.updateItem(request);
+        return send("UpdateItem", () -> delegate.updateItem(request));
     }
 
     @Override
     public DeleteItemResponse deleteItem(DeleteItemRequest request) {
         writes.incrementAndGet();
-        return delegate.deleteItem(request);
+        return send("DeleteItem", () -> delegate.deleteItem(request));
     }
 
     @Override

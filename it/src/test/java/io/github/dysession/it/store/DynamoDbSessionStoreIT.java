@@ -247,6 +247,56 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         assertThat(store.load(session.id()).orElseThrow().attributes()).containsOnlyKeys("a", "b");
     }
 
+    // ---- retried attempts whose first answer was lost -----------------------------------------------
+
+    @Test
+    void create_whoseFirstAttemptLandedButItsAnswerWasLost_succeedsOnce() {
+        SessionData session = newSession(attributes("a", bytes(4, 1)));
+        counting.sendNextTwice("PutItem");
+        try {
+            store.create(session);
+        } finally {
+            counting.clearHooks();
+        }
+        assertSameAttributes(store.load(session.id()).orElseThrow().attributes(), attributes("a", bytes(4, 1)));
+    }
+
+    @Test
+    void save_whoseFirstAttemptLandedButItsAnswerWasLost_storesItsChangesAndLosesNothing() {
+        SessionData session = newSession(attributes("a", bytes(4, 1)));
+        store.create(session);
+        SessionData base = store.load(session.id()).orElseThrow();
+        counting.sendNextTwice("UpdateItem");
+        try {
+            assertThat(store.save(changes(base, attributes("b", bytes(4, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        } finally {
+            counting.clearHooks();
+        }
+        SessionData stored = store.load(session.id()).orElseThrow();
+        assertSameAttributes(stored.attributes(), attributes("a", bytes(4, 1), "b", bytes(4, 2)));
+        // With no write based on a newer read in between, the repeated attempt may land too: it
+        // writes the same values again (the version counts both), which loses nothing.
+        assertThat(stored.version()).isBetween(base.version() + 1, base.version() + 2);
+    }
+
+    /** The delete of the old id landed but its answer was lost: the move stands, nothing is lost. */
+    @Test
+    void changeId_whoseDeleteOfTheOldIdLandedButItsAnswerWasLost_keepsTheMovedSession() {
+        SessionData session = newSession(attributes("a", bytes(4, 1)));
+        store.create(session);
+        String newId = newId();
+        counting.sendNextTwice("DeleteItem");
+        Optional<SessionData> moved;
+        try {
+            moved = store.changeId(session.id(), newId);
+        } finally {
+            counting.clearHooks();
+        }
+        assertThat(moved).isPresent();
+        assertSameAttributes(store.load(newId).orElseThrow().attributes(), attributes("a", bytes(4, 1)));
+        assertThat(store.load(session.id())).isEmpty();
+    }
+
     // ---- changeId races -------------------------------------------------------------------------------
 
     /** A request that writes to the old id while changeId copies it: its change moves along. */
