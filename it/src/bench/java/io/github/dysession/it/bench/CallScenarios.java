@@ -90,7 +90,7 @@ final class CallScenarios {
     rows.add(measure("Invalidation (20-attribute session)", "POST s?op=invalidate",
         "1 GetItem + 1 DeleteItem", c -> fill(c, 20), "POST", "s?op=invalidate"));
     rows.add(measure("changeSessionId (20-attribute session)", "POST s?op=rotate",
-        "GetItem, PutItem (new id), DeleteItem (old id)", c -> fill(c, 20), "POST", "s?op=rotate"));
+        "GetItem, PutItem (new id), UpdateItem (mark) + DeleteItem (old id)", c -> fill(c, 20), "POST", "s?op=rotate"));
     return rows;
   }
 

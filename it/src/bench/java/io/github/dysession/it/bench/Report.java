@@ -235,8 +235,9 @@ final class Report {
     CallScenarios.Row rotate = find(rows, "changeSessionId (20-attribute session)");
     if (rotate != null && rotate.calls("GetItem") > 1) {
       notes.append("- changeSessionId reads the session twice: once when the request opens it, once more in "
-          + "`SessionStore.changeId` (the store copies the latest stored version, then deletes the old item "
-          + "on condition of that version).\n");
+          + "`SessionStore.changeId` (the store copies the latest stored version, then marks and deletes the "
+          + "old item on condition of that version; the mark, one small UpdateItem, makes a retried delete "
+          + "safe).\n");
     }
     return notes.toString();
   }
