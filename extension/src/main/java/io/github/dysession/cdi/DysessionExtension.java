@@ -14,6 +14,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.InjectionPoint;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
 import jakarta.inject.Provider;
 import jakarta.servlet.ServletContext;
@@ -21,6 +22,7 @@ import jakarta.servlet.http.HttpSession;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.List;
 import java.util.Set;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
@@ -63,6 +65,9 @@ public class DysessionExtension implements Extension {
   private AutoCloseable jsonb;
   private volatile String serverInfo;
   private volatile boolean beansRegistered;
+  // Jakarta Security's mechanism, identity store and identity store handler types, when the
+  // application can see them (beans.xml leaves the interceptor out of discovery where it cannot).
+  private List<Class<?>> loginTypes = List.of();
 
   /** Reads and validates the settings before any bean is discovered. */
   void readSettings(@Observes BeforeBeanDiscovery event) {
@@ -75,6 +80,24 @@ public class DysessionExtension implements Extension {
       settings = DysessionSettings.from(OptionalApis.source());
     } catch (RuntimeException e) {
       settingsProblem = e;
+    }
+    loginTypes = OptionalApis.securityTypes();
+  }
+
+  /**
+   * Binds dysession's login interceptor to every authentication mechanism and identity store, the
+   * application's and the server's, so that a login holds on every instance.
+   */
+  void shareLogins(@Observes ProcessAnnotatedType<?> event) {
+    if (loginTypes.isEmpty() || !enabled()) {
+      return;
+    }
+    Class<?> type = event.getAnnotatedType().getJavaClass();
+    for (Class<?> loginType : loginTypes) {
+      if (loginType.isAssignableFrom(type) && !type.isInterface()) {
+        event.configureAnnotatedType().add(io.github.dysession.security.SharedLogin.Literal.INSTANCE);
+        return;
+      }
     }
   }
 

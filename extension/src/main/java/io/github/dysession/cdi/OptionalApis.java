@@ -27,6 +27,23 @@ final class OptionalApis {
     return JsonbBuilder.create();
   }
 
+  /**
+   * Returns Jakarta Security's authentication mechanism, identity store and identity store handler
+   * interfaces as the application sees them, or an empty list where Jakarta Security is absent.
+   */
+  static java.util.List<Class<?>> securityTypes() {
+    ClassLoader loader = OptionalApis.class.getClassLoader();
+    try {
+      return java.util.List.of(
+          Class.forName("jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism",
+              false, loader),
+          Class.forName("jakarta.security.enterprise.identitystore.IdentityStore", false, loader),
+          Class.forName("jakarta.security.enterprise.identitystore.IdentityStoreHandler", false, loader));
+    } catch (ClassNotFoundException | LinkageError e) {
+      return java.util.List.of();
+    }
+  }
+
   /** Returns {@code jsonb}, made by {@link #newJsonb()}, as what it is. */
   static Jsonb jsonb(AutoCloseable jsonb) {
     return (Jsonb) jsonb;

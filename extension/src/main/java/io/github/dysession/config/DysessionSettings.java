@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
  *     deserialized besides the JDK's and the application's own
  * @param logging where dysession writes its log
  * @param cookie the session cookie's name and attributes
+ * @param loginRotateId whether a login gives the session a new id (against session fixation)
  */
 public record DysessionSettings(
     boolean enabled,
@@ -62,7 +63,8 @@ public record DysessionSettings(
     int maxRetries,
     List<String> allowedClasses,
     Logging logging,
-    Cookie cookie) {
+    Cookie cookie,
+    boolean loginRotateId) {
 
   /** The prefix of every dysession configuration key. */
   public static final String PREFIX = "dysession.";
@@ -98,6 +100,7 @@ public record DysessionSettings(
   public static final String COOKIE_DOMAIN = "dysession.cookie.domain";
   public static final String COOKIE_PATH = "dysession.cookie.path";
   public static final String COOKIE_HTTP_ONLY = "dysession.cookie.http-only";
+  public static final String LOGIN_ROTATE_ID = "dysession.login.rotate-id";
 
   /** Every key with its default value (empty where there is none), in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -243,6 +246,7 @@ public record DysessionSettings(
     String path = r.optionalMatching(COOKIE_PATH, Pattern.compile("/[\\x21-\\x3a\\x3c-\\x7e]*"),
         "use a path starting with '/' without ';' or spaces, or leave it unset for the context path");
     boolean httpOnly = r.bool(COOKIE_HTTP_ONLY);
+    boolean loginRotateId = r.bool(LOGIN_ROTATE_ID);
     r.throwIfInvalid();
     return new DysessionSettings(
         enabled,
@@ -263,7 +267,8 @@ public record DysessionSettings(
         (int) maxRetries,
         allowed,
         new Logging(loggingType, filePath),
-        new Cookie(cookieName, secure, sameSite, domain, path, httpOnly));
+        new Cookie(cookieName, secure, sameSite, domain, path, httpOnly),
+        loginRotateId);
   }
 
   /**
@@ -285,6 +290,7 @@ public record DysessionSettings(
         + " retries=" + maxRetries
         + " create-table=" + createTable
         + " cookie=" + cookie.name()
+        + " login-rotate-id=" + loginRotateId
         + " logging=" + logging.type()
         + (logging.type() == LoggingType.FILE ? ":" + logging.filePath() : "");
   }
@@ -316,6 +322,7 @@ public record DysessionSettings(
     d.put(COOKIE_DOMAIN, "");
     d.put(COOKIE_PATH, "");
     d.put(COOKIE_HTTP_ONLY, "true");
+    d.put(LOGIN_ROTATE_ID, "true");
     return java.util.Collections.unmodifiableMap(d);
   }
 

@@ -40,8 +40,10 @@ public final class DysessionLogging {
 
   static synchronized void configure(
       DysessionSettings settings, Map<String, String> env, boolean terminal, PrintStream console) {
-    // The old handler must release its file (and lock) before a new one opens the same file.
-    reset();
+    // The old handler must release its file (and lock) before a new one opens the same file. It may
+    // be another application's: the logger is the JVM's, and one handler serves every application
+    // with dysession (else each line would be written once per application).
+    removeHandlers(true);
     Handler handler;
     if (settings.logging().type() == LoggingType.FILE) {
       handler = fileHandler(Path.of(settings.logging().filePath()));
@@ -59,15 +61,25 @@ public final class DysessionLogging {
     }
   }
 
-  /** Removes dysession's handler and lets records reach the server's log again. */
+  /**
+   * Removes the handler this copy of dysession installed; when no application's dysession handler
+   * is left, records reach the server's log again.
+   */
   public static synchronized void reset() {
+    removeHandlers(false);
+  }
+
+  private static void removeHandlers(boolean everyApplication) {
+    boolean othersLeft = false;
     for (Handler h : ROOT.getHandlers()) {
-      if (h instanceof OwnedHandler) {
+      if (h instanceof OwnedHandler || (everyApplication && h.getClass().getName().equals(OwnedHandler.class.getName()))) {
         ROOT.removeHandler(h);
         h.close();
+      } else if (h.getClass().getName().equals(OwnedHandler.class.getName())) {
+        othersLeft = true;
       }
     }
-    ROOT.setUseParentHandlers(true);
+    ROOT.setUseParentHandlers(!othersLeft);
   }
 
   private static Handler fileHandler(Path path) {

@@ -37,6 +37,15 @@ public final class DysessionFilter implements Filter {
   /** Holds the session cookie header a request set, for later dispatches of the same request. */
   static final String SESSION_COOKIE = DysessionFilter.class.getName() + ".sessionCookie";
 
+  /**
+   * Set (true) by the authentication of a request that looked its requested session up already:
+   * the filter does not look it up again.
+   */
+  static final String LOOKED_UP = DysessionFilter.class.getName() + ".lookedUp";
+
+  /** The servlet context attribute that holds the application's dysession filter. */
+  static final String INSTANCE = DysessionFilter.class.getName();
+
   /** The request dysession handles on this thread, so that nested dispatches pass straight through. */
   private static final ThreadLocal<DysessionRequest> CURRENT = new ThreadLocal<>();
 
@@ -52,7 +61,7 @@ public final class DysessionFilter implements Filter {
   }
 
   @Override
-  public void init(FilterConfig config) {
+  public synchronized void init(FilterConfig config) {
     servletContext = config.getServletContext();
   }
 
@@ -82,7 +91,8 @@ public final class DysessionFilter implements Filter {
       // An error page: the container may have dropped the cookie with the failed response's headers.
       response.restoreSessionCookie(issued);
     }
-    DysessionRequest request = new DysessionRequest(httpRequest, sessions, response, adopted);
+    DysessionRequest request = new DysessionRequest(httpRequest, sessions, response, adopted,
+        Boolean.TRUE.equals(req.getAttribute(LOOKED_UP)));
     response.beforeCommit(request::saveSession);
     req.setAttribute(ACTIVE, request);
     boolean async = false;
@@ -114,14 +124,19 @@ public final class DysessionFilter implements Filter {
         sessions.bridge().requestEnded(request);
       } finally {
         // Later dispatches of this request (an error page) use the same session.
-        req.setAttribute(SESSION, request.currentSession());
-        if (response.sessionCookie() != null) {
-          req.setAttribute(SESSION_COOKIE, response.sessionCookie());
-        }
+        handOver(req, request, response);
         if (!async) {
           req.removeAttribute(ACTIVE);
         }
       }
+    }
+  }
+
+  /** Leaves the session a request used, and the cookie it set, for later dispatches of it. */
+  static void handOver(ServletRequest req, DysessionRequest request, DysessionResponse response) {
+    req.setAttribute(SESSION, request.currentSession());
+    if (response.sessionCookie() != null) {
+      req.setAttribute(SESSION_COOKIE, response.sessionCookie());
     }
   }
 
@@ -135,6 +150,17 @@ public final class DysessionFilter implements Filter {
       CURRENT.remove();
       sessions.bridge().requestEnded(active);
     }
+  }
+
+  /** Returns the application's session manager, or null when dysession is switched off. */
+  SessionManager manager(ServletContext context) throws ServletException {
+    synchronized (this) {
+      if (servletContext == null) {
+        // Authentication can run before the container initialised the filter.
+        servletContext = context;
+      }
+    }
+    return manager();
   }
 
   private SessionManager manager() throws ServletException {

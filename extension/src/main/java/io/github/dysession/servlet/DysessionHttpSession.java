@@ -4,6 +4,7 @@ import io.github.dysession.codec.CodecException;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionIds;
+import io.github.dysession.store.SessionLogin;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 import java.math.BigDecimal;
@@ -51,6 +52,7 @@ final class DysessionHttpSession implements HttpSession {
   // Stored values that could not be decoded: hidden from the application but kept in the store,
   // so that an instance that can still read them (during a rolling upgrade) loses nothing.
   private final Set<String> unreadable = new HashSet<>();
+  private SessionLogin login;
   private boolean persisted;
   private volatile boolean invalid;
   private boolean invalidating;
@@ -65,6 +67,7 @@ final class DysessionHttpSession implements HttpSession {
     this.persisted = !isNew;
     this.accessTime = accessTime;
     this.maxInactiveInterval = data.maxInactiveInterval();
+    this.login = data.login();
     this.storedBytes = new HashMap<>(data.attributes());
     this.names = new LinkedHashSet<>(data.attributes().keySet());
   }
@@ -227,6 +230,17 @@ final class DysessionHttpSession implements HttpSession {
     this.stored = stored.withId(newId);
   }
 
+  /** Returns the caller this session is logged in as, or null. */
+  synchronized SessionLogin login() {
+    return login;
+  }
+
+  /** Logs this session in as {@code caller} (null: out); written with the request's other changes. */
+  synchronized void setLogin(SessionLogin caller) {
+    checkValid("setLogin");
+    this.login = caller;
+  }
+
   /** Returns the names of all attributes, for invalidation. */
   synchronized Set<String> attributeNames() {
     return new LinkedHashSet<>(names);
@@ -240,7 +254,7 @@ final class DysessionHttpSession implements HttpSession {
       attributes.put(e.getKey(), encodeForSave(e.getKey(), e.getValue(), attributes.get(e.getKey())));
     }
     attributes.values().removeIf(v -> v == null);
-    return new SessionData(id, stored.creationTime(), accessTime, maxInactiveInterval, 0, attributes);
+    return new SessionData(id, stored.creationTime(), accessTime, maxInactiveInterval, 0, attributes, login);
   }
 
   /**
@@ -263,7 +277,7 @@ final class DysessionHttpSession implements HttpSession {
     Set<String> removed = new LinkedHashSet<>(storedBytes.keySet());
     removed.removeAll(names);
     removed.removeAll(unreadable);
-    return new SessionChanges(stored, accessTime, maxInactiveInterval, set, removed);
+    return new SessionChanges(stored, accessTime, maxInactiveInterval, set, removed, login);
   }
 
   /** Records that the session was written as {@code data}: later saves write only newer changes. */
@@ -319,7 +333,7 @@ final class DysessionHttpSession implements HttpSession {
 
   private SessionData snapshot(Map<String, byte[]> attributes) {
     return new SessionData(id, stored.creationTime(), accessTime, maxInactiveInterval, stored.version(),
-        attributes);
+        attributes, login);
   }
 
   private Object read(String name) {

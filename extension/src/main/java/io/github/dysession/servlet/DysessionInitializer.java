@@ -42,13 +42,16 @@ public final class DysessionInitializer implements ServletContainerInitializer {
         }
       }
     }
-    FilterRegistration.Dynamic filter = context.addFilter(DysessionFilter.NAME, new DysessionFilter(listeners));
+    DysessionFilter sessionFilter = new DysessionFilter(listeners);
+    FilterRegistration.Dynamic filter = context.addFilter(DysessionFilter.NAME, sessionFilter);
     if (filter == null) {
       LOG.warning("A filter named '" + DysessionFilter.NAME + "' exists already in "
           + context.getContextPath() + "; dysession's own filter was not registered");
       return;
     }
     filter.setAsyncSupported(true);
+    // Authentication runs before any filter: it finds the filter's sessions here.
+    context.setAttribute(DysessionFilter.INSTANCE, sessionFilter);
     // isMatchAfter=false puts the filter ahead of the filters of web.xml and annotations.
     filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD,
         DispatcherType.INCLUDE, DispatcherType.ERROR, DispatcherType.ASYNC), false, "/*");

@@ -1,8 +1,10 @@
 package io.github.dysession.servlet;
 
 import io.github.dysession.store.SessionIds;
+import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionStoreException;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -16,6 +18,9 @@ import jakarta.servlet.http.HttpSession;
  * <p>Lock order: this request's monitor is never held while a session method is called.
  */
 final class DysessionRequest extends HttpServletRequestWrapper {
+
+  /** The mechanism recorded for a login by {@link #login(String, String)}. */
+  static final String LOGIN_METHOD = "HttpServletRequest.login";
 
   private final SessionManager manager;
   private final DysessionResponse response;
@@ -33,9 +38,11 @@ final class DysessionRequest extends HttpServletRequestWrapper {
    *
    * @param adopted the session an earlier dispatch of the same request used (for error pages and
    *     async dispatches), or null
+   * @param lookedUp whether the authentication of the same request looked the requested id up
+   *     already (and found no session, when {@code adopted} is null)
    */
   DysessionRequest(HttpServletRequest request, SessionManager manager, DysessionResponse response,
-      DysessionHttpSession adopted) {
+      DysessionHttpSession adopted, boolean lookedUp) {
     super(request);
     this.manager = manager;
     this.response = response;
@@ -44,6 +51,8 @@ final class DysessionRequest extends HttpServletRequestWrapper {
       this.session = adopted;
       this.lookedUp = true;
       this.requestedIdValid = adopted.getId().equals(requestedId);
+    } else if (adopted == null && lookedUp) {
+      this.lookedUp = true;
     }
   }
 
@@ -123,6 +132,69 @@ final class DysessionRequest extends HttpServletRequestWrapper {
     return current.getId();
   }
 
+  /**
+   * Logs the session in as {@code login}: creates a session if there is none, and moves it to a new
+   * id unless it was created by this request (against session fixation; see
+   * {@code dysession.login.rotate-id}). The login is written with the request's other changes.
+   */
+  void logIn(SessionLogin login) {
+    DysessionHttpSession current = (DysessionHttpSession) getSession(true);
+    if (login.equals(current.login())) {
+      return;
+    }
+    boolean fromClient;
+    synchronized (this) {
+      fromClient = requestedIdValid && current.getId().equals(requestedId);
+    }
+    if (fromClient && manager.settings().loginRotateId()) {
+      changeSessionId();
+    }
+    current.setLogin(login);
+  }
+
+  /** Logs the session out (its other attributes stay); nothing happens without a login. */
+  void logOut() {
+    DysessionHttpSession current = (DysessionHttpSession) getSession(false);
+    if (current != null && current.login() != null) {
+      current.setLogin(null);
+    }
+  }
+
+  /** Returns the caller the session is logged in as, or null (looks the session up if needed). */
+  SessionLogin storedLogin() {
+    DysessionHttpSession current = (DysessionHttpSession) getSession(false);
+    return current == null ? null : current.login();
+  }
+
+  /** Logs the container out, then the session: on every instance at once. */
+  @Override
+  public void logout() throws ServletException {
+    try {
+      super.logout();
+    } finally {
+      logOut();
+    }
+  }
+
+  /**
+   * Logs in with the container, then records the caller in the session, so that every instance
+   * knows it: with the groups the application's identity store returned on this thread.
+   */
+  @Override
+  public void login(String username, String password) throws ServletException {
+    super.login(username, password);
+    java.security.Principal principal = getUserPrincipal();
+    if (principal == null) {
+      return;
+    }
+    SessionLogin stored = storedLogin();
+    if (stored != null && stored.caller().equals(principal.getName())) {
+      return;
+    }
+    logIn(new SessionLogin(principal.getName(), IdentityCapture.groupsOf(principal.getName()),
+        LOGIN_METHOD, java.time.Instant.now()));
+  }
+
   @Override
   public String getRequestedSessionId() {
     return requestedId;
@@ -160,6 +232,21 @@ final class DysessionRequest extends HttpServletRequestWrapper {
   /** Returns the session this request uses now, or null. */
   synchronized DysessionHttpSession currentSession() {
     return session;
+  }
+
+  /** Returns the manager of this request's sessions. */
+  SessionManager manager() {
+    return manager;
+  }
+
+  /** Returns the response this request sets its session cookie on. */
+  DysessionResponse response() {
+    return response;
+  }
+
+  /** Returns whether the requested session was looked up already. */
+  synchronized boolean lookedUp() {
+    return lookedUp;
   }
 
   /**

@@ -105,7 +105,7 @@ final class SessionManager {
       if (result == SaveResult.WRITTEN) {
         SessionData written = changes.result();
         session.saved(new SessionData(written.id(), written.creationTime(), written.lastAccessedTime(),
-            written.maxInactiveInterval(), written.version() + 1, written.attributes()));
+            written.maxInactiveInterval(), written.version() + 1, written.attributes(), written.login()));
       } else if (result == SaveResult.GONE) {
         session.markInvalid();
         if (changes.changesContent()) {

@@ -18,13 +18,16 @@ import java.util.Set;
  * @param maxInactiveInterval the interval after the request
  * @param setAttributes encoded values of the attributes the request set or changed
  * @param removedAttributes names of the attributes the request removed
+ * @param login the caller the session is logged in as after the request, or null; a change from
+ *     {@code base.login()} is written
  */
 public record SessionChanges(
     SessionData base,
     Instant lastAccessedTime,
     Duration maxInactiveInterval,
     Map<String, byte[]> setAttributes,
-    Set<String> removedAttributes) {
+    Set<String> removedAttributes,
+    SessionLogin login) {
 
   /** Checks the values; a name may not be both set and removed. */
   public SessionChanges {
@@ -41,16 +44,28 @@ public record SessionChanges(
     }
   }
 
+  /** Creates changes that keep the session's login as it was. */
+  public SessionChanges(SessionData base, Instant lastAccessedTime, Duration maxInactiveInterval,
+      Map<String, byte[]> setAttributes, Set<String> removedAttributes) {
+    this(base, lastAccessedTime, maxInactiveInterval, setAttributes, removedAttributes, base.login());
+  }
+
   /** Returns changes that only touch the session at {@code now}. */
   public static SessionChanges touch(SessionData base, Instant now) {
     return new SessionChanges(base, now, base.maxInactiveInterval(), Map.of(), Set.of());
   }
 
-  /** Returns whether any attribute or the interval changed. */
+  /** Returns whether the request logged the session in, out, or in as another caller. */
+  public boolean changesLogin() {
+    return !Objects.equals(login, base.login());
+  }
+
+  /** Returns whether any attribute, the interval or the login changed. */
   public boolean changesContent() {
     return !setAttributes.isEmpty()
         || !removedAttributes.isEmpty()
-        || !maxInactiveInterval.equals(base.maxInactiveInterval());
+        || !maxInactiveInterval.equals(base.maxInactiveInterval())
+        || changesLogin();
   }
 
   /**
@@ -81,13 +96,13 @@ public record SessionChanges(
   /** Returns the session as it is once these changes are applied (version not yet incremented). */
   public SessionData result() {
     return new SessionData(base.id(), base.creationTime(), lastAccessedTime, maxInactiveInterval,
-        base.version(), resultingAttributes());
+        base.version(), resultingAttributes(), login);
   }
 
   /** Returns a summary without the id or any attribute value. */
   @Override
   public String toString() {
     return "SessionChanges[" + SessionIds.fingerprint(base.id()) + ", set=" + setAttributes.keySet()
-        + ", removed=" + removedAttributes + "]";
+        + ", removed=" + removedAttributes + (changesLogin() ? ", login changed" : "") + "]";
   }
 }

@@ -20,6 +20,7 @@ import java.util.Objects;
  *     means it never expires
  * @param version a counter every write increments
  * @param attributes the encoded attribute values by name
+ * @param login the caller the session is logged in as, or null
  */
 public record SessionData(
     String id,
@@ -27,7 +28,8 @@ public record SessionData(
     Instant lastAccessedTime,
     Duration maxInactiveInterval,
     long version,
-    Map<String, byte[]> attributes) {
+    Map<String, byte[]> attributes,
+    SessionLogin login) {
 
   /** Checks the values and makes the attribute map unmodifiable. */
   public SessionData {
@@ -36,6 +38,12 @@ public record SessionData(
     Objects.requireNonNull(lastAccessedTime, "lastAccessedTime");
     Objects.requireNonNull(maxInactiveInterval, "maxInactiveInterval");
     attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+  }
+
+  /** Creates a session that is not logged in. */
+  public SessionData(String id, Instant creationTime, Instant lastAccessedTime,
+      Duration maxInactiveInterval, long version, Map<String, byte[]> attributes) {
+    this(id, creationTime, lastAccessedTime, maxInactiveInterval, version, attributes, null);
   }
 
   /** Returns a new, empty session created at {@code now}. */
@@ -61,13 +69,18 @@ public record SessionData(
 
   /** Returns a copy with another id. */
   public SessionData withId(String newId) {
-    return new SessionData(newId, creationTime, lastAccessedTime, maxInactiveInterval, version, attributes);
+    return new SessionData(newId, creationTime, lastAccessedTime, maxInactiveInterval, version, attributes, login);
   }
 
-  /** Returns a summary without the id or any attribute value. */
+  /** Returns a copy logged in as {@code newLogin} (null: logged out). */
+  public SessionData withLogin(SessionLogin newLogin) {
+    return new SessionData(id, creationTime, lastAccessedTime, maxInactiveInterval, version, attributes, newLogin);
+  }
+
+  /** Returns a summary without the id, the caller or any attribute value. */
   @Override
   public String toString() {
     return "SessionData[" + SessionIds.fingerprint(id) + ", version=" + version + ", attributes="
-        + attributes.keySet() + "]";
+        + attributes.keySet() + (login != null ? ", logged in" : "") + "]";
   }
 }

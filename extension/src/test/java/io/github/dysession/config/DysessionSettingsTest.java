@@ -114,6 +114,7 @@ class DysessionSettingsTest {
     assertThat(s.cookie().domain()).isNull();
     assertThat(s.cookie().path()).isNull();
     assertThat(s.cookie().httpOnly()).isTrue();
+    assertThat(s.loginRotateId()).isTrue();
   }
 
   @Test
@@ -144,7 +145,8 @@ class DysessionSettingsTest {
             Map.entry(COOKIE_SAME_SITE, "Lax"),
             Map.entry(COOKIE_DOMAIN, ""),
             Map.entry(COOKIE_PATH, ""),
-            Map.entry(COOKIE_HTTP_ONLY, "true")));
+            Map.entry(COOKIE_HTTP_ONLY, "true"),
+            Map.entry(DysessionSettings.LOGIN_ROTATE_ID, "true")));
     assertThat(DysessionSettings.DEFAULTS.keySet()).allMatch(k -> k.startsWith(DysessionSettings.PREFIX));
     // The django-dysession keys come first, in documentation order.
     assertThat(List.copyOf(DysessionSettings.DEFAULTS.keySet()).subList(0, 8))

@@ -271,4 +271,24 @@ class SessionChangesTest {
     assertThat(data.attributes()).containsOnlyKeys("a");
     assertThrows(UnsupportedOperationException.class, () -> data.attributes().put("c", A));
   }
+
+  @Test
+  void changesContent_whenOnlyTheLoginChanges_isTrueAndTheResultCarriesIt() {
+    Instant now = Instant.parse("2026-12-02T10:00:00Z");
+    SessionData base = SessionData.newSession("id", now, java.time.Duration.ofHours(1));
+    SessionLogin login = new SessionLogin("alice", java.util.Set.of("user"), "m", now);
+
+    SessionChanges loggingIn = new SessionChanges(base, now, base.maxInactiveInterval(), Map.of(), Set.of(), login);
+    SessionChanges keeping = new SessionChanges(base.withLogin(login), now, base.maxInactiveInterval(), Map.of(), Set.of());
+    SessionChanges loggingOut = new SessionChanges(base.withLogin(login), now, base.maxInactiveInterval(), Map.of(), Set.of(), null);
+
+    assertThat(loggingIn.changesLogin()).isTrue();
+    assertThat(loggingIn.changesContent()).isTrue();
+    assertThat(loggingIn.result().login()).isEqualTo(login);
+    assertThat(keeping.changesLogin()).isFalse();
+    assertThat(keeping.changesContent()).isFalse();
+    assertThat(loggingOut.changesLogin()).isTrue();
+    assertThat(loggingOut.result().login()).isNull();
+    assertThat(loggingIn.toString()).doesNotContain("alice");
+  }
 }

@@ -4,6 +4,7 @@ import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.DuplicateSessionIdException;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
+import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionTooLargeException;
 import java.time.Clock;
@@ -357,6 +358,9 @@ public final class DynamoDbSessionStore implements SessionStore {
     List<Update> updates = new ArrayList<>();
     Update current = new Update(clock.instant());
     current.touch(result);
+    if (changes.changesLogin()) {
+      current.login(changes.login());
+    }
     for (Map.Entry<String, byte[]> e : changes.setAttributes().entrySet()) {
       if (current.length() > MAX_EXPRESSION_CHARS) {
         updates.add(current);
@@ -407,6 +411,16 @@ public final class DynamoDbSessionStore implements SessionStore {
       } else {
         values.put(":ttlv", SessionItem.number(ttl));
         sets.add("#ttl = :ttlv");
+      }
+    }
+
+    void login(SessionLogin login) {
+      names.put("#login", SessionItem.LOGIN);
+      if (login == null) {
+        removes.add("#login");
+      } else {
+        values.put(":login", SessionItem.login(login));
+        sets.add("#login = :login");
       }
     }
 

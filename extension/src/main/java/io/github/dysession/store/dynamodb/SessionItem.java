@@ -3,6 +3,7 @@ package io.github.dysession.store.dynamodb;
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionIds;
+import io.github.dysession.store.SessionLogin;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import software.amazon.awssdk.core.SdkBytes;
@@ -55,6 +57,17 @@ final class SessionItem {
 
   /** Set (true) on an item whose session is being moved to a new id, just before it is deleted. */
   static final String MOVING = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "moving";
+
+  /**
+   * The caller the session is logged in as: a map of {@code caller} (S), {@code groups} (L of S),
+   * {@code mechanism} (S) and {@code at} (N, epoch milliseconds); absent when not logged in.
+   */
+  static final String LOGIN = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "login";
+
+  private static final String LOGIN_CALLER = "caller";
+  private static final String LOGIN_GROUPS = "groups";
+  private static final String LOGIN_MECHANISM = "mechanism";
+  private static final String LOGIN_AT = "at";
 
   /** Map of attribute name to encoded bytes. */
   static final String ATTRIBUTES = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "attrs";
@@ -113,7 +126,47 @@ final class SessionItem {
     Map<String, AttributeValue> attributes = new HashMap<>();
     session.attributes().forEach((name, bytes) -> attributes.put(name, binary(bytes)));
     item.put(ATTRIBUTES, AttributeValue.fromM(attributes));
+    if (session.login() != null) {
+      item.put(LOGIN, login(session.login()));
+    }
     return item;
+  }
+
+  /** Returns the item attribute that stores a login. */
+  static AttributeValue login(SessionLogin login) {
+    Map<String, AttributeValue> map = new HashMap<>(4);
+    map.put(LOGIN_CALLER, AttributeValue.fromS(login.caller()));
+    map.put(LOGIN_GROUPS, AttributeValue.fromL(login.groups().stream().map(AttributeValue::fromS).toList()));
+    map.put(LOGIN_MECHANISM, AttributeValue.fromS(login.mechanism()));
+    map.put(LOGIN_AT, number(login.authenticatedAt().toEpochMilli()));
+    return AttributeValue.fromM(map);
+  }
+
+  /**
+   * Reads a stored login; a malformed one is taken as logged out with one warning, since a session
+   * must never be served as some caller it cannot name exactly.
+   */
+  private static SessionLogin login(String id, AttributeValue value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      Map<String, AttributeValue> map = value.m();
+      String caller = map.get(LOGIN_CALLER).s();
+      String mechanism = map.get(LOGIN_MECHANISM).s();
+      List<String> groups = new ArrayList<>();
+      for (AttributeValue group : map.get(LOGIN_GROUPS).l()) {
+        groups.add(Objects.requireNonNull(group.s()));
+      }
+      Instant at = Instant.ofEpochMilli(new java.math.BigDecimal(map.get(LOGIN_AT).n()).longValueExact());
+      return new SessionLogin(Objects.requireNonNull(caller), new java.util.LinkedHashSet<>(groups),
+          Objects.requireNonNull(mechanism), at);
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "Session " + SessionIds.fingerprint(id) + ": the stored login (item attribute "
+          + LOGIN + ") cannot be read (" + e.getClass().getSimpleName() + "); the session is served "
+          + "as logged out");
+      return null;
+    }
   }
 
   /**
@@ -143,7 +196,8 @@ final class SessionItem {
       LOG.severe(() -> "Session " + SessionIds.fingerprint(id) + ": item attribute " + ATTRIBUTES
           + " is not a map; the session is served without attributes");
     }
-    return new SessionData(id, created, accessed, maxInactive, version, attributes);
+    return new SessionData(id, created, accessed, maxInactive, version, attributes,
+        login(id, item.get(LOGIN)));
   }
 
   /** Returns whether the item's TTL attribute says it has expired at {@code now}. */
@@ -172,6 +226,15 @@ final class SessionItem {
     size += utf8(ATTRIBUTES) + CONTAINER_OVERHEAD;
     for (Map.Entry<String, byte[]> e : session.attributes().entrySet()) {
       size += utf8(e.getKey()) + e.getValue().length + 1;
+    }
+    SessionLogin login = session.login();
+    if (login != null) {
+      size += utf8(LOGIN) + CONTAINER_OVERHEAD + utf8(LOGIN_CALLER) + utf8(login.caller()) + 1
+          + utf8(LOGIN_MECHANISM) + utf8(login.mechanism()) + 1 + utf8(LOGIN_AT) + NUMBER_SIZE + 1
+          + utf8(LOGIN_GROUPS) + CONTAINER_OVERHEAD + 1;
+      for (String group : login.groups()) {
+        size += utf8(group) + 1;
+      }
     }
     return size;
   }

@@ -7,6 +7,7 @@ import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.config.SettingsSource;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionIds;
+import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionTooLargeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,44 @@ class SessionItemTest {
     assertThat(back.maxInactiveInterval()).isEqualTo(session.maxInactiveInterval());
     assertThat(back.version()).isEqualTo(7);
     assertThat(back.attributes().get("a")).containsExactly(1, 2);
+  }
+
+  @Test
+  void toItem_writesTheLoginAsItsOwnItemAttribute_andFromItemReadsItBack() {
+    SessionLogin login = new SessionLogin("alice", new java.util.LinkedHashSet<>(java.util.List.of("user", "admin")),
+        "org.example.Mechanism", NOW);
+    SessionData session = new SessionData("x", NOW, NOW, Duration.ofHours(1), 0, Map.of(), login);
+    Map<String, AttributeValue> item = items.toItem(session, "t");
+
+    assertThat(item.get("ds_login").m().get("caller").s()).isEqualTo("alice");
+    assertThat(item.get("ds_attrs").m()).isEmpty();
+    assertThat(items.fromItem("x", item, NOW).login()).isEqualTo(login);
+    assertThat(items.fromItem("x", items.toItem(session.withLogin(null), "t"), NOW).login()).isNull();
+  }
+
+  @Test
+  void fromItem_whenTheLoginIsMalformed_servesTheSessionLoggedOut() {
+    SessionData session = new SessionData("x", NOW, NOW, Duration.ofHours(1), 0, Map.of("a", new byte[] {1}));
+    for (AttributeValue bad : java.util.List.of(AttributeValue.fromS("alice"),
+        AttributeValue.fromM(Map.of("caller", AttributeValue.fromS("alice"))),
+        AttributeValue.fromM(Map.of("caller", AttributeValue.fromN("1"), "groups", AttributeValue.fromL(java.util.List.of()),
+            "mechanism", AttributeValue.fromS("m"), "at", AttributeValue.fromN("1"))),
+        AttributeValue.fromM(Map.of("caller", AttributeValue.fromS(""), "groups", AttributeValue.fromL(java.util.List.of()),
+            "mechanism", AttributeValue.fromS("m"), "at", AttributeValue.fromN("1"))))) {
+      Map<String, AttributeValue> item = new LinkedHashMap<>(items.toItem(session, "t"));
+      item.put("ds_login", bad);
+
+      SessionData back = items.fromItem("x", item, NOW);
+      assertThat(back.login()).as("%s", bad).isNull();
+      assertThat(back.attributes()).containsOnlyKeys("a");
+    }
+  }
+
+  @Test
+  void size_countsTheLogin() {
+    SessionData session = new SessionData("x", NOW, NOW, Duration.ofHours(1), 0, Map.of());
+    SessionData loggedIn = session.withLogin(new SessionLogin("a".repeat(1000), java.util.Set.of("g"), "m", NOW));
+    assertThat(items.size(loggedIn) - items.size(session)).isGreaterThan(1000);
   }
 
   @Test

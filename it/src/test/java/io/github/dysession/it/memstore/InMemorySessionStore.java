@@ -140,7 +140,7 @@ public final class InMemorySessionStore implements SessionStore {
       }
       SessionData result = new SessionData(id, data.creationTime(),
           changes.lastAccessedTime().truncatedTo(ChronoUnit.MILLIS), changes.maxInactiveInterval(),
-          data.version() + 1, attributes);
+          data.version() + 1, attributes, changes.changesLogin() ? changes.login() : data.login());
       // Another request may have grown the session meanwhile: the merged result must fit, too.
       checkSize(result);
       writes.incrementAndGet();
@@ -246,7 +246,8 @@ public final class InMemorySessionStore implements SessionStore {
   private static SessionData millis(SessionData s) {
     return new SessionData(s.id(), s.creationTime().truncatedTo(ChronoUnit.MILLIS),
         s.lastAccessedTime().truncatedTo(ChronoUnit.MILLIS), s.maxInactiveInterval(), s.version(),
-        s.attributes());
+        s.attributes(), s.login() == null ? null : new io.github.dysession.store.SessionLogin(s.login().caller(),
+            s.login().groups(), s.login().mechanism(), s.login().authenticatedAt().truncatedTo(ChronoUnit.MILLIS)));
   }
 
   private static long size(SessionData session) {

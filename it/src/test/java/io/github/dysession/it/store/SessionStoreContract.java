@@ -34,6 +34,7 @@ import io.github.dysession.store.DuplicateSessionIdException;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionIds;
+import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionStore.SaveResult;
 import io.github.dysession.store.SessionTooLargeException;
@@ -656,7 +657,85 @@ public abstract class SessionStoreContract {
                 attributes("good-1", bytes(10, 1), "good-2", bytes(500, 2), "good-3", bytes(5, 3)));
     }
 
+    // ---- logins -------------------------------------------------------------------------------------
+
+    @Test
+    void save_login_isLoadedWithCallerGroupsAndMechanism_andKeepsTheAttributes() {
+        SessionData session = newSession(attributes("before-login", bytes(20, 1)));
+        store.create(session);
+        SessionLogin login = login("alice", "user", "admin");
+
+        SessionData base = store.load(session.id()).orElseThrow();
+        assertThat(base.login()).isNull();
+        assertThat(store.save(loginChanges(base, login))).isEqualTo(SaveResult.WRITTEN);
+
+        SessionData loaded = store.load(session.id()).orElseThrow();
+        assertThat(loaded.login()).isEqualTo(login);
+        assertThat(loaded.login().groups()).containsExactly("user", "admin");
+        assertSameAttributes(loaded.attributes(), attributes("before-login", bytes(20, 1)));
+    }
+
+    @Test
+    void save_thatChangesAttributesOnly_keepsTheLogin() {
+        SessionData session = newSession(attributes()).withLogin(login("bob", "user"));
+        store.create(session);
+
+        SessionData base = store.load(session.id()).orElseThrow();
+        assertThat(store.save(changes(base, attributes("x", bytes(5, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+
+        assertThat(store.load(session.id()).orElseThrow().login()).isEqualTo(session.login());
+    }
+
+    @Test
+    void save_logout_removesTheLoginAndKeepsTheSession() {
+        SessionData session = newSession(attributes("a", bytes(5, 1))).withLogin(login("carol"));
+        store.create(session);
+
+        SessionData base = store.load(session.id()).orElseThrow();
+        assertThat(store.save(loginChanges(base, null))).isEqualTo(SaveResult.WRITTEN);
+
+        SessionData loaded = store.load(session.id()).orElseThrow();
+        assertThat(loaded.login()).isNull();
+        assertSameAttributes(loaded.attributes(), attributes("a", bytes(5, 1)));
+    }
+
+    @Test
+    void save_login_whenSessionWasDeleted_doesNotResurrectIt() {
+        SessionData session = newSession(attributes());
+        store.create(session);
+        SessionData base = store.load(session.id()).orElseThrow();
+        store.delete(session.id());
+
+        assertThat(store.save(loginChanges(base, login("mallory", "admin")))).isEqualTo(SaveResult.GONE);
+
+        assertThat(store.load(session.id())).isEmpty();
+    }
+
+    @Test
+    void changeId_movesTheLogin_andTheOldIdLoadsNoLogin() {
+        SessionData session = newSession(attributes("a", bytes(5, 1))).withLogin(login("dave", "user"));
+        store.create(session);
+        String newId = newId();
+
+        assertThat(store.changeId(session.id(), newId)).hasValueSatisfying(
+                moved -> assertThat(moved.login()).isEqualTo(session.login()));
+
+        assertThat(store.load(newId).orElseThrow().login()).isEqualTo(session.login());
+        assertThat(store.load(session.id())).isEmpty();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
+
+    /** A login at a whole millisecond, as stores keep it. */
+    protected static SessionLogin login(String caller, String... groups) {
+        return new SessionLogin(caller, new java.util.LinkedHashSet<>(List.of(groups)),
+                "org.example.TestMechanism", millis(Instant.now()));
+    }
+
+    /** Changes of a request that only logs the session in (or out, with null). */
+    protected static SessionChanges loginChanges(SessionData base, SessionLogin login) {
+        return new SessionChanges(base, Instant.now(), base.maxInactiveInterval(), Map.of(), Set.of(), login);
+    }
 
     /** How many attributes of {@value #BIG} bytes it takes to be clearly over the limit (8 for 400 KB). */
     protected final int bigAttributesOverTheLimit() {

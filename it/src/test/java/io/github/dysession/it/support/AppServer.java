@@ -15,6 +15,14 @@ public interface AppServer extends AutoCloseable {
   /** Returns the application's root URI (ends with a slash). */
   URI baseUri();
 
+  /**
+   * Returns a URI relative to the login test application's context root ({@code /login/}), where
+   * the server deploys it beside the test application.
+   */
+  default URI loginUri(String relative) {
+    return baseUri().resolve("../login/" + relative);
+  }
+
   /** Returns everything the server has logged so far. */
   String log();
 

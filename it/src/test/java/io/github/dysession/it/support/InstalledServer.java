@@ -55,6 +55,8 @@ public abstract class InstalledServer implements AppServer {
     final Map<String, String> systemProperties;
     final Path javaHome;
     final Path war;
+    /** The login test application, deployed beside the test WAR under {@code /login}. */
+    final Path loginWar;
     private volatile int port;
     private int launches;
     private volatile Path instanceDir;
@@ -73,6 +75,7 @@ public abstract class InstalledServer implements AppServer {
         systemProperties.putAll(settings);
         this.javaHome = PayaraMicro.currentJavaHome();
         this.war = requireFile(PayaraMicro.defaultWar(), "test WAR");
+        this.loginWar = requireFile(PayaraMicro.loginWar(), "login test WAR");
         Path runs = Dynalite.baseDir().resolve("target").resolve(kind.toLowerCase(Locale.ROOT) + "-runs");
         this.runDir = runs.resolve(name);
         ManagedProcess.deleteRecursively(runDir);

@@ -43,7 +43,9 @@ public final class OpenLiberty extends InstalledServer {
      * servlet, cdi, jsonb and mpConfig.
      */
     public static final List<String> DEFAULT_FEATURES = List.of(
-            "servlet-6.0", "cdi-4.0", "restfulWS-3.1", "jsonb-3.0", "jsonp-2.1", "mpConfig-3.1");
+            "servlet-6.0", "cdi-4.0", "restfulWS-3.1", "jsonb-3.0", "jsonp-2.1", "mpConfig-3.1",
+            // The login test application: Jakarta Security and an enterprise bean.
+            "appSecurity-5.0", "enterpriseBeansLite-4.0");
 
     /** CWWKF0011I: "The dysession server is ready to run a smarter planet." */
     private static final Pattern READY_LINE = Pattern.compile("CWWKF0011I");
@@ -143,6 +145,10 @@ public final class OpenLiberty extends InstalledServer {
                 .append("\" httpPort=\"").append(httpPort).append("\" httpsPort=\"-1\"/>\n")
                 .append("  <webApplication id=\"app\" name=\"app\" location=\"").append(xmlAttribute(war.toString()))
                 .append("\" contextRoot=\"/").append(CONTEXT_ROOT).append("\"/>\n")
+                .append(features.stream().anyMatch(f -> f.startsWith("appSecurity"))
+                        ? "  <webApplication id=\"login\" name=\"login\" location=\"" + xmlAttribute(loginWar.toString())
+                                + "\" contextRoot=\"/login\"/>\n"
+                        : "")
                 .append("  <applicationMonitor updateTrigger=\"disabled\" dropinsEnabled=\"false\"/>\n")
                 .append("  <config updateTrigger=\"disabled\"/>\n")
                 .append("  <logging consoleLogLevel=\"INFO\" consoleFormat=\"SIMPLE\" copySystemStreams=\"true\"/>\n")

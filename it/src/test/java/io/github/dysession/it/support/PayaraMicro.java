@@ -63,6 +63,8 @@ public final class PayaraMicro implements AppServer {
 
     /** System property (set by failsafe) with the path of the test WAR. */
     public static final String WAR_PROPERTY = "dysession.it.war";
+    /** System property naming the login test application's WAR, deployed beside the test WAR under /login. */
+    public static final String LOGIN_WAR_PROPERTY = "dysession.it.loginWar";
     /** System property (set by failsafe) with the path of the Payara Micro 6 jar. */
     public static final String PAYARA6_JAR_PROPERTY = "dysession.it.payara6Jar";
     /** System property (set by failsafe) with the path of the Payara Micro 7 jar. */
@@ -125,6 +127,10 @@ public final class PayaraMicro implements AppServer {
                 "-jar", payaraJar.toString(),
                 "--deploy", war.toString(),
                 "--contextroot", contextRoot));
+        for (Path extra : b.extraWars) {
+            // Deployed under its file name, without .war.
+            command.addAll(List.of("--deploy", requireFile(extra.toAbsolutePath().normalize(), "WAR").toString()));
+        }
         if (b.clusterArgs == null) {
             command.add("--nohazelcast");
         } else {
@@ -171,6 +177,11 @@ public final class PayaraMicro implements AppServer {
     /** A builder for an instance named {@code name} (letters, digits, '.', '_', '-'). */
     public static Builder builder(String name) {
         return new Builder(name);
+    }
+
+    /** The login test application: system property {@value #LOGIN_WAR_PROPERTY}, else {@code <it>/target/login.war}. */
+    public static Path loginWar() {
+        return fileFromProperty(LOGIN_WAR_PROPERTY, () -> Dynalite.baseDir().resolve("target").resolve("login.war"));
     }
 
     /** The test WAR: system property {@value #WAR_PROPERTY}, else {@code <it>/target/dysession-it.war}. */
@@ -333,6 +344,7 @@ public final class PayaraMicro implements AppServer {
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
         private int fixedPort;
         private List<String> clusterArgs;
+        private final List<Path> extraWars = new ArrayList<>();
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -360,6 +372,12 @@ public final class PayaraMicro implements AppServer {
          */
         public Builder javaHome(Path javaHome) {
             this.javaHome = javaHome;
+            return this;
+        }
+
+        /** Another WAR to deploy beside the first, under its file name without {@code .war} (login.war: /login). */
+        public Builder alsoDeploy(Path war) {
+            extraWars.add(Objects.requireNonNull(war));
             return this;
         }
 

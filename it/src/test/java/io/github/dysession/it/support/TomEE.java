@@ -119,6 +119,7 @@ public final class TomEE extends InstalledServer {
         ManagedProcess.createDirectories(dir.resolve(sub));
       }
       Files.copy(war, dir.resolve("webapps").resolve(CONTEXT_ROOT + ".war"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(loginWar, dir.resolve("webapps").resolve("login.war"), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare CATALINA_BASE " + dir, e);
     }

@@ -69,8 +69,21 @@ public final class WildFly extends InstalledServer {
     List<String> prepareLaunch(Path base, int httpPort) {
         copyTree(home.resolve("standalone"), base);
         copyFile(war, base.resolve("deployments").resolve(CONTEXT_ROOT + ".war"));
+        copyFile(loginWar, base.resolve("deployments").resolve("login.war"));
         Path config = base.resolve("configuration").resolve("standalone.xml");
         String xml = read(config);
+        // Jakarta Security with the application's identity store (the login test application's
+        // jboss-web.xml names the domain "other"), as README tells WildFly users: the same as
+        // jboss-cli's /subsystem=undertow/application-security-domain=other:write-attribute(
+        // name=integrated-jaspi,value=false).
+        int undertow = xml.indexOf("<subsystem xmlns=\"urn:jboss:domain:undertow:");
+        String domain = "<application-security-domain name=\"other\" security-domain=\"ApplicationDomain\"/>";
+        int at = undertow < 0 ? -1 : xml.indexOf(domain, undertow);
+        if (at < 0) {
+            throw new IllegalStateException("No undertow application-security-domain 'other' in " + config);
+        }
+        xml = xml.substring(0, at) + domain.replace("/>", " integrated-jaspi=\"false\"/>")
+                + xml.substring(at + domain.length());
         // The transaction manager's sockets have fixed ports in standalone.xml.
         xml = replaceRequired(xml, "name=\"txn-recovery-environment\" port=\"4712\"",
                 "name=\"txn-recovery-environment\" port=\"" + ManagedProcess.freePort() + "\"", config);

@@ -44,6 +44,7 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
             .release(PayaraMicro.Release.PAYARA_6)
             .javaHome(PayaraMicro.currentJavaHome())
             .systemProperties(settings)
+            .alsoDeploy(PayaraMicro.loginWar())
             // Starts beside a heavier server on a busy machine.
             .readyTimeout(InstalledServer.READY_TIMEOUT)
             .start();

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -517,5 +518,24 @@ abstract class AbstractSessionSharingIT {
     assertThat(outageLines(a) - outageLinesBefore).as("one log line per outage on a").isEqualTo(1);
     assertThat(a.log()).contains("DynamoDB calls succeed again");
     assertThat(a.log() + b.log()).doesNotContain(id);
+  }
+
+  /**
+   * Logins on the same pair of instances (the login test application is deployed beside the test
+   * application): a login on one instance holds on the other.
+   */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class Logins extends LoginScenarios {
+
+    @Override
+    AppServer a() {
+      return AbstractSessionSharingIT.this.witness();
+    }
+
+    @Override
+    AppServer b() {
+      return AbstractSessionSharingIT.this.subject();
+    }
   }
 }

@@ -43,7 +43,36 @@ final class Browser {
         .timeout(Duration.ofSeconds(30))
         .method(method, HttpRequest.BodyPublishers.noBody())
         .build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
+    return remember(client.send(request, HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /** Posts an HTML form ({@code application/x-www-form-urlencoded}; values are URL-encoded here). */
+  HttpResponse<String> postForm(URI uri, Map<String, String> fields) throws IOException, InterruptedException {
+    StringBuilder body = new StringBuilder();
+    fields.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
+        .append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8)).append('=')
+        .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+    HttpRequest request = HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+        .build();
+    return remember(client.send(request, HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /** Returns the names of every cookie any response to this browser set so far. */
+  synchronized java.util.Set<String> cookieNamesSet() {
+    return new java.util.TreeSet<>(cookieNamesSet);
+  }
+
+  private final java.util.Set<String> cookieNamesSet = new java.util.HashSet<>();
+
+  private synchronized HttpResponse<String> remember(HttpResponse<String> response) {
+    for (String header : response.headers().allValues("Set-Cookie")) {
+      int eq = header.indexOf('=');
+      cookieNamesSet.add((eq < 0 ? header : header.substring(0, eq)).trim());
+    }
+    return response;
   }
 
   /** Sends a request and parses a 200 answer as a JSON object. */

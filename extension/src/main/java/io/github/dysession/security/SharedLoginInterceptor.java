@@ -1,0 +1,200 @@
+package io.github.dysession.security;
+
+import io.github.dysession.servlet.AuthenticationScope;
+import io.github.dysession.servlet.IdentityCapture;
+import io.github.dysession.store.SessionLogin;
+import io.github.dysession.store.SessionStoreException;
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import jakarta.security.enterprise.AuthenticationException;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.CallerPrincipal;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.security.enterprise.credential.Credential;
+import jakarta.security.enterprise.identitystore.CredentialValidationResult;
+import jakarta.security.enterprise.identitystore.IdentityStore;
+import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.Serializable;
+import java.lang.reflect.Method;
+import java.security.Principal;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Shares logins between instances: around every Jakarta Security authentication mechanism of the
+ * application, restores the caller stored in the request's dysession session before the mechanism
+ * runs, records the caller a mechanism authenticated, and removes it at logout. The mechanism and
+ * the server's own login interceptors (which run inside this one) get a request whose session is
+ * dysession's, so the request saved for after a login lives in DynamoDB, not in the server.
+ *
+ * <p>Around identity stores it notes the caller and groups they validate: some servers tell a
+ * mechanism's caller without its groups.
+ */
+@SharedLogin
+@Interceptor
+// Outside the servers' own login interceptors (AutoApplySession, RememberMe, LoginToContinue:
+// PLATFORM_BEFORE + 200 to 220), so they see dysession's request and a restored caller.
+@Priority(Interceptor.Priority.PLATFORM_BEFORE + 190)
+public class SharedLoginInterceptor implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = Logger.getLogger(SharedLoginInterceptor.class.getName());
+  // The MessageInfo key by which a mechanism asks the container to keep the caller in its own
+  // session (Jakarta Authentication); dysession keeps it instead. Open Liberty still reads the
+  // javax name.
+  private static final Set<String> REGISTER_SESSION = Set.of(
+      "jakarta.servlet.http.registerSession", "javax.servlet.http.registerSession");
+
+  /** Dispatches by the intercepted method. */
+  @AroundInvoke
+  public Object intercept(InvocationContext invocation) throws Exception {
+    Object target = invocation.getTarget();
+    Method method = invocation.getMethod();
+    Object[] parameters = invocation.getParameters();
+    if (target instanceof HttpAuthenticationMechanism && parameters.length == 3
+        && parameters[0] instanceof HttpServletRequest request
+        && parameters[1] instanceof HttpServletResponse response
+        && parameters[2] instanceof HttpMessageContext context) {
+      if (method.getName().equals("validateRequest")) {
+        return validateRequest(invocation, request, response, context);
+      }
+      if (method.getName().equals("cleanSubject")) {
+        cleanSubject(request, response);
+      }
+      return invocation.proceed();
+    }
+    if ((target instanceof IdentityStoreHandler || target instanceof IdentityStore)
+        && method.getName().equals("validate") && parameters.length == 1
+        && parameters[0] instanceof Credential) {
+      Object result = invocation.proceed();
+      if (result instanceof CredentialValidationResult validation
+          && validation.getStatus() == CredentialValidationResult.Status.VALID
+          && validation.getCallerPrincipal() != null
+          && (target instanceof IdentityStoreHandler
+              || ((IdentityStore) target).validationTypes().contains(IdentityStore.ValidationType.PROVIDE_GROUPS))) {
+        IdentityCapture.validated(validation.getCallerPrincipal().getName(), validation.getCallerGroups());
+      }
+      return result;
+    }
+    if (target instanceof IdentityStore store && method.getName().equals("getCallerGroups")
+        && parameters.length == 1 && parameters[0] instanceof CredentialValidationResult validation) {
+      Object result = invocation.proceed();
+      if (result instanceof Set<?> groups && validation.getCallerPrincipal() != null
+          && store.validationTypes().contains(IdentityStore.ValidationType.PROVIDE_GROUPS)) {
+        Set<String> names = new LinkedHashSet<>();
+        groups.forEach(g -> names.add(String.valueOf(g)));
+        IdentityCapture.groupsFound(validation.getCallerPrincipal().getName(), names);
+      }
+      return result;
+    }
+    return invocation.proceed();
+  }
+
+  private Object validateRequest(InvocationContext invocation, HttpServletRequest request,
+      HttpServletResponse response, HttpMessageContext context) throws Exception {
+    AuthenticationScope scope;
+    try {
+      scope = AuthenticationScope.open(request, response);
+    } catch (ServletException e) {
+      throw new AuthenticationException(e.getMessage(), e);
+    }
+    if (scope == null) {
+      return invocation.proceed();
+    }
+    Class<?> mechanism = invocation.getMethod().getDeclaringClass();
+    // The server's login interceptors keep their own classes in the session.
+    scope.trustClassesOf(mechanism.getClassLoader());
+    IdentityCapture.clear();
+    boolean closed = false;
+    try {
+      SessionLogin stored = scope.storedLogin();
+      if (stored != null && !context.isAuthenticationRequest()) {
+        // Logged in on some instance: tell this container, and let no mechanism ask again.
+        return context.notifyContainerAboutLogin(new CallerPrincipal(stored.caller()), stored.groups());
+      }
+      HttpServletRequest sessionRequest = scope.request();
+      HttpServletResponse sessionResponse = scope.response();
+      if (sessionRequest != request || sessionResponse != response) {
+        Object[] parameters = invocation.getParameters();
+        parameters[0] = sessionRequest;
+        parameters[1] = sessionResponse;
+        invocation.setParameters(parameters);
+        context.setRequest(sessionRequest);
+        context.setResponse(sessionResponse);
+      }
+      Object result = invocation.proceed();
+      if (result == AuthenticationStatus.SUCCESS || result == AuthenticationStatus.SEND_CONTINUE) {
+        recordCaller(scope, context, request, mechanism.getName(), result == AuthenticationStatus.SUCCESS);
+      }
+      closed = true;
+      scope.close();
+      return result;
+    } catch (SessionStoreException e) {
+      // Answered already (503 with Retry-After); the container must not add to it.
+      scope.answer(e);
+      return AuthenticationStatus.SEND_FAILURE;
+    } finally {
+      IdentityCapture.clear();
+      if (!closed) {
+        try {
+          scope.close();
+        } catch (SessionStoreException e) {
+          LOG.fine(() -> "The session of a failed authentication could not be saved: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  /**
+   * Records the caller a mechanism authenticated. The caller is the one the mechanism told the
+   * container; where the server does not show it (Open Liberty), the request's principal after
+   * SUCCESS, or the caller an identity store validated during this very call.
+   */
+  private static void recordCaller(AuthenticationScope scope, HttpMessageContext context,
+      HttpServletRequest request, String mechanism, boolean success) {
+    Principal caller = context.getCallerPrincipal();
+    Set<String> groups = new LinkedHashSet<>();
+    if (caller != null && context.getGroups() != null) {
+      groups.addAll(context.getGroups());
+    }
+    if (caller == null && success) {
+      caller = request.getUserPrincipal();
+    }
+    String name = caller != null ? caller.getName() : IdentityCapture.lastValidatedCaller();
+    if (name == null) {
+      return;
+    }
+    groups.addAll(IdentityCapture.groupsOf(name));
+    scope.loggedIn(name, groups, mechanism);
+    // The caller lives in dysession's session now; the container need not make one of its own.
+    Map<?, ?> map = context.getMessageInfo().getMap();
+    REGISTER_SESSION.forEach(map::remove);
+  }
+
+  private static void cleanSubject(HttpServletRequest request, HttpServletResponse response)
+      throws AuthenticationException {
+    AuthenticationScope scope;
+    try {
+      scope = AuthenticationScope.open(request, response);
+    } catch (ServletException e) {
+      throw new AuthenticationException(e.getMessage(), e);
+    }
+    if (scope != null) {
+      try {
+        scope.loggedOut();
+        scope.close();
+      } catch (SessionStoreException e) {
+        scope.answer(e);
+        throw new AuthenticationException("dysession could not log the session out: " + e.getMessage(), e);
+      }
+    }
+  }
+}

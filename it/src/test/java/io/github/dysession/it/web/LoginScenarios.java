@@ -1,0 +1,196 @@
+package io.github.dysession.it.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.dysession.it.support.AppServer;
+import io.github.dysession.store.SessionIds;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Logins on two instances of a fleet, as a user behind a round-robin balancer makes them: the login
+ * test application ({@code /login}: Jakarta Security's built-in FORM mechanism with
+ * {@code @LoginToContinue}, an identity store, {@code @ServletSecurity} pages, a JAX-RS resource
+ * calling an {@code @RolesAllowed} EJB) is deployed on both instances, and a cookie jar alternates
+ * between them. Run by every session-sharing suite as a nested class, on its pair of servers.
+ */
+abstract class LoginScenarios {
+
+  private static final String ALICE_PASSWORD = "alice-secret";
+  private static final String BOB_PASSWORD = "bob-secret";
+
+  /** Returns the instance a login starts on. */
+  abstract AppServer a();
+
+  /** Returns the other instance. */
+  abstract AppServer b();
+
+  @Test
+  void formLoginOnOneInstance_isKnownOnTheOther_withRolesSecurityContextJaxRsAndEjb() throws Exception {
+    Browser browser = new Browser();
+    logIn(browser, "alice", ALICE_PASSWORD, a(), b(), a());
+
+    Map<String, Object> onB = browser.json("GET", b().loginUri("protected"));
+    assertThat(onB.get("node")).isNotEqualTo(browser.json("GET", a().loginUri("who")).get("node"));
+    assertThat(onB).containsEntry("remoteUser", "alice")
+        .containsEntry("principal", "alice").containsEntry("user", true).containsEntry("admin", true)
+        .containsEntry("securityContextCaller", "alice").containsEntry("securityContextAdmin", true)
+        .containsEntry("sessionClass", "DysessionHttpSession");
+    assertThat(browser.json("GET", b().loginUri("admin"))).containsEntry("remoteUser", "alice");
+    assertThat(browser.json("GET", a().loginUri("admin"))).containsEntry("remoteUser", "alice");
+    assertThat(browser.json("GET", b().loginUri("api/caller")))
+        .containsEntry("jaxrs", "alice").containsEntry("ejb", "alice");
+    assertThat(browser.json("GET", a().loginUri("who"))).containsEntry("remoteUser", "alice");
+    assertThat(browser.cookieNamesSet()).as("cookies set").containsExactly("DYSESSION");
+  }
+
+  @Test
+  void loginSteps_eachOnAnotherInstance_complete() throws Exception {
+    // The protected page (saves the request), the login page, the credential POST and the page
+    // the login continues to, alternating: b, a, b, a.
+    Browser browser = new Browser();
+    logIn(browser, "bob", BOB_PASSWORD, b(), a(), b());
+    assertThat(browser.json("GET", a().loginUri("protected"))).containsEntry("remoteUser", "bob")
+        .containsEntry("user", true).containsEntry("admin", false);
+    // bob is no admin on either instance.
+    assertThat(browser.send("GET", a().loginUri("admin")).statusCode()).isEqualTo(403);
+    assertThat(browser.send("GET", b().loginUri("admin")).statusCode()).isEqualTo(403);
+    assertThat(browser.send("GET", b().loginUri("api/caller")).statusCode()).isEqualTo(403);
+    assertThat(browser.cookieNamesSet()).as("cookies set").containsExactly("DYSESSION");
+  }
+
+  @Test
+  void login_changesTheSessionId_keepsThePreLoginAttributes_andRetiresTheOldId() throws Exception {
+    Browser browser = new Browser();
+    browser.json("POST", a().loginUri("who?op=note&value=before-login"));
+    String before = browser.sessionCookie();
+    assertThat(before).isNotNull();
+
+    logIn(browser, "alice", ALICE_PASSWORD, b(), a(), b());
+
+    String after = browser.sessionCookie();
+    assertThat(after).isNotNull().isNotEqualTo(before);
+    assertThat(browser.json("GET", a().loginUri("who"))).containsEntry("remoteUser", "alice")
+        .containsEntry("note", "before-login");
+    // Someone who knew the pre-login id (session fixation) has nothing.
+    Browser attacker = new Browser();
+    attacker.setSessionCookie(a().loginUri(""), before);
+    assertThat(attacker.json("GET", b().loginUri("who"))).containsEntry("remoteUser", null).containsEntry("note", null);
+    assertThat(attacker.send("GET", a().loginUri("protected")).statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void wrongPassword_staysLoggedOutOnBothInstances() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> challenge = browser.send("GET", a().loginUri("protected"));
+    assertThat(challenge.statusCode()).isEqualTo(302);
+    HttpResponse<String> refused = browser.postForm(b().loginUri("j_security_check"),
+        Map.of("j_username", "alice", "j_password", "wrong"));
+    assertThat(refused.statusCode()).as("answer to a wrong password: %s", refused.body()).isNotEqualTo(500);
+    assertThat(browser.json("GET", a().loginUri("who"))).containsEntry("remoteUser", null);
+    assertThat(browser.json("GET", b().loginUri("who"))).containsEntry("remoteUser", null);
+    assertThat(browser.send("GET", b().loginUri("protected")).statusCode()).isEqualTo(302);
+    assertThat(browser.send("GET", a().loginUri("protected")).statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void logoutOnOneInstance_endsTheLoginOnTheOther_andKeepsTheSession() throws Exception {
+    Browser browser = new Browser();
+    logIn(browser, "alice", ALICE_PASSWORD, a(), b(), a());
+    browser.json("POST", a().loginUri("who?op=note&value=kept"));
+    String id = browser.sessionCookie();
+
+    Map<String, Object> loggedOut = browser.json("POST", b().loginUri("who?op=logout"));
+    assertThat(loggedOut).containsEntry("remoteUser", null);
+
+    assertThat(browser.send("GET", a().loginUri("protected")).statusCode()).isEqualTo(302);
+    assertThat(browser.json("GET", a().loginUri("who"))).containsEntry("remoteUser", null)
+        .containsEntry("note", "kept");
+    assertThat(browser.json("GET", b().loginUri("who"))).containsEntry("remoteUser", null);
+    assertThat(browser.sessionCookie()).isEqualTo(id);
+    // The same cookie jar, replayed by someone who copied it before the logout, is logged out too.
+    Browser copy = new Browser();
+    copy.setSessionCookie(a().loginUri(""), id);
+    assertThat(copy.send("GET", a().loginUri("protected")).statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void invalidateOnOneInstance_endsTheLoginOnTheOther() throws Exception {
+    Browser browser = new Browser();
+    logIn(browser, "bob", BOB_PASSWORD, a(), b(), a());
+    String id = browser.sessionCookie();
+
+    browser.json("POST", a().loginUri("who?op=invalidate"));
+
+    Browser copy = new Browser();
+    copy.setSessionCookie(a().loginUri(""), id);
+    assertThat(copy.send("GET", b().loginUri("protected")).statusCode()).isEqualTo(302);
+    assertThat(copy.json("GET", a().loginUri("who"))).containsEntry("remoteUser", null);
+    assertThat(browser.send("GET", b().loginUri("protected")).statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void forgedSessionCookie_isNotLoggedIn() throws Exception {
+    Browser forger = new Browser();
+    forger.setSessionCookie(a().loginUri(""), SessionIds.generate());
+    assertThat(forger.send("GET", a().loginUri("protected")).statusCode()).isEqualTo(302);
+    assertThat(forger.json("GET", b().loginUri("who"))).containsEntry("remoteUser", null);
+  }
+
+  @Test
+  void dynamoDbCalls_loggedInReadOnlyRequestReadsOnce_andARequestWithoutCookieMakesNone() throws Exception {
+    Browser browser = new Browser();
+    logIn(browser, "alice", ALICE_PASSWORD, a(), b(), a());
+    browser.json("GET", b().loginUri("who"));
+    Browser control = new Browser();
+
+    control.json("POST", b().loginUri("who?op=reset"));
+    assertThat(browser.json("GET", b().loginUri("protected"))).containsEntry("remoteUser", "alice");
+    assertThat(calls(control, b())).as("calls of a logged-in read-only request").isEqualTo(Map.of("GetItem", 1L));
+
+    control.json("POST", b().loginUri("who?op=reset"));
+    assertThat(new Browser().json("GET", b().loginUri("who"))).containsEntry("remoteUser", null);
+    assertThat(calls(control, b())).as("calls of an unauthenticated request without a session cookie").isEmpty();
+    // A protected page keeps the request for after the login: in a new session, one PutItem.
+    assertThat(new Browser().send("GET", b().loginUri("protected")).statusCode()).isEqualTo(302);
+    assertThat(calls(control, b())).as("calls of a protected page without a session cookie")
+        .isEqualTo(Map.of("PutItem", 1L));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Long> calls(Browser control, AppServer server) throws Exception {
+    Map<String, Object> calls = (Map<String, Object>) control.json("GET", server.loginUri("who?op=calls")).get("calls");
+    Map<String, Long> result = new java.util.TreeMap<>();
+    calls.forEach((k, v) -> result.put(k, ((Number) v).longValue()));
+    return result;
+  }
+
+  /**
+   * Logs in through the FORM mechanism in three steps on the given instances: the protected page
+   * (answered with a redirect to the login page, whose request is kept for after the login), the
+   * credential POST (answered with a redirect back), the protected page again (the caller).
+   */
+  static void logIn(Browser browser, String user, String password, AppServer first, AppServer second,
+      AppServer third) throws Exception {
+    HttpResponse<String> challenge = browser.send("GET", first.loginUri("protected"));
+    assertThat(challenge.statusCode()).as("protected page before the login on %s: %s", first.name(),
+        challenge.body()).isEqualTo(302);
+    URI loginPage = URI.create(challenge.headers().firstValue("Location").orElseThrow());
+    assertThat(loginPage.getPath()).endsWith("/login/login.html");
+    HttpResponse<String> page = browser.send("GET", second.loginUri("login.html"));
+    assertThat(page.body()).contains("j_security_check");
+
+    HttpResponse<String> posted = browser.postForm(second.loginUri("j_security_check"),
+        Map.of("j_username", user, "j_password", password));
+    assertThat(posted.statusCode()).as("credential POST on %s: %s", second.name(), posted.body())
+        .isIn(302, 303);
+    URI back = URI.create(posted.headers().firstValue("Location").orElseThrow());
+    assertThat(back.getPath()).endsWith("/login/protected");
+
+    Map<String, Object> done = browser.json("GET", third.loginUri("protected"));
+    assertThat(done).as("the page the login continued to, on %s", third.name())
+        .containsEntry("remoteUser", user).containsEntry("jsessionidSent", false);
+  }
+}
