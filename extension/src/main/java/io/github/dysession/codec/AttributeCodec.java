@@ -54,9 +54,6 @@ public final class AttributeCodec {
   private final Jsonb jsonb;
   private final ClassLoader classLoader;
   private final SerializationFilter filter;
-  // Loaders of server components that keep their own classes in the session (a security
-  // implementation's saved request), for classes the application's loader cannot see.
-  private final java.util.List<ClassLoader> componentLoaders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * Creates a codec.
@@ -70,17 +67,6 @@ public final class AttributeCodec {
     this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.filter = new SerializationFilter(classLoader, allowedClasses);
-  }
-
-  /**
-   * Lets Java deserialization also resolve classes with {@code loader}, after the application's:
-   * for values that a server component stores and the application cannot see the classes of. What
-   * may be created still depends on the allow-list only.
-   */
-  public void addComponentClassLoader(ClassLoader loader) {
-    if (loader != null && loader != classLoader && !componentLoaders.contains(loader)) {
-      componentLoaders.add(loader);
-    }
   }
 
   /**
@@ -288,7 +274,7 @@ public final class AttributeCodec {
   }
 
   /** Resolves classes with the application's loader and applies the allow-list. */
-  private final class FilteredInputStream extends ObjectInputStream {
+  private static final class FilteredInputStream extends ObjectInputStream {
     private final ClassLoader loader;
 
     FilteredInputStream(InputStream in, ClassLoader loader, java.io.ObjectInputFilter filter)
@@ -303,13 +289,6 @@ public final class AttributeCodec {
       try {
         return Class.forName(desc.getName(), false, loader);
       } catch (ClassNotFoundException e) {
-        for (ClassLoader component : componentLoaders) {
-          try {
-            return Class.forName(desc.getName(), false, component);
-          } catch (ClassNotFoundException notThere) {
-            // Try the next one.
-          }
-        }
         return super.resolveClass(desc);
       }
     }

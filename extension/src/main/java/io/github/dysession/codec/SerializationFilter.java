@@ -7,8 +7,7 @@ import java.util.Objects;
 /**
  * Decides which classes Java deserialization may instantiate: JDK classes of {@code java.base}
  * and {@code java.sql}, classes the application itself defines, CDI implementation proxies of
- * beans, the few classes Jakarta Security implementations keep in the session during a login, and
- * classes matching configured patterns. Known gadget packages are refused even then.
+ * beans, and classes matching configured patterns. Known gadget packages are refused even then.
  *
  * <p>"Defined by the application" means defined by the application's class loader or a child of
  * it, or by the loader that defined dysession's own classes when the application sees dysession
@@ -44,17 +43,6 @@ final class SerializationFilter implements ObjectInputFilter {
       "org.jboss.weld.bean.ManagedBeanIdentifier",
       "org.jboss.weld.serialization.",
       "org.apache.webbeans.proxy.");
-
-  // What Jakarta Security implementations keep in the session during a login (the request that
-  // waited for it, the caller it found): Soteria (Payara, GlassFish, WildFly) and TomEE.
-  private static final java.util.Set<String> LOGIN_STATE_CLASSES = java.util.Set.of(
-      "jakarta.servlet.http.Cookie",
-      "jakarta.security.enterprise.CallerPrincipal",
-      "org.glassfish.soteria.servlet.RequestData",
-      "org.glassfish.soteria.servlet.AuthenticationData",
-      "org.glassfish.soteria.mechanisms.HttpMessageContextImpl$NameHolderPrincipal",
-      "org.apache.tomee.security.http.SavedRequest",
-      "org.apache.tomee.security.http.SavedAuthentication");
 
   private final ClassLoader applicationLoader;
   /** dysession's own defining loader if the application sees dysession through it, else null. */
@@ -157,9 +145,6 @@ final class SerializationFilter implements ObjectInputFilter {
       if (name.startsWith(cdi)) {
         return true;
       }
-    }
-    if (LOGIN_STATE_CLASSES.contains(name)) {
-      return true;
     }
     return isDefinedByApplication(type);
   }

@@ -109,30 +109,42 @@ public class SharedLoginInterceptor implements Serializable {
     if (scope == null) {
       return invocation.proceed();
     }
-    Class<?> mechanism = invocation.getMethod().getDeclaringClass();
-    // The server's login interceptors keep their own classes in the session.
-    scope.trustClassesOf(mechanism.getClassLoader());
+    String mechanism = invocation.getMethod().getDeclaringClass().getName();
     IdentityCapture.clear();
     boolean closed = false;
     try {
       SessionLogin stored = scope.storedLogin();
-      if (stored != null && !context.isAuthenticationRequest()) {
+      if (stored != null && !context.isAuthenticationRequest() && !scope.isCredentialPostback()) {
         // Logged in on some instance: tell this container, and let no mechanism ask again.
         return context.notifyContainerAboutLogin(new CallerPrincipal(stored.caller()), stored.groups());
       }
-      HttpServletRequest sessionRequest = scope.request();
-      HttpServletResponse sessionResponse = scope.response();
-      if (sessionRequest != request || sessionResponse != response) {
-        Object[] parameters = invocation.getParameters();
-        parameters[0] = sessionRequest;
-        parameters[1] = sessionResponse;
-        invocation.setParameters(parameters);
-        context.setRequest(sessionRequest);
-        context.setResponse(sessionResponse);
-      }
+      Object[] parameters = invocation.getParameters();
+      parameters[0] = scope.request();
+      parameters[1] = scope.response();
+      invocation.setParameters(parameters);
+      context.setRequest(scope.request());
+      context.setResponse(scope.response());
+      // A mechanism that answers itself (a redirect to the login page, or after the login) commits
+      // the response before it returns: the login is recorded, and the id changed, just before.
+      boolean[] recordedAtCommit = {false};
+      scope.beforeCommit(() -> {
+        recordedAtCommit[0] = recordCaller(scope, context, request, mechanism, false);
+        if (!recordedAtCommit[0] && context.isProtected()) {
+          scope.rememberContinuation();
+        }
+      });
       Object result = invocation.proceed();
       if (result == AuthenticationStatus.SUCCESS || result == AuthenticationStatus.SEND_CONTINUE) {
-        recordCaller(scope, context, request, mechanism.getName(), result == AuthenticationStatus.SUCCESS);
+        boolean recorded = recordCaller(scope, context, request, mechanism, result == AuthenticationStatus.SUCCESS);
+        if (recorded && scope.isCredentialPostback() && scope.continueAfterLogin()) {
+          // The login page was shown by whichever instance: continue to the page that asked for it.
+          result = AuthenticationStatus.SEND_CONTINUE;
+        } else if (!recorded && result == AuthenticationStatus.SEND_CONTINUE && context.isProtected()) {
+          scope.rememberContinuation();
+        }
+      } else if (recordedAtCommit[0]) {
+        // The mechanism refused the caller after all (an identity store's VALID was not the end).
+        scope.loggedOut();
       }
       closed = true;
       scope.close();
@@ -142,7 +154,6 @@ public class SharedLoginInterceptor implements Serializable {
       scope.answer(e);
       return AuthenticationStatus.SEND_FAILURE;
     } finally {
-      IdentityCapture.clear();
       if (!closed) {
         try {
           scope.close();
@@ -150,15 +161,20 @@ public class SharedLoginInterceptor implements Serializable {
           LOG.fine(() -> "The session of a failed authentication could not be saved: " + e.getMessage());
         }
       }
+      if (scope.response().isCommitted()) {
+        // Answered here: dysession's filter, which forgets it at the end of a request, will not run.
+        IdentityCapture.clear();
+      }
     }
   }
 
   /**
-   * Records the caller a mechanism authenticated. The caller is the one the mechanism told the
-   * container; where the server does not show it (Open Liberty), the request's principal after
-   * SUCCESS, or the caller an identity store validated during this very call.
+   * Records the caller a mechanism authenticated, and returns whether there was one. The caller is
+   * the one the mechanism told the container; where the server does not show it (Open Liberty),
+   * the request's principal after SUCCESS, or the caller an identity store validated during this
+   * very call.
    */
-  private static void recordCaller(AuthenticationScope scope, HttpMessageContext context,
+  private static boolean recordCaller(AuthenticationScope scope, HttpMessageContext context,
       HttpServletRequest request, String mechanism, boolean success) {
     Principal caller = context.getCallerPrincipal();
     Set<String> groups = new LinkedHashSet<>();
@@ -170,13 +186,14 @@ public class SharedLoginInterceptor implements Serializable {
     }
     String name = caller != null ? caller.getName() : IdentityCapture.lastValidatedCaller();
     if (name == null) {
-      return;
+      return false;
     }
     groups.addAll(IdentityCapture.groupsOf(name));
     scope.loggedIn(name, groups, mechanism);
     // The caller lives in dysession's session now; the container need not make one of its own.
     Map<?, ?> map = context.getMessageInfo().getMap();
     REGISTER_SESSION.forEach(map::remove);
+    return true;
   }
 
   private static void cleanSubject(HttpServletRequest request, HttpServletResponse response)

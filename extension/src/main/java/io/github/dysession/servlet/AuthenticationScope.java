@@ -6,6 +6,7 @@ import io.github.dysession.store.SessionStoreException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.time.Instant;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -24,8 +25,17 @@ public final class AuthenticationScope {
 
   private static final Logger LOG = Logger.getLogger(AuthenticationScope.class.getName());
 
+  /**
+   * The session attribute that holds the path (and query) of the request a login was asked for,
+   * so that the login continues to it on whichever instance the credentials reach.
+   */
+  static final String CONTINUATION = "io.github.dysession.login.continue";
+
+  private static final String CREDENTIAL_POSTBACK = "/j_security_check";
+
   private final HttpServletRequest original;
   private final DysessionRequest request;
+  private final MechanismRequest mechanismRequest;
   private final DysessionResponse response;
   // Whether this scope made the request and must save it: false inside dysession's filter (a
   // request that calls authenticate or login while it runs), whose end saves it.
@@ -35,6 +45,7 @@ public final class AuthenticationScope {
       DysessionResponse response, boolean owner) {
     this.original = original;
     this.request = request;
+    this.mechanismRequest = new MechanismRequest(request);
     this.response = response;
     this.owner = owner;
   }
@@ -73,9 +84,12 @@ public final class AuthenticationScope {
     return new AuthenticationScope(request, wrapper, wrapped, true);
   }
 
-  /** Returns the request to authenticate: its session is dysession's. */
+  /**
+   * Returns the request to authenticate: its session is dysession's, but the login state the
+   * server's security implementation keeps there stays in this request (see {@link MechanismRequest}).
+   */
   public HttpServletRequest request() {
-    return request;
+    return mechanismRequest;
   }
 
   /** Returns the response to authenticate with: the session is saved before it is committed. */
@@ -83,13 +97,7 @@ public final class AuthenticationScope {
     return response;
   }
 
-  /**
-   * Lets the session's values also be read with classes of {@code loader} (a server component's,
-   * such as the authentication mechanism's); the allow-list still decides what may be read.
-   */
-  public void trustClassesOf(ClassLoader loader) {
-    request.manager().codec().addComponentClassLoader(loader);
-  }
+
 
   /**
    * Returns the caller the request's session is logged in as, or null; reads the session (one
@@ -121,6 +129,124 @@ public final class AuthenticationScope {
         + mechanism);
   }
 
+  /**
+   * Runs {@code hook} when the response is about to be committed while the mechanism answers, before
+   * the session is saved (a mechanism that redirects after a login commits the response itself).
+   */
+  public void beforeCommit(Runnable hook) {
+    response.whileAuthenticating(hook);
+  }
+
+  /**
+   * Remembers, in the session (created if need be), the request a mechanism answered with the login
+   * page, so that the login continues to it; only for GET requests, whose URL is the whole request.
+   */
+  public void rememberContinuation() {
+    if (!"GET".equals(original.getMethod())) {
+      return;
+    }
+    String query = original.getQueryString();
+    String target = original.getRequestURI() + (query == null ? "" : "?" + query);
+    HttpSession session = request.getSession(true);
+    if (!target.equals(session.getAttribute(CONTINUATION))) {
+      session.setAttribute(CONTINUATION, target);
+    }
+  }
+
+  /** Returns whether the request posts credentials to the container ({@code j_security_check}). */
+  public boolean isCredentialPostback() {
+    return isCredentialPostback(original);
+  }
+
+  private static boolean isCredentialPostback(HttpServletRequest request) {
+    // Also the forward of a refused postback to the login error page.
+    Object forwarded = request.getAttribute(jakarta.servlet.RequestDispatcher.FORWARD_REQUEST_URI);
+    String uri = forwarded instanceof String f ? f : request.getRequestURI();
+    return "POST".equals(request.getMethod()) && uri != null && uri.endsWith(CREDENTIAL_POSTBACK);
+  }
+
+  /**
+   * After a login: redirects to the request the login was asked for, if one was remembered and the
+   * response is not committed yet (the mechanism did not answer itself), and returns whether it did.
+   * The remembered request is forgotten either way.
+   */
+  public boolean continueAfterLogin() throws java.io.IOException {
+    return continueAfterLogin(request, response);
+  }
+
+  private static boolean continueAfterLogin(DysessionRequest request, DysessionResponse response)
+      throws java.io.IOException {
+    HttpSession session = request.getSession(false);
+    if (session == null || !(session.getAttribute(CONTINUATION) instanceof String target)) {
+      return false;
+    }
+    session.removeAttribute(CONTINUATION);
+    if (response.isCommitted()) {
+      return false;
+    }
+    response.sendRedirect(target);
+    return true;
+  }
+
+  /**
+   * Records a login the container made without dysession's interceptor (TomEE runs its built-in FORM
+   * mechanism for {@code j_security_check} outside CDI interception): on a credential postback the
+   * container authenticated, the caller is stored with the groups an identity store validated on
+   * this thread, and the login continues to the request it was asked for. Returns whether the
+   * response was answered (a redirect), so that the request goes no further.
+   */
+  static boolean afterContainerLogin(DysessionRequest request, DysessionResponse response)
+      throws java.io.IOException {
+    if (!isCredentialPostback(request)) {
+      return false;
+    }
+    endContainerSession(request, response);
+    java.security.Principal principal = request.getUserPrincipal();
+    if (principal == null) {
+      return false;
+    }
+    SessionLogin stored = request.storedLogin();
+    if (stored == null || !stored.caller().equals(principal.getName())) {
+      try {
+        request.logIn(new SessionLogin(principal.getName(), IdentityCapture.groupsOf(principal.getName()),
+            CONTAINER_MECHANISM, Instant.now()));
+      } catch (IllegalArgumentException e) {
+        LOG.warning("A container login is not shared with other instances: " + e.getMessage());
+        return false;
+      }
+    }
+    return continueAfterLogin(request, response);
+  }
+
+  /**
+   * Ends a session the container made for its own login (TomEE keeps the caller there), so that it
+   * cannot log the caller in on this server after a logout elsewhere, and tells the client to drop
+   * its cookie.
+   */
+  private static void endContainerSession(DysessionRequest request, DysessionResponse response) {
+    if (!(request.getRequest() instanceof HttpServletRequest container)) {
+      return;
+    }
+    HttpSession own = container.getSession(false);
+    if (own == null) {
+      return;
+    }
+    try {
+      own.invalidate();
+    } catch (IllegalStateException e) {
+      // Invalidated already.
+    }
+    jakarta.servlet.SessionCookieConfig config = request.getServletContext().getSessionCookieConfig();
+    String name = config.getName() == null ? "JSESSIONID" : config.getName();
+    String path = config.getPath() != null ? config.getPath()
+        : request.getContextPath().isEmpty() ? "/" : request.getContextPath();
+    response.addHeader("Set-Cookie", name + "=; Path=" + path + "; Max-Age=0; HttpOnly");
+    LOG.fine(() -> "Ended the session the container made for its own login in " + path);
+  }
+
+  /** The mechanism recorded for a login found only on the container's request. */
+  static final String CONTAINER_MECHANISM = "container";
+
   /** Records that the caller logged out: the stored login is removed on every instance. */
   public void loggedOut() {
     request.logOut();
@@ -134,6 +260,7 @@ public final class AuthenticationScope {
    *     (503) already if the response was not committed
    */
   public void close() {
+    response.whileAuthenticating(null);
     if (!owner) {
       return;
     }

@@ -25,8 +25,9 @@ final class ContainerSessionWarning implements HttpSessionListener {
       return;
     }
     if (warned.compareAndSet(false, true)) {
-      LOG.warning("The container created an HttpSession of its own, which lives only on this server "
-          + "and is not shared: code reached the container's session without going through "
+      String path = event.getSession().getServletContext().getContextPath();
+      LOG.warning("The container created an HttpSession of its own in " + (path.isEmpty() ? "/" : path)
+          + ", which lives only on this server and is not shared: code reached the container's session without going through "
           + "dysession (a filter or listener running before dysession's filter, a component holding "
           + "the unwrapped request, or @SessionScoped used outside a request). Logged once.");
     }

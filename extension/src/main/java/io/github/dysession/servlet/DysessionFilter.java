@@ -99,7 +99,9 @@ public final class DysessionFilter implements Filter {
     CURRENT.set(request);
     try {
       sessions.bridge().requestStarted(request);
-      chain.doFilter(request, response);
+      if (!AuthenticationScope.afterContainerLogin(request, response)) {
+        chain.doFilter(request, response);
+      }
       if (request.isAsyncStarted()) {
         async = true;
         request.getAsyncContext().addListener(new SaveOnCompletion(request, response));
@@ -120,6 +122,8 @@ public final class DysessionFilter implements Filter {
       response.answer(storeFailure);
     } finally {
       CURRENT.remove();
+      // What identity stores validated for this request must not reach the thread's next one.
+      IdentityCapture.clear();
       try {
         sessions.bridge().requestEnded(request);
       } finally {

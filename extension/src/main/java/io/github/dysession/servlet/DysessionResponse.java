@@ -32,6 +32,9 @@ final class DysessionResponse extends HttpServletResponseWrapper {
   private static final int BYTES_PER_CHAR = 3;
 
   private Runnable beforeCommit = () -> {};
+  // Runs first at commit while an authentication mechanism answers (a login that redirects must be
+  // recorded, and the id changed, before the redirect leaves).
+  private volatile Runnable authenticationHook;
   private boolean savedBeforeCommit;
   private String sessionCookie;
   private long contentLength = -1;
@@ -47,6 +50,11 @@ final class DysessionResponse extends HttpServletResponseWrapper {
 
   void beforeCommit(Runnable callback) {
     this.beforeCommit = callback;
+  }
+
+  /** Sets (or, with null, clears) what runs first when the response is committed. */
+  void whileAuthenticating(Runnable hook) {
+    authenticationHook = hook;
   }
 
   /** Returns the failure of the save before commit, which this response has answered; or null. */
@@ -84,6 +92,10 @@ final class DysessionResponse extends HttpServletResponseWrapper {
     if (!savedBeforeCommit && !isCommitted()) {
       savedBeforeCommit = true;
       try {
+        Runnable hook = authenticationHook;
+        if (hook != null) {
+          hook.run();
+        }
         beforeCommit.run();
       } catch (SessionStoreException e) {
         saveFailure = e;

@@ -14,14 +14,12 @@ public final class IdentityCapture {
 
   private IdentityCapture() {}
 
-  /** Records that an identity store validated {@code caller} with {@code groups} on this thread. */
+  /**
+   * Records that an identity store validated {@code caller} with {@code groups} on this thread; it
+   * replaces what was recorded before.
+   */
   public static void validated(String caller, Set<String> groups) {
-    Validated last = LAST.get();
-    if (last != null && last.caller.equals(caller)) {
-      last.groups.addAll(groups);
-    } else {
-      LAST.set(new Validated(caller, new LinkedHashSet<>(groups)));
-    }
+    LAST.set(new Validated(caller, new LinkedHashSet<>(groups == null ? Set.of() : groups)));
   }
 
   /** Adds groups that a groups-only identity store found for {@code caller} on this thread. */

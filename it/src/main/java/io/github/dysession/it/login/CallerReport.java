@@ -26,9 +26,15 @@ final class CallerReport {
     out.put("principal", principal == null ? null : principal.getName());
     out.put("user", req.isUserInRole("user"));
     out.put("admin", req.isUserInRole("admin"));
-    Principal caller = security == null ? null : security.getCallerPrincipal();
-    out.put("securityContextCaller", caller == null ? null : caller.getName());
-    out.put("securityContextAdmin", security != null && security.isCallerInRole("admin"));
+    try {
+      Principal caller = security == null ? null : security.getCallerPrincipal();
+      out.put("securityContextCaller", caller == null ? null : caller.getName());
+      out.put("securityContextAdmin", security != null && security.isCallerInRole("admin"));
+    } catch (RuntimeException e) {
+      // Payara 7.2025.1 (Exousia's PolicyContext) threw a NullPointerException here after
+      // request.logout() in the same request.
+      out.put("securityContextCaller", "failed: " + e.getClass().getSimpleName());
+    }
     HttpSession session = req.getSession(false);
     out.put("sessionClass", session == null ? null : session.getClass().getSimpleName());
     out.put("note", session == null ? null : session.getAttribute("note"));

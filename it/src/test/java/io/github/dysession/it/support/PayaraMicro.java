@@ -538,8 +538,30 @@ public final class PayaraMicro implements AppServer {
         }
     }
 
-    /** One launch: on {@link #port}, in a fresh root directory, with the output appended to the log. */
+    /**
+     * Payara's boot failed to load part of its own security subsystem (seen with Payara Micro 7.2025.1
+     * on a busy machine: ClassNotFoundException for its Exousia policy factory, then every request
+     * answered an empty 200); a fresh launch boots normally.
+     */
+    private static final Pattern BOOT_FAILURE = Pattern.compile(
+            "Exception while preparing the app|Error loading web module");
+
+    /** One launch, and one more in a fresh root directory if Payara's boot failed ({@link #BOOT_FAILURE}). */
     private void launch() {
+        launchOnce();
+        if (BOOT_FAILURE.matcher(process.logSinceLaunch()).find()) {
+            System.out.println("[PayaraMicro] " + name + ": Payara's boot failed (" + BOOT_FAILURE.pattern()
+                    + " in its log); launching it once more");
+            process.kill();
+            launchOnce();
+            if (BOOT_FAILURE.matcher(process.logSinceLaunch()).find()) {
+                throw process.failure("Payara Micro " + name + " failed to boot twice");
+            }
+        }
+    }
+
+    /** One launch: on {@link #port}, in a fresh root directory, with the output appended to the log. */
+    private void launchOnce() {
         rootDir = runDir.resolve("root-" + ++launches);
         List<String> launchCommand = new ArrayList<>(command);
         launchCommand.addAll(List.of("--port", Integer.toString(port), "--rootdir", rootDir.toString()));

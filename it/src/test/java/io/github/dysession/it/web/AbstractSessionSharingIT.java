@@ -521,6 +521,15 @@ abstract class AbstractSessionSharingIT {
   }
 
   /**
+   * Whether the server under test makes a session of its own when credentials are posted to
+   * {@code j_security_check} (TomEE runs its FORM mechanism there outside CDI interception);
+   * dysession then ends it at once.
+   */
+  boolean containerSessionAtCredentialPostback() {
+    return false;
+  }
+
+  /**
    * Logins on the same pair of instances (the login test application is deployed beside the test
    * application): a login on one instance holds on the other.
    */
@@ -536,6 +545,11 @@ abstract class AbstractSessionSharingIT {
     @Override
     AppServer b() {
       return AbstractSessionSharingIT.this.subject();
+    }
+
+    @Override
+    boolean containerSessionAtCredentialPostback() {
+      return AbstractSessionSharingIT.this.containerSessionAtCredentialPostback();
     }
   }
 }

@@ -97,6 +97,25 @@ final class Browser {
     return null;
   }
 
+  /** Returns the value of the cookie named {@code name} in the jar, or null. */
+  String cookieValue(String name) {
+    for (HttpCookie c : cookies.getCookieStore().getCookies()) {
+      if (c.getName().equals(name)) {
+        return c.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** Puts a copy of every cookie of {@code other}'s jar into this one. */
+  void copyCookiesFrom(Browser other) {
+    for (URI uri : other.cookies.getCookieStore().getURIs()) {
+      for (HttpCookie c : other.cookies.getCookieStore().get(uri)) {
+        cookies.getCookieStore().add(uri, (HttpCookie) c.clone());
+      }
+    }
+  }
+
   /** Replaces the session cookie with the given value (for the /app path on 127.0.0.1). */
   void setSessionCookie(URI base, String value) {
     cookies.getCookieStore().removeAll();

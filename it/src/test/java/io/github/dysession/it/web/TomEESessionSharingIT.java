@@ -78,4 +78,9 @@ class TomEESessionSharingIT extends AbstractMixedFleetIT {
       assertThat(tomee.listeningSockets()).extracting(ListeningSockets.Socket::port).containsOnly(tomee.port());
     }
   }
+
+  @Override
+  boolean containerSessionAtCredentialPostback() {
+    return true;
+  }
 }
