@@ -110,6 +110,7 @@ public class SharedLoginInterceptor implements Serializable {
       return invocation.proceed();
     }
     String mechanism = invocation.getMethod().getDeclaringClass().getName();
+    scope.offerPasswordLogins(IdentityStorePasswordLogins.INSTANCE);
     IdentityCapture.clear();
     boolean closed = false;
     try {
@@ -122,8 +123,13 @@ public class SharedLoginInterceptor implements Serializable {
       parameters[0] = scope.request();
       parameters[1] = scope.response();
       invocation.setParameters(parameters);
-      context.setRequest(scope.request());
-      context.setResponse(scope.response());
+      if (!isElytron(context)) {
+        // TomEE's login interceptors take the request from the context; WildFly's Elytron refuses a
+        // replaced request or response unless the status ends up SUCCESS, and Soteria there keeps
+        // its login state through the parameters, which suffice.
+        context.setRequest(scope.request());
+        context.setResponse(scope.response());
+      }
       // A mechanism that answers itself (a redirect to the login page, or after the login) commits
       // the response before it returns: the login is recorded, and the id changed, just before.
       boolean[] recordedAtCommit = {false};
@@ -194,6 +200,11 @@ public class SharedLoginInterceptor implements Serializable {
     Map<?, ?> map = context.getMessageInfo().getMap();
     REGISTER_SESSION.forEach(map::remove);
     return true;
+  }
+
+  /** Whether the container is WildFly's Elytron, which allows no replaced messages but on SUCCESS. */
+  private static boolean isElytron(HttpMessageContext context) {
+    return context.getMessageInfo().getClass().getName().startsWith("org.wildfly.security.");
   }
 
   private static void cleanSubject(HttpServletRequest request, HttpServletResponse response)

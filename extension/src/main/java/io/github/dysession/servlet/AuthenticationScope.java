@@ -45,7 +45,13 @@ public final class AuthenticationScope {
       DysessionResponse response, boolean owner) {
     this.original = original;
     this.request = request;
-    this.mechanismRequest = new MechanismRequest(request);
+    // The implementation is about to send the caller to the login page, perhaps with a response
+    // dysession does not see committed (WildFly): the session, with the request to continue to, is
+    // written now, and its cookie set while the response can still take it.
+    this.mechanismRequest = new MechanismRequest(request, () -> {
+      rememberContinuation();
+      request.saveSession();
+    });
     this.response = response;
     this.owner = owner;
   }
@@ -246,6 +252,20 @@ public final class AuthenticationScope {
 
   /** The mechanism recorded for a login found only on the container's request. */
   static final String CONTAINER_MECHANISM = "container";
+
+  /**
+   * Offers the application's way of checking passwords to {@code HttpServletRequest.login}; the
+   * first offer for an application stays.
+   */
+  public void offerPasswordLogins(PasswordLogins logins) {
+    jakarta.servlet.ServletContext context = original.getServletContext();
+    if (context.getAttribute(PASSWORD_LOGINS) == null) {
+      context.setAttribute(PASSWORD_LOGINS, logins);
+    }
+  }
+
+  /** The servlet context attribute that holds the application's {@link PasswordLogins}. */
+  static final String PASSWORD_LOGINS = PasswordLogins.class.getName();
 
   /** Records that the caller logged out: the stored login is removed on every instance. */
   public void loggedOut() {

@@ -56,6 +56,7 @@ public final class DysessionInitializer implements ServletContainerInitializer {
     filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD,
         DispatcherType.INCLUDE, DispatcherType.ERROR, DispatcherType.ASYNC), false, "/*");
     context.addListener(new ContainerSessionWarning());
+    warnOfContainerFormLogin(context);
     LOG.info(() -> "dysession's session filter is registered first for "
         + (context.getContextPath().isEmpty() ? "/" : context.getContextPath()) + " with "
         + listeners.size() + " session listener" + (listeners.size() == 1 ? "" : "s")
@@ -73,6 +74,33 @@ public final class DysessionInitializer implements ServletContainerInitializer {
     if (filter != null) {
       filter.setAsyncSupported(true);
       filter.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
+    }
+  }
+
+  private static final java.util.regex.Pattern FORM_LOGIN = java.util.regex.Pattern.compile(
+      "<auth-method>\\s*FORM\\s*</auth-method>");
+
+  /**
+   * Warns once when {@code web.xml} declares a FORM login: the container handles it itself and keeps
+   * the caller in its own session, where dysession cannot share it (unless a Jakarta Security
+   * mechanism of the application replaces it, which Jakarta Security then does).
+   */
+  private static void warnOfContainerFormLogin(ServletContext context) {
+    try (java.io.InputStream in = context.getResourceAsStream("/WEB-INF/web.xml")) {
+      if (in == null) {
+        return;
+      }
+      String xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (FORM_LOGIN.matcher(xml).find()) {
+        String path = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
+        LOG.warning(path + " declares a FORM login in web.xml (<login-config>): the container handles "
+            + "it and keeps the caller in its own session on this server only, so the login does not "
+            + "hold on other instances. Use Jakarta Security's @FormAuthenticationMechanismDefinition "
+            + "(with @LoginToContinue) instead, whose logins dysession shares; if the application "
+            + "has a Jakarta Security mechanism already, that one replaces the web.xml login.");
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.fine(() -> "Could not read web.xml of " + context.getContextPath() + ": " + e);
     }
   }
 

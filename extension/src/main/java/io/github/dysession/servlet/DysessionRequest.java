@@ -177,22 +177,43 @@ final class DysessionRequest extends HttpServletRequestWrapper {
   }
 
   /**
-   * Logs in with the container, then records the caller in the session, so that every instance
-   * knows it: with the groups the application's identity store returned on this thread.
+   * Logs in, so that every instance knows the caller: where the application authenticates with
+   * Jakarta Security, by its identity stores (then the container learns the caller from dysession's
+   * login interceptor, as on any later request); otherwise with the container, recording the
+   * caller it found with the groups an identity store validated on this thread.
+   *
+   * @throws ServletException when the credentials prove no caller, or the request is authenticated
+   *     already
    */
   @Override
   public void login(String username, String password) throws ServletException {
-    super.login(username, password);
-    java.security.Principal principal = getUserPrincipal();
-    if (principal == null) {
+    PasswordLogins logins = getServletContext().getAttribute(AuthenticationScope.PASSWORD_LOGINS)
+        instanceof PasswordLogins p ? p : null;
+    if (logins == null) {
+      super.login(username, password);
+      java.security.Principal principal = getUserPrincipal();
+      SessionLogin stored = principal == null ? null : storedLogin();
+      if (principal != null && (stored == null || !stored.caller().equals(principal.getName()))) {
+        logIn(new SessionLogin(principal.getName(), IdentityCapture.groupsOf(principal.getName()),
+            LOGIN_METHOD, java.time.Instant.now()));
+      }
       return;
     }
-    SessionLogin stored = storedLogin();
-    if (stored != null && stored.caller().equals(principal.getName())) {
-      return;
+    if (getUserPrincipal() != null) {
+      throw new ServletException("login: the request is authenticated already; log out first");
     }
-    logIn(new SessionLogin(principal.getName(), IdentityCapture.groupsOf(principal.getName()),
-        LOGIN_METHOD, java.time.Instant.now()));
+    SessionLogin login = username == null || password == null ? null
+        : logins.validate(username, password.toCharArray());
+    if (login == null) {
+      throw new ServletException("login: the user name and password were not accepted");
+    }
+    logIn(login);
+    try {
+      // The container takes the caller from the session now, through dysession's interceptor.
+      super.authenticate(response);
+    } catch (java.io.IOException e) {
+      throw new ServletException("login: the container could not take over the login", e);
+    }
   }
 
   @Override

@@ -28,10 +28,22 @@ final class MechanismRequest extends HttpServletRequestWrapper {
   /** Attribute name prefixes of the login state of Soteria (Payara, GlassFish, WildFly) and TomEE. */
   static final List<String> LOCAL_PREFIXES = List.of("org.glassfish.soteria.", "org.apache.tomee.security.");
 
-  private final Map<String, Object> local = new HashMap<>();
+  // The names under which the implementations keep the request that waits for a login.
+  private static final List<String> WAITING_REQUEST = List.of(
+      "org.glassfish.soteria.original.request", "org.apache.tomee.security.request.original");
 
-  MechanismRequest(HttpServletRequest request) {
+  private final Map<String, Object> local = new HashMap<>();
+  private final Runnable loginRequested;
+
+  /**
+   * Wraps a request.
+   *
+   * @param loginRequested runs when the implementation keeps the request that waits for a login:
+   *     it is about to send the caller to the login page
+   */
+  MechanismRequest(HttpServletRequest request, Runnable loginRequested) {
     super(request);
+    this.loginRequested = loginRequested;
   }
 
   @Override
@@ -47,7 +59,8 @@ final class MechanismRequest extends HttpServletRequestWrapper {
     }
     // Created only once something beyond the login state is stored or asked for: TomEE's FORM
     // mechanism asks for a session on every request, even one that needs no login.
-    return new LocalStateSession(session, () -> super.getSession(true), getServletContext(), local);
+    return new LocalStateSession(session, () -> super.getSession(true), getServletContext(), local,
+        loginRequested);
   }
 
   static boolean isLocal(String name) {
@@ -68,13 +81,15 @@ final class MechanismRequest extends HttpServletRequestWrapper {
     private final java.util.function.Supplier<HttpSession> creator;
     private final ServletContext context;
     private final Map<String, Object> local;
+    private final Runnable loginRequested;
 
     LocalStateSession(HttpSession session, java.util.function.Supplier<HttpSession> creator,
-        ServletContext context, Map<String, Object> local) {
+        ServletContext context, Map<String, Object> local, Runnable loginRequested) {
       this.session = session;
       this.creator = creator;
       this.context = context;
       this.local = local;
+      this.loginRequested = loginRequested;
     }
 
     /** Returns dysession's session, creating it if need be. */
@@ -113,6 +128,9 @@ final class MechanismRequest extends HttpServletRequestWrapper {
         local.remove(name);
       } else {
         local.put(name, value);
+        if (WAITING_REQUEST.contains(name)) {
+          loginRequested.run();
+        }
       }
     }
 

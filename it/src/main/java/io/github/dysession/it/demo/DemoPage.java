@@ -57,6 +57,18 @@ public class DemoPage extends HttpServlet {
         .append("</td></tr>\n<tr><th>Counter</th><td><span id=\"counter\">").append(view.get("counter"))
         .append("</span> <span class=\"hint\">a <code>@SessionScoped</code> CDI bean</span></td></tr>\n</table>\n");
 
+    String caller = request.getRemoteUser();
+    html.append("<h2>Login</h2>\n<p id=\"login\">");
+    if (caller == null) {
+      html.append("Not logged in. <a id=\"account\" href=\"").append(escape(request.getContextPath()))
+          .append("/account\">Log in</a> <span class=\"hint\">as <code>").append(DemoSecurity.USER)
+          .append("</code>, password <code>").append(DemoSecurity.PASSWORD).append("</code>; the login holds on both instances</span>");
+    } else {
+      html.append("Logged in as <strong id=\"caller\">").append(escape(caller)).append("</strong>. <a id=\"account\" href=\"")
+          .append(escape(request.getContextPath())).append("/account\">Your account</a>");
+    }
+    html.append("</p>\n");
+
     html.append("<h2>Session attributes</h2>\n");
     if (attributes.isEmpty()) {
       html.append("<p id=\"no-attributes\">None.</p>\n");
@@ -111,7 +123,10 @@ public class DemoPage extends HttpServlet {
     return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private static String escape(String text) {
+  static String escape(String text) {
+    if (text == null) {
+      return "";
+    }
     StringBuilder sb = new StringBuilder(text.length() + 16);
     for (char c : text.toCharArray()) {
       switch (c) {

@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * An unprotected page: reports the caller, and by {@code op} sets a session attribute
- * ({@code note}), logs out ({@code request.logout()}), invalidates the session, or answers the
- * DynamoDB calls this application made ({@code calls}, {@code reset}).
+ * ({@code note}), logs in ({@code request.login(user, password)}; 403 when refused), logs out
+ * ({@code request.logout()}), invalidates the session, or answers the DynamoDB calls this
+ * application made ({@code calls}, {@code reset}).
  */
 @WebServlet("/who")
 public class WhoServlet extends HttpServlet {
@@ -40,6 +41,13 @@ public class WhoServlet extends HttpServlet {
     switch (op == null ? "" : op) {
       case "note" -> req.getSession().setAttribute("note", req.getParameter("value"));
       case "logout" -> req.logout();
+      case "login" -> {
+        try {
+          req.login(req.getParameter("user"), req.getParameter("password"));
+        } catch (ServletException e) {
+          resp.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        }
+      }
       case "invalidate" -> {
         HttpSession session = req.getSession(false);
         if (session != null) {

@@ -174,6 +174,40 @@ class DemoBrowserIT {
     assertThat(text("session")).startsWith("none yet");
   }
 
+  @Test
+  void loginOnA_showsTheUserOnB_andLogoutOnBEndsItOnA() {
+    assertThat(text("login")).startsWith("Not logged in");
+    driver.findElement(By.id("account")).click();
+    awaitPresent(By.id("j_username"));
+    assertThat(driver.getCurrentUrl()).as("the login page, on A").startsWith(pageA).endsWith("login.html");
+    driver.findElement(By.id("j_username")).sendKeys("demo");
+    driver.findElement(By.id("j_password")).sendKeys("dysession");
+    driver.findElement(By.id("log-in")).click();
+    awaitPresent(By.id("caller"));
+    assertThat(driver.getCurrentUrl()).isEqualTo(pageA + "account");
+    assertThat(text("caller")).isEqualTo("demo");
+    assertThat(text("node")).isEqualTo(DemoCluster.nodeName("A", portA));
+    assertThat(driver.manage().getCookieNamed("JSESSIONID")).as("container session cookie").isNull();
+
+    driver.findElement(By.id("other-account")).click();
+    await(ExpectedConditions.urlToBe(pageB + "account"), "the account page on B");
+    awaitPresent(By.id("caller"));
+    assertThat(text("caller")).isEqualTo("demo");
+    assertThat(text("node")).isEqualTo(DemoCluster.nodeName("B", portB));
+    driver.get(pageB);
+    assertThat(text("caller")).isEqualTo("demo");
+
+    driver.get(pageB + "account");
+    awaitPresent(By.id("sign-out"));
+    driver.findElement(By.id("sign-out")).click();
+    await(ExpectedConditions.urlToBe(pageB), "back on B's page");
+    awaitLoaded();
+    assertThat(text("login")).startsWith("Not logged in");
+    driver.get(pageA + "account");
+    awaitPresent(By.id("j_username"));
+    assertThat(driver.getCurrentUrl()).as("A asks for the login again").endsWith("login.html");
+  }
+
   private String text(String id) {
     return driver.findElement(By.id(id)).getText().strip();
   }

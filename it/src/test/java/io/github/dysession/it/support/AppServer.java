@@ -23,6 +23,14 @@ public interface AppServer extends AutoCloseable {
     return baseUri().resolve("../login/" + relative);
   }
 
+  /**
+   * Returns a URI relative to the context root of the login test application with its own
+   * mechanism ({@code /login-custom/}).
+   */
+  default URI customLoginUri(String relative) {
+    return baseUri().resolve("../login-custom/" + relative);
+  }
+
   /** Returns everything the server has logged so far. */
   String log();
 

@@ -55,8 +55,8 @@ public abstract class InstalledServer implements AppServer {
     final Map<String, String> systemProperties;
     final Path javaHome;
     final Path war;
-    /** The login test application, deployed beside the test WAR under {@code /login}. */
-    final Path loginWar;
+    /** The login test applications, deployed beside the test WAR under their file names ({@code /login}, {@code /login-custom}). */
+    final List<Path> loginWars;
     private volatile int port;
     private int launches;
     private volatile Path instanceDir;
@@ -75,7 +75,7 @@ public abstract class InstalledServer implements AppServer {
         systemProperties.putAll(settings);
         this.javaHome = PayaraMicro.currentJavaHome();
         this.war = requireFile(PayaraMicro.defaultWar(), "test WAR");
-        this.loginWar = requireFile(PayaraMicro.loginWar(), "login test WAR");
+        this.loginWars = PayaraMicro.loginWars().stream().map(w -> requireFile(w, "login test WAR")).toList();
         Path runs = Dynalite.baseDir().resolve("target").resolve(kind.toLowerCase(Locale.ROOT) + "-runs");
         this.runDir = runs.resolve(name);
         ManagedProcess.deleteRecursively(runDir);

@@ -145,14 +145,23 @@ public final class OpenLiberty extends InstalledServer {
                 .append("\" httpPort=\"").append(httpPort).append("\" httpsPort=\"-1\"/>\n")
                 .append("  <webApplication id=\"app\" name=\"app\" location=\"").append(xmlAttribute(war.toString()))
                 .append("\" contextRoot=\"/").append(CONTEXT_ROOT).append("\"/>\n")
-                .append(features.stream().anyMatch(f -> f.startsWith("appSecurity"))
-                        ? "  <webApplication id=\"login\" name=\"login\" location=\"" + xmlAttribute(loginWar.toString())
-                                + "\" contextRoot=\"/login\"/>\n"
-                        : "")
+                .append(features.stream().anyMatch(f -> f.startsWith("appSecurity")) ? loginApplications() : "")
                 .append("  <applicationMonitor updateTrigger=\"disabled\" dropinsEnabled=\"false\"/>\n")
                 .append("  <config updateTrigger=\"disabled\"/>\n")
                 .append("  <logging consoleLogLevel=\"INFO\" consoleFormat=\"SIMPLE\" copySystemStreams=\"true\"/>\n")
                 .append("</server>\n");
+        return xml.toString();
+    }
+
+    /** The login test applications, each under its file name without .war. */
+    private String loginApplications() {
+        StringBuilder xml = new StringBuilder();
+        for (Path war : loginWars) {
+            String root = war.getFileName().toString().replaceFirst("\\.war$", "");
+            xml.append("  <webApplication id=\"").append(root).append("\" name=\"").append(root)
+                    .append("\" location=\"").append(xmlAttribute(war.toString())).append("\" contextRoot=\"/")
+                    .append(root).append("\"/>\n");
+        }
         return xml.toString();
     }
 

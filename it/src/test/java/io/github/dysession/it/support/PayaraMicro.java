@@ -184,6 +184,15 @@ public final class PayaraMicro implements AppServer {
         return fileFromProperty(LOGIN_WAR_PROPERTY, () -> Dynalite.baseDir().resolve("target").resolve("login.war"));
     }
 
+    /** System property naming the login test application with its own mechanism, deployed under /login-custom. */
+    public static final String CUSTOM_LOGIN_WAR_PROPERTY = "dysession.it.customLoginWar";
+
+    /** The login test applications: {@link #loginWar()} and the one with its own mechanism (under /login-custom). */
+    public static List<Path> loginWars() {
+        return List.of(loginWar(), fileFromProperty(CUSTOM_LOGIN_WAR_PROPERTY,
+                () -> Dynalite.baseDir().resolve("target").resolve("login-custom.war")));
+    }
+
     /** The test WAR: system property {@value #WAR_PROPERTY}, else {@code <it>/target/dysession-it.war}. */
     public static Path defaultWar() {
         return fileFromProperty(WAR_PROPERTY, () -> Dynalite.baseDir().resolve("target").resolve("dysession-it.war"));
@@ -375,9 +384,9 @@ public final class PayaraMicro implements AppServer {
             return this;
         }
 
-        /** Another WAR to deploy beside the first, under its file name without {@code .war} (login.war: /login). */
-        public Builder alsoDeploy(Path war) {
-            extraWars.add(Objects.requireNonNull(war));
+        /** More WARs to deploy beside the first, each under its file name without {@code .war} (login.war: /login). */
+        public Builder alsoDeploy(List<Path> wars) {
+            extraWars.addAll(wars);
             return this;
         }
 

@@ -119,7 +119,9 @@ public final class TomEE extends InstalledServer {
         ManagedProcess.createDirectories(dir.resolve(sub));
       }
       Files.copy(war, dir.resolve("webapps").resolve(CONTEXT_ROOT + ".war"), StandardCopyOption.REPLACE_EXISTING);
-      Files.copy(loginWar, dir.resolve("webapps").resolve("login.war"), StandardCopyOption.REPLACE_EXISTING);
+      for (Path login : loginWars) {
+        Files.copy(login, dir.resolve("webapps").resolve(login.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare CATALINA_BASE " + dir, e);
     }

@@ -69,7 +69,7 @@ public final class WildFly extends InstalledServer {
     List<String> prepareLaunch(Path base, int httpPort) {
         copyTree(home.resolve("standalone"), base);
         copyFile(war, base.resolve("deployments").resolve(CONTEXT_ROOT + ".war"));
-        copyFile(loginWar, base.resolve("deployments").resolve("login.war"));
+        loginWars.forEach(w -> copyFile(w, base.resolve("deployments").resolve(w.getFileName().toString())));
         Path config = base.resolve("configuration").resolve("standalone.xml");
         String xml = read(config);
         // Jakarta Security with the application's identity store (the login test application's

@@ -44,7 +44,7 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
             .release(PayaraMicro.Release.PAYARA_6)
             .javaHome(PayaraMicro.currentJavaHome())
             .systemProperties(settings)
-            .alsoDeploy(PayaraMicro.loginWar())
+            .alsoDeploy(PayaraMicro.loginWars())
             // Starts beside a heavier server on a busy machine.
             .readyTimeout(InstalledServer.READY_TIMEOUT)
             .start();
@@ -91,7 +91,7 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
   void serverUnderTest_neverCreatedAContainerSession() {
     // dysession's ContainerSessionWarning logs this once if the container made a session of its own.
     assertThat(other.log()).contains("dysession's session filter is registered first for /app")
-        .doesNotContain("created an HttpSession of its own in /app");
+        .doesNotContain("created an HttpSession of its own in /app,");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.github.dysession.it.support.AppServer;
 import io.github.dysession.store.SessionIds;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -200,12 +201,88 @@ abstract class LoginScenarios {
   }
 
   @Test
+  void ownMechanismWithAutoApplySession_loginOnOneInstance_holdsOnTheOther_andLogoutEndsIt() throws Exception {
+    Browser browser = new Browser();
+    assertThat(browser.send("GET", b().customLoginUri("protected")).statusCode()).isEqualTo(401);
+    HttpResponse<String> signedIn = browser.postForm(a().customLoginUri("signin"),
+        Map.of("user", "alice", "password", ALICE_PASSWORD));
+    assertThat(signedIn.statusCode()).as("sign-in: %s", signedIn.body()).isEqualTo(200);
+    assertThat(signedIn.body()).contains("\"signedIn\":true");
+
+    assertThat(browser.json("GET", b().customLoginUri("protected"))).containsEntry("remoteUser", "alice")
+        .containsEntry("admin", true).containsEntry("securityContextCaller", "alice");
+    assertThat(browser.json("GET", a().customLoginUri("protected"))).containsEntry("remoteUser", "alice");
+
+    assertLoggedOut(browser.json("POST", b().customLoginUri("who?op=logout")));
+    assertThat(browser.send("GET", a().customLoginUri("protected")).statusCode()).isEqualTo(401);
+    assertThat(browser.send("GET", b().customLoginUri("protected")).statusCode()).isEqualTo(401);
+    assertThat(browser.cookieNamesSet()).as("cookies set").doesNotContain("JSESSIONID");
+  }
+
+  @Test
+  void ownMechanism_wrongPassword_staysLoggedOutOnBoth() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> refused = browser.postForm(a().customLoginUri("signin"),
+        Map.of("user", "alice", "password", "wrong"));
+    assertThat(refused.statusCode()).as("refused sign-in: %s", refused.body()).isNotIn(200, 500);
+    assertThat(browser.send("GET", b().customLoginUri("protected")).statusCode()).isEqualTo(401);
+    assertLoggedOut(browser.json("GET", a().customLoginUri("who")));
+  }
+
+  @Test
+  void requestLogin_onOneInstance_holdsOnTheOther_changesTheId_andLogoutEndsIt() throws Exception {
+    for (java.util.function.Function<String, URI> app : List.<java.util.function.Function<String, URI>>of(
+        r -> a().loginUri(r), r -> a().customLoginUri(r))) {
+      Browser browser = new Browser();
+      browser.json("POST", app.apply("who?op=note&value=before-login"));
+      String before = browser.sessionCookie();
+
+      Map<String, Object> loggedIn = browser.json("POST", app.apply("who?op=login&user=bob&password=" + BOB_PASSWORD));
+      assertThat(loggedIn).as("request.login on a").containsEntry("remoteUser", "bob").containsEntry("user", true);
+      assertThat(browser.sessionCookie()).isNotEqualTo(before);
+
+      URI onB = other(app.apply("who"));
+      assertThat(browser.json("GET", onB)).containsEntry("remoteUser", "bob").containsEntry("note", "before-login")
+          .containsEntry("admin", false);
+      assertThat(browser.json("GET", other(app.apply("protected")))).containsEntry("remoteUser", "bob");
+
+      assertLoggedOut(browser.json("POST", other(app.apply("who?op=logout"))));
+      assertLoggedOut(browser.json("GET", app.apply("who")));
+      assertThat(browser.send("GET", app.apply("protected")).statusCode()).isIn(302, 401);
+
+      HttpResponse<String> refused = browser.send("POST", app.apply("who?op=login&user=bob&password=wrong"));
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertLoggedOut(browser.json("GET", onB));
+      assertThat(browser.cookieNamesSet()).as("cookies set").doesNotContain("JSESSIONID");
+    }
+  }
+
+  @Test
+  void webXmlFormLogin_isNamedInOneWarningAtDeployment() {
+    for (AppServer server : List.of(a(), b())) {
+      assertThat(server.log().lines().filter(l -> l.contains("/app declares a FORM login in web.xml")))
+          .as("warnings on %s", server.name()).isNotEmpty();
+      assertThat(server.log()).doesNotContain("/login declares a FORM login")
+          .doesNotContain("/login-custom declares a FORM login");
+    }
+  }
+
+  /** The same path and query on instance b. */
+  private URI other(URI onA) {
+    URI base = b().baseUri();
+    return URI.create(base.getScheme() + "://" + base.getAuthority() + onA.getRawPath()
+        + (onA.getRawQuery() == null ? "" : "?" + onA.getRawQuery()));
+  }
+
+  @Test
   @org.junit.jupiter.api.Order(100)
   void logins_madeNoContainerSession_exceptWhereTheServerMakesOneAtTheCredentialPost() {
-    String own = "created an HttpSession of its own in /login";
-    assertThat(a().log()).doesNotContain(own);
-    if (!containerSessionAtCredentialPostback()) {
-      assertThat(b().log()).doesNotContain(own);
+    for (String app : List.of("/login-custom", "/login")) {
+      String own = "created an HttpSession of its own in " + app + ",";
+      assertThat(a().log()).doesNotContain(own);
+      if (!containerSessionAtCredentialPostback() || !app.equals("/login")) {
+        assertThat(b().log()).doesNotContain(own);
+      }
     }
   }
 

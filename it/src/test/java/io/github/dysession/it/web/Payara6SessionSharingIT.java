@@ -13,7 +13,7 @@ class Payara6SessionSharingIT extends AbstractSessionSharingIT {
         .release(PayaraMicro.Release.PAYARA_6)
         .javaHome(PayaraMicro.currentJavaHome())
         .systemProperties(settings)
-        .alsoDeploy(PayaraMicro.loginWar())
+        .alsoDeploy(PayaraMicro.loginWars())
         .start();
   }
 

@@ -24,7 +24,7 @@ class Payara7SessionSharingIT extends AbstractSessionSharingIT {
         .release(PayaraMicro.Release.PAYARA_7)
         .javaHome(PayaraMicro.jdk25Home())
         .systemProperties(settings)
-        .alsoDeploy(PayaraMicro.loginWar())
+        .alsoDeploy(PayaraMicro.loginWars())
         .start();
   }
 
