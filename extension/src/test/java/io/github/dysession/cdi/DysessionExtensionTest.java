@@ -41,16 +41,13 @@ import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
-import org.jboss.weld.junit5.WeldJunit5Extension;
 import org.jboss.weld.junit5.WeldSetup;
 import org.jboss.weld.proxy.WeldClientProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -62,7 +59,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * reading system properties). No test calls DynamoDB: the endpoint points at a closed local port
  * and clients are only built, never used, except after they were closed.
  */
-@ExtendWith(DysessionExtensionTest.ForgetShutDownContainer.class) // must precede @EnableWeld
+@ExtendWith(ForgetShutDownContainer.class) // must precede @EnableWeld
 @EnableWeld
 class DysessionExtensionTest {
 
@@ -326,21 +323,6 @@ class DysessionExtensionTest {
   }
 
   // ---------------------------------------------------------------- test beans and helpers
-
-  /**
-   * Works around weld-junit5 4.0.3 on JUnit 5.13+: JUnit closes the {@code WeldContainer} that
-   * weld-junit left in the extension store after shutting it down itself, which fails every test
-   * with WELD-ENV-002002 "already shut down" (weld/weld-testing#264, fixed in 4.0.4.Final). Declared
-   * before {@code @EnableWeld}, its callback runs after weld-junit's and takes the container out of
-   * the store. Harmless with a fixed weld-junit.
-   */
-  static final class ForgetShutDownContainer implements AfterEachCallback {
-    @Override
-    public void afterEach(ExtensionContext context) {
-      context.getStore(ExtensionContext.Namespace.create(WeldJunit5Extension.class, context.getRequiredTestClass()))
-          .remove("weldContainer");
-    }
-  }
 
   /** Injects the qualified client, so an ambiguous or missing client fails deployment. */
   @Dependent
