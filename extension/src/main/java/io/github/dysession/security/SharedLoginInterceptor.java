@@ -11,6 +11,7 @@ import jakarta.interceptor.InvocationContext;
 import jakarta.security.enterprise.AuthenticationException;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.CallerPrincipal;
+import jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
 import jakarta.security.enterprise.credential.Credential;
@@ -31,7 +32,10 @@ import java.util.logging.Logger;
 /**
  * Shares logins between instances: around every Jakarta Security authentication mechanism of the
  * application, restores the caller stored in the request's dysession session before the mechanism
- * runs, records the caller a mechanism authenticated, and removes it at logout. The mechanism and
+ * runs, records the caller a mechanism logged in for the requests that follow (with
+ * {@code @AutoApplySession}, Jakarta Authentication's {@code registerSession}, a credential
+ * postback, {@code SecurityContext.authenticate}, or a login that continues to another page), and
+ * removes it at logout. A mechanism that authenticates every request by itself keeps doing so. The mechanism and
  * the server's own login interceptors (which run inside this one) get a request whose session is
  * dysession's, so the request saved for after a login lives in DynamoDB, not in the server.
  *
@@ -132,15 +136,21 @@ public class SharedLoginInterceptor implements Serializable {
       }
       // A mechanism that answers itself (a redirect to the login page, or after the login) commits
       // the response before it returns: the login is recorded, and the id changed, just before.
+      boolean autoApplySession = invocation.getTarget().getClass().isAnnotationPresent(AutoApplySession.class);
       boolean[] recordedAtCommit = {false};
+      boolean[] registeredAtCommit = {false};
       scope.beforeCommit(() -> {
+        registeredAtCommit[0] = registersSession(context);
         recordedAtCommit[0] = recordCaller(scope, context, request, mechanism, false);
         if (!recordedAtCommit[0] && context.isProtected()) {
           scope.rememberContinuation();
         }
       });
       Object result = invocation.proceed();
-      if (result == AuthenticationStatus.SUCCESS || result == AuthenticationStatus.SEND_CONTINUE) {
+      boolean kept = result == AuthenticationStatus.SEND_CONTINUE
+          || (result == AuthenticationStatus.SUCCESS && (autoApplySession || registeredAtCommit[0]
+              || registersSession(context) || scope.isCredentialPostback() || context.isAuthenticationRequest()));
+      if (kept) {
         boolean recorded = recordCaller(scope, context, request, mechanism, result == AuthenticationStatus.SUCCESS);
         if (recorded && scope.isCredentialPostback() && scope.continueAfterLogin()) {
           // The login page was shown by whichever instance: continue to the page that asked for it.
@@ -149,7 +159,8 @@ public class SharedLoginInterceptor implements Serializable {
           scope.rememberContinuation();
         }
       } else if (recordedAtCommit[0]) {
-        // The mechanism refused the caller after all (an identity store's VALID was not the end).
+        // The mechanism refused the caller after all, or authenticates every request on its own (a
+        // token in each request): that is no login to keep.
         scope.loggedOut();
       }
       closed = true;
@@ -200,6 +211,21 @@ public class SharedLoginInterceptor implements Serializable {
     Map<?, ?> map = context.getMessageInfo().getMap();
     REGISTER_SESSION.forEach(map::remove);
     return true;
+  }
+
+  /**
+   * Whether the mechanism asked the container to keep the caller for the requests that follow
+   * (Jakarta Authentication's {@code registerSession}): the logins dysession keeps. A mechanism that
+   * authenticates each request by itself (a token in every request) makes no such login.
+   */
+  private static boolean registersSession(HttpMessageContext context) {
+    Map<?, ?> map = context.getMessageInfo().getMap();
+    for (String key : REGISTER_SESSION) {
+      if (Boolean.parseBoolean(String.valueOf(map.get(key)))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the container is WildFly's Elytron, which allows no replaced messages but on SUCCESS. */

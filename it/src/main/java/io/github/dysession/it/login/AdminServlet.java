@@ -1,29 +1,13 @@
 package io.github.dysession.it.login;
 
-import jakarta.inject.Inject;
-import jakarta.security.enterprise.SecurityContext;
 import jakarta.servlet.annotation.HttpConstraint;
 import jakarta.servlet.annotation.ServletSecurity;
 import jakarta.servlet.annotation.WebServlet;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.util.Map;
 
-/** A page only callers in the role admin may see (alice, not bob). */
+/** The same report as {@link ProtectedServlet}, for callers in the role admin only (alice, not bob). */
 @WebServlet("/admin")
 @ServletSecurity(@HttpConstraint(rolesAllowed = "admin"))
-public class AdminServlet extends HttpServlet {
+public class AdminServlet extends ProtectedServlet {
 
   private static final long serialVersionUID = 1L;
-
-  @Inject
-  private SecurityContext security;
-
-  @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    resp.setContentType("application/json");
-    resp.getWriter().write(CallerReport.of(req, security, Map.of("page", "admin")));
-  }
 }

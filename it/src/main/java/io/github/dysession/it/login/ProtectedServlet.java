@@ -24,6 +24,6 @@ public class ProtectedServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     resp.setContentType("application/json");
-    resp.getWriter().write(CallerReport.of(req, security, Map.of("page", "protected")));
+    resp.getWriter().write(CallerReport.of(req, security, Map.of("page", req.getServletPath().substring(1))));
   }
 }

@@ -142,11 +142,23 @@ public abstract class InstalledServer implements AppServer {
 
     private String notReady() {
         String reason = ManagedProcess.notAnswering200(uri("ping"));
+        // The login test applications too: GlassFish deploys its autodeploy folder one by one.
+        if (reason == null && !loginWars.isEmpty() && deploysLoginWars()) {
+            reason = ManagedProcess.notAnswering200(loginUri("login.html"));
+        }
+        if (reason == null && loginWars.size() > 1 && deploysLoginWars()) {
+            reason = ManagedProcess.notAnswering200(customLoginUri("who"));
+        }
         if (reason == null) {
             return null;
         }
         failIfTheStartFailed(reason);
         return reason;
+    }
+
+    /** Whether this server deploys the login test applications (Open Liberty only with appSecurity). */
+    boolean deploysLoginWars() {
+        return true;
     }
 
     /**

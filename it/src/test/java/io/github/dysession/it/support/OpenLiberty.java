@@ -145,12 +145,17 @@ public final class OpenLiberty extends InstalledServer {
                 .append("\" httpPort=\"").append(httpPort).append("\" httpsPort=\"-1\"/>\n")
                 .append("  <webApplication id=\"app\" name=\"app\" location=\"").append(xmlAttribute(war.toString()))
                 .append("\" contextRoot=\"/").append(CONTEXT_ROOT).append("\"/>\n")
-                .append(features.stream().anyMatch(f -> f.startsWith("appSecurity")) ? loginApplications() : "")
+                .append(deploysLoginWars() ? loginApplications() : "")
                 .append("  <applicationMonitor updateTrigger=\"disabled\" dropinsEnabled=\"false\"/>\n")
                 .append("  <config updateTrigger=\"disabled\"/>\n")
                 .append("  <logging consoleLogLevel=\"INFO\" consoleFormat=\"SIMPLE\" copySystemStreams=\"true\"/>\n")
                 .append("</server>\n");
         return xml.toString();
+    }
+
+    @Override
+    boolean deploysLoginWars() {
+        return features.stream().anyMatch(f -> f.startsWith("appSecurity"));
     }
 
     /** The login test applications, each under its file name without .war. */
