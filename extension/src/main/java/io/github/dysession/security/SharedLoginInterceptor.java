@@ -152,7 +152,8 @@ public class SharedLoginInterceptor implements Serializable {
               || registersSession(context) || scope.isCredentialPostback() || context.isAuthenticationRequest()));
       if (kept) {
         boolean recorded = recordCaller(scope, context, request, mechanism, result == AuthenticationStatus.SUCCESS);
-        if (recorded && scope.isCredentialPostback() && scope.continueAfterLogin()) {
+        if (recorded && (scope.isCredentialPostback() || context.isAuthenticationRequest())
+            && scope.continueAfterLogin()) {
           // The login page was shown by whichever instance: continue to the page that asked for it.
           result = AuthenticationStatus.SEND_CONTINUE;
         } else if (!recorded && result == AuthenticationStatus.SEND_CONTINUE && context.isProtected()) {

@@ -149,6 +149,9 @@ public abstract class InstalledServer implements AppServer {
         if (reason == null && loginWars.size() > 1 && deploysLoginWars()) {
             reason = ManagedProcess.notAnswering200(customLoginUri("who"));
         }
+        if (reason == null && loginWars.size() > 2 && deploysLoginWars()) {
+            reason = ManagedProcess.notAnswering200(baseUri().resolve("../login-customform/who"));
+        }
         if (reason == null) {
             return null;
         }

@@ -187,10 +187,18 @@ public final class PayaraMicro implements AppServer {
     /** System property naming the login test application with its own mechanism, deployed under /login-custom. */
     public static final String CUSTOM_LOGIN_WAR_PROPERTY = "dysession.it.customLoginWar";
 
-    /** The login test applications: {@link #loginWar()} and the one with its own mechanism (under /login-custom). */
+    /** System property naming the login test application with the custom-FORM mechanism, under /login-customform. */
+    public static final String CUSTOM_FORM_LOGIN_WAR_PROPERTY = "dysession.it.customFormLoginWar";
+
+    /**
+     * The login test applications: {@link #loginWar()}, the one with its own mechanism (under
+     * /login-custom) and the one with the custom-FORM mechanism (under /login-customform).
+     */
     public static List<Path> loginWars() {
-        return List.of(loginWar(), fileFromProperty(CUSTOM_LOGIN_WAR_PROPERTY,
-                () -> Dynalite.baseDir().resolve("target").resolve("login-custom.war")));
+        return List.of(loginWar(),
+                fileFromProperty(CUSTOM_LOGIN_WAR_PROPERTY, () -> Dynalite.baseDir().resolve("target").resolve("login-custom.war")),
+                fileFromProperty(CUSTOM_FORM_LOGIN_WAR_PROPERTY,
+                        () -> Dynalite.baseDir().resolve("target").resolve("login-customform.war")));
     }
 
     /** The test WAR: system property {@value #WAR_PROPERTY}, else {@code <it>/target/dysession-it.war}. */

@@ -267,6 +267,39 @@ abstract class LoginScenarios {
     }
   }
 
+  @Test
+  void customFormMechanism_loginStepsOnAlternatingInstances_continueToTheProtectedPage() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> challenge = browser.send("GET", customForm(a(), "protected"));
+    assertThat(challenge.statusCode()).as("protected page: %s", challenge.body()).isEqualTo(302);
+    assertThat(URI.create(challenge.headers().firstValue("Location").orElseThrow()).getPath())
+        .endsWith("/login-customform/signin-page");
+    assertThat(browser.send("GET", customForm(b(), "signin-page")).body()).contains("password");
+
+    HttpResponse<String> refused = browser.postForm(customForm(b(), "signin-page"),
+        Map.of("user", "alice", "password", "wrong"));
+    // 401 from the page (Soteria, Liberty), or TomEE's redirect back to the login page.
+    assertThat(refused.statusCode()).as("wrong password: %s", refused.body()).isIn(401, 302);
+    assertThat(browser.send("GET", customForm(a(), "protected")).statusCode()).isEqualTo(302);
+
+    HttpResponse<String> posted = browser.postForm(customForm(b(), "signin-page"),
+        Map.of("user", "alice", "password", ALICE_PASSWORD));
+    assertThat(posted.statusCode()).as("credentials on b: %s", posted.body()).isIn(302, 303);
+    assertThat(URI.create(posted.headers().firstValue("Location").orElseThrow()).getPath())
+        .endsWith("/login-customform/protected");
+    assertThat(browser.json("GET", customForm(a(), "protected"))).containsEntry("remoteUser", "alice")
+        .containsEntry("admin", true).containsEntry("securityContextCaller", "alice");
+    assertThat(browser.json("GET", customForm(b(), "who"))).containsEntry("remoteUser", "alice");
+
+    assertLoggedOut(browser.json("POST", customForm(a(), "who?op=logout")));
+    assertThat(browser.send("GET", customForm(b(), "protected")).statusCode()).isEqualTo(302);
+    assertThat(browser.cookieNamesSet()).as("cookies set").doesNotContain("JSESSIONID");
+  }
+
+  private static URI customForm(AppServer server, String relative) {
+    return server.baseUri().resolve("../login-customform/" + relative);
+  }
+
   /** The same path and query on instance b. */
   private URI other(URI onA) {
     URI base = b().baseUri();
@@ -277,7 +310,7 @@ abstract class LoginScenarios {
   @Test
   @org.junit.jupiter.api.Order(100)
   void logins_madeNoContainerSession_exceptWhereTheServerMakesOneAtTheCredentialPost() {
-    for (String app : List.of("/login-custom", "/login")) {
+    for (String app : List.of("/login-custom", "/login-customform", "/login")) {
       String own = "created an HttpSession of its own in " + app + ",";
       assertThat(a().log()).doesNotContain(own);
       if (!containerSessionAtCredentialPostback() || !app.equals("/login")) {
