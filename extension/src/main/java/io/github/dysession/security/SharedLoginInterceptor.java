@@ -12,6 +12,7 @@ import jakarta.security.enterprise.AuthenticationException;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.CallerPrincipal;
 import jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession;
+import jakarta.security.enterprise.authentication.mechanism.http.LoginToContinue;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
 import jakarta.security.enterprise.credential.Credential;
@@ -137,12 +138,15 @@ public class SharedLoginInterceptor implements Serializable {
       // A mechanism that answers itself (a redirect to the login page, or after the login) commits
       // the response before it returns: the login is recorded, and the id changed, just before.
       boolean autoApplySession = invocation.getTarget().getClass().isAnnotationPresent(AutoApplySession.class);
+      // Only a mechanism that continues after a login shows a login page worth a session: one that
+      // answers 401 to a request without credentials (an API's) makes none.
+      boolean loginToContinue = invocation.getTarget().getClass().isAnnotationPresent(LoginToContinue.class);
       boolean[] recordedAtCommit = {false};
       boolean[] registeredAtCommit = {false};
       scope.beforeCommit(() -> {
         registeredAtCommit[0] = registersSession(context);
         recordedAtCommit[0] = recordCaller(scope, context, request, mechanism, false);
-        if (!recordedAtCommit[0] && context.isProtected()) {
+        if (!recordedAtCommit[0] && loginToContinue && context.isProtected()) {
           scope.rememberContinuation();
         }
       });
@@ -156,7 +160,8 @@ public class SharedLoginInterceptor implements Serializable {
             && scope.continueAfterLogin()) {
           // The login page was shown by whichever instance: continue to the page that asked for it.
           result = AuthenticationStatus.SEND_CONTINUE;
-        } else if (!recorded && result == AuthenticationStatus.SEND_CONTINUE && context.isProtected()) {
+        } else if (!recorded && loginToContinue && result == AuthenticationStatus.SEND_CONTINUE
+            && context.isProtected()) {
           scope.rememberContinuation();
         }
       } else if (recordedAtCommit[0]) {

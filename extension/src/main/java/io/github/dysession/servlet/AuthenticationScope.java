@@ -103,8 +103,6 @@ public final class AuthenticationScope {
     return response;
   }
 
-
-
   /**
    * Returns the caller the request's session is logged in as, or null; reads the session (one
    * read, which the rest of the request uses too) when the request carries a session cookie.
