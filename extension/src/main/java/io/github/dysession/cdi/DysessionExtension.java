@@ -68,6 +68,8 @@ public class DysessionExtension implements Extension {
   // Jakarta Security's mechanism, identity store and identity store handler types, when the
   // application can see them (beans.xml leaves the interceptor out of discovery where it cannot).
   private List<Class<?>> loginTypes = List.of();
+  // The stored names of the application's own authentication mechanisms (and their superclasses).
+  private final java.util.Set<String> ownMechanisms = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Reads and validates the settings before any bean is discovered. */
   void readSettings(@Observes BeforeBeanDiscovery event) {
@@ -96,9 +98,26 @@ public class DysessionExtension implements Extension {
     for (Class<?> loginType : loginTypes) {
       if (loginType.isAssignableFrom(type) && !type.isInterface()) {
         event.configureAnnotatedType().add(io.github.dysession.security.SharedLogin.Literal.INSTANCE);
+        if (loginType == loginTypes.get(0)) {
+          for (Class<?> c = type; c != null && loginType.isAssignableFrom(c); c = c.getSuperclass()) {
+            String name = io.github.dysession.servlet.LoginMechanisms.nameOf(c);
+            if (!io.github.dysession.servlet.LoginMechanisms.isServers(name)) {
+              ownMechanisms.add(name);
+            }
+          }
+        }
         return;
       }
     }
+  }
+
+  /**
+   * Whether a login stored by the mechanism named {@code name} (as {@code LoginMechanisms} names
+   * it) still holds in this application: one by a server's built-in mechanism, or by one of the
+   * application's own mechanisms that it still has.
+   */
+  public boolean honoursLoginsBy(String name) {
+    return io.github.dysession.servlet.LoginMechanisms.isServers(name) || ownMechanisms.contains(name);
   }
 
   private boolean enabled() {

@@ -16,7 +16,7 @@ final class IdentityStorePasswordLogins implements PasswordLogins {
   static final IdentityStorePasswordLogins INSTANCE = new IdentityStorePasswordLogins();
 
   /** The mechanism recorded for a login by {@code HttpServletRequest.login}. */
-  private static final String MECHANISM = "HttpServletRequest.login";
+  private static final String MECHANISM = io.github.dysession.servlet.LoginMechanisms.REQUEST_LOGIN;
 
   private IdentityStorePasswordLogins() {}
 

@@ -1,10 +1,13 @@
 package io.github.dysession.security;
 
 import io.github.dysession.servlet.AuthenticationScope;
+import io.github.dysession.cdi.DysessionExtension;
 import io.github.dysession.servlet.IdentityCapture;
+import io.github.dysession.servlet.LoginMechanisms;
 import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionStoreException;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
@@ -57,6 +60,9 @@ public class SharedLoginInterceptor implements Serializable {
   // javax name.
   private static final Set<String> REGISTER_SESSION = Set.of(
       "jakarta.servlet.http.registerSession", "javax.servlet.http.registerSession");
+  private static final String MANDATORY = "jakarta.security.auth.message.MessagePolicy.isMandatory";
+
+  private transient volatile DysessionExtension extension;
 
   /** Dispatches by the intercepted method. */
   @AroundInvoke
@@ -114,12 +120,18 @@ public class SharedLoginInterceptor implements Serializable {
     if (scope == null) {
       return invocation.proceed();
     }
-    String mechanism = invocation.getMethod().getDeclaringClass().getName();
+    String mechanism = LoginMechanisms.nameOf(invocation.getMethod().getDeclaringClass());
     scope.offerPasswordLogins(IdentityStorePasswordLogins.INSTANCE);
     IdentityCapture.clear();
     boolean closed = false;
     try {
       SessionLogin stored = scope.storedLogin();
+      if (stored != null && !honoured(stored)) {
+        LOG.warning("A session is logged in by the authentication mechanism " + stored.mechanism()
+            + ", which this application no longer has: the session is logged out.");
+        scope.loggedOut();
+        stored = null;
+      }
       if (stored != null && !context.isAuthenticationRequest() && !scope.isCredentialPostback()) {
         // Logged in on some instance: tell this container, and let no mechanism ask again.
         return context.notifyContainerAboutLogin(new CallerPrincipal(stored.caller()), stored.groups());
@@ -150,7 +162,7 @@ public class SharedLoginInterceptor implements Serializable {
           scope.rememberContinuation();
         }
       });
-      Object result = invocation.proceed();
+      Object result = proceedUnprotectedOnTomEE(invocation, context);
       boolean kept = result == AuthenticationStatus.SEND_CONTINUE
           || (result == AuthenticationStatus.SUCCESS && (autoApplySession || registeredAtCommit[0]
               || registersSession(context) || scope.isCredentialPostback() || context.isAuthenticationRequest()));
@@ -187,6 +199,46 @@ public class SharedLoginInterceptor implements Serializable {
       if (scope.response().isCommitted()) {
         // Answered here: dysession's filter, which forgets it at the end of a request, will not run.
         IdentityCapture.clear();
+      }
+    }
+  }
+
+  /** Whether the application still honours a login by the stored login's mechanism. */
+  private boolean honoured(SessionLogin stored) {
+    DysessionExtension found = extension;
+    if (found == null) {
+      try {
+        found = CDI.current().getBeanManager().getExtension(DysessionExtension.class);
+      } catch (RuntimeException e) {
+        LOG.fine(() -> "dysession's extension is not found; stored logins are honoured: " + e);
+        return true;
+      }
+      extension = found;
+    }
+    return found.honoursLoginsBy(stored.mechanism());
+  }
+
+  /**
+   * Proceeds; on TomEE, whose {@code SecurityContext.authenticate} marks the request protected, as
+   * an unprotected one. Its LoginToContinue, finding none of the requests it saves (dysession keeps
+   * them out of the session), would otherwise take the login page's own POST for a protected page
+   * and send the caller to the login page again. dysession continues to the remembered page itself.
+   */
+  private static Object proceedUnprotectedOnTomEE(InvocationContext invocation, HttpMessageContext context)
+      throws Exception {
+    if (!context.isAuthenticationRequest()
+        || !context.getMessageInfo().getClass().getName().startsWith("org.apache.tomee.")) {
+      return invocation.proceed();
+    }
+    Map<String, Object> map = context.getMessageInfo().getMap();
+    Object mandatory = map.put(MANDATORY, Boolean.FALSE.toString());
+    try {
+      return invocation.proceed();
+    } finally {
+      if (mandatory == null) {
+        map.remove(MANDATORY);
+      } else {
+        map.put(MANDATORY, mandatory);
       }
     }
   }

@@ -213,7 +213,7 @@ public final class AuthenticationScope {
     if (stored == null || !stored.caller().equals(principal.getName())) {
       try {
         request.logIn(new SessionLogin(principal.getName(), IdentityCapture.groupsOf(principal.getName()),
-            CONTAINER_MECHANISM, Instant.now()));
+            LoginMechanisms.CONTAINER_FORM, Instant.now()));
       } catch (IllegalArgumentException e) {
         LOG.warning("A container login is not shared with other instances: " + e.getMessage());
         return false;
@@ -247,9 +247,6 @@ public final class AuthenticationScope {
     response.addHeader("Set-Cookie", name + "=; Path=" + path + "; Max-Age=0; HttpOnly");
     LOG.fine(() -> "Ended the session the container made for its own login in " + path);
   }
-
-  /** The mechanism recorded for a login found only on the container's request. */
-  static final String CONTAINER_MECHANISM = "container";
 
   /**
    * Offers the application's way of checking passwords to {@code HttpServletRequest.login}; the

@@ -20,7 +20,7 @@ import jakarta.servlet.http.HttpSession;
 final class DysessionRequest extends HttpServletRequestWrapper {
 
   /** The mechanism recorded for a login by {@link #login(String, String)}. */
-  static final String LOGIN_METHOD = "HttpServletRequest.login";
+  static final String LOGIN_METHOD = LoginMechanisms.REQUEST_LOGIN;
 
   private final SessionManager manager;
   private final DysessionResponse response;

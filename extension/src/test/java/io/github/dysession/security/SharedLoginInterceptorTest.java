@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.dysession.cdi.DysessionExtension;
 import io.github.dysession.cdi.ForgetShutDownContainer;
 import io.github.dysession.servlet.IdentityCapture;
+import io.github.dysession.servlet.LoginMechanisms;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
 import jakarta.security.enterprise.credential.Credential;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStore;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.EnumSet;
 import java.util.Set;
 import org.jboss.weld.junit5.EnableWeld;
@@ -31,12 +37,15 @@ class SharedLoginInterceptorTest {
   @WeldSetup
   WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
           .addExtension(new DysessionExtension())
-          .addBeanClasses(SharedLoginInterceptor.class, PasswordStore.class, ValidateOnlyStore.class))
+          .addBeanClasses(SharedLoginInterceptor.class, PasswordStore.class, ValidateOnlyStore.class,
+              OwnMechanism.class))
       .build();
 
   @Inject PasswordStore passwords;
 
   @Inject ValidateOnlyStore validateOnly;
+
+  @Inject DysessionExtension extension;
 
   @AfterEach
   void forget() {
@@ -74,6 +83,30 @@ class SharedLoginInterceptorTest {
     validateOnly.validate(new UsernamePasswordCredential("carol", "right"));
     assertThat(IdentityCapture.lastValidatedCaller()).isNull();
   }
+
+  @Test
+  void storedLogins_holdForTheServersMechanismsAndTheApplicationsOwn_notForOnesItNoLongerHas() {
+    assertThat(extension.honoursLoginsBy(OwnMechanism.class.getName())).isTrue();
+    // The mechanism's method may be declared by its superclass.
+    assertThat(extension.honoursLoginsBy(BaseMechanism.class.getName())).isTrue();
+    assertThat(extension.honoursLoginsBy("server:form")).isTrue();
+    assertThat(extension.honoursLoginsBy(LoginMechanisms.REQUEST_LOGIN)).isTrue();
+    assertThat(extension.honoursLoginsBy("com.example.RemovedMechanism")).isFalse();
+    // An identity store is no mechanism.
+    assertThat(extension.honoursLoginsBy(PasswordStore.class.getName())).isFalse();
+  }
+
+  /** An application's mechanism whose methods its superclass declares. */
+  abstract static class BaseMechanism implements HttpAuthenticationMechanism {
+    @Override
+    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+        HttpMessageContext context) {
+      return context.doNothing();
+    }
+  }
+
+  @ApplicationScoped
+  static class OwnMechanism extends BaseMechanism {}
 
   /** Validates "right" as every user's password; alice is in user and admin. */
   @ApplicationScoped

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.Dynalite;
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.store.SessionIds;
+import io.github.dysession.store.SessionIds;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Two server instances share one dynalite; a client with a cookie jar alternates between them, as
@@ -550,6 +554,25 @@ abstract class AbstractSessionSharingIT {
     @Override
     boolean containerSessionAtCredentialPostback() {
       return AbstractSessionSharingIT.this.containerSessionAtCredentialPostback();
+    }
+
+    @Override
+    void storeLoginMechanism(String id, String mechanism) {
+      var settings = io.github.dysession.config.DysessionSettings.from(
+          io.github.dysession.config.SettingsSource.of(Map.of()));
+      String pk = settings.partitionKeyName();
+      try (var client = io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
+        var items = client.scan(s -> s.tableName(table()).filterExpression("contains(#pk, :id)")
+            .expressionAttributeNames(Map.of("#pk", pk))
+            .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(id)))).items();
+        assertThat(items).as("items of session %s", SessionIds.fingerprint(id)).hasSize(1);
+        Map<String, AttributeValue> key = new java.util.HashMap<>(items.get(0));
+        key.keySet().retainAll(List.of(pk, settings.sortKeyName()));
+        client.updateItem(u -> u.tableName(table()).key(key)
+            .updateExpression("SET #login.#mechanism = :mechanism")
+            .expressionAttributeNames(Map.of("#login", "ds_login", "#mechanism", "mechanism"))
+            .expressionAttributeValues(Map.of(":mechanism", AttributeValue.fromS(mechanism))));
+      }
     }
   }
 }
