@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * Decides which classes Java deserialization may instantiate: JDK classes of {@code java.base}
  * and {@code java.sql}, classes the application itself defines, CDI implementation proxies of
- * beans, and classes matching configured patterns. Known gadget packages are refused even then.
+ * beans, the state classes of the Jakarta Faces implementations (Mojarra, MyFaces: what they keep
+ * in the session, such as server-side view state, view-scoped bean maps and the Flash), and
+ * classes matching configured patterns. Known gadget classes are refused even then.
  *
  * <p>"Defined by the application" means defined by the application's class loader or a child of
  * it, or by the loader that defined dysession's own classes when the application sees dysession
@@ -34,7 +36,14 @@ final class SerializationFilter implements ObjectInputFilter {
       "org.python.core.",
       "bsh.",
       "clojure.",
-      "org.springframework.beans.factory.");
+      "org.springframework.beans.factory.",
+      // Evaluates an EL expression from hashCode (ysoserial's Myfaces1 and Myfaces2).
+      "org.apache.myfaces.view.facelets.el.ValueExpressionMethodExpression");
+
+  // The Jakarta Faces API and implementations: the state they keep in the session. Their EL
+  // implementations (org.apache.el, com.sun.el, org.glassfish.expressly) stay out.
+  private static final List<String> FACES_PREFIXES = List.of(
+      "jakarta.faces.", "javax.faces.", "com.sun.faces.", "org.apache.myfaces.");
 
   // Serialized forms of CDI client proxies that beans hold as fields.
   private static final List<String> CDI_PREFIXES = List.of(
@@ -103,8 +112,17 @@ final class SerializationFilter implements ObjectInputFilter {
     while (type != null && type.isArray()) {
       type = type.getComponentType();
     }
-    return "class " + (type == null ? "?" : type.getName()) + " is not on the deserialization "
-        + "allow-list (add a pattern to dysession.serialization.allowed-classes if it is safe)";
+    if (type == null) {
+      return "a class that is not on the deserialization allow-list";
+    }
+    String name = type.getName();
+    if (isDenied(name)) {
+      return "class " + name + " is a known deserialization gadget, refused by the allow-list whatever the settings";
+    }
+    int dot = name.lastIndexOf('.');
+    return "class " + name + " is not on the deserialization allow-list (if it is safe, add it to "
+        + "dysession.serialization.allowed-classes: " + name
+        + (dot > 0 ? ", or " + name.substring(0, dot) + ".* for its package" : "") + ")";
   }
 
   @Override
@@ -129,10 +147,8 @@ final class SerializationFilter implements ObjectInputFilter {
       return true;
     }
     String name = type.getName();
-    for (String denied : DENIED_PREFIXES) {
-      if (name.startsWith(denied)) {
-        return false;
-      }
+    if (isDenied(name)) {
+      return false;
     }
     if (configured != null && configured.checkInput(new ClassOnly(type)) == Status.ALLOWED) {
       return true;
@@ -146,7 +162,21 @@ final class SerializationFilter implements ObjectInputFilter {
         return true;
       }
     }
+    for (String faces : FACES_PREFIXES) {
+      if (name.startsWith(faces)) {
+        return true;
+      }
+    }
     return isDefinedByApplication(type);
+  }
+
+  private static boolean isDenied(String name) {
+    for (String denied : DENIED_PREFIXES) {
+      if (name.startsWith(denied)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean isDefinedByApplication(Class<?> type) {

@@ -186,6 +186,35 @@ class SerializationFilterTest {
   }
 
   @Test
+  void isAllowed_whenClassIsAServersFacesImplementationsState_allows_butNotItsKnownGadget(@TempDir Path dir)
+      throws Exception {
+    // Defined by a loader of the server's, unrelated to the application's.
+    ClassLoader server = ClassLoader.getPlatformClassLoader();
+    try (URLClassLoader mojarra = compile(dir.resolve("m"), "com.sun.faces.util", "StateMap", server);
+        URLClassLoader myfaces = compile(dir.resolve("f"), "org.apache.myfaces.cdi.view", "Holder", server);
+        URLClassLoader api = compile(dir.resolve("a"), "jakarta.faces.component", "Saver", server);
+        URLClassLoader gadget = compile(dir.resolve("g"), "org.apache.myfaces.view.facelets.el",
+            "ValueExpressionMethodExpression", server);
+        URLClassLoader el = compile(dir.resolve("e"), "org.apache.el", "ValueExpressionImpl", server)) {
+      assertThat(filter.isAllowed(mojarra.loadClass("com.sun.faces.util.StateMap"))).isTrue();
+      assertThat(filter.isAllowed(myfaces.loadClass("org.apache.myfaces.cdi.view.Holder"))).isTrue();
+      assertThat(filter.isAllowed(api.loadClass("jakarta.faces.component.Saver"))).isTrue();
+      Class<?> refused = gadget.loadClass("org.apache.myfaces.view.facelets.el.ValueExpressionMethodExpression");
+      assertThat(filter.isAllowed(refused)).isFalse();
+      assertThat(new SerializationFilter(appLoader, List.of("org.apache.myfaces.**")).isAllowed(refused)).isFalse();
+      // The EL implementation is not Faces state.
+      assertThat(filter.isAllowed(el.loadClass("org.apache.el.ValueExpressionImpl"))).isFalse();
+    }
+  }
+
+  @Test
+  void refusal_namesTheExactPatternToAdd() {
+    SerializationFilter.Recorder recorder = filter.recorder();
+    assertThat(recorder.checkInput(info(Point.class))).isEqualTo(Status.REJECTED);
+    assertThat(recorder.rejection()).contains("dysession.serialization.allowed-classes: java.awt.Point, or java.awt.* for its package");
+  }
+
+  @Test
   void decode_whenClassIsInDeniedPackage_refusesEvenIfConfigured(@TempDir Path dir)
       throws Exception {
     try (URLClassLoader child = compile(dir, GADGET_PACKAGE, "FakeTransformer", appLoader);

@@ -152,6 +152,9 @@ public abstract class InstalledServer implements AppServer {
         if (reason == null && loginWars.size() > 2 && deploysLoginWars()) {
             reason = ManagedProcess.notAnswering200(baseUri().resolve("../login-customform/who"));
         }
+        if (reason == null && loginWars.size() > 3 && deploysLoginWars()) {
+            reason = ManagedProcess.notAnswering200(baseUri().resolve("../faces/events"));
+        }
         if (reason == null) {
             return null;
         }

@@ -39,13 +39,16 @@ public final class OpenLiberty extends InstalledServer {
     public static final String SERVER_NAME = "dysession";
     /**
      * The features the test application needs: Servlet, CDI (Weld inside), Jakarta REST with JSON-B
-     * for its resources, and MicroProfile Config for dysession's settings. dysession itself needs
+     * for its resources, MicroProfile Config for dysession's settings, Jakarta Security, enterprise
+     * beans and Faces for the login and Faces test applications. dysession itself needs
      * servlet, cdi, jsonb and mpConfig.
      */
     public static final List<String> DEFAULT_FEATURES = List.of(
             "servlet-6.0", "cdi-4.0", "restfulWS-3.1", "jsonb-3.0", "jsonp-2.1", "mpConfig-3.1",
             // The login test application: Jakarta Security and an enterprise bean.
-            "appSecurity-5.0", "enterpriseBeansLite-4.0");
+            "appSecurity-5.0", "enterpriseBeansLite-4.0",
+            // The Faces test application.
+            "faces-4.0");
 
     /** CWWKF0011I: "The dysession server is ready to run a smarter planet." */
     private static final Pattern READY_LINE = Pattern.compile("CWWKF0011I");

@@ -190,15 +190,20 @@ public final class PayaraMicro implements AppServer {
     /** System property naming the login test application with the custom-FORM mechanism, under /login-customform. */
     public static final String CUSTOM_FORM_LOGIN_WAR_PROPERTY = "dysession.it.customFormLoginWar";
 
+    /** System property naming the Faces test application, deployed under /faces. */
+    public static final String FACES_WAR_PROPERTY = "dysession.it.facesWar";
+
     /**
-     * The login test applications: {@link #loginWar()}, the one with its own mechanism (under
-     * /login-custom) and the one with the custom-FORM mechanism (under /login-customform).
+     * The applications deployed beside the test application: the login test applications
+     * ({@link #loginWar()}, the one with its own mechanism under /login-custom, the one with the
+     * custom-FORM mechanism under /login-customform) and the Faces test application (/faces).
      */
     public static List<Path> loginWars() {
         return List.of(loginWar(),
                 fileFromProperty(CUSTOM_LOGIN_WAR_PROPERTY, () -> Dynalite.baseDir().resolve("target").resolve("login-custom.war")),
                 fileFromProperty(CUSTOM_FORM_LOGIN_WAR_PROPERTY,
-                        () -> Dynalite.baseDir().resolve("target").resolve("login-customform.war")));
+                        () -> Dynalite.baseDir().resolve("target").resolve("login-customform.war")),
+                fileFromProperty(FACES_WAR_PROPERTY, () -> Dynalite.baseDir().resolve("target").resolve("faces.war")));
     }
 
     /** The test WAR: system property {@value #WAR_PROPERTY}, else {@code <it>/target/dysession-it.war}. */

@@ -2,7 +2,6 @@ package io.github.dysession.it.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.dysession.it.support.Dynalite;
 import io.github.dysession.it.support.AppServer;
 import io.github.dysession.store.SessionIds;
 import io.github.dysession.store.SessionIds;
@@ -11,23 +10,18 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -36,24 +30,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-abstract class AbstractSessionSharingIT {
+abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
 
   private static final Pattern SET_COOKIE = Pattern.compile("DYSESSION=([^;]*)");
 
-  private Dynalite dynalite;
-  private AppServer a;
-  private AppServer b;
   /** A client without cookies, for the test application's counters. */
   private final Browser control = new Browser();
-
-  /**
-   * Starts one server instance with the test WAR, the given dysession settings (as system
-   * properties) and {@code dysession.it.instance} = {@code name}.
-   */
-  abstract AppServer start(String name, Map<String, String> settings);
-
-  /** Returns the table name, unique per subclass. */
-  abstract String table();
 
   /**
    * Returns the simple class names that a JAX-RS resource's {@code @Context HttpServletRequest}
@@ -74,77 +56,8 @@ abstract class AbstractSessionSharingIT {
     return a;
   }
 
-  private AppServer witness() {
+  AppServer witness() {
     return subject() == a ? b : a;
-  }
-
-  @BeforeAll
-  void startServers() throws Exception {
-    Path data = Files.createTempDirectory(Path.of(System.getProperty("dysession.it.basedir", "."), "target"),
-        "dynalite-" + table() + "-");
-    dynalite = Dynalite.start(data);
-    // The table is made by the test, with the SDK's patient defaults: the instances' timeouts are
-    // too short for DDL on a loaded machine.
-    try (var client = io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
-      new io.github.dysession.store.dynamodb.DynamoDbTableAdmin(client,
-          io.github.dysession.config.DysessionSettings.from(io.github.dysession.config.SettingsSource.of(
-              Map.of("dysession.dynamodb-tablename", table())))).create();
-    }
-    CompletableFuture<AppServer> first = CompletableFuture.supplyAsync(() -> start("a", false));
-    CompletableFuture<AppServer> second = CompletableFuture.supplyAsync(() -> start("b", false));
-    a = first.get();
-    b = second.get();
-    warmUp(a);
-    warmUp(b);
-  }
-
-  /**
-   * Creates, reads and invalidates one session on an instance, retrying while it answers 503: the
-   * first DynamoDB calls of a fresh instance on a busy machine can outlast the short timeouts the
-   * instances run with (for the outage test).
-   */
-  private void warmUp(AppServer server) throws Exception {
-    Browser browser = new Browser();
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-    for (String step : List.of("set&name=warm&value=up", "dump", "invalidate")) {
-      while (true) {
-        HttpResponse<String> response = browser.send("POST", server.uri("s?op=" + step));
-        if (response.statusCode() != 503 || System.nanoTime() - deadline > 0) {
-          assertThat(response.statusCode()).as("warm-up %s on %s", step, server.name()).isEqualTo(200);
-          break;
-        }
-        Thread.sleep(500);
-      }
-    }
-  }
-
-  @AfterAll
-  void stopServers() {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, dynalite}) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          // Keep stopping the others.
-        }
-      }
-    }
-  }
-
-  private AppServer start(String name, boolean createTable) {
-    Map<String, String> settings = new java.util.LinkedHashMap<>();
-    settings.put("dysession.it.instance", name);
-    settings.put("dysession.dynamodb-endpoint", dynalite.endpoint().toString());
-    settings.put("dysession.dynamodb-tablename", table());
-    settings.put("dysession.create-table", String.valueOf(createTable));
-    // Room for a cold first call beside a slow server's start on a busy machine; the outage test's
-    // dynalite is gone (connection refused), which fails at once whatever the timeouts.
-    settings.put("dysession.api-call-timeout-ms", "10000");
-    settings.put("dysession.api-call-attempt-timeout-ms", "4000");
-    settings.put("dysession.max-retries", "1");
-    settings.put("aws.accessKeyId", "test");
-    settings.put("aws.secretAccessKey", "test");
-    return start(name, settings);
   }
 
   private static long outageLines(AppServer server) {
