@@ -211,6 +211,10 @@ public final class AttributeCodec {
     } catch (ClassNotFoundException e) {
       throw new CodecException("Attribute '" + name + "' holds a class the application no longer has ("
           + e.getMessage() + ")", e);
+    } catch (ClassCastException e) {
+      // The JDK's message names classes and fields only, never a value: it says which class did not
+      // fit where (a readResolve of a server's proxy that answers another type, say).
+      throw new CodecException("Attribute '" + name + "' is corrupt: ClassCastException: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       throw new CodecException("Attribute '" + name + "' is corrupt: "
           + e.getClass().getSimpleName(), e);
@@ -274,8 +278,17 @@ public final class AttributeCodec {
   }
 
   /** Resolves classes with the application's loader and applies the allow-list. */
+  /**
+   * Resolves classes in the application's loader first, then in the loaders of the classes this
+   * stream resolved so far (most recent first). A server's framework stores objects whose fields hold
+   * classes of its own internal packages, which only its module's loader sees: MyFaces's view-scope
+   * holder on Open Liberty holds Weld's bean identifiers and a lambda captured in a MyFaces class the
+   * application cannot load. The allow-list filter checks every class whichever loader defines it.
+   */
   private static final class FilteredInputStream extends ObjectInputStream {
     private final ClassLoader loader;
+    /** Loaders of the classes resolved so far, besides the application's, most recent last. */
+    private final java.util.ArrayList<ClassLoader> seen = new java.util.ArrayList<>(2);
 
     FilteredInputStream(InputStream in, ClassLoader loader, java.io.ObjectInputFilter filter)
         throws IOException {
@@ -286,22 +299,58 @@ public final class AttributeCodec {
 
     @Override
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-      try {
-        return Class.forName(desc.getName(), false, loader);
-      } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
-      }
+      return remember(load(desc.getName(), () -> super.resolveClass(desc)));
     }
 
     @Override
     protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
       Class<?>[] types = new Class<?>[interfaces.length];
+      ClassLoader defining = loader;
       for (int i = 0; i < interfaces.length; i++) {
-        types[i] = Class.forName(interfaces[i], false, loader);
+        String name = interfaces[i];
+        types[i] = remember(load(name, () -> Class.forName(name, false, loader)));
+        if (!visible(types[i], defining)) {
+          defining = types[i].getClassLoader();
+        }
       }
       @SuppressWarnings("deprecation")
-      Class<?> proxy = Proxy.getProxyClass(loader, types);
+      Class<?> proxy = Proxy.getProxyClass(defining, types);
       return proxy;
+    }
+
+    private interface Fallback {
+      Class<?> load() throws IOException, ClassNotFoundException;
+    }
+
+    private Class<?> load(String name, Fallback last) throws IOException, ClassNotFoundException {
+      try {
+        return Class.forName(name, false, loader);
+      } catch (ClassNotFoundException e) {
+        for (int i = seen.size() - 1; i >= 0; i--) {
+          try {
+            return Class.forName(name, false, seen.get(i));
+          } catch (ClassNotFoundException | LinkageError notThere) {
+            // Try the next loader.
+          }
+        }
+        return last.load();
+      }
+    }
+
+    private Class<?> remember(Class<?> type) {
+      ClassLoader l = type.getClassLoader();
+      if (l != null && l != loader && !seen.contains(l)) {
+        seen.add(l);
+      }
+      return type;
+    }
+
+    private static boolean visible(Class<?> type, ClassLoader from) {
+      try {
+        return Class.forName(type.getName(), false, from) == type;
+      } catch (ClassNotFoundException | LinkageError e) {
+        return false;
+      }
     }
   }
 }

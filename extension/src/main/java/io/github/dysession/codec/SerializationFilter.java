@@ -37,6 +37,10 @@ final class SerializationFilter implements ObjectInputFilter {
       "bsh.",
       "clojure.",
       "org.springframework.beans.factory.",
+      // Interceptor chains that invoke a method of the stream's choosing (ysoserial's
+      // JavassistWeld1 and JBossInterceptors1).
+      "org.jboss.weld.interceptor.",
+      "org.jboss.interceptor.",
       // Evaluates an EL expression from hashCode (ysoserial's Myfaces1 and Myfaces2).
       "org.apache.myfaces.view.facelets.el.ValueExpressionMethodExpression");
 
@@ -45,13 +49,38 @@ final class SerializationFilter implements ObjectInputFilter {
   private static final List<String> FACES_PREFIXES = List.of(
       "jakarta.faces.", "javax.faces.", "com.sun.faces.", "org.apache.myfaces.");
 
-  // Serialized forms of CDI client proxies that beans hold as fields.
+  // Serialized forms of what beans hold as fields and frameworks' bean holders keep: CDI client
+  // proxies, bean identifiers, creational contexts and bean managers. Each names its object by id
+  // and resolves to the running container's own (none runs code of the stream's choosing).
   private static final List<String> CDI_PREFIXES = List.of(
       "org.jboss.weld.bean.proxy.util.SerializableClientProxy",
       "org.jboss.weld.bean.StringBeanIdentifier",
       "org.jboss.weld.bean.ManagedBeanIdentifier",
+      "org.jboss.weld.annotated.slim.",
+      "org.jboss.weld.contexts.CreationalContextImpl",
+      "org.jboss.weld.contexts.SerializableContextualInstanceImpl",
+      "org.jboss.weld.bean.builtin.BeanManagerProxy",
+      "org.jboss.weld.util.ForwardingBeanManager",
+      "org.jboss.weld.manager.BeanManagerImpl",
+      "org.jboss.weld.bean.builtin.AbstractFacade$AbstractFacadeSerializationProxy",
+      "org.jboss.weld.bean.builtin.InstanceImpl",
+      "org.jboss.weld.event.EventImpl",
       "org.jboss.weld.serialization.",
-      "org.apache.webbeans.proxy.");
+      "org.jboss.weld.injection.FieldInjectionPoint",
+      "org.jboss.weld.injection.ParameterInjectionPointImpl",
+      "org.jboss.weld.injection.EmptyInjectionPoint",
+      "org.jboss.weld.injection.attributes.",
+      "org.jboss.weld.bean.builtin.FacadeInjectionPoint",
+      "org.jboss.weld.util.collections.Immutable",
+      "org.apache.webbeans.proxy.",
+      "org.apache.webbeans.container.InjectableBeanManager",
+      "org.apache.webbeans.context.creational.",
+      "org.apache.webbeans.intercept.NormalScopedBeanInterceptorHandler",
+      "org.apache.webbeans.intercept.ApplicationScopedBeanInterceptorHandler",
+      "org.apache.webbeans.intercept.SessionScopedBeanInterceptorHandler",
+      "org.apache.webbeans.intercept.RequestScopedBeanInterceptorHandler",
+      // The CDI API's values: annotation literals and qualifiers of injection points.
+      "jakarta.enterprise.", "jakarta.inject.");
 
   private final ClassLoader applicationLoader;
   /** dysession's own defining loader if the application sees dysession through it, else null. */

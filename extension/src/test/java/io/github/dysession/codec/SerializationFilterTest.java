@@ -208,6 +208,77 @@ class SerializationFilterTest {
   }
 
   @Test
+  void isAllowed_whenClassIsACdiImplementationsSerializedForm_allows_butNotItsInterceptorChains(@TempDir Path dir)
+      throws Exception {
+    // What MyFaces's view-scope holders hold on Open Liberty (Weld) and TomEE (OpenWebBeans), defined
+    // by server loaders the application's is unrelated to.
+    ClassLoader server = ClassLoader.getPlatformClassLoader();
+    List<String> allowed = List.of("org.jboss.weld.injection.attributes.InferringFieldInjectionPointAttributes",
+        "org.jboss.weld.annotated.slim.unbacked.UnbackedMemberIdentifier", "org.jboss.weld.event.EventImpl$SerializationProxy",
+        "org.apache.webbeans.intercept.ApplicationScopedBeanInterceptorHandler",
+        "org.apache.webbeans.context.creational.CreationalContextImpl", "jakarta.enterprise.context.Destroyed");
+    List<String> refused = List.of("org.jboss.weld.interceptor.proxy.InterceptorMethodHandler",
+        "org.jboss.interceptor.proxy.InterceptorMethodHandler", "org.apache.webbeans.intercept.DefaultInterceptorHandler");
+    int n = 0;
+    for (String name : allowed) {
+      try (URLClassLoader loader = compile(dir.resolve("a" + n++), name, server)) {
+        assertThat(filter.isAllowed(loader.loadClass(name))).as(name).isTrue();
+      }
+    }
+    SerializationFilter configured = new SerializationFilter(appLoader, List.of("org.jboss.**", "org.apache.webbeans.intercept.*"));
+    for (String name : refused) {
+      try (URLClassLoader loader = compile(dir.resolve("r" + n++), name, server)) {
+        Class<?> type = loader.loadClass(name);
+        assertThat(filter.isAllowed(type)).as(name).isFalse();
+        assertThat(configured.isAllowed(type)).as("%s with org.jboss.** allowed", name)
+            .isEqualTo(name.startsWith("org.apache.webbeans."));
+      }
+    }
+  }
+
+  @Test
+  void decode_whenAServersObjectHoldsAClassOnlyItsOwnLoaderSees_resolvesItThere(@TempDir Path dir) throws Exception {
+    // The server's module defines a holder (visible to the application, as Liberty exports MyFaces's
+    // CDI package) and an internal class the application's loader cannot see.
+    Path classes = dir.resolve("classes");
+    compileSources(classes, java.util.Map.of(
+        "org.apache.myfaces.cdi.view.Holder", "package org.apache.myfaces.cdi.view;\n"
+            + "public class Holder implements java.io.Serializable {\n"
+            + "  private static final long serialVersionUID = 1L;\n"
+            + "  public Object inner = new org.apache.myfaces.internal.Secret();\n"
+            + "}\n",
+        "org.apache.myfaces.internal.Secret", "package org.apache.myfaces.internal;\n"
+            + "public class Secret implements java.io.Serializable {\n"
+            + "  private static final long serialVersionUID = 1L;\n"
+            + "}\n"));
+    try (URLClassLoader module = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+            ClassLoader.getPlatformClassLoader());
+        Jsonb jsonb = JsonbBuilder.create()) {
+      ClassLoader application = new ClassLoader(appLoader) {
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+          if (name.startsWith("org.apache.myfaces.cdi.")) {
+            return module.loadClass(name);
+          }
+          if (name.startsWith("org.apache.myfaces.")) {
+            throw new ClassNotFoundException(name);
+          }
+          return super.loadClass(name, resolve);
+        }
+      };
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      bytes.write(0x02);
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(module.loadClass("org.apache.myfaces.cdi.view.Holder").getConstructor().newInstance());
+      }
+      Object decoded = new AttributeCodec(jsonb, application, List.of()).decode("holder", bytes.toByteArray());
+      Object inner = decoded.getClass().getField("inner").get(decoded);
+      assertThat(inner.getClass().getName()).isEqualTo("org.apache.myfaces.internal.Secret");
+      assertThat(inner.getClass().getClassLoader()).isSameAs(module);
+    }
+  }
+
+  @Test
   void refusal_namesTheExactPatternToAdd() {
     SerializationFilter.Recorder recorder = filter.recorder();
     assertThat(recorder.checkInput(info(Point.class))).isEqualTo(Status.REJECTED);
@@ -317,6 +388,37 @@ class SerializationFilterTest {
    * Compiles a tiny public Serializable class at run time and returns a child loader of {@code
    * parent} that defines it, so that test classes in foreign packages need no source file.
    */
+  private static URLClassLoader compile(Path dir, String className, ClassLoader parent) throws Exception {
+    int dot = className.lastIndexOf('.');
+    String simple = className.substring(dot + 1);
+    String pkg = className.substring(0, dot);
+    int nested = simple.indexOf('$');
+    String source = nested < 0
+        ? "package " + pkg + ";\npublic class " + simple + " implements java.io.Serializable {}\n"
+        : "package " + pkg + ";\npublic class " + simple.substring(0, nested) + " {\n  public static class "
+            + simple.substring(nested + 1) + " implements java.io.Serializable {}\n}\n";
+    Path classes = dir.resolve("classes");
+    compileSources(classes, java.util.Map.of(nested < 0 ? className : className.substring(0, className.indexOf('$')),
+        source));
+    return new URLClassLoader(new URL[] {classes.toUri().toURL()}, parent);
+  }
+
+  /** Compiles sources (by class name) into {@code classes}. */
+  private static void compileSources(Path classes, java.util.Map<String, String> sources) throws Exception {
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    assumeTrue(compiler != null, "no Java compiler available");
+    Path src = classes.resolveSibling("src");
+    List<String> args = new ArrayList<>(List.of("--release", "17", "-d", classes.toString()));
+    for (var e : sources.entrySet()) {
+      Path file = src.resolve(e.getKey().replace('.', '/') + ".java");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
+      args.add(file.toString());
+    }
+    Files.createDirectories(classes);
+    assertThat(compiler.run(null, null, null, args.toArray(String[]::new))).as("javac exit code").isZero();
+  }
+
   private static URLClassLoader compile(Path dir, String pkg, String simpleName, ClassLoader parent)
       throws Exception {
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
