@@ -43,6 +43,9 @@ import java.util.regex.Pattern;
  * @param logging where dysession writes its log
  * @param cookie the session cookie's name and attributes
  * @param loginRotateId whether a login gives the session a new id (against session fixation)
+ * @param explicitKeys the keys the configuration set (not left at their defaults): an explicit
+ *     {@code dysession.cache-period} or {@code dysession.cookie.*} key wins over the application's
+ *     own {@code session-config}
  */
 public record DysessionSettings(
     boolean enabled,
@@ -64,7 +67,8 @@ public record DysessionSettings(
     List<String> allowedClasses,
     Logging logging,
     Cookie cookie,
-    boolean loginRotateId) {
+    boolean loginRotateId,
+    java.util.Set<String> explicitKeys) {
 
   /** The prefix of every dysession configuration key. */
   public static final String PREFIX = "dysession.";
@@ -128,6 +132,12 @@ public record DysessionSettings(
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(cookie, "cookie");
     allowedClasses = List.copyOf(allowedClasses);
+    explicitKeys = java.util.Set.copyOf(explicitKeys);
+  }
+
+  /** Returns whether the configuration set {@code key} itself rather than leaving its default. */
+  public boolean isExplicit(String key) {
+    return explicitKeys.contains(key);
   }
 
   /** Where the dysession log goes: the seed's {@code LOGGING.TYPE} and {@code LOGGING.FILE_PATH}. */
@@ -268,7 +278,8 @@ public record DysessionSettings(
         allowed,
         new Logging(loggingType, filePath),
         new Cookie(cookieName, secure, sameSite, domain, path, httpOnly),
-        loginRotateId);
+        loginRotateId,
+        r.explicitKeys());
   }
 
   /**
@@ -337,6 +348,16 @@ public record DysessionSettings(
 
     boolean isSet(String key) {
       return source.get(key).map(String::trim).filter(v -> !v.isEmpty()).isPresent();
+    }
+
+    java.util.Set<String> explicitKeys() {
+      java.util.Set<String> set = new java.util.HashSet<>();
+      for (String key : DEFAULTS.keySet()) {
+        if (isSet(key)) {
+          set.add(key);
+        }
+      }
+      return set;
     }
 
     String raw(String key) {

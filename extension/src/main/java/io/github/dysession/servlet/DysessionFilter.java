@@ -189,6 +189,7 @@ public final class DysessionFilter implements Filter {
         if (runtime == null) {
           disabled = true;
         } else {
+          listeners.resolve(servletContext);
           manager = new SessionManager(servletContext, runtime, listeners, Clock.systemUTC());
           servletContext.setAttribute(ContainerSessionWarning.ENABLED, Boolean.TRUE);
         }

@@ -35,7 +35,10 @@ public final class DysessionInitializer implements ServletContainerInitializer {
       throw new ServletException(missing);
     }
     SessionListeners listeners = new SessionListeners();
-    if (classes != null) {
+    // Where the container's own listener list is readable, dysession calls its instances once the
+    // application has started; elsewhere it makes instances of the @WebListener classes now (a
+    // listener can be created only while the application initializes).
+    if (classes != null && !ContainerListeners.readable(context)) {
       for (Class<?> type : classes) {
         if (isApplicationListener(type)) {
           addListener(context, listeners, type);
@@ -58,9 +61,7 @@ public final class DysessionInitializer implements ServletContainerInitializer {
     context.addListener(new ContainerSessionWarning());
     warnOfContainerFormLogin(context);
     LOG.info(() -> "dysession's session filter is registered first for "
-        + (context.getContextPath().isEmpty() ? "/" : context.getContextPath()) + " with "
-        + listeners.size() + " session listener" + (listeners.size() == 1 ? "" : "s")
-        + " of the application");
+        + (context.getContextPath().isEmpty() ? "/" : context.getContextPath()));
   }
 
   /**

@@ -10,9 +10,26 @@ import java.util.Enumeration;
 final class SessionCookies {
 
   private final DysessionSettings.Cookie cookie;
+  private final int maxAge;
+  private final java.util.Map<String, String> extraAttributes;
 
   SessionCookies(DysessionSettings.Cookie cookie) {
+    this(cookie, -1, java.util.Map.of());
+  }
+
+  /**
+   * @param maxAge the {@code Max-Age} of a cookie that hands out an id, or -1 for none (a browser-session cookie)
+   * @param extraAttributes further attributes, written after dysession's own ({@code Partitioned}, say)
+   */
+  SessionCookies(DysessionSettings.Cookie cookie, int maxAge, java.util.Map<String, String> extraAttributes) {
     this.cookie = cookie;
+    this.maxAge = maxAge;
+    this.extraAttributes = java.util.Map.copyOf(extraAttributes);
+  }
+
+  /** Returns the cookie's name and attributes. */
+  DysessionSettings.Cookie cookie() {
+    return cookie;
   }
 
   /**
@@ -73,6 +90,8 @@ final class SessionCookies {
     }
     if (expire) {
       sb.append("; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+    } else if (maxAge > 0) {
+      sb.append("; Max-Age=").append(maxAge);
     }
     if (cookie.secure() == SecureMode.ALWAYS
         || (cookie.secure() == SecureMode.AUTO && request.isSecure())) {
@@ -84,6 +103,7 @@ final class SessionCookies {
     if (cookie.sameSite() != null) {
       sb.append("; SameSite=").append(cookie.sameSite());
     }
+    extraAttributes.forEach((k, v) -> sb.append("; ").append(k).append(v.isEmpty() ? "" : "=" + v));
     return sb.toString();
   }
 

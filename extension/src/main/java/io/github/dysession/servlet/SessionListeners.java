@@ -26,6 +26,47 @@ final class SessionListeners {
   private final List<HttpSessionAttributeListener> attributes = new CopyOnWriteArrayList<>();
   private final List<HttpSessionIdListener> ids = new CopyOnWriteArrayList<>();
 
+  private volatile boolean resolved;
+
+  /**
+   * Replaces the listeners collected at deployment with the container's own list, once the
+   * application has started (every registration is done by then), and logs what dysession calls.
+   * Where the server's list is not readable, keeps those collected at deployment (the
+   * {@code @WebListener} classes) and says so once.
+   */
+  synchronized void resolve(jakarta.servlet.ServletContext context) {
+    if (resolved) {
+      return;
+    }
+    resolved = true;
+    String path = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
+    ContainerListeners.Found found;
+    try {
+      found = ContainerListeners.read(context);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(Level.FINE, "Reading the container's session listeners failed", e);
+      found = null;
+    }
+    if (found == null) {
+      LOG.warning("dysession cannot read this server's session listeners for " + path + ": it calls the "
+          + size() + " @WebListener session listener" + (size() == 1 ? "" : "s") + " of the application "
+          + "only, not those of web.xml, web-fragment.xml or ServletContext.addListener");
+      return;
+    }
+    lifecycle.clear();
+    attributes.clear();
+    ids.clear();
+    List<String> names = new java.util.ArrayList<>();
+    for (Object listener : found.listeners()) {
+      add(listener);
+      names.add(listener.getClass().getName());
+    }
+    List<String> leftOut = found.leftOut();
+    LOG.info(() -> "dysession calls " + names.size() + " session listener" + (names.size() == 1 ? "" : "s")
+        + " of " + path + " for its sessions" + (names.isEmpty() ? "" : ": " + String.join(", ", names))
+        + (leftOut.isEmpty() ? "" : "; the server's own, left to it: " + String.join(", ", leftOut)));
+  }
+
   /** Adds a listener instance; it may implement any of the three listener interfaces. */
   void add(Object listener) {
     if (listener instanceof HttpSessionListener l) {

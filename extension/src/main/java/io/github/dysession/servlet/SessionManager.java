@@ -9,6 +9,7 @@ import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionStore.SaveResult;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -24,6 +25,8 @@ final class SessionManager {
   private final SessionRuntime runtime;
   private final SessionListeners listeners;
   private final SessionCookies cookies;
+  /** A new session's max inactive interval: dysession.cache-period, or the application's session-timeout. */
+  private final Duration maxInactiveInterval;
   private final Clock clock;
 
   SessionManager(ServletContext servletContext, SessionRuntime runtime, SessionListeners listeners,
@@ -31,8 +34,38 @@ final class SessionManager {
     this.servletContext = servletContext;
     this.runtime = runtime;
     this.listeners = listeners;
-    this.cookies = new SessionCookies(runtime.settings().cookie());
+    ApplicationSessionConfig.Effective effective = servletContext == null
+        ? ApplicationSessionConfig.ofSettings(runtime.settings())
+        : ApplicationSessionConfig.merge(runtime.settings(), ApplicationSessionConfig.Application.of(servletContext));
+    this.maxInactiveInterval = effective.maxInactiveInterval();
+    this.cookies = new SessionCookies(effective.cookie(), effective.maxAge(), effective.extraAttributes());
     this.clock = clock;
+    if (servletContext != null) {
+      logSettings(servletContext, effective);
+    }
+  }
+
+  private static void logSettings(ServletContext context, ApplicationSessionConfig.Effective effective) {
+    String path = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
+    Duration interval = effective.maxInactiveInterval();
+    LOG.info(() -> "dysession sessions of " + path + ": max inactive interval "
+        + (interval.isZero() ? "none (never expire)" : interval.toSeconds() + " s") + ", cookie "
+        + effective.cookie().name()
+        + (effective.fromApplication().isEmpty() ? ""
+            : "; from the application's session-config: " + String.join(", ", effective.fromApplication())));
+    if (!effective.ignored().isEmpty()) {
+      LOG.warning(path + ": dysession ignores the application's " + String.join(", ", effective.ignored())
+          + " and keeps its own setting");
+    }
+    try {
+      String tracking = ApplicationSessionConfig.trackingWarning(path, context.getEffectiveSessionTrackingModes(),
+          context.getDefaultSessionTrackingModes());
+      if (tracking != null) {
+        LOG.warning(tracking);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(java.util.logging.Level.FINE, "Could not read the session tracking modes of " + path, e);
+    }
   }
 
   ServletContext servletContext() {
@@ -71,8 +104,7 @@ final class SessionManager {
 
   /** Creates a new session in memory; it is written when the request saves. */
   DysessionHttpSession create() {
-    SessionData data = SessionData.newSession(SessionIds.generate(), clock.instant(),
-        runtime.settings().cachePeriod());
+    SessionData data = SessionData.newSession(SessionIds.generate(), clock.instant(), maxInactiveInterval);
     return new DysessionHttpSession(this, data, true, data.creationTime());
   }
 

@@ -155,13 +155,17 @@ class DysessionSettingsTest {
   }
 
   @Test
-  void from_whenEveryDefaultIsSetExplicitly_equalsDefaultSettings() {
+  void from_whenEveryDefaultIsSetExplicitly_equalsDefaultSettings_butKnowsTheKeysWereSet() {
     DysessionSettings defaults = DysessionSettings.defaultSettings();
+    assertThat(defaults.explicitKeys()).isEmpty();
 
-    assertThat(DysessionSettings.from(SettingsSource.of(DysessionSettings.DEFAULTS)))
-        .isEqualTo(defaults);
+    DysessionSettings all = DysessionSettings.from(SettingsSource.of(DysessionSettings.DEFAULTS));
+    assertThat(all).usingRecursiveComparison().ignoringFields("explicitKeys").isEqualTo(defaults);
+    // Keys whose default is empty (domain, path) count as unset.
+    assertThat(all.isExplicit(DysessionSettings.CACHE_PERIOD)).isTrue();
+    assertThat(all.isExplicit(DysessionSettings.COOKIE_PATH)).isFalse();
     for (Map.Entry<String, String> e : DysessionSettings.DEFAULTS.entrySet()) {
-      assertThat(settings(e.getKey(), e.getValue()))
+      assertThat(settings(e.getKey(), e.getValue())).usingRecursiveComparison().ignoringFields("explicitKeys")
           .as("setting %s to its default %s", e.getKey(), e.getValue())
           .isEqualTo(defaults);
     }

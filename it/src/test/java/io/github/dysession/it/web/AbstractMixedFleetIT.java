@@ -73,6 +73,12 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
     return other;
   }
 
+  /** Payara's Mojarra and the other server's Faces share no Faces state (README, Faces). */
+  @Override
+  boolean sameKind() {
+    return false;
+  }
+
   /** Returns instance "a", Payara Micro 6. */
   AppServer payara() {
     return payara;

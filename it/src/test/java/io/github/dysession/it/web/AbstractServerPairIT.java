@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -34,6 +37,70 @@ abstract class AbstractServerPairIT {
 
   /** Returns the table name, unique per subclass. */
   abstract String table();
+
+  /** Whether both instances are of one server kind, and so of one Faces implementation and version. */
+  boolean sameKind() {
+    return true;
+  }
+
+  /**
+   * Whether the server's Faces implementation keeps the Flash in the session: MyFaces does; Mojarra
+   * keeps it in application scope, on each instance for itself.
+   */
+  boolean flashInTheSession() {
+    return false;
+  }
+
+  /** Faces pages on the two instances, where they are of one kind (Faces state is shared only so). */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class Faces extends FacesScenarios {
+
+    @BeforeAll
+    void onOneServerKindOnly() {
+      assumeTrue(sameKind(), "Faces state is shared between instances of one server kind only (README, Faces)");
+    }
+
+    @Override
+    AbstractServerPairIT pair() {
+      return AbstractServerPairIT.this;
+    }
+  }
+
+  /** Session listeners registered every way, on the two instances. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class Listeners extends ListenerScenarios {
+
+    @Override
+    AbstractServerPairIT pair() {
+      return AbstractServerPairIT.this;
+    }
+  }
+
+  /** The applications' own session settings, on the two instances. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class SessionConfig extends SessionConfigScenarios {
+
+    @Override
+    AbstractServerPairIT pair() {
+      return AbstractServerPairIT.this;
+    }
+  }
+
+  /** Returns the stored item of the session with this id (the table's only item whose key holds it). */
+  Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> storedItem(String sessionId) {
+    String pk = io.github.dysession.config.DysessionSettings.defaultSettings().partitionKeyName();
+    try (var client = io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
+      var items = client.scan(s -> s.tableName(table()).filterExpression("contains(#pk, :id)")
+          .expressionAttributeNames(Map.of("#pk", pk))
+          .expressionAttributeValues(Map.of(":id",
+              software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(sessionId)))).items();
+      assertThat(items).as("items of one session").hasSize(1);
+      return items.get(0);
+    }
+  }
 
   /**
    * Whether "b" starts only once "a" is up: two heavy servers booting at once on a busy two-core

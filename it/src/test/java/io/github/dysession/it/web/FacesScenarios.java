@@ -15,29 +15,20 @@ import org.junit.jupiter.api.Test;
  * Jakarta Faces pages on two instances of one server kind (one Faces implementation and version),
  * as a user behind a round-robin balancer uses them: each request of a page goes to the other
  * instance than the one before. The Faces test application ({@code /faces}) is deployed on both,
- * with no dysession setting of its own (no allow-list). Run as a nested class by the suites of
- * same-kind pairs.
+ * with no dysession setting of its own (no allow-list). Run as a nested class of every pair suite
+ * ({@link AbstractServerPairIT}) whose instances are of one server kind.
  */
-abstract class FacesScenarios {
+abstract class FacesScenarios extends PairScenarios {
 
   private static final Pattern FORM = Pattern.compile("<form\\b[^>]*\\bid=\"f\"[^>]*>(.*?)</form>", Pattern.DOTALL);
   private static final Pattern ACTION = Pattern.compile("\\baction=\"([^\"]*)\"");
   private static final Pattern INPUT = Pattern.compile("<input\\b[^>]*>");
   private static final Pattern ATTRIBUTE = Pattern.compile("\\b(name|value|type)=\"([^\"]*)\"");
 
-  /** Returns the instance a flow starts on. */
-  abstract AppServer a();
 
-  /** Returns the other instance. */
-  abstract AppServer b();
 
-  /**
-   * Whether the server's Faces implementation keeps the Flash in the session. Mojarra keeps it in
-   * application scope, on each instance for itself (its "distributable" mode copies that map,
-   * every user's flash, into each session: dysession does not turn it on).
-   */
-  boolean flashInTheSession() {
-    return true;
+  private boolean flashInTheSession() {
+    return pair().flashInTheSession();
   }
 
   @Test
@@ -107,6 +98,21 @@ abstract class FacesScenarios {
     assertThat(third.span("first")).isEqualTo("north");
     assertThat(third.span("second")).isEqualTo("south");
     assertThat(browser.cookieNamesSet()).as("cookies set").doesNotContain("JSESSIONID");
+  }
+
+  @Test
+  void invalidation_endsTheViewScopedBean_once() throws Exception {
+    ListenerScenarios.reset(a());
+    ListenerScenarios.reset(b());
+    Browser browser = new Browser();
+    Page page = Page.get(browser, a(), "counter.xhtml").submit(browser, b(), "f:inc", Map.of());
+    assertThat(page.span("view")).isEqualTo("1");
+    assertThat(browser.send("POST", faces(a(), "events?op=invalidate")).statusCode()).isEqualTo(200);
+    int destroyed = 0;
+    for (AppServer server : new AppServer[] {a(), b()}) {
+      destroyed += ((Number) new Browser().json("GET", faces(server, "events")).get("viewBeansDestroyed")).intValue();
+    }
+    assertThat(destroyed).as("@PreDestroy calls of the view-scoped bean on both instances").isEqualTo(1);
   }
 
   private static URI faces(AppServer server, String relative) {

@@ -16,9 +16,4 @@ class GlassFishPairIT extends AbstractSameKindPairIT {
   String table() {
     return "glassfish_pair";
   }
-
-  @Override
-  boolean flashInTheSession() {
-    return false;
-  }
 }

@@ -17,6 +17,7 @@ class OpenLibertyPairIT extends AbstractSameKindPairIT {
     return "openliberty_pair";
   }
 
+  /** MyFaces keeps the Flash in the session. */
   @Override
   boolean flashInTheSession() {
     return true;

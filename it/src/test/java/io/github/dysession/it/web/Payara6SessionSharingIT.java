@@ -21,25 +21,4 @@ class Payara6SessionSharingIT extends AbstractSessionSharingIT {
   String table() {
     return "payara6_sessions";
   }
-
-  /** Faces pages on the two Payara Micro 6 instances (Mojarra). */
-  @org.junit.jupiter.api.Nested
-  @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
-  class Faces extends FacesScenarios {
-
-    @Override
-    AppServer a() {
-      return Payara6SessionSharingIT.this.a;
-    }
-
-    @Override
-    AppServer b() {
-      return Payara6SessionSharingIT.this.b;
-    }
-
-    @Override
-    boolean flashInTheSession() {
-      return false;
-    }
-  }
 }

@@ -32,25 +32,4 @@ class Payara7SessionSharingIT extends AbstractSessionSharingIT {
   String table() {
     return "payara7_sessions";
   }
-
-  /** Faces pages on the two Payara Micro 7 instances (Mojarra). */
-  @org.junit.jupiter.api.Nested
-  @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
-  class Faces extends FacesScenarios {
-
-    @Override
-    AppServer a() {
-      return Payara7SessionSharingIT.this.a;
-    }
-
-    @Override
-    AppServer b() {
-      return Payara7SessionSharingIT.this.b;
-    }
-
-    @Override
-    boolean flashInTheSession() {
-      return false;
-    }
-  }
 }

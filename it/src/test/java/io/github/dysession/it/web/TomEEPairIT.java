@@ -17,6 +17,7 @@ class TomEEPairIT extends AbstractSameKindPairIT {
     return "tomee_pair";
   }
 
+  /** MyFaces keeps the Flash in the session. */
   @Override
   boolean flashInTheSession() {
     return true;

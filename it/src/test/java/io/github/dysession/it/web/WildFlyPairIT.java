@@ -16,9 +16,4 @@ class WildFlyPairIT extends AbstractSameKindPairIT {
   String table() {
     return "wildfly_pair";
   }
-
-  @Override
-  boolean flashInTheSession() {
-    return false;
-  }
 }
