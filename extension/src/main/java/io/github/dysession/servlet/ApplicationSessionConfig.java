@@ -46,8 +46,8 @@ final class ApplicationSessionConfig {
       Map<String, String> attributes = Map.of();
       try {
         attributes = c.getAttributes();
-      } catch (LinkageError | UnsupportedOperationException e) {
-        // Servlet 5 (TomEE 9): SameSite and other attributes cannot be configured there.
+      } catch (LinkageError | RuntimeException e) {
+        // Servlet 5 (TomEE 9) has no cookie attributes; Payara 6 and 7 fail on an empty map (NPE).
       }
       return new Application(context.getSessionTimeout(), c.getName(), c.getPath(), c.getDomain(), c.isSecure(),
           c.getMaxAge(), attributes == null ? Map.of() : attributes);
