@@ -27,22 +27,38 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
   private final BeanManager beanManager;
   private final BuiltInSessionContextSwitch builtIn;
   private final ThreadLocal<Boolean> resumeBuiltIn = new ThreadLocal<>();
+  /** Weld's conversations, kept in dysession's session; null on OpenWebBeans. */
+  private final WeldConversations conversations;
 
   CdiSessionScopeBridge(DysessionSessionContext context, BeanManager beanManager,
-      BuiltInSessionContextSwitch builtIn) {
+      BuiltInSessionContextSwitch builtIn, WeldConversations conversations) {
     this.context = context;
     this.beanManager = beanManager;
     this.builtIn = builtIn;
+    this.conversations = conversations;
   }
 
   @Override
   public void requestStarted(HttpServletRequest request) {
     resumeBuiltIn.set(builtIn.suspend());
     context.enter(request);
+    if (conversations != null) {
+      conversations.requestStarted(request);
+    }
+  }
+
+  @Override
+  public void requestCompleting(HttpServletRequest request) {
+    if (conversations != null) {
+      conversations.requestCompleting(request);
+    }
   }
 
   @Override
   public void requestEnded(HttpServletRequest request) {
+    // Where the filter could not complete the request (an asynchronous one), the conversation
+    // context goes back to the container's request here.
+    requestCompleting(request);
     context.exit();
     boolean resume = Boolean.TRUE.equals(resumeBuiltIn.get());
     resumeBuiltIn.remove();
@@ -52,7 +68,17 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
   }
 
   @Override
+  public void sessionLoaded(HttpSession session) {
+    if (conversations != null) {
+      conversations.sessionAvailable(session);
+    }
+  }
+
+  @Override
   public void sessionCreated(HttpSession session) {
+    if (conversations != null) {
+      conversations.sessionAvailable(session);
+    }
     beanManager.getEvent().select(HttpSession.class, Initialized.Literal.of(SessionScoped.class))
         .fire(session);
   }

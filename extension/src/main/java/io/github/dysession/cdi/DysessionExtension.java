@@ -274,8 +274,11 @@ public class DysessionExtension implements Extension {
     if (jsonb == null) {
       jsonb = OptionalApis.newJsonb();
     }
+    // The CDI implementation's loader: Weld's conversation objects live in its own modules.
+    List<ClassLoader> frameworks = beanManager.getClass().getClassLoader() == null
+        ? List.of() : List.of(beanManager.getClass().getClassLoader());
     AttributeCodec codec = new AttributeCodec(OptionalApis.jsonb(jsonb), applicationLoader,
-        settings.allowedClasses());
+        settings.allowedClasses(), frameworks);
     return new SessionRuntime(store, codec, settings, bridge());
   }
 
@@ -297,7 +300,9 @@ public class DysessionExtension implements Extension {
 
   private synchronized CdiSessionScopeBridge bridge() {
     if (bridge == null) {
-      bridge = new CdiSessionScopeBridge(sessionContext, beanManager, builtInSessionContext());
+      BuiltInSessionContextSwitch builtIn = builtInSessionContext();
+      bridge = new CdiSessionScopeBridge(sessionContext, beanManager, builtIn,
+          builtIn instanceof WeldSessionContextSwitch ? WeldConversations.find(beanManager) : null);
     }
     return bridge;
   }

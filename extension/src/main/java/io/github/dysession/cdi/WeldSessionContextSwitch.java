@@ -44,19 +44,26 @@ final class WeldSessionContextSwitch implements BuiltInSessionContextSwitch {
     if (sessionContext == null || managedContext == null) {
       return null;
     }
-    for (Bean<?> bean : beanManager.getBeans(sessionContext, Any.Literal.INSTANCE)) {
+    Object reference = httpContext(beanManager, sessionContext);
+    if (reference == null) {
+      return null;
+    }
+    try {
+      return new WeldSessionContextSwitch(reference,
+          jakarta.enterprise.context.spi.Context.class.getMethod("isActive"),
+          managedContext.getMethod("activate"),
+          managedContext.getMethod("deactivate"));
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException("Weld's ManagedContext has no activate/deactivate", e);
+    }
+  }
+
+  /** Returns Weld's {@code @Http} context of the given type, or null. */
+  static Object httpContext(BeanManager beanManager, Class<?> type) {
+    for (Bean<?> bean : beanManager.getBeans(type, Any.Literal.INSTANCE)) {
       for (Annotation qualifier : bean.getQualifiers()) {
         if (qualifier.annotationType().getName().equals(HTTP_QUALIFIER)) {
-          Object reference = beanManager.getReference(bean, sessionContext,
-              beanManager.createCreationalContext(bean));
-          try {
-            return new WeldSessionContextSwitch(reference,
-                jakarta.enterprise.context.spi.Context.class.getMethod("isActive"),
-                managedContext.getMethod("activate"),
-                managedContext.getMethod("deactivate"));
-          } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("Weld's ManagedContext has no activate/deactivate", e);
-          }
+          return beanManager.getReference(bean, type, beanManager.createCreationalContext(bean));
         }
       }
     }
@@ -91,7 +98,7 @@ final class WeldSessionContextSwitch implements BuiltInSessionContextSwitch {
     }
   }
 
-  private static Class<?> load(String name, BeanManager beanManager) {
+  static Class<?> load(String name, BeanManager beanManager) {
     for (ClassLoader loader : new ClassLoader[] {beanManager.getClass().getClassLoader(),
         Thread.currentThread().getContextClassLoader(), WeldSessionContextSwitch.class.getClassLoader()}) {
       if (loader == null) {

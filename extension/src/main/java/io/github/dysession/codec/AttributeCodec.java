@@ -54,6 +54,7 @@ public final class AttributeCodec {
   private final Jsonb jsonb;
   private final ClassLoader classLoader;
   private final SerializationFilter filter;
+  private final List<ClassLoader> frameworkLoaders;
 
   /**
    * Creates a codec.
@@ -64,9 +65,22 @@ public final class AttributeCodec {
    * @param allowedClasses extra class patterns Java deserialization may instantiate
    */
   public AttributeCodec(Jsonb jsonb, ClassLoader classLoader, List<String> allowedClasses) {
+    this(jsonb, classLoader, allowedClasses, List.of());
+  }
+
+  /**
+   * Creates a codec that also resolves classes in the loaders of the server's frameworks.
+   *
+   * @param frameworkLoaders loaders tried after the application's and those of the value's own
+   *     classes: the CDI implementation's, whose conversation objects an application's loader cannot
+   *     load on some servers (Open Liberty). The allow-list judges their classes as any others.
+   */
+  public AttributeCodec(Jsonb jsonb, ClassLoader classLoader, List<String> allowedClasses,
+      List<ClassLoader> frameworkLoaders) {
     this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.filter = new SerializationFilter(classLoader, allowedClasses);
+    this.frameworkLoaders = List.copyOf(frameworkLoaders);
   }
 
   /**
@@ -201,7 +215,7 @@ public final class AttributeCodec {
   private Object decodeJava(String name, byte[] data) {
     SerializationFilter.Recorder recorder = filter.recorder();
     try (ObjectInputStream in = new FilteredInputStream(
-        new ByteArrayInputStream(data, 1, data.length - 1), classLoader, recorder)) {
+        new ByteArrayInputStream(data, 1, data.length - 1), classLoader, frameworkLoaders, recorder)) {
       return in.readObject();
     } catch (InvalidClassException e) {
       String reason = recorder.rejection() != null
@@ -290,10 +304,13 @@ public final class AttributeCodec {
     /** Loaders of the classes resolved so far, besides the application's, most recent last. */
     private final java.util.ArrayList<ClassLoader> seen = new java.util.ArrayList<>(2);
 
-    FilteredInputStream(InputStream in, ClassLoader loader, java.io.ObjectInputFilter filter)
-        throws IOException {
+    private final List<ClassLoader> frameworks;
+
+    FilteredInputStream(InputStream in, ClassLoader loader, List<ClassLoader> frameworks,
+        java.io.ObjectInputFilter filter) throws IOException {
       super(in);
       this.loader = loader;
+      this.frameworks = frameworks;
       setObjectInputFilter(filter);
     }
 
@@ -329,6 +346,13 @@ public final class AttributeCodec {
         for (int i = seen.size() - 1; i >= 0; i--) {
           try {
             return Class.forName(name, false, seen.get(i));
+          } catch (ClassNotFoundException | LinkageError notThere) {
+            // Try the next loader.
+          }
+        }
+        for (ClassLoader framework : frameworks) {
+          try {
+            return Class.forName(name, false, framework);
           } catch (ClassNotFoundException | LinkageError notThere) {
             // Try the next loader.
           }

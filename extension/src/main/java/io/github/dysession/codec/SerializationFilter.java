@@ -59,6 +59,12 @@ final class SerializationFilter implements ObjectInputFilter {
       "org.jboss.weld.annotated.slim.",
       "org.jboss.weld.contexts.CreationalContextImpl",
       "org.jboss.weld.contexts.SerializableContextualInstanceImpl",
+      "org.jboss.weld.contexts.SerializableContextualFactory$",
+      "org.jboss.weld.contexts.SerializableContextualImpl",
+      // Conversations: their ids, id generator and the lock store of the session's bean stores.
+      "org.jboss.weld.contexts.conversation.ConversationImpl",
+      "org.jboss.weld.contexts.conversation.ConversationIdGenerator",
+      "org.jboss.weld.contexts.beanstore.LockStore",
       "org.jboss.weld.bean.builtin.BeanManagerProxy",
       "org.jboss.weld.util.ForwardingBeanManager",
       "org.jboss.weld.manager.BeanManagerImpl",

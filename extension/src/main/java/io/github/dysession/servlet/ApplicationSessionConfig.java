@@ -49,7 +49,10 @@ final class ApplicationSessionConfig {
       } catch (LinkageError | RuntimeException e) {
         // Servlet 5 (TomEE 9) has no cookie attributes; Payara 6 and 7 fail on an empty map (NPE).
       }
-      return new Application(context.getSessionTimeout(), c.getName(), c.getPath(), c.getDomain(), c.isSecure(),
+      // Some containers (Undertow) report the context path as the path of every application.
+      String contextPath = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
+      String path = contextPath.equals(c.getPath()) ? null : c.getPath();
+      return new Application(context.getSessionTimeout(), c.getName(), path, c.getDomain(), c.isSecure(),
           c.getMaxAge(), attributes == null ? Map.of() : attributes);
     }
   }

@@ -102,6 +102,9 @@ public final class DysessionFilter implements Filter {
       if (!AuthenticationScope.afterContainerLogin(request, response)) {
         chain.doFilter(request, response);
       }
+      if (!request.isAsyncStarted()) {
+        sessions.bridge().requestCompleting(request);
+      }
       if (request.isAsyncStarted()) {
         async = true;
         request.getAsyncContext().addListener(new SaveOnCompletion(request, response));
@@ -113,6 +116,7 @@ public final class DysessionFilter implements Filter {
     } catch (IOException | ServletException | RuntimeException | Error e) {
       SessionStoreException storeFailure = storeFailure(e);
       if (storeFailure == null) {
+        completeQuietly(sessions, request);
         saveAfterFailure(request);
         throw e;
       }
@@ -195,6 +199,14 @@ public final class DysessionFilter implements Filter {
         }
       }
       return manager;
+    }
+  }
+
+  private static void completeQuietly(SessionManager sessions, DysessionRequest request) {
+    try {
+      sessions.bridge().requestCompleting(request);
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "Completing the CDI state of a failed request failed too", e);
     }
   }
 

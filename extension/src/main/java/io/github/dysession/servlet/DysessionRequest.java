@@ -83,12 +83,17 @@ final class DysessionRequest extends HttpServletRequestWrapper {
         }
         throw e;
       }
+      boolean announce = false;
       synchronized (this) {
         if (!lookedUp) {
           lookedUp = true;
           session = loaded;
           requestedIdValid = loaded != null;
+          announce = loaded != null;
         }
+      }
+      if (announce) {
+        manager.bridge().sessionLoaded(loaded);
       }
     }
     DysessionHttpSession created;

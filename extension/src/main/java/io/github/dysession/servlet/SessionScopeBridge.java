@@ -15,8 +15,18 @@ public interface SessionScopeBridge {
   /** Called on the request's thread before the filter chain, with dysession's request. */
   default void requestStarted(HttpServletRequest request) {}
 
+  /**
+   * Called on the request's thread when the filter chain has returned (or failed), before the
+   * request's last save: what the CDI implementation keeps in the session at the end of a request
+   * (a conversation begun or ended) is written by that save.
+   */
+  default void requestCompleting(HttpServletRequest request) {}
+
   /** Called on the request's thread after the filter chain (or when an async request ends). */
   default void requestEnded(HttpServletRequest request) {}
+
+  /** Called when a request has read an existing session from the store. */
+  default void sessionLoaded(HttpSession session) {}
 
   /** Called when a new session has been created. */
   default void sessionCreated(HttpSession session) {}

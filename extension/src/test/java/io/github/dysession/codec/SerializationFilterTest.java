@@ -279,6 +279,34 @@ class SerializationFilterTest {
   }
 
   @Test
+  void decode_whenOnlyTheFrameworksLoaderSeesAClass_resolvesItThere(@TempDir Path dir) throws Exception {
+    // Weld's conversation map on Open Liberty: a JDK map of Weld classes the application cannot load.
+    Path classes = dir.resolve("classes");
+    compileSources(classes, java.util.Map.of("org.jboss.weld.contexts.conversation.FakeConversation",
+        "package org.jboss.weld.contexts.conversation;\n"
+            + "public class FakeConversation implements java.io.Serializable {\n"
+            + "  private static final long serialVersionUID = 1L;\n"
+            + "}\n"));
+    try (URLClassLoader weld = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+            ClassLoader.getPlatformClassLoader());
+        Jsonb jsonb = JsonbBuilder.create()) {
+      HashMap<String, Object> conversations = new HashMap<>();
+      conversations.put("1", weld.loadClass("org.jboss.weld.contexts.conversation.FakeConversation")
+          .getConstructor().newInstance());
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      bytes.write(0x02);
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(conversations);
+      }
+      assertThatThrownBy(() -> new AttributeCodec(jsonb, appLoader, List.of()).decode("c", bytes.toByteArray()))
+          .isInstanceOf(CodecException.class);
+      List<String> allowed = List.of("org.jboss.weld.contexts.conversation.*");
+      Object decoded = new AttributeCodec(jsonb, appLoader, allowed, List.of(weld)).decode("c", bytes.toByteArray());
+      assertThat(((java.util.Map<?, ?>) decoded).get("1").getClass().getClassLoader()).isSameAs(weld);
+    }
+  }
+
+  @Test
   void refusal_namesTheExactPatternToAdd() {
     SerializationFilter.Recorder recorder = filter.recorder();
     assertThat(recorder.checkInput(info(Point.class))).isEqualTo(Status.REJECTED);

@@ -51,6 +51,14 @@ abstract class AbstractServerPairIT {
     return false;
   }
 
+  /**
+   * Whether long-running conversations live in dysession's session: on Weld, yes; OpenWebBeans
+   * (TomEE) keeps them in its own session context, which dysession switches off.
+   */
+  boolean conversationsShared() {
+    return true;
+  }
+
   /** Faces pages on the two instances, where they are of one kind (Faces state is shared only so). */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,6 +67,22 @@ abstract class AbstractServerPairIT {
     @BeforeAll
     void onOneServerKindOnly() {
       assumeTrue(sameKind(), "Faces state is shared between instances of one server kind only (README, Faces)");
+    }
+
+    @Override
+    AbstractServerPairIT pair() {
+      return AbstractServerPairIT.this;
+    }
+  }
+
+  /** A long-running conversation across the two instances, where they are of one kind. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class Conversations extends ConversationScenarios {
+
+    @BeforeAll
+    void onOneServerKindOnly() {
+      assumeTrue(sameKind(), "conversation beans are stored under the CDI implementation's own names");
     }
 
     @Override

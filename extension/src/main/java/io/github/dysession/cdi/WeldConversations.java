@@ -1,0 +1,247 @@
+package io.github.dysession.cdi;
+
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.ConversationScoped;
+import jakarta.enterprise.context.Destroyed;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps Weld's long-running conversations in dysession's session. Weld associates its HTTP
+ * conversation context with the container's request when the request starts, before dysession's
+ * filter, and would keep conversations (and {@code @ConversationScoped} beans) in a container
+ * session of that server. For the duration of dysession's filter this re-associates the context
+ * with dysession's request, as Weld itself does after a forward (WELD-877), so that conversations
+ * are read from and written to dysession's session; and it ends the request's conversation
+ * context before dysession's last save (Weld would do it after the response, when the session is
+ * saved already).
+ *
+ * <p>Weld's types are named as strings and called through its public interfaces, as in
+ * {@link WeldSessionContextSwitch}: Open Liberty hides Weld's implementation packages.
+ */
+final class WeldConversations {
+
+  private static final Logger LOG = Logger.getLogger(WeldConversations.class.getName());
+
+  private static final String CONVERSATION_CONTEXT = "org.jboss.weld.context.ConversationContext";
+  private static final String BOUND_CONTEXT = "org.jboss.weld.context.BoundContext";
+  private static final String SESSION_HOLDER = "org.jboss.weld.module.web.servlet.SessionHolder";
+
+  private final Object context;
+  private final BeanManager beanManager;
+  private final Method isActive;
+  private final Method associate;
+  private final Method dissociate;
+  private final Method deactivate;
+  private final Method invalidate;
+  private final Method currentConversation;
+  private final Method parameterName;
+  /** The container's request the context was associated with, while dysession's request holds it. */
+  private final ThreadLocal<HttpServletRequest> containers = new ThreadLocal<>();
+  private volatile boolean warnedNotLazy;
+  /** The session dysession read or created on this thread's request, if any. */
+  private final ThreadLocal<HttpSession> announced = new ThreadLocal<>();
+  private volatile Method sessionHolder;
+
+  private WeldConversations(Object context, BeanManager beanManager, Class<?> conversationContext,
+      Class<?> boundContext) throws NoSuchMethodException {
+    this.context = context;
+    this.beanManager = beanManager;
+    this.isActive = jakarta.enterprise.context.spi.Context.class.getMethod("isActive");
+    this.associate = boundContext.getMethod("associate", Object.class);
+    this.dissociate = boundContext.getMethod("dissociate", Object.class);
+    this.deactivate = conversationContext.getMethod("deactivate");
+    this.invalidate = conversationContext.getMethod("invalidate");
+    this.currentConversation = conversationContext.getMethod("getCurrentConversation");
+    this.parameterName = conversationContext.getMethod("getParameterName");
+  }
+
+  /** Returns the bridge for Weld's HTTP conversation context, or null when this is not Weld. */
+  static WeldConversations find(BeanManager beanManager) {
+    Class<?> conversationContext = WeldSessionContextSwitch.load(CONVERSATION_CONTEXT, beanManager);
+    Class<?> boundContext = WeldSessionContextSwitch.load(BOUND_CONTEXT, beanManager);
+    if (conversationContext == null || boundContext == null) {
+      return null;
+    }
+    Object reference = WeldSessionContextSwitch.httpContext(beanManager, conversationContext);
+    if (reference == null) {
+      return null;
+    }
+    try {
+      return new WeldConversations(reference, beanManager, conversationContext, boundContext);
+    } catch (NoSuchMethodException e) {
+      LOG.warning("Weld's conversation context has no " + e.getMessage() + ": @ConversationScoped beans "
+          + "stay in the container's session");
+      return null;
+    }
+  }
+
+  /** Moves the conversation context from the container's request to dysession's. */
+  void requestStarted(HttpServletRequest request) {
+    HttpServletRequest container = containerRequest(request);
+    if (container == null || !(Boolean) call(isActive)) {
+      return;
+    }
+    if (!lazy()) {
+      if (!warnedNotLazy) {
+        warnedNotLazy = true;
+        LOG.warning("Weld's conversation context is not lazy (org.jboss.weld.context.conversation.lazy=false):"
+            + " it has read its conversation from the container's session already, so @ConversationScoped"
+            + " beans stay there, on one server. Leave that Weld setting at its default (true).");
+      }
+      return;
+    }
+    // The lazy context is active but reads the conversation (by the cid parameter of the request it
+    // is associated with) only at first use: from now on, that is dysession's request and session.
+    call(dissociate, container);
+    call(associate, request);
+    containers.set(container);
+    // A session read while the request was authenticated, before the filter. One announced on this
+    // thread by a request that never reached the filter is another client's: it must not be held.
+    HttpSession known = announced.get();
+    announced.remove();
+    if (known != null && request.getSession(false) == known) {
+      holdSession(known);
+    } else if (continuesAConversation(request)) {
+      // Weld reads the conversation from the session it holds, which a container fills at the start
+      // of every request; dysession reads its session (one GetItem) only for a request that continues
+      // a conversation: the session reaches Weld through sessionAvailable.
+      request.getSession(false);
+    }
+  }
+
+  /**
+   * Whether the query string names a conversation to continue. Only the query string: reading
+   * parameters here would consume a form body before the application sets its character encoding.
+   */
+  private boolean continuesAConversation(HttpServletRequest request) {
+    String query = request.getQueryString();
+    if (query == null) {
+      return false;
+    }
+    String name = (String) call(parameterName) + "=";
+    for (String pair : query.split("&")) {
+      if (pair.startsWith(name) && pair.length() > name.length()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Tells Weld the session of the current request, read or created by dysession: Weld's conversation
+   * bean stores take the session from a holder that Weld's own session listener fills, and that
+   * listener never hears of dysession's sessions (it would end Weld's session context, which
+   * dysession's replaces).
+   */
+  void sessionAvailable(HttpSession session) {
+    announced.set(session);
+    if (containers.get() != null) {
+      holdSession(session);
+    }
+  }
+
+  private void holdSession(HttpSession session) {
+    Method holder = sessionHolder;
+    if (holder == null) {
+      try {
+        holder = Class.forName(SESSION_HOLDER, false, context.getClass().getClassLoader())
+            .getMethod("sessionCreated", HttpSession.class);
+        sessionHolder = holder;
+      } catch (ReflectiveOperationException | LinkageError e) {
+        LOG.log(Level.FINE, "Weld's session holder is not there", e);
+        return;
+      }
+    }
+    invoke(holder, null, new Object[] {session});
+  }
+
+  /**
+   * Ends the request's conversation context on dysession's request, so that a conversation begun,
+   * continued or ended here is in the session before its last save; leaves nothing for Weld's own
+   * end of the request to do.
+   */
+  void requestCompleting(HttpServletRequest request) {
+    announced.remove();
+    if (containers.get() == null) {
+      return;
+    }
+    containers.remove();
+    try {
+      if ((Boolean) call(isActive)) {
+        if (!initialized()) {
+          call(deactivate);
+        } else {
+          Object conversation = call(currentConversation);
+          boolean isTransient = (Boolean) invoke(method(conversation, "isTransient"), conversation, new Object[0]);
+          if (isTransient) {
+            beanManager.getEvent().select(HttpServletRequest.class,
+                BeforeDestroyed.Literal.of(ConversationScoped.class)).fire(request);
+          }
+          call(invalidate);
+          call(deactivate);
+          if (isTransient) {
+            beanManager.getEvent().select(HttpServletRequest.class,
+                Destroyed.Literal.of(ConversationScoped.class)).fire(request);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Ending the conversation context of a request failed: " + e.getClass().getName(), e);
+    } finally {
+      call(dissociate, request);
+    }
+  }
+
+  private boolean lazy() {
+    return method(context, "isInitialized") != null;
+  }
+
+  private boolean initialized() {
+    return Boolean.TRUE.equals(invoke(method(context, "isInitialized"), context, new Object[0]));
+  }
+
+  private static HttpServletRequest containerRequest(HttpServletRequest request) {
+    ServletRequest inner = request instanceof ServletRequestWrapper w ? w.getRequest() : null;
+    while (inner instanceof ServletRequestWrapper w) {
+      inner = w.getRequest();
+    }
+    return inner instanceof HttpServletRequest h ? h : null;
+  }
+
+  /** A public no-argument method of the object's class (the client proxy's or the context's own). */
+  private static Method method(Object target, String name) {
+    try {
+      return target.getClass().getMethod(name);
+    } catch (NoSuchMethodException e) {
+      return null;
+    }
+  }
+
+  /** Calls a method of Weld's conversation context. */
+  private Object call(Method method, Object... args) {
+    return invoke(method, context, args);
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) {
+    try {
+      method.setAccessible(true);
+      return method.invoke(target, args);
+    } catch (IllegalAccessException | RuntimeException e) {
+      throw new IllegalStateException("Cannot call Weld's " + method.getName() + ": " + e, e);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("Weld's " + method.getName() + " failed", cause);
+    }
+  }
+}
