@@ -49,12 +49,32 @@ final class ApplicationSessionConfig {
       } catch (LinkageError | RuntimeException e) {
         // Servlet 5 (TomEE 9) has no cookie attributes; Payara 6 and 7 fail on an empty map (NPE).
       }
-      // Some containers (Undertow) report the context path as the path of every application.
+      // Containers report a default path of their own as the application's: Undertow the context
+      // path, Open Liberty "/". Either is taken only when web.xml declares it.
       String contextPath = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
-      String path = contextPath.equals(c.getPath()) ? null : c.getPath();
+      String path = c.getPath();
+      if ((contextPath.equals(path) || "/".equals(path)) && !declaresCookiePath(context)) {
+        path = null;
+      }
       return new Application(context.getSessionTimeout(), c.getName(), path, c.getDomain(), c.isSecure(),
           c.getMaxAge(), attributes == null ? Map.of() : attributes);
     }
+  }
+
+  private static final Pattern COOKIE_PATH = Pattern.compile(
+      "<session-config>.*?<cookie-config>.*?<path>.*?</cookie-config>.*?</session-config>", Pattern.DOTALL);
+
+  /** Whether the application's web.xml names a cookie path in its session-config. */
+  static boolean declaresCookiePath(ServletContext context) {
+    try (java.io.InputStream in = context.getResourceAsStream("/WEB-INF/web.xml")) {
+      return in != null && declaresCookiePath(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  static boolean declaresCookiePath(String webXml) {
+    return COOKIE_PATH.matcher(webXml.replaceAll("(?s)<!--.*?-->", "")).find();
   }
 
   /**

@@ -111,4 +111,16 @@ class ApplicationSessionConfigTest {
     assertThat(ApplicationSessionConfig.trackingWarning("/a", EnumSet.of(SessionTrackingMode.URL), cookieAndUrl))
         .contains("by URL");
   }
+
+  @Test
+  void declaresCookiePath_onlyForAPathInsideCookieConfigOfSessionConfig() {
+    assertThat(ApplicationSessionConfig.declaresCookiePath(
+        "<web-app><session-config><cookie-config><name>X</name><path>/</path></cookie-config></session-config></web-app>"))
+        .isTrue();
+    assertThat(ApplicationSessionConfig.declaresCookiePath(
+        "<web-app><session-config><session-timeout>2</session-timeout></session-config></web-app>")).isFalse();
+    assertThat(ApplicationSessionConfig.declaresCookiePath(
+        "<web-app><!-- <session-config><cookie-config><path>/</path></cookie-config></session-config> --></web-app>"))
+        .isFalse();
+  }
 }
