@@ -43,6 +43,8 @@ final class WeldConversations {
   private final Method invalidate;
   private final Method currentConversation;
   private final Method parameterName;
+  /** {@code LazyHttpConversationContextImpl.isInitialized}, or null for an eager context. */
+  private final Method isInitialized;
   /** The container's request the context was associated with, while dysession's request holds it. */
   private final ThreadLocal<HttpServletRequest> containers = new ThreadLocal<>();
   private volatile boolean warnedNotLazy;
@@ -61,6 +63,8 @@ final class WeldConversations {
     this.invalidate = conversationContext.getMethod("invalidate");
     this.currentConversation = conversationContext.getMethod("getCurrentConversation");
     this.parameterName = conversationContext.getMethod("getParameterName");
+    // Weld's lazy context (the default) has it; the eager one does not.
+    this.isInitialized = method(context, "isInitialized");
   }
 
   /** Returns the bridge for Weld's HTTP conversation context, or null when this is not Weld. */
@@ -180,7 +184,8 @@ final class WeldConversations {
           call(deactivate);
         } else {
           Object conversation = call(currentConversation);
-          boolean isTransient = (Boolean) invoke(method(conversation, "isTransient"), conversation, new Object[0]);
+          // Weld's ManagedConversation is a jakarta.enterprise.context.Conversation.
+          boolean isTransient = ((jakarta.enterprise.context.Conversation) conversation).isTransient();
           if (isTransient) {
             beanManager.getEvent().select(HttpServletRequest.class,
                 BeforeDestroyed.Literal.of(ConversationScoped.class)).fire(request);
@@ -201,11 +206,11 @@ final class WeldConversations {
   }
 
   private boolean lazy() {
-    return method(context, "isInitialized") != null;
+    return isInitialized != null;
   }
 
   private boolean initialized() {
-    return Boolean.TRUE.equals(invoke(method(context, "isInitialized"), context, new Object[0]));
+    return Boolean.TRUE.equals(invoke(isInitialized, context, new Object[0]));
   }
 
   private static HttpServletRequest containerRequest(HttpServletRequest request) {
@@ -232,7 +237,6 @@ final class WeldConversations {
 
   private static Object invoke(Method method, Object target, Object[] args) {
     try {
-      method.setAccessible(true);
       return method.invoke(target, args);
     } catch (IllegalAccessException | RuntimeException e) {
       throw new IllegalStateException("Cannot call Weld's " + method.getName() + ": " + e, e);

@@ -112,10 +112,14 @@ public record DysessionSettings(
   private static final Pattern TABLE_NAME_PATTERN = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
   private static final Pattern REGION_PATTERN = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+-\\d+");
   // RFC 6265 cookie-name is an RFC 2616 token.
-  private static final Pattern TOKEN_PATTERN =
+  /** A cookie name: an RFC 2616 token, as RFC 6265 asks. */
+  public static final Pattern TOKEN_PATTERN =
       Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
   private static final Pattern KEY_PREFIX_PATTERN = Pattern.compile("[\\x21-\\x7e]{0,64}");
-  private static final Pattern DOMAIN_PATTERN = Pattern.compile("\\.?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+  /** A cookie path: starts with '/', without ';', spaces or control characters. */
+  public static final Pattern COOKIE_PATH_PATTERN = Pattern.compile("/[\\x21-\\x3a\\x3c-\\x7e]*");
+  /** A cookie domain: a host name, with an optional leading dot. */
+  public static final Pattern DOMAIN_PATTERN = Pattern.compile("\\.?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
   /** Validates the record's invariants; use {@link #from(SettingsSource)} for readable errors. */
   public DysessionSettings {
@@ -253,7 +257,7 @@ public record DysessionSettings(
     }
     String domain = r.optionalMatching(COOKIE_DOMAIN, DOMAIN_PATTERN,
         "use a host name such as example.com, or leave it unset for a host-only cookie");
-    String path = r.optionalMatching(COOKIE_PATH, Pattern.compile("/[\\x21-\\x3a\\x3c-\\x7e]*"),
+    String path = r.optionalMatching(COOKIE_PATH, COOKIE_PATH_PATTERN,
         "use a path starting with '/' without ';' or spaces, or leave it unset for the context path");
     boolean httpOnly = r.bool(COOKIE_HTTP_ONLY);
     boolean loginRotateId = r.bool(LOGIN_ROTATE_ID);

@@ -26,9 +26,9 @@ final class ApplicationSessionConfig {
   /** The container's own cookie name: dysession never takes it, so its cookie never collides with a container session's. */
   static final String CONTAINER_COOKIE = "JSESSIONID";
 
-  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
-  private static final Pattern PATH = Pattern.compile("/[\\x21-\\x3a\\x3c-\\x7e]*");
-  private static final Pattern DOMAIN = Pattern.compile("\\.?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+  private static final Pattern TOKEN = DysessionSettings.TOKEN_PATTERN;
+  private static final Pattern PATH = DysessionSettings.COOKIE_PATH_PATTERN;
+  private static final Pattern DOMAIN = DysessionSettings.DOMAIN_PATTERN;
   private static final Pattern ATTRIBUTE_VALUE = Pattern.compile("[\\x21-\\x2b\\x2d-\\x3a\\x3c-\\x7e]*");
   /** Cookie attributes dysession writes itself, or that have no place on a session cookie. */
   private static final Set<String> OWN_ATTRIBUTES = Set.of("path", "domain", "max-age", "secure", "httponly",
