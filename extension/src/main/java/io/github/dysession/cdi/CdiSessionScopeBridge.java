@@ -42,6 +42,7 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
   public void requestStarted(HttpServletRequest request) {
     resumeBuiltIn.set(builtIn.suspend());
     context.enter(request);
+    builtIn.requestStarted(request);
     if (conversations != null) {
       conversations.requestStarted(request);
     }
@@ -51,6 +52,9 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
   public void requestCompleting(HttpServletRequest request) {
     if (conversations != null) {
       conversations.requestCompleting(request);
+    }
+    if (context.isActive()) {
+      builtIn.requestCompleting();
     }
   }
 
@@ -88,6 +92,9 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
     beanManager.getEvent().select(HttpSession.class, BeforeDestroyed.Literal.of(SessionScoped.class))
         .fire(session);
     context.destroyAll(session);
+    if (conversations != null) {
+      conversations.sessionDestroyed(session);
+    }
     beanManager.getEvent().select(HttpSession.class, Destroyed.Literal.of(SessionScoped.class))
         .fire(session);
   }

@@ -314,14 +314,14 @@ public class DysessionExtension implements Extension {
       return weld;
     }
     if (isOpenWebBeans()) {
-      return owbSessionContext();
+      return owbSessionContext(sessionContext);
     }
     throw new IllegalStateException(unsupportedCdi(serverInfo));
   }
 
   // A method of its own, so that the OpenWebBeans switch is loaded only where OpenWebBeans is.
-  private static BuiltInSessionContextSwitch owbSessionContext() {
-    return OwbSessionContextSwitch.find();
+  private static BuiltInSessionContextSwitch owbSessionContext(DysessionSessionContext context) {
+    return OwbSessionContextSwitch.find(context);
   }
 
   /**

@@ -3,6 +3,8 @@ package io.github.dysession.cdi;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.ConversationScoped;
 import jakarta.enterprise.context.Destroyed;
+import jakarta.enterprise.context.spi.Contextual;
+import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
@@ -10,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,6 +36,9 @@ final class WeldConversations {
   private static final String CONVERSATION_CONTEXT = "org.jboss.weld.context.ConversationContext";
   private static final String BOUND_CONTEXT = "org.jboss.weld.context.BoundContext";
   private static final String SESSION_HOLDER = "org.jboss.weld.module.web.servlet.SessionHolder";
+  private static final String HTTP_CONVERSATION_CONTEXT = "org.jboss.weld.context.http.HttpConversationContext";
+  /** Where Weld leaves the conversations of a session invalidated during a request, to end later. */
+  private static final String DESTRUCTION_QUEUE = CONVERSATION_CONTEXT + ".destructionQueue";
 
   private final Object context;
   private final BeanManager beanManager;
@@ -43,6 +49,11 @@ final class WeldConversations {
   private final Method invalidate;
   private final Method currentConversation;
   private final Method parameterName;
+  /** {@code SessionHolder.sessionCreated(HttpSession)} and {@code clear()}, null where absent. */
+  private final Method holdSession;
+  private final Method clearSession;
+  /** {@code HttpConversationContext.destroy(HttpSession)}, or null where Weld has none. */
+  private final Method destroySession;
   /** {@code LazyHttpConversationContextImpl.isInitialized}, or null for an eager context. */
   private final Method isInitialized;
   /** The container's request the context was associated with, while dysession's request holds it. */
@@ -50,10 +61,9 @@ final class WeldConversations {
   private volatile boolean warnedNotLazy;
   /** The session dysession read or created on this thread's request, if any. */
   private final ThreadLocal<HttpSession> announced = new ThreadLocal<>();
-  private volatile Method sessionHolder;
 
   private WeldConversations(Object context, BeanManager beanManager, Class<?> conversationContext,
-      Class<?> boundContext) throws NoSuchMethodException {
+      Class<?> boundContext, Class<?> httpConversationContext) throws NoSuchMethodException {
     this.context = context;
     this.beanManager = beanManager;
     this.isActive = jakarta.enterprise.context.spi.Context.class.getMethod("isActive");
@@ -63,6 +73,10 @@ final class WeldConversations {
     this.invalidate = conversationContext.getMethod("invalidate");
     this.currentConversation = conversationContext.getMethod("getCurrentConversation");
     this.parameterName = conversationContext.getMethod("getParameterName");
+    this.holdSession = sessionHolderMethod(context, "sessionCreated", HttpSession.class);
+    this.clearSession = sessionHolderMethod(context, "clear");
+    this.destroySession = httpConversationContext == null ? null
+        : httpConversationContext.getMethod("destroy", HttpSession.class);
     // Weld's lazy context (the default) has it; the eager one does not.
     this.isInitialized = method(context, "isInitialized");
   }
@@ -79,7 +93,8 @@ final class WeldConversations {
       return null;
     }
     try {
-      return new WeldConversations(reference, beanManager, conversationContext, boundContext);
+      return new WeldConversations(reference, beanManager, conversationContext, boundContext,
+          WeldSessionContextSwitch.load(HTTP_CONVERSATION_CONTEXT, beanManager));
     } catch (NoSuchMethodException e) {
       LOG.warning("Weld's conversation context has no " + e.getMessage() + ": @ConversationScoped beans "
           + "stay in the container's session");
@@ -153,18 +168,46 @@ final class WeldConversations {
   }
 
   private void holdSession(HttpSession session) {
-    Method holder = sessionHolder;
-    if (holder == null) {
-      try {
-        holder = Class.forName(SESSION_HOLDER, false, context.getClass().getClassLoader())
-            .getMethod("sessionCreated", HttpSession.class);
-        sessionHolder = holder;
-      } catch (ReflectiveOperationException | LinkageError e) {
-        LOG.log(Level.FINE, "Weld's session holder is not there", e);
-        return;
+    if (holdSession != null) {
+      invoke(holdSession, null, new Object[] {session});
+    }
+  }
+
+  /** A static method of Weld's {@code SessionHolder}, or null where it is not there. */
+  private static Method sessionHolderMethod(Object context, String name, Class<?>... parameters) {
+    try {
+      return Class.forName(SESSION_HOLDER, false, context.getClass().getClassLoader())
+          .getMethod(name, parameters);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      LOG.log(Level.FINE, "Weld's session holder is not there", e);
+      return null;
+    }
+  }
+
+  /**
+   * Ends the conversations of a session being invalidated, as Weld's own session listener does for
+   * a container session: Weld ends them at once, or, while a request is associated, after the
+   * request's conversation context ends ({@link #requestCompleting}), each with
+   * {@code @PreDestroy} of its beans and its lifecycle events.
+   */
+  void sessionDestroyed(HttpSession session) {
+    if (destroySession == null) {
+      return;
+    }
+    try {
+      call(destroySession, session);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Ending the conversations of an invalidated session failed: "
+          + e.getClass().getName() + "; their beans get no @PreDestroy", e);
+    } finally {
+      // As Weld's own listener does: the ended session is no longer the request's.
+      if (announced.get() == session) {
+        announced.remove();
+      }
+      if (clearSession != null) {
+        invoke(clearSession, null, new Object[0]);
       }
     }
-    invoke(holder, null, new Object[] {session});
   }
 
   /**
@@ -198,10 +241,56 @@ final class WeldConversations {
           }
         }
       }
+      destroyQueued(request);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Ending the conversation context of a request failed: " + e.getClass().getName(), e);
     } finally {
       call(dissociate, request);
+    }
+  }
+
+  /**
+   * Ends the conversations that Weld queued on the request when its session was invalidated (Weld
+   * would do so at its own end of the request, for a context that is still active then).
+   */
+  private void destroyQueued(HttpServletRequest request) {
+    Object queue = request.getAttribute(DESTRUCTION_QUEUE);
+    if (!(queue instanceof Map<?, ?> conversations)) {
+      return;
+    }
+    request.removeAttribute(DESTRUCTION_QUEUE);
+    synchronized (conversations) {
+      for (Map.Entry<?, ?> conversation : conversations.entrySet()) {
+        String id = String.valueOf(conversation.getKey());
+        beanManager.getEvent().select(String.class, BeforeDestroyed.Literal.of(ConversationScoped.class))
+            .fire(id);
+        if (conversation.getValue() instanceof Iterable<?> instances) {
+          for (Object instance : instances) {
+            destroyInstance(instance);
+          }
+        }
+        beanManager.getEvent().select(String.class, Destroyed.Literal.of(ConversationScoped.class))
+            .fire(id);
+      }
+      conversations.clear();
+    }
+  }
+
+  /** Destroys one of Weld's {@code ContextualInstance}s, through its public methods. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void destroyInstance(Object contextualInstance) {
+    if (contextualInstance == null) {
+      return;
+    }
+    try {
+      Contextual contextual = (Contextual) invoke(method(contextualInstance, "getContextual"),
+          contextualInstance, new Object[0]);
+      Object instance = invoke(method(contextualInstance, "getInstance"), contextualInstance, new Object[0]);
+      CreationalContext creational = (CreationalContext) invoke(
+          method(contextualInstance, "getCreationalContext"), contextualInstance, new Object[0]);
+      contextual.destroy(instance, creational);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Destroying a conversation-scoped bean failed: " + e.getClass().getName(), e);
     }
   }
 

@@ -81,6 +81,11 @@ final class SerializationFilter implements ObjectInputFilter {
       "org.apache.webbeans.proxy.",
       "org.apache.webbeans.container.InjectableBeanManager",
       "org.apache.webbeans.context.creational.",
+      // OpenWebBeans' conversations (kept in a session-scoped set of their contexts).
+      "org.apache.webbeans.context.ConversationContext",
+      "org.apache.webbeans.context.PassivatingContext",
+      "org.apache.webbeans.context.AbstractContext",
+      "org.apache.webbeans.conversation.ConversationImpl",
       "org.apache.webbeans.intercept.NormalScopedBeanInterceptorHandler",
       "org.apache.webbeans.intercept.ApplicationScopedBeanInterceptorHandler",
       "org.apache.webbeans.intercept.SessionScopedBeanInterceptorHandler",

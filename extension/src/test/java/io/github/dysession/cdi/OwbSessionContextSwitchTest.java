@@ -1,9 +1,13 @@
 package io.github.dysession.cdi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.context.SessionScoped;
 import jakarta.enterprise.context.spi.Context;
+import jakarta.enterprise.context.spi.Contextual;
+import jakarta.enterprise.context.spi.CreationalContext;
 import org.apache.webbeans.config.WebBeansContext;
 import org.apache.webbeans.context.SessionContext;
 import org.apache.webbeans.web.context.WebContextsService;
@@ -16,8 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 class OwbSessionContextSwitchTest {
 
-  private final WebContextsService contexts = new WebContextsService(new WebBeansContext());
-  private final OwbSessionContextSwitch owbSwitch = new OwbSessionContextSwitch(contexts);
+  private final WebBeansContext owb = new WebBeansContext();
+  private final WebContextsService contexts = new WebContextsService(owb);
+  private final DysessionSessionContext dysession = new DysessionSessionContext(() -> null);
+  private final OwbSessionContextSwitch owbSwitch =
+      new OwbSessionContextSwitch(owb, contexts, dysession);
 
   @AfterEach
   void clearThread() {
@@ -33,6 +40,28 @@ class OwbSessionContextSwitchTest {
     assertThat(parked.isActive()).isFalse();
     // The lookup that would otherwise start a context from a container session finds the parked one.
     assertThat(contexts.getCurrentContext(SessionScoped.class)).isSameAs(parked);
+  }
+
+  @Test
+  void parkedContext_handsLookupsToDysessionsContext() {
+    owbSwitch.suspend();
+    Context parked = contexts.getCurrentContext(SessionScoped.class, false);
+    Contextual<Object> bean = new Contextual<>() {
+      @Override
+      public Object create(CreationalContext<Object> creationalContext) {
+        return new Object();
+      }
+
+      @Override
+      public void destroy(Object instance, CreationalContext<Object> creationalContext) {
+      }
+    };
+
+    // OpenWebBeans' conversation manager reads its storage bean from the parked context without
+    // asking whether it is active: the lookup reaches dysession's context, here outside a request.
+    assertThatThrownBy(() -> parked.get(bean))
+        .isInstanceOf(ContextNotActiveException.class)
+        .hasMessageContaining("dysession's filter");
   }
 
   @Test

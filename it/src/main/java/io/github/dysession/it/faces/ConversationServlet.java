@@ -31,7 +31,12 @@ public class ConversationServlet extends HttpServlet {
     resp.setContentType("application/json");
     try {
       switch (String.valueOf(req.getParameter("op"))) {
-        case "begin" -> conversation.begin();
+        case "begin" -> {
+          conversation.begin();
+          if (req.getParameter("timeoutMillis") != null) {
+            conversation.setTimeout(Long.parseLong(req.getParameter("timeoutMillis")));
+          }
+        }
         case "add" -> cart.add(req.getParameter("item"));
         case "end" -> conversation.end();
         case "show" -> cart.getItems();

@@ -51,14 +51,6 @@ abstract class AbstractServerPairIT {
     return false;
   }
 
-  /**
-   * Whether long-running conversations live in dysession's session: on Weld, yes; OpenWebBeans
-   * (TomEE) keeps them in its own session context, which dysession switches off.
-   */
-  boolean conversationsShared() {
-    return true;
-  }
-
   /** Faces pages on the two instances, where they are of one kind (Faces state is shared only so). */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)

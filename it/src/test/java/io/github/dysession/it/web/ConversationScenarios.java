@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A long-running {@code @ConversationScoped} conversation of the Faces test application's
  * {@code /faces/conversation} servlet, begun on one instance, continued on the other and ended on
- * the first: it lives in dysession's session, not in a container session of one server. Run as a
+ * the first: it lives in dysession's session, not in a container session of one server; one that
+ * times out is ended, whichever instance notices it. Run as a
  * nested class of the pair suites whose instances are of one server kind.
  */
 abstract class ConversationScenarios extends PairScenarios {
@@ -24,13 +25,6 @@ abstract class ConversationScenarios extends PairScenarios {
   @Test
   void conversation_begunOnA_continuesOnB_andEndsOnA() throws Exception {
     Browser browser = new Browser();
-    if (!pair().conversationsShared()) {
-      // README names this limit (OpenWebBeans, TomEE); this checks it stays what it says.
-      HttpResponse<String> refused = browser.send("POST", conversation(a(), "op=begin"));
-      assertThat(refused.statusCode()).isEqualTo(500);
-      assertThat(refused.body()).contains("ContextNotActiveException");
-      return;
-    }
     Map<String, Object> begun = browser.json("POST", conversation(a(), "op=begin"));
     String cid = (String) begun.get("cid");
     assertThat(cid).as("conversation id: %s", begun).isNotBlank();
@@ -55,6 +49,42 @@ abstract class ConversationScenarios extends PairScenarios {
     assertThat(gone.statusCode()).as("the ended conversation on b: %s", gone.body()).isEqualTo(404);
     assertThat(gone.body()).contains("NonexistentConversationException");
     assertThat(browser.cookieNamesSet()).as("cookies set").doesNotContain("JSESSIONID");
+  }
+
+  @Test
+  void conversation_thatTimedOut_isGoneOnTheOtherInstance_andItsBeansAreDestroyed() throws Exception {
+    Browser browser = new Browser();
+    Map<String, Object> begun = browser.json("POST", conversation(a(), "op=begin&timeoutMillis=1500"));
+    String cid = (String) begun.get("cid");
+    assertThat(browser.json("POST", conversation(b(), "op=add&item=east&cid=" + cid)))
+        .containsEntry("items", List.of("east@b"));
+    int destroyedBefore = destroyed(a()) + destroyed(b());
+
+    Thread.sleep(2_500);
+    // Any request of the session ends the conversations that timed out; the cid then names none.
+    browser.json("POST", conversation(a(), "op=show"));
+    HttpResponse<String> gone = browser.send("POST", conversation(b(), "op=show&cid=" + cid));
+    assertThat(gone.statusCode()).as("the timed-out conversation on b: %s", gone.body()).isEqualTo(404);
+    assertThat(gone.body()).contains("NonexistentConversationException");
+    assertThat(destroyed(a()) + destroyed(b()) - destroyedBefore)
+        .as("@PreDestroy of the timed-out conversation's cart, on either instance").isEqualTo(1);
+  }
+
+  @Test
+  void invalidatingTheSession_endsItsConversations_withPreDestroyOnce() throws Exception {
+    Browser browser = new Browser();
+    String cid = (String) browser.json("POST", conversation(a(), "op=begin")).get("cid");
+    assertThat(browser.json("POST", conversation(b(), "op=add&item=west&cid=" + cid)))
+        .containsEntry("items", List.of("west@b"));
+    int destroyedBefore = destroyed(a()) + destroyed(b());
+
+    HttpResponse<String> invalidated =
+        browser.send("POST", a().baseUri().resolve("../faces/events?op=invalidate"));
+    assertThat(invalidated.statusCode()).isEqualTo(200);
+    assertThat(destroyed(a()) + destroyed(b()) - destroyedBefore)
+        .as("@PreDestroy of the invalidated session's conversation cart").isEqualTo(1);
+    HttpResponse<String> gone = browser.send("POST", conversation(b(), "op=show&cid=" + cid));
+    assertThat(gone.statusCode()).as("the conversation after invalidation: %s", gone.body()).isEqualTo(404);
   }
 
   private static int destroyed(AppServer server) throws Exception {

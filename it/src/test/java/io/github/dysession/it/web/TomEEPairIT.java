@@ -22,10 +22,4 @@ class TomEEPairIT extends AbstractSameKindPairIT {
   boolean flashInTheSession() {
     return true;
   }
-
-  /** OpenWebBeans keeps conversations in its own session context (README, Limits worth knowing). */
-  @Override
-  boolean conversationsShared() {
-    return false;
-  }
 }
