@@ -2,6 +2,7 @@ package io.github.dysession.servlet;
 
 import io.github.dysession.codec.AttributeCodec;
 import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionIds;
@@ -133,12 +134,10 @@ final class SessionManager {
         return;
       }
       SessionChanges changes = session.changes();
-      SaveResult result = runtime.store().save(changes);
-      if (result == SaveResult.WRITTEN) {
-        SessionData written = changes.result();
-        session.saved(new SessionData(written.id(), written.creationTime(), written.lastAccessedTime(),
-            written.maxInactiveInterval(), written.version() + 1, written.attributes(), written.login()));
-      } else if (result == SaveResult.GONE) {
+      SaveOutcome outcome = runtime.store().save(changes);
+      if (outcome.result() == SaveResult.WRITTEN) {
+        session.saved(outcome.stored());
+      } else if (outcome.result() == SaveResult.GONE) {
         session.markInvalid();
         if (changes.changesContent()) {
           LOG.info(() -> "Session " + SessionIds.fingerprint(session.getId()) + " was invalidated or "

@@ -95,8 +95,13 @@ public record SessionChanges(
 
   /** Returns the session as it is once these changes are applied (version not yet incremented). */
   public SessionData result() {
+    return result(base.version());
+  }
+
+  /** Returns the session as it is once these changes are applied, with the given version. */
+  public SessionData result(long version) {
     return new SessionData(base.id(), base.creationTime(), lastAccessedTime, maxInactiveInterval,
-        base.version(), resultingAttributes(), login);
+        version, resultingAttributes(), login);
   }
 
   /** Returns a summary without the id or any attribute value. */

@@ -31,11 +31,11 @@ public interface SessionStore {
    * session still existing.
    *
    * @return whether the changes were written, skipped (nothing to write inside the touch interval),
-   *     or lost because the session no longer exists
+   *     or lost because the session no longer exists, with the session as the save stored it
    * @throws SessionTooLargeException when the session would exceed the size limit; nothing is
    *     written then
    */
-  SaveResult save(SessionChanges changes);
+  SaveOutcome save(SessionChanges changes);
 
   /**
    * Checks that the session fits the store's size limit, without calling the backing service.

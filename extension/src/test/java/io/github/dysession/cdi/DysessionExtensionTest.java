@@ -347,8 +347,8 @@ class DysessionExtensionTest {
         public void create(io.github.dysession.store.SessionData session) {}
 
         @Override
-        public SaveResult save(io.github.dysession.store.SessionChanges changes) {
-          return SaveResult.GONE;
+        public io.github.dysession.store.SaveOutcome save(io.github.dysession.store.SessionChanges changes) {
+          return io.github.dysession.store.SaveOutcome.gone();
         }
 
         @Override

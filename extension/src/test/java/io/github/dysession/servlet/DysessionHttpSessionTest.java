@@ -148,7 +148,7 @@ class DysessionHttpSessionTest {
     }
 
     @Override
-    public SaveResult save(SessionChanges changes) {
+    public io.github.dysession.store.SaveOutcome save(SessionChanges changes) {
       throw new UnsupportedOperationException();
     }
 

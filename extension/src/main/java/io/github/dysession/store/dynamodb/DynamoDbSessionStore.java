@@ -4,6 +4,7 @@ import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.DuplicateSessionIdException;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
+import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionTooLargeException;
@@ -36,9 +37,8 @@ public final class DynamoDbSessionStore implements SessionStore {
   // DynamoDB limits an update expression to 4 KB; larger change sets are split.
   private static final int MAX_EXPRESSION_CHARS = 3500;
   private static final int CHANGE_ID_ATTEMPTS = 5;
-  // Versions are never negative: these two mark a write without a base and a session that is gone.
+  // Versions are never negative: this marks a write without a base.
   private static final long UNCHECKED = -1;
-  private static final long GONE = -2;
 
   private final DynamoDbClient client;
   private final DysessionSettings settings;
@@ -123,9 +123,9 @@ public final class DynamoDbSessionStore implements SessionStore {
    * lost); otherwise the request's own changes are applied on top of the newer write.
    */
   @Override
-  public SaveResult save(SessionChanges changes) {
+  public SaveOutcome save(SessionChanges changes) {
     if (!changes.needsWrite(settings.touchInterval())) {
-      return SaveResult.SKIPPED;
+      return SaveOutcome.skipped(changes.base());
     }
     SessionData result = changes.result();
     if (changes.changesContent()) {
@@ -133,22 +133,34 @@ public final class DynamoDbSessionStore implements SessionStore {
     }
     // A touch alone carries no content, so it needs no such condition: a late one can only move the
     // access time back by the length of its delay.
-    long base = changes.changesContent() ? result.version() : UNCHECKED;
+    Applied applied = new Applied(changes.changesContent() ? result.version() : UNCHECKED,
+        result.version());
     for (Update update : updatesFor(changes, result)) {
-      base = apply(result, update, base, changes);
-      if (base == GONE) {
-        return SaveResult.GONE;
+      applied = apply(result, update, applied, changes);
+      if (applied == null) {
+        return SaveOutcome.gone();
       }
     }
-    return SaveResult.WRITTEN;
+    return SaveOutcome.written(changes.result(applied.version()));
   }
 
   /**
-   * Applies one update based on the version {@code base} (unless {@link #UNCHECKED}); returns the
-   * base for the next update of the same save, or {@link #GONE} when the session no longer exists.
+   * Where a save stands after one of its updates: the base for the next update (the version the
+   * request's changes are based on, or {@link #UNCHECKED}) and the version the item has after this
+   * save's writes so far, as counted (each write adds one) or read back after a conflict. Writes of
+   * other requests that land between two reads are not counted, so the version is never higher
+   * than the item's.
    */
-  private long apply(SessionData result, Update update, long base, SessionChanges changes) {
+  private record Applied(long base, long version) {}
+
+  /**
+   * Applies one update on top of {@code before}; returns where the save stands afterwards, or null
+   * when the session no longer exists.
+   */
+  private Applied apply(SessionData result, Update update, Applied before, SessionChanges changes) {
     String token = SessionItem.newWriteToken();
+    long base = before.base();
+    long known = before.version();
     // Concurrent requests of one session re-apply their changes on top of each other's for at most
     // as long as one DynamoDB call may take.
     long deadline = System.nanoTime() + settings.apiCallTimeout().toNanos();
@@ -164,19 +176,19 @@ public final class DynamoDbSessionStore implements SessionStore {
           addAttributeMap(result.id());
           update(result, update, base, token);
         }
-        return base;
+        return new Applied(base, known + 1);
       } catch (ConditionalCheckFailedException e) {
         Map<String, AttributeValue> current = readItem(result.id(), "re-read a session after a concurrent write", true);
         if (current == null) {
-          return GONE;
+          return null;
         }
         if (token.equals(SessionItem.writeToken(current))) {
           // An earlier attempt of this write was applied; its answer was lost.
-          return base;
+          return new Applied(base, SessionItem.version(current));
         }
         if (base == UNCHECKED) {
           // Not a conflict: the item existed but had expired meanwhile.
-          return GONE;
+          return null;
         }
         if (System.nanoTime() - deadline > 0) {
           throw new io.github.dysession.store.SessionStoreException("Session "
@@ -187,6 +199,7 @@ public final class DynamoDbSessionStore implements SessionStore {
         // A request that read a newer version wrote in between: apply this request's changes on
         // top of what is stored now.
         base = SessionItem.version(current);
+        known = base;
         pauseAfterConflict(attempt);
       } catch (DynamoDbException e) {
         if (!DynamoDbErrors.isValidation(e)) {

@@ -1,6 +1,7 @@
 package io.github.dysession.it.memstore;
 
 import io.github.dysession.store.DuplicateSessionIdException;
+import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionStore;
@@ -115,15 +116,15 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public SaveResult save(SessionChanges changes) {
+  public SaveOutcome save(SessionChanges changes) {
     if (!changes.needsWrite(touchInterval)) {
-      return SaveResult.SKIPPED;
+      return SaveOutcome.skipped(changes.base());
     }
     if (changes.changesContent()) {
       checkSize(changes.result());
     }
     Instant now = clock.instant();
-    boolean[] written = {false};
+    SessionData[] written = {null};
     sessions.computeIfPresent(changes.base().id(), (id, current) -> {
       if (current.data().isExpiredAt(now)) {
         return current;
@@ -144,10 +145,11 @@ public final class InMemorySessionStore implements SessionStore {
       // Another request may have grown the session meanwhile: the merged result must fit, too.
       checkSize(result);
       writes.incrementAndGet();
-      written[0] = true;
+      written[0] = result;
       return new Entry(result, foreign);
     });
-    return written[0] ? SaveResult.WRITTEN : SaveResult.GONE;
+    return written[0] == null ? SaveOutcome.gone()
+        : SaveOutcome.written(changes.result(written[0].version()));
   }
 
   @Override

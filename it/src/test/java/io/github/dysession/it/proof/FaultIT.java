@@ -377,12 +377,12 @@ class FaultIT {
         proxy.delayNext("UpdateItem", Duration.ofMillis(2500));
         var base = store.load(id).orElseThrow();
         assertThat(store.save(new io.github.dysession.store.SessionChanges(base, java.time.Instant.now(),
-            base.maxInactiveInterval(), Map.of("x", new byte[] {'A'}), java.util.Set.of())))
+            base.maxInactiveInterval(), Map.of("x", new byte[] {'A'}), java.util.Set.of())).result())
             .isEqualTo(io.github.dysession.store.SessionStore.SaveResult.WRITTEN);
         base = store.load(id).orElseThrow();
         assertThat(base.attributes().get("x")).containsExactly('A');
         assertThat(store.save(new io.github.dysession.store.SessionChanges(base, java.time.Instant.now(),
-            base.maxInactiveInterval(), Map.of("x", new byte[] {'B'}), java.util.Set.of())))
+            base.maxInactiveInterval(), Map.of("x", new byte[] {'B'}), java.util.Set.of())).result())
             .isEqualTo(io.github.dysession.store.SessionStore.SaveResult.WRITTEN);
         assertThat(store.load(id).orElseThrow().attributes().get("x")).containsExactly('B');
 

@@ -30,6 +30,7 @@ import io.github.dysession.config.SettingsSource;
 import io.github.dysession.it.support.Dynalite;
 import io.github.dysession.it.support.DynaliteExtension;
 import io.github.dysession.it.support.DynamoDbClients;
+import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionStore;
@@ -178,7 +179,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         SessionData base = store.load(session.id()).orElseThrow();
 
         Instant touch = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        assertThat(store.save(SessionChanges.touch(base, touch))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(SessionChanges.touch(base, touch)).result()).isEqualTo(SaveResult.WRITTEN);
 
         Map<String, AttributeValue> item = rawItem(session.id()).orElseThrow();
         Instant expiry = touch.plus(Duration.ofHours(1));
@@ -194,14 +195,14 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         store.create(session);
         SessionData base = store.load(session.id()).orElseThrow();
 
-        assertThat(store.save(new SessionChanges(base, Instant.now(), Duration.ZERO, Map.of(), Set.of())))
+        assertThat(store.save(new SessionChanges(base, Instant.now(), Duration.ZERO, Map.of(), Set.of())).result())
                 .isEqualTo(SaveResult.WRITTEN);
         assertThat(rawItem(session.id()).orElseThrow()).doesNotContainKey("ttl");
         assertThat(store.load(session.id()).orElseThrow().maxInactiveInterval()).isZero();
 
         SessionData forever = store.load(session.id()).orElseThrow();
         Instant touch = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        assertThat(store.save(new SessionChanges(forever, touch, Duration.ofSeconds(90), Map.of(), Set.of())))
+        assertThat(store.save(new SessionChanges(forever, touch, Duration.ofSeconds(90), Map.of(), Set.of())).result())
                 .isEqualTo(SaveResult.WRITTEN);
         assertThat(number(rawItem(session.id()).orElseThrow(), "ttl"))
                 .isEqualTo(touch.plusSeconds(90).plusMillis(999).getEpochSecond());
@@ -219,19 +220,46 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         SessionData session = newSession(attributes("x", bytes(4, 1)));
         store.create(session);
         SessionData first = store.load(session.id()).orElseThrow();
-        assertThat(store.save(changes(first, attributes("a", bytes(4, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(first, attributes("a", bytes(4, 2)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
         SessionData second = store.load(session.id()).orElseThrow();
-        assertThat(store.save(changes(second, attributes("x", bytes(4, 3)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(second, attributes("x", bytes(4, 3)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
         assertThat(number(rawItem(session.id()).orElseThrow(), "ds_base")).isEqualTo(second.version());
 
         long readsBefore = counting.reads();
-        assertThat(store.save(changes(first, attributes("c", bytes(4, 4)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(first, attributes("c", bytes(4, 4)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
 
         assertThat(counting.reads() - readsBefore).as("reads to re-apply the stale save").isEqualTo(1);
         SessionData stored = store.load(session.id()).orElseThrow();
         assertSameAttributes(stored.attributes(),
                 attributes("x", bytes(4, 3), "a", bytes(4, 2), "c", bytes(4, 4)));
         assertThat(stored.version()).isEqualTo(first.version() + 3);
+    }
+
+    /**
+     * A save split into several UpdateItems returns the version its last write left, so the next
+     * save of the same session, based on what it returned, is one UpdateItem without a re-read.
+     */
+    @Test
+    void save_splitIntoSeveralWrites_returnsTheStoredVersion_soTheNextSaveNeedsNoReread() {
+        SessionData session = newSession(attributes("keep", bytes(4, 1)));
+        store.create(session);
+        SessionData base = store.load(session.id()).orElseThrow();
+        Map<String, byte[]> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 400; i++) {
+            many.put("attribute-" + i, bytes(20, 1000 + i));
+        }
+        long writesBefore = counting.writes();
+        SaveOutcome split = store.save(changes(base, many, Set.of()));
+        assertThat(counting.writes() - writesBefore).as("UpdateItems of the split save").isGreaterThan(1);
+        assertThat(split.stored().version()).isEqualTo(base.version() + (counting.writes() - writesBefore));
+
+        long readsBefore = counting.reads();
+        writesBefore = counting.writes();
+        assertThat(store.save(changes(split.stored(), attributes("keep", bytes(4, 2)), Set.of())).result())
+                .isEqualTo(SaveResult.WRITTEN);
+        assertThat(counting.reads() - readsBefore).as("re-reads of the next save").isZero();
+        assertThat(counting.writes() - writesBefore).isEqualTo(1);
+        assertThat(store.load(session.id()).orElseThrow().version()).isEqualTo(split.stored().version() + 1);
     }
 
     /** Concurrent saves based on the same read do not conflict: each is one UpdateItem. */
@@ -241,8 +269,8 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         store.create(session);
         SessionData base = store.load(session.id()).orElseThrow();
         long readsBefore = counting.reads();
-        assertThat(store.save(changes(base, attributes("a", bytes(4, 1)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
-        assertThat(store.save(changes(base, attributes("b", bytes(4, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(base, attributes("a", bytes(4, 1)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(base, attributes("b", bytes(4, 2)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
         assertThat(counting.reads() - readsBefore).isZero();
         assertThat(store.load(session.id()).orElseThrow().attributes()).containsOnlyKeys("a", "b");
     }
@@ -268,7 +296,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         SessionData base = store.load(session.id()).orElseThrow();
         counting.sendNextTwice("UpdateItem");
         try {
-            assertThat(store.save(changes(base, attributes("b", bytes(4, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+            assertThat(store.save(changes(base, attributes("b", bytes(4, 2)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
         } finally {
             counting.clearHooks();
         }
@@ -308,7 +336,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         DynamoDbSessionStore otherRequest = new DynamoDbSessionStore(raw, settings);
         String newId = newId();
         counting.afterNextPut(() -> assertThat(otherRequest.save(changes(otherRequestBase,
-                attributes("late", bytes(10, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN));
+                attributes("late", bytes(10, 2)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN));
         try {
             Optional<SessionData> moved = store.changeId(session.id(), newId);
 
@@ -363,7 +391,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         assertThat(raw.getItem(b -> b.tableName(table).key(key("other#", id)).consistentRead(true)).hasItem()).isTrue();
 
         SessionData base = other.load(id).orElseThrow();
-        assertThat(other.save(changes(base, attributes("app", value("theirs-2")), Set.of("more")))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(other.save(changes(base, attributes("app", value("theirs-2")), Set.of("more"))).result()).isEqualTo(SaveResult.WRITTEN);
         other.delete(id);
         assertThat(other.load(id)).isEmpty();
         assertSameSession(store.load(id).orElseThrow(), mine);
@@ -431,7 +459,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         assertThat(store.load(attrsNotAMap)).hasValueSatisfying(s -> assertThat(s.attributes()).isEmpty());
 
         // A session that loads can be used.
-        assertThat(store.save(changes(loaded, attributes("b", bytes(10, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(loaded, attributes("b", bytes(10, 2)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
         assertSameAttributes(store.load(withAttrs).orElseThrow().attributes(),
                 attributes("a", bytes(10, 1), "b", bytes(10, 2)));
     }
@@ -443,7 +471,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         raw.putItem(b -> b.tableName(table).item(key(PREFIX, bare)));
         SessionData loaded = store.load(bare).orElseThrow();
 
-        SaveResult result = store.save(changes(loaded, attributes("b", bytes(10, 2)), Set.of()));
+        SaveResult result = store.save(changes(loaded, attributes("b", bytes(10, 2)), Set.of())).result();
 
         assertThat(result).isEqualTo(SaveResult.WRITTEN);
         assertSameAttributes(store.load(bare).orElseThrow().attributes(), attributes("b", bytes(10, 2)));
@@ -474,7 +502,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         SessionData small = newSession(attributes("payload", bytes(10, 1)));
         store.create(small);
         SessionData base = store.load(small.id()).orElseThrow();
-        assertThat(store.save(changes(base, attributes("payload", bytes(accepted, 2)), Set.of())))
+        assertThat(store.save(changes(base, attributes("payload", bytes(accepted, 2)), Set.of())).result())
                 .isEqualTo(SaveResult.WRITTEN);
         SessionData grown = store.load(small.id()).orElseThrow();
         assertThat(grown.attributes().get("payload")).isEqualTo(bytes(accepted, 2));
@@ -541,7 +569,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
                 assertThat(after.get().version()).isEqualTo(base.version());
                 assertThat(outageStore.load(newId)).isEmpty();
                 assertThat(outageStore.load(fresh.id())).isEmpty();
-                assertThat(outageStore.save(changes(after.get(), attributes("c", bytes(5, 3)), Set.of())))
+                assertThat(outageStore.save(changes(after.get(), attributes("c", bytes(5, 3)), Set.of())).result())
                         .isEqualTo(SaveResult.WRITTEN);
             }
         } finally {

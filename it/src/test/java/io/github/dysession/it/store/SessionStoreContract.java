@@ -31,6 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.dysession.store.DuplicateSessionIdException;
+import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionIds;
@@ -152,7 +153,7 @@ public abstract class SessionStoreContract {
             }
         }
         SessionChanges changes = changes(base, set, removed);
-        assertThat(store.save(changes)).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes).result()).isEqualTo(SaveResult.WRITTEN);
 
         assertSameAttributes(store.load(session.id()).orElseThrow().attributes(), changes.resultingAttributes());
     }
@@ -166,7 +167,7 @@ public abstract class SessionStoreContract {
         SessionData base = store.load(session.id()).orElseThrow();
 
         SessionChanges changes = changes(base, attributes("a", bytes(12, 11), "d", bytes(14, 14)), Set.of("b"));
-        assertThat(store.save(changes)).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes).result()).isEqualTo(SaveResult.WRITTEN);
 
         SessionData loaded = store.load(session.id()).orElseThrow();
         assertSameAttributes(loaded.attributes(), attributes("a", bytes(12, 11), "c", bytes(10, 3), "d", bytes(14, 14)));
@@ -187,11 +188,11 @@ public abstract class SessionStoreContract {
 
         // Another request adds "theirs" and changes "kept".
         SessionData otherBase = store.load(session.id()).orElseThrow();
-        assertThat(store.save(changes(otherBase, attributes("theirs", bytes(20, 20), "kept", bytes(21, 21)), Set.of())))
+        assertThat(store.save(changes(otherBase, attributes("theirs", bytes(20, 20), "kept", bytes(21, 21)), Set.of())).result())
                 .isEqualTo(SaveResult.WRITTEN);
 
         // This request, on the older base, changes "mine" and removes "gone" only.
-        assertThat(store.save(changes(staleBase, attributes("mine", bytes(30, 30)), Set.of("gone"))))
+        assertThat(store.save(changes(staleBase, attributes("mine", bytes(30, 30)), Set.of("gone"))).result())
                 .isEqualTo(SaveResult.WRITTEN);
 
         assertSameAttributes(store.load(session.id()).orElseThrow().attributes(),
@@ -205,7 +206,7 @@ public abstract class SessionStoreContract {
         SessionData base = store.load(session.id()).orElseThrow();
 
         SessionChanges changes = new SessionChanges(base, Instant.now(), Duration.ofHours(2), Map.of(), Set.of());
-        assertThat(store.save(changes)).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes).result()).isEqualTo(SaveResult.WRITTEN);
 
         SessionData loaded = store.load(session.id()).orElseThrow();
         assertThat(loaded.maxInactiveInterval()).isEqualTo(Duration.ofHours(2));
@@ -221,7 +222,7 @@ public abstract class SessionStoreContract {
         SessionData base = store.load(session.id()).orElseThrow();
         long writesBefore = writeRequests();
 
-        SaveResult result = store.save(SessionChanges.touch(base, Instant.now()));
+        SaveResult result = store.save(SessionChanges.touch(base, Instant.now())).result();
 
         assertThat(result).isEqualTo(SaveResult.SKIPPED);
         assertThat(writeRequests()).as("write requests sent for a skipped touch").isEqualTo(writesBefore);
@@ -239,7 +240,7 @@ public abstract class SessionStoreContract {
         SessionData base = store.load(session.id()).orElseThrow();
 
         Instant touchTime = Instant.now();
-        SaveResult result = store.save(SessionChanges.touch(base, touchTime));
+        SaveResult result = store.save(SessionChanges.touch(base, touchTime)).result();
 
         assertThat(result).isEqualTo(SaveResult.WRITTEN);
         SessionData loaded = store.load(session.id()).orElseThrow();
@@ -259,7 +260,7 @@ public abstract class SessionStoreContract {
             many.put("attribute-" + i, bytes(50, 1000 + i));
         }
         SessionData base = store.load(session.id()).orElseThrow();
-        assertThat(store.save(changes(base, many, Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(base, many, Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
         SessionData loaded = store.load(session.id()).orElseThrow();
         Map<String, byte[]> expected = new LinkedHashMap<>(many);
         expected.put("keep", bytes(10, 1));
@@ -276,8 +277,53 @@ public abstract class SessionStoreContract {
             }
         }
         SessionChanges second = changes(loaded, set, removed);
-        assertThat(store.save(second)).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(second).result()).isEqualTo(SaveResult.WRITTEN);
         assertSameAttributes(store.load(session.id()).orElseThrow().attributes(), second.resultingAttributes());
+    }
+
+    @Test
+    void save_returnsWhatItStored_withTheStoredVersion_alsoWhenSplitIntoSeveralWrites() {
+        SessionData session = newSession(attributes("keep", bytes(10, 1)));
+        store.create(session);
+        SessionData base = store.load(session.id()).orElseThrow();
+
+        SessionChanges small = changes(base, attributes("a", bytes(10, 2)), Set.of());
+        SaveOutcome one = store.save(small);
+        SessionData afterOne = store.load(session.id()).orElseThrow();
+        assertThat(one.result()).isEqualTo(SaveResult.WRITTEN);
+        assertThat(one.stored().version()).isEqualTo(afterOne.version());
+        assertSameAttributes(one.stored().attributes(), afterOne.attributes());
+
+        // Enough attributes that a store with a limit on one write's size splits the save.
+        Map<String, byte[]> many = new LinkedHashMap<>();
+        for (int i = 0; i < 400; i++) {
+            many.put("attribute-" + i, bytes(50, 1000 + i));
+        }
+        SaveOutcome split = store.save(changes(one.stored(), many, Set.of("a")));
+        SessionData afterSplit = store.load(session.id()).orElseThrow();
+        assertThat(split.stored().version()).as("version after a split save").isEqualTo(afterSplit.version());
+        assertSameAttributes(split.stored().attributes(), afterSplit.attributes());
+
+        // The next save, based on what the last one returned, lands on top of it.
+        assertThat(store.save(changes(split.stored(), attributes("z", bytes(5, 9)), Set.of())).result())
+                .isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.load(session.id()).orElseThrow().attributes()).containsKeys("z", "keep", "attribute-399");
+    }
+
+    @Test
+    void save_skipped_returnsTheUnchangedBase_andGone_returnsNothing() {
+        SessionData session = newSession(attributes("a", bytes(10, 1)));
+        store.create(session);
+        SessionData base = store.load(session.id()).orElseThrow();
+
+        SaveOutcome skipped = store.save(SessionChanges.touch(base, base.lastAccessedTime()));
+        assertThat(skipped.result()).isEqualTo(SaveResult.SKIPPED);
+        assertThat(skipped.stored()).isSameAs(base);
+
+        store.delete(session.id());
+        SaveOutcome gone = store.save(changes(base, attributes("b", bytes(10, 2)), Set.of()));
+        assertThat(gone.result()).isEqualTo(SaveResult.GONE);
+        assertThat(gone.stored()).isNull();
     }
 
     // ---- delete / no resurrection -------------------------------------------------------------------
@@ -305,8 +351,8 @@ public abstract class SessionStoreContract {
         SessionData base = store.load(session.id()).orElseThrow();
 
         store.delete(session.id());
-        SaveResult withContent = store.save(changes(base, attributes("b", bytes(10, 2)), Set.of("a")));
-        SaveResult touchOnly = store.save(SessionChanges.touch(base, base.lastAccessedTime().plus(touchInterval())));
+        SaveResult withContent = store.save(changes(base, attributes("b", bytes(10, 2)), Set.of("a"))).result();
+        SaveResult touchOnly = store.save(SessionChanges.touch(base, base.lastAccessedTime().plus(touchInterval()))).result();
 
         assertThat(withContent).isEqualTo(SaveResult.GONE);
         assertThat(touchOnly).isEqualTo(SaveResult.GONE);
@@ -322,7 +368,7 @@ public abstract class SessionStoreContract {
                 Duration.ofHours(1), 0, attributes("a", bytes(10, 1)));
         store.create(expired);
 
-        SaveResult result = store.save(changes(expired, attributes("b", bytes(10, 2)), Set.of()));
+        SaveResult result = store.save(changes(expired, attributes("b", bytes(10, 2)), Set.of())).result();
 
         assertThat(result).isEqualTo(SaveResult.GONE);
         assertThat(store.load(expired.id())).isEmpty();
@@ -336,7 +382,7 @@ public abstract class SessionStoreContract {
         String newId = newId();
         store.changeId(session.id(), newId).orElseThrow();
 
-        SaveResult result = store.save(changes(oldBase, attributes("late", bytes(10, 9)), Set.of()));
+        SaveResult result = store.save(changes(oldBase, attributes("late", bytes(10, 9)), Set.of())).result();
 
         assertThat(result).isEqualTo(SaveResult.GONE);
         assertThat(store.load(session.id())).isEmpty();
@@ -399,7 +445,7 @@ public abstract class SessionStoreContract {
 
         // The moved session is an ordinary session.
         SessionData base = store.load(newId).orElseThrow();
-        assertThat(store.save(changes(base, attributes("d", bytes(5, 4)), Set.of("a")))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(base, attributes("d", bytes(5, 4)), Set.of("a"))).result()).isEqualTo(SaveResult.WRITTEN);
         assertSameAttributes(store.load(newId).orElseThrow().attributes(),
                 attributes("b", bytes(2000, 2), "c", bytes(1, 3), "d", bytes(5, 4)));
     }
@@ -478,7 +524,7 @@ public abstract class SessionStoreContract {
 
         assertThat(store.load(session.id())).hasValueSatisfying(s -> assertSameSession(s, session));
         SessionData base = store.load(session.id()).orElseThrow();
-        assertThat(store.save(changes(base, attributes("b", bytes(10, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(base, attributes("b", bytes(10, 2)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
         assertThat(store.load(session.id())).isPresent();
     }
 
@@ -516,7 +562,7 @@ public abstract class SessionStoreContract {
                     for (int round = 0; round < ROUNDS; round++) {
                         SessionData base = freshLoad ? store.load(session.id()).orElseThrow() : sameBase;
                         results.add(store.save(changes(base,
-                                Map.of("attr-" + thread, value("thread-" + thread + "-round-" + round)), Set.of())));
+                                Map.of("attr-" + thread, value("thread-" + thread + "-round-" + round)), Set.of())).result());
                     }
                     return results;
                 }));
@@ -626,7 +672,7 @@ public abstract class SessionStoreContract {
         for (int i = 0; i < total; i++) {
             (i < first ? firstBig : secondBig).put("big-" + i, bytes(BIG, 100 + i));
         }
-        assertThat(store.save(changes(base, firstBig, Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(base, firstBig, Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
 
         assertThatThrownBy(() -> store.save(changes(base, secondBig, Set.of())))
                 .isInstanceOf(SessionTooLargeException.class)
@@ -651,7 +697,7 @@ public abstract class SessionStoreContract {
         assertThat(loaded.get().attributes().get("good-1")).isEqualTo(bytes(10, 1));
         assertThat(loaded.get().attributes().get("good-2")).isEqualTo(bytes(500, 2));
         // And the session stays usable.
-        assertThat(store.save(changes(loaded.get(), attributes("good-3", bytes(5, 3)), Set.of("bad"))))
+        assertThat(store.save(changes(loaded.get(), attributes("good-3", bytes(5, 3)), Set.of("bad"))).result())
                 .isEqualTo(SaveResult.WRITTEN);
         assertSameAttributes(store.load(session.id()).orElseThrow().attributes(),
                 attributes("good-1", bytes(10, 1), "good-2", bytes(500, 2), "good-3", bytes(5, 3)));
@@ -667,7 +713,7 @@ public abstract class SessionStoreContract {
 
         SessionData base = store.load(session.id()).orElseThrow();
         assertThat(base.login()).isNull();
-        assertThat(store.save(loginChanges(base, login))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(loginChanges(base, login)).result()).isEqualTo(SaveResult.WRITTEN);
 
         SessionData loaded = store.load(session.id()).orElseThrow();
         assertThat(loaded.login()).isEqualTo(login);
@@ -681,7 +727,7 @@ public abstract class SessionStoreContract {
         store.create(session);
 
         SessionData base = store.load(session.id()).orElseThrow();
-        assertThat(store.save(changes(base, attributes("x", bytes(5, 2)), Set.of()))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(changes(base, attributes("x", bytes(5, 2)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
 
         assertThat(store.load(session.id()).orElseThrow().login()).isEqualTo(session.login());
     }
@@ -692,7 +738,7 @@ public abstract class SessionStoreContract {
         store.create(session);
 
         SessionData base = store.load(session.id()).orElseThrow();
-        assertThat(store.save(loginChanges(base, null))).isEqualTo(SaveResult.WRITTEN);
+        assertThat(store.save(loginChanges(base, null)).result()).isEqualTo(SaveResult.WRITTEN);
 
         SessionData loaded = store.load(session.id()).orElseThrow();
         assertThat(loaded.login()).isNull();
@@ -706,7 +752,7 @@ public abstract class SessionStoreContract {
         SessionData base = store.load(session.id()).orElseThrow();
         store.delete(session.id());
 
-        assertThat(store.save(loginChanges(base, login("mallory", "admin")))).isEqualTo(SaveResult.GONE);
+        assertThat(store.save(loginChanges(base, login("mallory", "admin"))).result()).isEqualTo(SaveResult.GONE);
 
         assertThat(store.load(session.id())).isEmpty();
     }
