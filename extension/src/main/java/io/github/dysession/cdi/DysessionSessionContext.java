@@ -58,6 +58,9 @@ final class DysessionSessionContext implements AlterableContext {
   public <T> T get(Contextual<T> contextual, CreationalContext<T> creationalContext) {
     HttpSession session = request().getSession(true);
     String key = key(contextual);
+    // The session object's monitor serves only this: one creation of a session's beans at a time,
+    // so that two threads of one request create a bean once. The session's attribute state and its
+    // saves have locks of their own, which are not held here.
     synchronized (session) {
       @SuppressWarnings("unchecked")
       T existing = (T) session.getAttribute(key);

@@ -117,7 +117,10 @@ public final class DysessionFilter implements Filter {
       SessionStoreException storeFailure = storeFailure(e);
       if (storeFailure == null) {
         completeQuietly(sessions, request);
-        saveAfterFailure(request);
+        if (response.saveFailure() == null) {
+          // After a failed save before commit (answered 503), nothing more of the request is written.
+          saveAfterFailure(request);
+        }
         throw e;
       }
       if (response.isCommitted()) {
@@ -270,7 +273,7 @@ public final class DysessionFilter implements Filter {
         LOG.fine(() -> "The session of an asynchronous request could not be saved: " + e.getMessage());
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "The session of an asynchronous request could not be saved: "
-            + e.getMessage());
+            + e.getMessage(), e);
       } finally {
         request.removeAttribute(ACTIVE);
       }

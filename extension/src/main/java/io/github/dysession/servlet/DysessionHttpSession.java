@@ -1,81 +1,61 @@
 package io.github.dysession.servlet;
 
-import io.github.dysession.codec.CodecException;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionIds;
 import io.github.dysession.store.SessionLogin;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * An {@link HttpSession} whose state lives in a {@link io.github.dysession.store.SessionStore}.
+ * The {@link HttpSession} of one request, whose state ({@link SessionAttributes}) lives in a
+ * {@link io.github.dysession.store.SessionStore}: checks validity, calls the listeners and
+ * {@code HttpSessionBindingListener}/{@code HttpSessionActivationListener} values, and encodes values
+ * for the save.
  *
- * <p>One instance serves one request. Attribute values are decoded when first read; at save time
- * every value the request set or read is encoded again and written only if its bytes changed, so
- * in-place changes to a value (and to {@code @SessionScoped} beans) are saved without
- * {@code setAttribute}.
+ * <p>Locking: the state guards itself (see {@link SessionAttributes}); this class holds no lock
+ * while it calls listeners, values' callbacks or the codec. {@link #saveLock()} serializes the
+ * saves, the deletion and the id change of this session (a new session's first write must land
+ * before any later one); only {@link SessionManager} takes it, it guards no field, and attribute
+ * access never waits for it. This object's own monitor guards nothing of it: dysession's
+ * {@code @SessionScoped} context takes it to create a session's beans once.
  */
 final class DysessionHttpSession implements HttpSession {
 
   private static final Logger LOG = Logger.getLogger(DysessionHttpSession.class.getName());
-  private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Boolean.class, Integer.class,
-      Long.class, Short.class, Byte.class, Double.class, Float.class, Character.class,
-      BigDecimal.class, BigInteger.class);
 
   private final SessionManager manager;
+  private final SessionAttributes state;
   private final boolean isNew;
   private final Instant accessTime;
+  private final ReentrantLock saveLock = new ReentrantLock();
   private volatile String id;
-  private SessionData stored;
-  private Duration maxInactiveInterval;
-  private final Map<String, byte[]> storedBytes;
-  private final Map<String, Object> values = new HashMap<>();
-  private final Set<String> names;
-  private final Set<String> setThisRequest = new HashSet<>();
-  // Stored values that could not be decoded: hidden from the application but kept in the store,
-  // so that an instance that can still read them (during a rolling upgrade) loses nothing.
-  private final Set<String> unreadable = new HashSet<>();
-  private SessionLogin login;
-  private boolean persisted;
   private volatile boolean invalid;
-  private boolean invalidating;
-  // Encodings of the values set in this request, for the size check at setAttribute.
-  private final Map<String, byte[]> pendingBytes = new HashMap<>();
+  private final AtomicBoolean invalidating = new AtomicBoolean();
 
   DysessionHttpSession(SessionManager manager, SessionData data, boolean isNew, Instant accessTime) {
     this.manager = manager;
     this.id = data.id();
-    this.stored = data;
     this.isNew = isNew;
-    this.persisted = !isNew;
     this.accessTime = accessTime;
-    this.maxInactiveInterval = data.maxInactiveInterval();
-    this.login = data.login();
-    this.storedBytes = new HashMap<>(data.attributes());
-    this.names = new LinkedHashSet<>(data.attributes().keySet());
+    this.state = new SessionAttributes(data, !isNew, manager.codec());
   }
 
   @Override
-  public synchronized long getCreationTime() {
+  public long getCreationTime() {
     checkValid("getCreationTime");
-    return stored.creationTime().toEpochMilli();
+    return state.stored().creationTime().toEpochMilli();
   }
 
   @Override
@@ -84,9 +64,9 @@ final class DysessionHttpSession implements HttpSession {
   }
 
   @Override
-  public synchronized long getLastAccessedTime() {
+  public long getLastAccessedTime() {
     checkValid("getLastAccessedTime");
-    return stored.lastAccessedTime().toEpochMilli();
+    return state.stored().lastAccessedTime().toEpochMilli();
   }
 
   @Override
@@ -95,31 +75,32 @@ final class DysessionHttpSession implements HttpSession {
   }
 
   @Override
-  public synchronized void setMaxInactiveInterval(int interval) {
+  public void setMaxInactiveInterval(int interval) {
     checkValid("setMaxInactiveInterval");
-    maxInactiveInterval = Duration.ofSeconds(interval);
+    state.setMaxInactiveInterval(Duration.ofSeconds(interval));
   }
 
   @Override
-  public synchronized int getMaxInactiveInterval() {
-    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, maxInactiveInterval.toSeconds()));
+  public int getMaxInactiveInterval() {
+    long seconds = state.maxInactiveInterval().toSeconds();
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, seconds));
   }
 
   @Override
-  public synchronized Object getAttribute(String name) {
+  public Object getAttribute(String name) {
     checkValid("getAttribute");
     return read(name);
   }
 
   @Override
-  public synchronized Enumeration<String> getAttributeNames() {
+  public Enumeration<String> getAttributeNames() {
     checkValid("getAttributeNames");
     // Only names with a value: a stored value that cannot be decoded is dropped here too, as by
     // getAttribute, so that no name is listed whose value reads as null.
-    for (String name : new ArrayList<>(names)) {
+    for (String name : state.names()) {
       read(name);
     }
-    return Collections.enumeration(new LinkedHashSet<>(names));
+    return Collections.enumeration(state.names());
   }
 
   @Override
@@ -131,30 +112,18 @@ final class DysessionHttpSession implements HttpSession {
       removeAttribute(name);
       return;
     }
-    Object old;
-    boolean existed;
-    byte[] encoded;
-    synchronized (this) {
-      checkValid("setAttribute");
-      // Encoding now reports an unstorable value to the code that set it, not at the end of the request.
-      encoded = manager.codec().encode(name, value);
-      Map<String, byte[]> prospective = currentBytes();
-      prospective.put(name, encoded);
-      manager.store().checkSize(snapshot(prospective));
-      existed = names.contains(name);
-      old = existed ? read(name) : null;
-      // Reading may have found the old value unreadable: then this is an addition, not a replacement.
-      existed = names.contains(name);
-      unreadable.remove(name);
-    }
+    checkValid("setAttribute");
+    // Encoding now reports an unstorable value to the code that set it, not at the end of the request.
+    byte[] encoded = manager.codec().encode(name, value);
+    manager.store().checkSize(state.withPending(name, encoded, accessTime));
+    boolean existed = state.contains(name);
+    Object old = existed ? read(name) : null;
+    // Reading may have found the old value unreadable: then this is an addition, not a replacement.
+    existed = state.contains(name);
+    state.dropUnreadable(name);
     manager.listeners().bound(this, name, value);
-    synchronized (this) {
-      // Value and bytes together: the save reuses the bytes of an immutable value.
-      pendingBytes.put(name, encoded);
-      values.put(name, value);
-      names.add(name);
-      setThisRequest.add(name);
-    }
+    // Value and bytes together: the save reuses the bytes of an immutable value.
+    state.set(name, value, encoded);
     if (old != null && old != value) {
       manager.listeners().unbound(this, name, old);
     }
@@ -167,48 +136,34 @@ final class DysessionHttpSession implements HttpSession {
 
   @Override
   public void removeAttribute(String name) {
-    Object old;
-    synchronized (this) {
-      checkValid("removeAttribute");
-      if (unreadable.remove(name)) {
-        return;
-      }
-      if (!names.contains(name)) {
-        return;
-      }
-      old = read(name);
-      names.remove(name);
-      values.remove(name);
-      setThisRequest.remove(name);
-      pendingBytes.remove(name);
+    checkValid("removeAttribute");
+    if (state.dropUnreadable(name) || !state.contains(name)) {
+      return;
     }
-    if (old != null) {
-      manager.listeners().unbound(this, name, old);
+    SessionAttributes.Read old = state.remove(name);
+    activateIfDecoded(old);
+    if (old.value() != null) {
+      manager.listeners().unbound(this, name, old.value());
     }
-    manager.listeners().removed(this, name, old);
+    manager.listeners().removed(this, name, old.value());
   }
 
   @Override
   public void invalidate() {
-    synchronized (this) {
-      checkValid("invalidate");
-      if (invalidating) {
-        throw new IllegalStateException("invalidate: session " + SessionIds.fingerprint(id)
-            + " is being invalidated already");
-      }
-      invalidating = true;
+    checkValid("invalidate");
+    if (!invalidating.compareAndSet(false, true)) {
+      throw new IllegalStateException("invalidate: session " + SessionIds.fingerprint(id)
+          + " is being invalidated already");
     }
     try {
       manager.invalidate(this);
     } finally {
-      synchronized (this) {
-        invalidating = false;
-      }
+      invalidating.set(false);
     }
   }
 
   @Override
-  public synchronized boolean isNew() {
+  public boolean isNew() {
     checkValid("isNew");
     return isNew;
   }
@@ -221,145 +176,90 @@ final class DysessionHttpSession implements HttpSession {
     invalid = true;
   }
 
-  synchronized boolean isPersisted() {
-    return persisted;
+  boolean isPersisted() {
+    return state.isPersisted();
   }
 
-  synchronized void changeId(String newId) {
+  /** Serializes this session's writes to the store; see the class comment. */
+  ReentrantLock saveLock() {
+    return saveLock;
+  }
+
+  void changeId(String newId) {
+    state.changeId(newId);
     this.id = newId;
-    this.stored = stored.withId(newId);
   }
 
   /** Returns the caller this session is logged in as, or null. */
-  synchronized SessionLogin login() {
-    return login;
+  SessionLogin login() {
+    return state.login();
   }
 
   /** Logs this session in as {@code caller} (null: out); written with the request's other changes. */
-  synchronized void setLogin(SessionLogin caller) {
+  void setLogin(SessionLogin caller) {
     checkValid("setLogin");
-    this.login = caller;
+    state.setLogin(caller);
   }
 
   /** Returns the names of all attributes, for invalidation. */
-  synchronized Set<String> attributeNames() {
-    return new LinkedHashSet<>(names);
+  Set<String> attributeNames() {
+    return state.names();
   }
 
   /** Returns the full session as it would be stored now, for a first write. */
-  synchronized SessionData toNewData() {
-    Map<String, byte[]> attributes = new LinkedHashMap<>(storedBytes);
-    attributes.keySet().retainAll(names);
-    for (Map.Entry<String, Object> e : values.entrySet()) {
-      attributes.put(e.getKey(), encodeForSave(e.getKey(), e.getValue(), attributes.get(e.getKey())));
-    }
-    attributes.values().removeIf(v -> v == null);
-    return new SessionData(id, stored.creationTime(), accessTime, maxInactiveInterval, 0, attributes, login);
+  SessionData toNewData() {
+    return state.toNewData(encodeForSave(), accessTime);
   }
 
   /**
    * Returns what this request changed: values set, values read whose encoding changed, values
    * removed, the interval, and the access time.
    */
-  synchronized SessionChanges changes() {
-    Map<String, byte[]> set = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : values.entrySet()) {
-      String name = e.getKey();
-      byte[] before = storedBytes.get(name);
-      if (before != null && !setThisRequest.contains(name) && IMMUTABLE.contains(e.getValue().getClass())) {
-        continue;
-      }
-      byte[] now = encodeForSave(name, e.getValue(), before);
-      if (now != null && (before == null || !Arrays.equals(before, now))) {
-        set.put(name, now);
-      }
-    }
-    Set<String> removed = new LinkedHashSet<>(storedBytes.keySet());
-    removed.removeAll(names);
-    removed.removeAll(unreadable);
-    return new SessionChanges(stored, accessTime, maxInactiveInterval, set, removed, login);
+  SessionChanges changes() {
+    return state.changes(encodeForSave(), accessTime);
   }
 
   /** Records that the session was written as {@code data}: later saves write only newer changes. */
-  synchronized void saved(SessionData data) {
-    stored = data;
-    persisted = true;
-    for (Map.Entry<String, byte[]> e : data.attributes().entrySet()) {
-      // A value set again after the snapshot was taken still differs, so it is written next time.
-      if (pendingBytes.get(e.getKey()) == null || Arrays.equals(pendingBytes.get(e.getKey()), e.getValue())) {
-        setThisRequest.remove(e.getKey());
-        pendingBytes.remove(e.getKey());
+  void saved(SessionData data) {
+    state.saved(data);
+  }
+
+  /**
+   * Encodes the values a save must compare with what is stored, each after its
+   * {@code sessionWillPassivate}; outside the state's lock, as both run application code.
+   */
+  private Map<String, byte[]> encodeForSave() {
+    Map<String, byte[]> encoded = new LinkedHashMap<>();
+    for (SessionAttributes.ToEncode value : state.valuesToEncode()) {
+      if (value.reuse() != null) {
+        // Encoded by setAttribute, and a value of an immutable class cannot have changed since.
+        encoded.put(value.name(), value.reuse());
+        continue;
+      }
+      manager.listeners().passivating(this, value.value());
+      try {
+        encoded.put(value.name(), manager.codec().encode(value.name(), value.value()));
+      } catch (IllegalArgumentException e) {
+        // The value was storable when set; it no longer is (a field changed). Keep what was stored.
+        LOG.log(Level.SEVERE, "Session " + SessionIds.fingerprint(id) + ": " + e.getMessage()
+            + "; the stored value of the attribute is kept");
+        encoded.put(value.name(), value.fallback());
       }
     }
-    storedBytes.keySet().retainAll(data.attributes().keySet());
-    storedBytes.putAll(data.attributes());
-  }
-
-  private byte[] encodeForSave(String name, Object value, byte[] fallback) {
-    byte[] pending = pendingBytes.get(name);
-    if (pending != null && IMMUTABLE.contains(value.getClass())) {
-      // Encoded by setAttribute, and a value of an immutable class cannot have changed since.
-      return pending;
-    }
-    manager.listeners().passivating(this, value);
-    try {
-      return manager.codec().encode(name, value);
-    } catch (IllegalArgumentException e) {
-      // The value was storable when set; it no longer is (a field changed). Keep what was stored.
-      LOG.log(Level.SEVERE, "Session " + SessionIds.fingerprint(id) + ": " + e.getMessage()
-          + "; the stored value of the attribute is kept");
-      return fallback;
-    }
-  }
-
-  private Map<String, byte[]> currentBytes() {
-    Map<String, byte[]> bytes = new HashMap<>(storedBytes);
-    bytes.keySet().retainAll(names);
-    bytes.putAll(unreadableBytes());
-    bytes.putAll(pendingBytes);
-    return bytes;
-  }
-
-  private Map<String, byte[]> unreadableBytes() {
-    Map<String, byte[]> bytes = new HashMap<>();
-    for (String name : unreadable) {
-      byte[] b = storedBytes.get(name);
-      if (b != null) {
-        bytes.put(name, b);
-      }
-    }
-    return bytes;
-  }
-
-  private SessionData snapshot(Map<String, byte[]> attributes) {
-    return new SessionData(id, stored.creationTime(), accessTime, maxInactiveInterval, stored.version(),
-        attributes, login);
+    return encoded;
   }
 
   private Object read(String name) {
-    if (name == null || !names.contains(name)) {
-      return null;
+    SessionAttributes.Read read = state.read(name);
+    activateIfDecoded(read);
+    return read.value();
+  }
+
+  /** Calls {@code sessionDidActivate} of a value just decoded from the store. */
+  private void activateIfDecoded(SessionAttributes.Read read) {
+    if (read.decoded()) {
+      manager.listeners().activated(this, read.value());
     }
-    Object value = values.get(name);
-    if (value != null) {
-      return value;
-    }
-    byte[] bytes = storedBytes.get(name);
-    if (bytes == null) {
-      return null;
-    }
-    try {
-      value = manager.codec().decode(name, bytes);
-    } catch (CodecException e) {
-      LOG.log(Level.SEVERE, "Session " + SessionIds.fingerprint(id) + ": " + e.getMessage()
-          + "; the attribute is dropped and the rest of the session is served");
-      names.remove(name);
-      unreadable.add(name);
-      return null;
-    }
-    values.put(name, value);
-    manager.listeners().activated(this, value);
-    return value;
   }
 
   // Servlet 5 (Tomcat 10.0, TomEE 9) still declares the deprecated methods below in HttpSession;
@@ -383,9 +283,9 @@ final class DysessionHttpSession implements HttpSession {
    * @deprecated use {@link #getAttributeNames()}
    */
   @Deprecated
-  public synchronized String[] getValueNames() {
+  public String[] getValueNames() {
     checkValid("getValueNames");
-    return names.toArray(new String[0]);
+    return state.names().toArray(new String[0]);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.github.dysession.servlet;
 
 import io.github.dysession.codec.AttributeCodec;
 import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.store.PartialSaveException;
 import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
@@ -120,8 +121,11 @@ final class SessionManager {
    * one UpdateItem (none when nothing changed inside the touch interval).
    */
   void save(DysessionHttpSession session) {
-    // One save at a time per session: two threads of one request must not both create it.
-    synchronized (session) {
+    // One save at a time per session: two threads of one request must not both create it. Held
+    // across the store's call; it guards no state and no application code runs under it, except
+    // the values' sessionWillPassivate (called while the changes are encoded).
+    session.saveLock().lock();
+    try {
       if (session.isInvalid()) {
         return;
       }
@@ -134,7 +138,14 @@ final class SessionManager {
         return;
       }
       SessionChanges changes = session.changes();
-      SaveOutcome outcome = runtime.store().save(changes);
+      SaveOutcome outcome;
+      try {
+        outcome = runtime.store().save(changes);
+      } catch (PartialSaveException e) {
+        // What landed is stored: a later save of this session writes only the rest.
+        session.saved(e.stored());
+        throw e;
+      }
       if (outcome.result() == SaveResult.WRITTEN) {
         session.saved(outcome.stored());
       } else if (outcome.result() == SaveResult.GONE) {
@@ -145,6 +156,8 @@ final class SessionManager {
               + changes.setAttributes().keySet() + " were discarded");
         }
       }
+    } finally {
+      session.saveLock().unlock();
     }
   }
 
@@ -154,10 +167,13 @@ final class SessionManager {
    * and unbinds its values.
    */
   void invalidate(DysessionHttpSession session) {
-    synchronized (session) {
+    session.saveLock().lock();
+    try {
       if (session.isPersisted()) {
         runtime.store().delete(session.getId());
       }
+    } finally {
+      session.saveLock().unlock();
     }
     try {
       listeners.destroyed(session);
@@ -171,7 +187,9 @@ final class SessionManager {
         try {
           session.removeAttribute(name);
         } catch (IllegalStateException e) {
-          break;
+          // A listener ended or broke the session meanwhile: the rest is still unbound.
+          LOG.log(java.util.logging.Level.WARNING, "Unbinding attribute " + name + " of invalidated "
+              + "session " + SessionIds.fingerprint(session.getId()) + " failed: " + e.getMessage(), e);
         }
       }
     } finally {
@@ -182,17 +200,23 @@ final class SessionManager {
 
   /** Moves a session to a new id and returns the old one. */
   String changeId(DysessionHttpSession session) {
-    String oldId = session.getId();
+    String oldId;
     String newId = SessionIds.generate();
-    if (session.isPersisted()) {
-      Optional<SessionData> moved = runtime.store().changeId(oldId, newId);
-      if (moved.isEmpty()) {
-        session.markInvalid();
-        throw new IllegalStateException("changeSessionId: session " + SessionIds.fingerprint(oldId)
-            + " was invalidated or expired meanwhile");
+    session.saveLock().lock();
+    try {
+      oldId = session.getId();
+      if (session.isPersisted()) {
+        Optional<SessionData> moved = runtime.store().changeId(oldId, newId);
+        if (moved.isEmpty()) {
+          session.markInvalid();
+          throw new IllegalStateException("changeSessionId: session "
+              + SessionIds.fingerprint(oldId) + " was invalidated or expired meanwhile");
+        }
       }
+      session.changeId(newId);
+    } finally {
+      session.saveLock().unlock();
     }
-    session.changeId(newId);
     listeners.idChanged(session, oldId);
     return oldId;
   }

@@ -2,6 +2,7 @@ package io.github.dysession.store.dynamodb;
 
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.DuplicateSessionIdException;
+import io.github.dysession.store.PartialSaveException;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SaveOutcome;
@@ -135,13 +136,51 @@ public final class DynamoDbSessionStore implements SessionStore {
     // access time back by the length of its delay.
     Applied applied = new Applied(changes.changesContent() ? result.version() : UNCHECKED,
         result.version());
-    for (Update update : updatesFor(changes, result)) {
-      applied = apply(result, update, applied, changes);
+    List<Update> updates = updatesFor(changes, result);
+    for (int i = 0; i < updates.size(); i++) {
+      try {
+        applied = apply(result, updates.get(i), applied, changes);
+      } catch (RuntimeException e) {
+        if (i == 0) {
+          throw e;
+        }
+        throw partial(changes, updates, i, applied.version(), e);
+      }
       if (applied == null) {
         return SaveOutcome.gone();
       }
     }
     return SaveOutcome.written(changes.result(applied.version()));
+  }
+
+  /**
+   * The failure of a split save after {@code landed} of its writes: says which attributes were
+   * written and which were not, and carries the session as the landed writes left it.
+   */
+  private static PartialSaveException partial(SessionChanges changes, List<Update> updates,
+      int landed, long version, RuntimeException cause) {
+    Map<String, byte[]> attributes = new java.util.LinkedHashMap<>(changes.base().attributes());
+    java.util.Set<String> written = new java.util.LinkedHashSet<>();
+    java.util.Set<String> notWritten = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < updates.size(); i++) {
+      Update update = updates.get(i);
+      (i < landed ? written : notWritten).addAll(update.attributeNames());
+      if (i < landed) {
+        attributes.keySet().removeAll(update.removed);
+        for (String name : update.set) {
+          attributes.put(name, changes.setAttributes().get(name));
+        }
+      }
+    }
+    SessionData base = changes.base();
+    // The first write carries the access time, the interval and the login.
+    SessionData stored = new SessionData(base.id(), base.creationTime(), changes.lastAccessedTime(),
+        changes.maxInactiveInterval(), version, attributes,
+        changes.changesLogin() ? changes.login() : base.login());
+    return new PartialSaveException("Session " + io.github.dysession.store.SessionIds.fingerprint(
+        base.id()) + ": a save split into " + updates.size() + " writes failed at write "
+        + (landed + 1) + "; written: " + written + ", not written: " + notWritten + ": "
+        + cause.getMessage(), stored, cause);
   }
 
   /**
@@ -398,6 +437,9 @@ public final class DynamoDbSessionStore implements SessionStore {
     private final List<String> removes = new ArrayList<>();
     private final Map<String, String> names = new HashMap<>();
     private final Map<String, AttributeValue> values = new HashMap<>();
+    /** The attribute names this update sets and removes. */
+    private final List<String> set = new ArrayList<>();
+    private final List<String> removed = new ArrayList<>();
     private int counter;
 
     Update(Instant now) {
@@ -437,7 +479,14 @@ public final class DynamoDbSessionStore implements SessionStore {
       }
     }
 
+    List<String> attributeNames() {
+      List<String> all = new ArrayList<>(set);
+      all.addAll(removed);
+      return all;
+    }
+
     void setAttribute(String name, byte[] bytes) {
+      set.add(name);
       String n = "#a" + counter;
       String v = ":v" + counter++;
       names.put(n, name);
@@ -447,6 +496,7 @@ public final class DynamoDbSessionStore implements SessionStore {
     }
 
     void removeAttribute(String name) {
+      removed.add(name);
       String n = "#a" + counter++;
       names.put(n, name);
       names.put("#attrs", SessionItem.ATTRIBUTES);

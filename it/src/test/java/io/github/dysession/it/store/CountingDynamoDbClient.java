@@ -34,6 +34,8 @@ final class CountingDynamoDbClient implements DynamoDbClient {
     private final AtomicLong reads = new AtomicLong();
     private final AtomicReference<Runnable> afterNextPut = new AtomicReference<>();
     private final AtomicReference<String> sendTwice = new AtomicReference<>();
+    /** UpdateItems still to pass before one fails as an unreachable DynamoDB would; -1: none. */
+    private final AtomicLong updatesBeforeFailure = new AtomicLong(-1);
 
     CountingDynamoDbClient(DynamoDbClient delegate) {
         this.delegate = delegate;
@@ -66,10 +68,20 @@ final class CountingDynamoDbClient implements DynamoDbClient {
         sendTwice.set(operation);
     }
 
+    /**
+     * Lets {@code passing} more UpdateItems through, then fails the next one with the SDK's
+     * exception for an unreachable endpoint, without sending it: a connection lost half-way
+     * through a save that is split into several writes.
+     */
+    void failUpdateAfter(long passing) {
+        updatesBeforeFailure.set(passing);
+    }
+
     /** Forgets the hooks that have not run yet. */
     void clearHooks() {
         afterNextPut.set(null);
         sendTwice.set(null);
+        updatesBeforeFailure.set(-1);
     }
 
     private <T> T send(String operation, java.util.function.Supplier<T> call) {
@@ -109,6 +121,10 @@ final class CountingDynamoDbClient implements DynamoDbClient {
 
     @Override
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
+        if (updatesBeforeFailure.get() >= 0 && updatesBeforeFailure.getAndDecrement() == 0) {
+            throw software.amazon.awssdk.core.exception.SdkClientException.create(
+                    "Unable to execute HTTP request: Connection refused (injected by the test)");
+        }
         writes.incrementAndGet();
         return send("UpdateItem", () -> delegate.updateItem(request));
     }

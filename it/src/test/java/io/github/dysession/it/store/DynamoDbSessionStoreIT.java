@@ -30,6 +30,7 @@ import io.github.dysession.config.SettingsSource;
 import io.github.dysession.it.support.Dynalite;
 import io.github.dysession.it.support.DynaliteExtension;
 import io.github.dysession.it.support.DynamoDbClients;
+import io.github.dysession.store.PartialSaveException;
 import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
@@ -244,10 +245,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         SessionData session = newSession(attributes("keep", bytes(4, 1)));
         store.create(session);
         SessionData base = store.load(session.id()).orElseThrow();
-        Map<String, byte[]> many = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < 400; i++) {
-            many.put("attribute-" + i, bytes(20, 1000 + i));
-        }
+        Map<String, byte[]> many = manyAttributes();
         long writesBefore = counting.writes();
         SaveOutcome split = store.save(changes(base, many, Set.of()));
         assertThat(counting.writes() - writesBefore).as("UpdateItems of the split save").isGreaterThan(1);
@@ -260,6 +258,49 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         assertThat(counting.reads() - readsBefore).as("re-reads of the next save").isZero();
         assertThat(counting.writes() - writesBefore).isEqualTo(1);
         assertThat(store.load(session.id()).orElseThrow().version()).isEqualTo(split.stored().version() + 1);
+    }
+
+    /**
+     * A split save whose second write fails reports which attributes were written and the session
+     * as the first write left it; a save based on that writes the rest, and nothing is lost.
+     */
+    @Test
+    void save_splitThatFailsHalfWay_reportsWhatWasWritten_andTheNextSaveWritesTheRest() {
+        SessionData session = newSession(attributes("keep", bytes(4, 1)));
+        store.create(session);
+        SessionData base = store.load(session.id()).orElseThrow();
+        Map<String, byte[]> many = manyAttributes();
+        counting.failUpdateAfter(1);
+        PartialSaveException failure;
+        try {
+            failure = org.assertj.core.api.Assertions.catchThrowableOfType(PartialSaveException.class,
+                    () -> store.save(changes(base, many, Set.of())));
+        } finally {
+            counting.clearHooks();
+        }
+        assertThat(failure).as("the failure of the split save").isNotNull();
+        assertThat(failure.getMessage()).contains("failed at write 2").contains("written: [attribute-0, ")
+                .contains("not written: [").doesNotContain(session.id());
+        SessionData stored = store.load(session.id()).orElseThrow();
+        assertSameAttributes(failure.stored().attributes(), stored.attributes());
+        assertThat(failure.stored().version()).isEqualTo(stored.version());
+        assertThat(stored.attributes()).containsKey("keep").doesNotContainKey("attribute-399");
+
+        Map<String, byte[]> rest = new java.util.LinkedHashMap<>(many);
+        rest.keySet().removeAll(stored.attributes().keySet());
+        assertThat(store.save(changes(failure.stored(), rest, Set.of())).result()).isEqualTo(SaveResult.WRITTEN);
+        Map<String, byte[]> expected = new java.util.LinkedHashMap<>(many);
+        expected.put("keep", bytes(4, 1));
+        assertSameAttributes(store.load(session.id()).orElseThrow().attributes(), expected);
+    }
+
+    /** 400 attributes of 20 bytes: more than one UpdateItem expression holds. */
+    private static Map<String, byte[]> manyAttributes() {
+        Map<String, byte[]> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 400; i++) {
+            many.put("attribute-" + i, bytes(20, 1000 + i));
+        }
+        return many;
     }
 
     /** Concurrent saves based on the same read do not conflict: each is one UpdateItem. */
