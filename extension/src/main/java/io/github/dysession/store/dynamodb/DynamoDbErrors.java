@@ -27,8 +27,10 @@ final class DynamoDbErrors {
   }
 
   /**
-   * Runs one DynamoDB call. {@link ConditionalCheckFailedException} passes through for the caller;
-   * everything else becomes a {@link SessionStoreException}.
+   * Runs one DynamoDB call: the one place where the SDK's failures are translated, by exception
+   * type and error code. {@link ConditionalCheckFailedException} passes through for the caller; a
+   * request DynamoDB refuses becomes a {@link DynamoDbRefusedException}; everything else a
+   * {@link SessionStoreException}, logged once per outage.
    */
   <T> T call(String action, Supplier<T> call) {
     T result;
@@ -45,7 +47,8 @@ final class DynamoDbErrors {
       if (isValidation(e)) {
         // A request the table refuses (item too large, bad document path) is not an outage.
         recovered();
-        throw e;
+        throw new DynamoDbRefusedException("Could not " + action + ": DynamoDB refused the request: "
+            + message(e), e);
       }
       if (e.isThrottlingException()) {
         throw failed(action, "DynamoDB throttled the request beyond " + settings.maxRetries()
@@ -67,12 +70,12 @@ final class DynamoDbErrors {
   }
 
   /** Returns whether DynamoDB refused the request itself (HTTP 400 ValidationException). */
-  static boolean isValidation(DynamoDbException e) {
+  private static boolean isValidation(DynamoDbException e) {
     return e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode());
   }
 
   /** Returns the error message DynamoDB gave, or an empty string. */
-  static String message(DynamoDbException e) {
+  private static String message(DynamoDbException e) {
     String m = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
     return m == null ? "" : m;
   }

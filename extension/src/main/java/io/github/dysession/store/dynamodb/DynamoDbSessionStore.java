@@ -20,7 +20,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
@@ -74,7 +73,7 @@ public final class DynamoDbSessionStore implements SessionStore {
 
   /** Reads a session's item; null when it is absent or its TTL has passed. */
   private Map<String, AttributeValue> readItem(String id, String action, boolean consistent) {
-    GetItemResponse response = call(action, () -> client.getItem(b -> b
+    GetItemResponse response = errors.call(action, () -> client.getItem(b -> b
         .tableName(settings.tableName())
         .key(items.key(id))
         .consistentRead(consistent)
@@ -97,7 +96,7 @@ public final class DynamoDbSessionStore implements SessionStore {
     long now = clock.instant().getEpochSecond();
     String token = SessionItem.newWriteToken();
     try {
-      call("create a session", () -> client.putItem(b -> b
+      errors.call("create a session", () -> client.putItem(b -> b
           .tableName(settings.tableName())
           .item(items.toItem(session, token))
           // An expired item that DynamoDB has not deleted yet does not hold on to its id.
@@ -203,18 +202,10 @@ public final class DynamoDbSessionStore implements SessionStore {
     // Concurrent requests of one session re-apply their changes on top of each other's for at most
     // as long as one DynamoDB call may take.
     long deadline = System.nanoTime() + settings.apiCallTimeout().toNanos();
+    boolean repaired = false;
     for (int attempt = 1; ; attempt++) {
       try {
-        try {
-          update(result, update, base, token);
-        } catch (DynamoDbException e) {
-          if (!DynamoDbErrors.isValidation(e) || !DynamoDbErrors.message(e).contains("document path")) {
-            throw e;
-          }
-          // The item lacks its attribute map (written by something else): create it, then retry.
-          addAttributeMap(result.id());
-          update(result, update, base, token);
-        }
+        update(result, update, base, token);
         return new Applied(base, known + 1);
       } catch (ConditionalCheckFailedException e) {
         Map<String, AttributeValue> current = readItem(result.id(), "re-read a session after a concurrent write", true);
@@ -240,20 +231,36 @@ public final class DynamoDbSessionStore implements SessionStore {
         base = SessionItem.version(current);
         known = base;
         pauseAfterConflict(attempt);
-      } catch (DynamoDbException e) {
-        if (!DynamoDbErrors.isValidation(e)) {
-          throw e;
+      } catch (DynamoDbRefusedException e) {
+        // Why DynamoDB refused is read off the item, not off the message.
+        Map<String, AttributeValue> current = readItem(result.id(), "re-read a refused session", true);
+        if (current == null) {
+          return null;
         }
-        if (DynamoDbErrors.message(e).toLowerCase(java.util.Locale.ROOT).contains("size")) {
+        if (!repaired && !SessionItem.hasAttributeMap(current)) {
+          // The item lacks its attribute map (written by something else): create it, then retry.
+          repaired = true;
+          addAttributeMap(result.id());
+          continue;
+        }
+        long size = items.size(withChanges(items.fromItem(result.id(), current, clock.instant()), changes));
+        if (size > DysessionSettings.DYNAMODB_ITEM_LIMIT) {
           // Another request grew the session meanwhile, past DynamoDB's item limit.
-          throw new SessionTooLargeException(result.id(), Math.max(items.size(result),
-              DysessionSettings.DYNAMODB_ITEM_LIMIT + 1L), settings.maxSessionBytes(),
+          throw new SessionTooLargeException(result.id(), size, settings.maxSessionBytes(),
               SessionItem.largest(changes.setAttributes()));
         }
-        throw new io.github.dysession.store.SessionStoreException("Could not save a session: "
-            + "DynamoDB refused the update: " + DynamoDbErrors.message(e), e);
+        throw e;
       }
     }
+  }
+
+  /** Returns {@code stored} with the request's attribute changes applied, for a size check. */
+  private static SessionData withChanges(SessionData stored, SessionChanges changes) {
+    Map<String, byte[]> attributes = new java.util.LinkedHashMap<>(stored.attributes());
+    attributes.keySet().removeAll(changes.removedAttributes());
+    attributes.putAll(changes.setAttributes());
+    return new SessionData(stored.id(), stored.creationTime(), changes.lastAccessedTime(),
+        changes.maxInactiveInterval(), stored.version(), attributes, changes.login());
   }
 
   private static void pauseAfterConflict(int attempt) {
@@ -294,7 +301,7 @@ public final class DynamoDbSessionStore implements SessionStore {
 
   private void addAttributeMap(String id) {
     try {
-      call("repair a session item", () -> client.updateItem(b -> b
+      errors.call("repair a session item", () -> client.updateItem(b -> b
           .tableName(settings.tableName())
           .key(items.key(id))
           .updateExpression("SET #attrs = :empty")
@@ -308,21 +315,9 @@ public final class DynamoDbSessionStore implements SessionStore {
     }
   }
 
-  /** Runs a call whose refusal by DynamoDB (a ValidationException) is a store failure too. */
-  private <T> T call(String action, java.util.function.Supplier<T> call) {
-    try {
-      return errors.call(action, call);
-    } catch (ConditionalCheckFailedException e) {
-      throw e;
-    } catch (DynamoDbException e) {
-      throw new io.github.dysession.store.SessionStoreException("Could not " + action
-          + ": DynamoDB refused the request: " + DynamoDbErrors.message(e), e);
-    }
-  }
-
   @Override
   public void delete(String id) {
-    call("delete a session", () -> client.deleteItem(b -> b
+    errors.call("delete a session", () -> client.deleteItem(b -> b
         .tableName(settings.tableName())
         .key(items.key(id))
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
@@ -349,7 +344,7 @@ public final class DynamoDbSessionStore implements SessionStore {
       Map<String, String> names = Map.of("#ver", SessionItem.VERSION, "#moving", SessionItem.MOVING);
       Map<String, AttributeValue> changed;
       try {
-        call("mark an old session id", () -> client.updateItem(b -> b
+        errors.call("mark an old session id", () -> client.updateItem(b -> b
             .tableName(settings.tableName())
             .key(items.key(oldId))
             .updateExpression("SET #moving = :true")
@@ -358,7 +353,7 @@ public final class DynamoDbSessionStore implements SessionStore {
             .expressionAttributeValues(Map.of(":ver", copied.get(":ver"), ":true", AttributeValue.fromBool(true)))
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
         try {
-          call("retire an old session id", () -> client.deleteItem(b -> b
+          errors.call("retire an old session id", () -> client.deleteItem(b -> b
               .tableName(settings.tableName())
               .key(items.key(oldId))
               .conditionExpression("#ver = :ver")
@@ -385,7 +380,7 @@ public final class DynamoDbSessionStore implements SessionStore {
       // Written meanwhile: copy the newer session to the new id, then try again.
       moved = items.fromItem(oldId, changed, clock.instant()).withId(newId);
       SessionData copy = moved;
-      call("copy a session to its new id", () -> client.putItem(b -> b
+      errors.call("copy a session to its new id", () -> client.putItem(b -> b
           .tableName(settings.tableName())
           .item(items.toItem(copy, SessionItem.newWriteToken()))
           .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));

@@ -99,6 +99,12 @@ final class SessionItem {
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
+  /** Returns whether the item holds its attribute map (an item written by dysession always does). */
+  static boolean hasAttributeMap(Map<String, AttributeValue> item) {
+    AttributeValue attributes = item.get(ATTRIBUTES);
+    return attributes != null && attributes.hasM();
+  }
+
   /** Returns the token of the write that wrote an item last, or null. */
   static String writeToken(Map<String, AttributeValue> item) {
     AttributeValue value = item.get(WRITER);
