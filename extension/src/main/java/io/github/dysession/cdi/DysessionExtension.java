@@ -223,7 +223,7 @@ public class DysessionExtension implements Extension {
           .types(DynamoDbClient.class, AutoCloseable.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
           .scope(ApplicationScoped.class)
-          .createWith(c -> DynamoDbClientFactory.create(current))
+          .createWith(c -> DynamoDbClientFactory.create(current.dynamoDb()))
           .destroyWith((client, c) -> ((DynamoDbClient) client).close());
     }
     if (!applicationStore) {
@@ -232,7 +232,7 @@ public class DysessionExtension implements Extension {
           .types(SessionStore.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
           .scope(ApplicationScoped.class)
-          .produceWith(beans -> new DynamoDbSessionStore(client(beans), current));
+          .produceWith(beans -> new DynamoDbSessionStore(client(beans), current.dynamoDb()));
     }
     beansRegistered = true;
     sessionContext = new DysessionSessionContext(() -> beanManager);
@@ -376,7 +376,7 @@ public class DysessionExtension implements Extension {
     if (settings.createTable()) {
       try {
         DynamoDbClient client = client(beans.createInstance());
-        new DynamoDbTableAdmin(client, settings).init();
+        new DynamoDbTableAdmin(client, settings.dynamoDb()).init();
       } catch (RuntimeException e) {
         event.addDeploymentProblem(new DeploymentException("dysession could not create table '"
             + settings.tableName() + "' (" + DysessionSettings.CREATE_TABLE + "=true): "

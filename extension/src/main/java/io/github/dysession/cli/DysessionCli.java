@@ -121,8 +121,8 @@ public final class DysessionCli {
       err.println(e.getMessage());
       return FAILED;
     }
-    try (DynamoDbClient client = DynamoDbClientFactory.create(settings)) {
-      DynamoDbTableAdmin admin = new DynamoDbTableAdmin(client, settings);
+    try (DynamoDbClient client = DynamoDbClientFactory.create(settings.dynamoDb())) {
+      DynamoDbTableAdmin admin = new DynamoDbTableAdmin(client, settings.dynamoDb());
       return switch (command) {
         case "init" -> init(admin, settings);
         case "status" -> status(admin, settings, exact);

@@ -1,15 +1,10 @@
 package io.github.dysession.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -79,47 +74,43 @@ public record DysessionSettings(
   /** DynamoDB's item size limit in bytes. */
   public static final int DYNAMODB_ITEM_LIMIT = 400 * 1024;
 
-  public static final String ENABLED = "dysession.enabled";
-  public static final String TABLE_NAME = "dysession.dynamodb-tablename";
-  public static final String PARTITION_KEY_NAME = "dysession.partition-key-name";
-  public static final String SORT_KEY_NAME = "dysession.sort-key-name";
-  public static final String TTL_ATTRIBUTE_NAME = "dysession.ttl-attribute-name";
-  public static final String CACHE_PERIOD = "dysession.cache-period";
-  public static final String REGION = "dysession.dynamodb-region";
-  public static final String ENDPOINT = "dysession.dynamodb-endpoint";
-  public static final String CREATE_TABLE = "dysession.create-table";
-  public static final String TOUCH_INTERVAL = "dysession.touch-interval";
-  public static final String CONSISTENT_READS = "dysession.consistent-reads";
-  public static final String KEY_PREFIX = "dysession.key-prefix";
-  public static final String MAX_SESSION_BYTES = "dysession.max-session-bytes";
-  public static final String API_CALL_TIMEOUT = "dysession.api-call-timeout-ms";
-  public static final String API_CALL_ATTEMPT_TIMEOUT = "dysession.api-call-attempt-timeout-ms";
-  public static final String MAX_RETRIES = "dysession.max-retries";
-  public static final String ALLOWED_CLASSES = "dysession.serialization.allowed-classes";
-  public static final String LOGGING_TYPE = "dysession.logging.type";
-  public static final String LOGGING_FILE_PATH = "dysession.logging.file-path";
-  public static final String COOKIE_NAME = "dysession.cookie.name";
-  public static final String COOKIE_SECURE = "dysession.cookie.secure";
-  public static final String COOKIE_SAME_SITE = "dysession.cookie.same-site";
-  public static final String COOKIE_DOMAIN = "dysession.cookie.domain";
-  public static final String COOKIE_PATH = "dysession.cookie.path";
-  public static final String COOKIE_HTTP_ONLY = "dysession.cookie.http-only";
-  public static final String LOGIN_ROTATE_ID = "dysession.login.rotate-id";
+  // The keys' names, for messages and code that names a key; each key is declared in SettingKeys.
+  public static final String ENABLED = SettingKeys.ENABLED.name();
+  public static final String TABLE_NAME = SettingKeys.TABLE_NAME.name();
+  public static final String PARTITION_KEY_NAME = SettingKeys.PARTITION_KEY_NAME.name();
+  public static final String SORT_KEY_NAME = SettingKeys.SORT_KEY_NAME.name();
+  public static final String TTL_ATTRIBUTE_NAME = SettingKeys.TTL_ATTRIBUTE_NAME.name();
+  public static final String CACHE_PERIOD = SettingKeys.CACHE_PERIOD.name();
+  public static final String REGION = SettingKeys.REGION.name();
+  public static final String ENDPOINT = SettingKeys.ENDPOINT.name();
+  public static final String CREATE_TABLE = SettingKeys.CREATE_TABLE.name();
+  public static final String TOUCH_INTERVAL = SettingKeys.TOUCH_INTERVAL.name();
+  public static final String CONSISTENT_READS = SettingKeys.CONSISTENT_READS.name();
+  public static final String KEY_PREFIX = SettingKeys.KEY_PREFIX.name();
+  public static final String MAX_SESSION_BYTES = SettingKeys.MAX_SESSION_BYTES.name();
+  public static final String API_CALL_TIMEOUT = SettingKeys.API_CALL_TIMEOUT.name();
+  public static final String API_CALL_ATTEMPT_TIMEOUT = SettingKeys.API_CALL_ATTEMPT_TIMEOUT.name();
+  public static final String MAX_RETRIES = SettingKeys.MAX_RETRIES.name();
+  public static final String ALLOWED_CLASSES = SettingKeys.ALLOWED_CLASSES.name();
+  public static final String LOGGING_TYPE = SettingKeys.LOGGING_TYPE.name();
+  public static final String LOGGING_FILE_PATH = SettingKeys.LOGGING_FILE_PATH.name();
+  public static final String COOKIE_NAME = SettingKeys.COOKIE_NAME.name();
+  public static final String COOKIE_SECURE = SettingKeys.COOKIE_SECURE.name();
+  public static final String COOKIE_SAME_SITE = SettingKeys.COOKIE_SAME_SITE.name();
+  public static final String COOKIE_DOMAIN = SettingKeys.COOKIE_DOMAIN.name();
+  public static final String COOKIE_PATH = SettingKeys.COOKIE_PATH.name();
+  public static final String COOKIE_HTTP_ONLY = SettingKeys.COOKIE_HTTP_ONLY.name();
+  public static final String LOGIN_ROTATE_ID = SettingKeys.LOGIN_ROTATE_ID.name();
 
   /** Every key with its default value (empty where there is none), in documentation order. */
-  public static final Map<String, String> DEFAULTS = defaults();
+  public static final Map<String, String> DEFAULTS = SettingKeys.defaults();
 
-  private static final Pattern TABLE_NAME_PATTERN = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
-  private static final Pattern REGION_PATTERN = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+-\\d+");
-  // RFC 6265 cookie-name is an RFC 2616 token.
   /** A cookie name: an RFC 2616 token, as RFC 6265 asks. */
-  public static final Pattern TOKEN_PATTERN =
-      Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
-  private static final Pattern KEY_PREFIX_PATTERN = Pattern.compile("[\\x21-\\x7e]{0,64}");
+  public static final Pattern TOKEN_PATTERN = SettingKeys.TOKEN_PATTERN;
   /** A cookie path: starts with '/', without ';', spaces or control characters. */
-  public static final Pattern COOKIE_PATH_PATTERN = Pattern.compile("/[\\x21-\\x3a\\x3c-\\x7e]*");
+  public static final Pattern COOKIE_PATH_PATTERN = SettingKeys.COOKIE_PATH_PATTERN;
   /** A cookie domain: a host name, with an optional leading dot. */
-  public static final Pattern DOMAIN_PATTERN = Pattern.compile("\\.?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+  public static final Pattern DOMAIN_PATTERN = SettingKeys.DOMAIN_PATTERN;
 
   /** Validates the record's invariants; use {@link #from(SettingsSource)} for readable errors. */
   public DysessionSettings {
@@ -137,6 +128,13 @@ public record DysessionSettings(
     Objects.requireNonNull(cookie, "cookie");
     allowedClasses = List.copyOf(allowedClasses);
     explicitKeys = java.util.Set.copyOf(explicitKeys);
+  }
+
+  /** Returns the DynamoDB part of these settings, the only part the store is given. */
+  public DynamoDbSettings dynamoDb() {
+    return new DynamoDbSettings(tableName, partitionKeyName, sortKeyName, ttlAttributeName,
+        cachePeriod, region, endpoint, touchInterval, consistentReads, keyPrefix, maxSessionBytes,
+        apiCallTimeout, apiCallAttemptTimeout, maxRetries);
   }
 
   /** Returns whether the configuration set {@code key} itself rather than leaving its default. */
@@ -202,23 +200,21 @@ public record DysessionSettings(
    * @throws InvalidSettingsException listing every invalid value with its key and a fix
    */
   public static DysessionSettings from(SettingsSource source) {
-    Reader r = new Reader(source);
-    boolean enabled = r.bool(ENABLED);
-    String tableName = r.matching(TABLE_NAME, TABLE_NAME_PATTERN,
-        "use 3 to 255 characters from A-Z, a-z, 0-9, '_', '-' and '.', as DynamoDB requires");
-    String pk = r.attributeName(PARTITION_KEY_NAME);
-    String sk = r.attributeName(SORT_KEY_NAME);
-    String ttl = r.attributeName(TTL_ATTRIBUTE_NAME);
+    SettingsReader r = new SettingsReader(source);
+    boolean enabled = r.read(SettingKeys.ENABLED);
+    String tableName = r.read(SettingKeys.TABLE_NAME);
+    String pk = r.read(SettingKeys.PARTITION_KEY_NAME);
+    String sk = r.read(SettingKeys.SORT_KEY_NAME);
+    String ttl = r.read(SettingKeys.TTL_ATTRIBUTE_NAME);
     r.distinct(PARTITION_KEY_NAME, pk, SORT_KEY_NAME, sk);
     r.distinct(PARTITION_KEY_NAME, pk, TTL_ATTRIBUTE_NAME, ttl);
     r.distinct(SORT_KEY_NAME, sk, TTL_ATTRIBUTE_NAME, ttl);
-    long cachePeriod = r.longInRange(CACHE_PERIOD, 1, Integer.MAX_VALUE, "seconds");
-    String region = r.matching(REGION, REGION_PATTERN,
-        "use an AWS region code such as ap-northeast-1 or us-east-1");
-    URI endpoint = r.endpoint(ENDPOINT);
-    boolean createTable = r.bool(CREATE_TABLE);
+    long cachePeriod = r.read(SettingKeys.CACHE_PERIOD);
+    String region = r.read(SettingKeys.REGION);
+    URI endpoint = r.read(SettingKeys.ENDPOINT);
+    boolean createTable = r.read(SettingKeys.CREATE_TABLE);
     int problemsBefore = r.problemCount();
-    long touch = r.longInRange(TOUCH_INTERVAL, 0, Integer.MAX_VALUE, "seconds");
+    long touch = r.read(SettingKeys.TOUCH_INTERVAL);
     boolean touchValid = r.problemCount() == problemsBefore;
     if (touchValid && touch >= cachePeriod && r.isSet(TOUCH_INTERVAL)) {
       r.problem(TOUCH_INTERVAL, String.valueOf(touch),
@@ -229,12 +225,11 @@ public record DysessionSettings(
     if (!r.isSet(TOUCH_INTERVAL) && touch >= cachePeriod) {
       touch = cachePeriod / 2;
     }
-    boolean consistentReads = r.bool(CONSISTENT_READS);
-    String keyPrefix = r.matching(KEY_PREFIX, KEY_PREFIX_PATTERN,
-        "use at most 64 printable ASCII characters without spaces, for example myapp#");
-    long maxBytes = r.longInRange(MAX_SESSION_BYTES, 1024, DYNAMODB_ITEM_LIMIT, "bytes");
-    long apiCallTimeout = r.longInRange(API_CALL_TIMEOUT, 1, 600_000, "milliseconds");
-    long attemptTimeout = r.longInRange(API_CALL_ATTEMPT_TIMEOUT, 1, 600_000, "milliseconds");
+    boolean consistentReads = r.read(SettingKeys.CONSISTENT_READS);
+    String keyPrefix = r.read(SettingKeys.KEY_PREFIX);
+    long maxBytes = r.read(SettingKeys.MAX_SESSION_BYTES);
+    long apiCallTimeout = r.read(SettingKeys.API_CALL_TIMEOUT);
+    long attemptTimeout = r.read(SettingKeys.API_CALL_ATTEMPT_TIMEOUT);
     if (!r.isSet(API_CALL_ATTEMPT_TIMEOUT) && attemptTimeout > apiCallTimeout) {
       attemptTimeout = apiCallTimeout;
     } else if (attemptTimeout > apiCallTimeout) {
@@ -242,25 +237,22 @@ public record DysessionSettings(
           "is longer than " + API_CALL_TIMEOUT + " (" + apiCallTimeout
               + "), so no retry could ever happen; set it to at most " + apiCallTimeout);
     }
-    long maxRetries = r.longInRange(MAX_RETRIES, 0, 20, "retries");
-    List<String> allowed = r.patterns(ALLOWED_CLASSES);
-    LoggingType loggingType = r.enumValue(LOGGING_TYPE, LoggingType.class);
-    String filePath = r.nonBlank(LOGGING_FILE_PATH, "give a file path such as session.log");
-    String cookieName = r.matching(COOKIE_NAME, TOKEN_PATTERN,
-        "use a cookie name of letters, digits and !#$%&'*+-.^_`|~ only (RFC 6265)");
-    SecureMode secure = r.enumValue(COOKIE_SECURE, SecureMode.class);
-    String sameSite = r.sameSite(COOKIE_SAME_SITE);
+    long maxRetries = r.read(SettingKeys.MAX_RETRIES);
+    List<String> allowed = r.read(SettingKeys.ALLOWED_CLASSES);
+    LoggingType loggingType = r.read(SettingKeys.LOGGING_TYPE);
+    String filePath = r.read(SettingKeys.LOGGING_FILE_PATH);
+    String cookieName = r.read(SettingKeys.COOKIE_NAME);
+    SecureMode secure = r.read(SettingKeys.COOKIE_SECURE);
+    String sameSite = r.read(SettingKeys.COOKIE_SAME_SITE);
     if ("None".equals(sameSite) && secure == SecureMode.NEVER) {
       r.problem(COOKIE_SAME_SITE, sameSite,
           "requires a Secure cookie, but " + COOKIE_SECURE + " is NEVER; set "
               + COOKIE_SECURE + " to AUTO or ALWAYS, or choose Lax");
     }
-    String domain = r.optionalMatching(COOKIE_DOMAIN, DOMAIN_PATTERN,
-        "use a host name such as example.com, or leave it unset for a host-only cookie");
-    String path = r.optionalMatching(COOKIE_PATH, COOKIE_PATH_PATTERN,
-        "use a path starting with '/' without ';' or spaces, or leave it unset for the context path");
-    boolean httpOnly = r.bool(COOKIE_HTTP_ONLY);
-    boolean loginRotateId = r.bool(LOGIN_ROTATE_ID);
+    String domain = r.read(SettingKeys.COOKIE_DOMAIN);
+    String path = r.read(SettingKeys.COOKIE_PATH);
+    boolean httpOnly = r.read(SettingKeys.COOKIE_HTTP_ONLY);
+    boolean loginRotateId = r.read(SettingKeys.LOGIN_ROTATE_ID);
     r.throwIfInvalid();
     return new DysessionSettings(
         enabled,
@@ -308,242 +300,5 @@ public record DysessionSettings(
         + " login-rotate-id=" + loginRotateId
         + " logging=" + logging.type()
         + (logging.type() == LoggingType.FILE ? ":" + logging.filePath() : "");
-  }
-
-  private static Map<String, String> defaults() {
-    Map<String, String> d = new LinkedHashMap<>();
-    d.put(TABLE_NAME, "sessions");
-    d.put(PARTITION_KEY_NAME, "PK");
-    d.put(SORT_KEY_NAME, "SK");
-    d.put(TTL_ATTRIBUTE_NAME, "ttl");
-    d.put(CACHE_PERIOD, "3600");
-    d.put(REGION, "ap-northeast-1");
-    d.put(LOGGING_TYPE, "CONSOLE");
-    d.put(LOGGING_FILE_PATH, "session.log");
-    d.put(ENDPOINT, "");
-    d.put(CREATE_TABLE, "false");
-    d.put(COOKIE_NAME, "DYSESSION");
-    d.put(ENABLED, "true");
-    d.put(TOUCH_INTERVAL, "60");
-    d.put(CONSISTENT_READS, "true");
-    d.put(KEY_PREFIX, "");
-    d.put(MAX_SESSION_BYTES, String.valueOf(DYNAMODB_ITEM_LIMIT));
-    d.put(API_CALL_TIMEOUT, "5000");
-    d.put(API_CALL_ATTEMPT_TIMEOUT, "2000");
-    d.put(MAX_RETRIES, "3");
-    d.put(ALLOWED_CLASSES, "");
-    d.put(COOKIE_SECURE, "AUTO");
-    d.put(COOKIE_SAME_SITE, "Lax");
-    d.put(COOKIE_DOMAIN, "");
-    d.put(COOKIE_PATH, "");
-    d.put(COOKIE_HTTP_ONLY, "true");
-    d.put(LOGIN_ROTATE_ID, "true");
-    return java.util.Collections.unmodifiableMap(d);
-  }
-
-  /** Reads raw values, applies defaults and collects problems. */
-  private static final class Reader {
-    private final SettingsSource source;
-    private final List<String> problems = new ArrayList<>();
-
-    Reader(SettingsSource source) {
-      this.source = Objects.requireNonNull(source, "source");
-    }
-
-    boolean isSet(String key) {
-      return source.get(key).map(String::trim).filter(v -> !v.isEmpty()).isPresent();
-    }
-
-    java.util.Set<String> explicitKeys() {
-      java.util.Set<String> set = new java.util.HashSet<>();
-      for (String key : DEFAULTS.keySet()) {
-        if (isSet(key)) {
-          set.add(key);
-        }
-      }
-      return set;
-    }
-
-    String raw(String key) {
-      return source.get(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(DEFAULTS.get(key));
-    }
-
-    int problemCount() {
-      return problems.size();
-    }
-
-    void problem(String key, String value, String text) {
-      problems.add(key + "=\"" + printable(value) + "\" " + text);
-    }
-
-    void throwIfInvalid() {
-      if (!problems.isEmpty()) {
-        throw new InvalidSettingsException(problems);
-      }
-    }
-
-    boolean bool(String key) {
-      String v = raw(key);
-      if (v.equalsIgnoreCase("true")) {
-        return true;
-      }
-      if (!v.equalsIgnoreCase("false")) {
-        problem(key, v, "is not a boolean; use true or false");
-      }
-      return false;
-    }
-
-    String matching(String key, Pattern pattern, String fix) {
-      String v = raw(key);
-      if (!pattern.matcher(v).matches()) {
-        problem(key, v, "is invalid; " + fix);
-      }
-      return v;
-    }
-
-    String optionalMatching(String key, Pattern pattern, String fix) {
-      String v = raw(key);
-      if (v.isEmpty()) {
-        return null;
-      }
-      return matching(key, pattern, fix);
-    }
-
-    String nonBlank(String key, String fix) {
-      String v = raw(key);
-      if (v.isBlank()) {
-        problem(key, v, "is empty; " + fix);
-      }
-      return v;
-    }
-
-    String attributeName(String key) {
-      String v = raw(key);
-      if (v.isEmpty() || v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
-        problem(key, v, "is not a valid DynamoDB key attribute name; use 1 to 255 bytes");
-      } else if (v.startsWith(RESERVED_ATTRIBUTE_PREFIX)) {
-        problem(key, v, "collides with dysession's own attributes (prefix "
-            + RESERVED_ATTRIBUTE_PREFIX + "); choose another name");
-      }
-      return v;
-    }
-
-    void distinct(String keyA, String a, String keyB, String b) {
-      if (a.equals(b)) {
-        problem(keyB, b, "is the same as " + keyA + "; give the two attributes different names");
-      }
-    }
-
-    long longInRange(String key, long min, long max, String unit) {
-      String v = raw(key);
-      long parsed;
-      try {
-        parsed = Long.parseLong(v);
-      } catch (NumberFormatException e) {
-        problem(key, v, "is not a whole number of " + unit + "; use a number from " + min
-            + " to " + max);
-        return Long.parseLong(DEFAULTS.get(key));
-      }
-      if (parsed < min || parsed > max) {
-        problem(key, v, "is out of range; use a number of " + unit + " from " + min + " to "
-            + max);
-        return Long.parseLong(DEFAULTS.get(key));
-      }
-      return parsed;
-    }
-
-    <E extends Enum<E>> E enumValue(String key, Class<E> type) {
-      String v = raw(key);
-      try {
-        return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        List<String> names = new ArrayList<>();
-        for (E constant : type.getEnumConstants()) {
-          names.add(constant.name());
-        }
-        problem(key, v, "is not one of " + String.join(", ", names) + "; use one of them");
-        return Enum.valueOf(type, DEFAULTS.get(key));
-      }
-    }
-
-    String sameSite(String key) {
-      String v = raw(key);
-      for (String allowed : new String[] {"Lax", "Strict", "None"}) {
-        if (allowed.equalsIgnoreCase(v)) {
-          return allowed;
-        }
-      }
-      if (v.equalsIgnoreCase("Unset")) {
-        return null;
-      }
-      problem(key, v, "is not a SameSite value; use Lax, Strict, None, or Unset to send none");
-      return "Lax";
-    }
-
-    URI endpoint(String key) {
-      String v = raw(key);
-      if (v.isEmpty()) {
-        return null;
-      }
-      try {
-        URI uri = new URI(v);
-        boolean http = uri.getScheme() != null
-            && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"));
-        if (!http) {
-          String rest = uri.getScheme() != null && uri.getHost() != null
-              ? uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-              : v;
-          problem(key, v, "has no http:// or https:// scheme; write it as http://" + rest
-              + " or https://" + rest);
-          return null;
-        }
-        if (uri.getHost() == null) {
-          problem(key, v, "has no host; write it as http://HOST:PORT, for example http://127.0.0.1:8000");
-          return null;
-        }
-        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
-            || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))) {
-          problem(key, uri.getScheme() + "://" + uri.getHost()
-              + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/...",
-              "has a user, path, query or fragment, which DynamoDB endpoints never have; give only "
-                  + "scheme, host and port, for example http://127.0.0.1:8000");
-          return null;
-        }
-        return uri;
-      } catch (URISyntaxException e) {
-        problem(key, v, "is not a URI; write it as http://HOST:PORT, for example http://127.0.0.1:8000");
-        return null;
-      }
-    }
-
-    List<String> patterns(String key) {
-      String v = raw(key);
-      List<String> result = new ArrayList<>();
-      for (String part : v.split("[;,]")) {
-        String p = part.trim();
-        if (p.isEmpty()) {
-          continue;
-        }
-        if (p.startsWith("!") || p.contains("=") || p.contains(" ")) {
-          problem(key, p, "is not a class pattern; use class names, package.* or package.** "
-              + "separated by ';' (rejections and limits are dysession's own)");
-          continue;
-        }
-        result.add(p);
-      }
-      return result;
-    }
-
-    private static String printable(String value) {
-      StringBuilder sb = new StringBuilder();
-      value.codePoints().limit(200).forEach(cp -> {
-        if (cp < 0x20 || cp == 0x7f) {
-          sb.append(String.format("\\u%04x", cp));
-        } else {
-          sb.appendCodePoint(cp);
-        }
-      });
-      return value.codePointCount(0, value.length()) > 200 ? sb + "..." : sb.toString();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.dysession.store.dynamodb;
 
+import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.config.DysessionSettings;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -27,7 +28,7 @@ public final class DynamoDbClientFactory {
    *
    * @param interceptors execution interceptors to add, for example to count calls
    */
-  public static DynamoDbClient create(DysessionSettings settings, ExecutionInterceptor... interceptors) {
+  public static DynamoDbClient create(DynamoDbSettings settings, ExecutionInterceptor... interceptors) {
     // The HTTP client is chosen explicitly: with several on the class path the SDK picks one silently.
     DynamoDbClientBuilder builder = DynamoDbClient.builder()
         .httpClientBuilder(Apache5HttpClient.builder()
@@ -44,7 +45,7 @@ public final class DynamoDbClientFactory {
   }
 
   private static ClientOverrideConfiguration overrides(
-      DysessionSettings settings, ExecutionInterceptor... interceptors) {
+      DynamoDbSettings settings, ExecutionInterceptor... interceptors) {
     ClientOverrideConfiguration.Builder b = ClientOverrideConfiguration.builder()
         .apiCallTimeout(settings.apiCallTimeout())
         .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())

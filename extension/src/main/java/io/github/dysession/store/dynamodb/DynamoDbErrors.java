@@ -1,5 +1,6 @@
 package io.github.dysession.store.dynamodb;
 
+import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.SessionStoreException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,10 +20,10 @@ final class DynamoDbErrors {
 
   private static final Logger LOG = Logger.getLogger(DynamoDbSessionStore.class.getName());
 
-  private final DysessionSettings settings;
+  private final DynamoDbSettings settings;
   private final AtomicLong failuresInOutage = new AtomicLong();
 
-  DynamoDbErrors(DysessionSettings settings) {
+  DynamoDbErrors(DynamoDbSettings settings) {
     this.settings = settings;
   }
 

@@ -1,5 +1,6 @@
 package io.github.dysession.store.dynamodb;
 
+import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.DuplicateSessionIdException;
 import io.github.dysession.store.PartialSaveException;
@@ -41,18 +42,18 @@ public final class DynamoDbSessionStore implements SessionStore {
   private static final long UNCHECKED = -1;
 
   private final DynamoDbClient client;
-  private final DysessionSettings settings;
+  private final DynamoDbSettings settings;
   private final Clock clock;
   private final SessionItem items;
   private final DynamoDbErrors errors;
 
   /** Creates a store on the given client; the caller keeps ownership of the client. */
-  public DynamoDbSessionStore(DynamoDbClient client, DysessionSettings settings) {
+  public DynamoDbSessionStore(DynamoDbClient client, DynamoDbSettings settings) {
     this(client, settings, Clock.systemUTC());
   }
 
   /** Creates a store on the given client with a clock for expiry decisions. */
-  public DynamoDbSessionStore(DynamoDbClient client, DysessionSettings settings, Clock clock) {
+  public DynamoDbSessionStore(DynamoDbClient client, DynamoDbSettings settings, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");

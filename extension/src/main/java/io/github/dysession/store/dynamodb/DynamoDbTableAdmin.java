@@ -1,5 +1,6 @@
 package io.github.dysession.store.dynamodb;
 
+import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.config.DysessionSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +31,10 @@ public final class DynamoDbTableAdmin {
   private static final Duration WAIT = Duration.ofMinutes(5);
 
   private final DynamoDbClient client;
-  private final DysessionSettings settings;
+  private final DynamoDbSettings settings;
 
   /** Creates the admin on a client the caller owns. */
-  public DynamoDbTableAdmin(DynamoDbClient client, DysessionSettings settings) {
+  public DynamoDbTableAdmin(DynamoDbClient client, DynamoDbSettings settings) {
     this.client = Objects.requireNonNull(client, "client");
     this.settings = Objects.requireNonNull(settings, "settings");
   }

@@ -1,5 +1,6 @@
 package io.github.dysession.store.dynamodb;
 
+import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionIds;
@@ -79,9 +80,9 @@ final class SessionItem {
 
   private static final Logger LOG = Logger.getLogger(SessionItem.class.getName());
 
-  private final DysessionSettings settings;
+  private final DynamoDbSettings settings;
 
-  SessionItem(DysessionSettings settings) {
+  SessionItem(DynamoDbSettings settings) {
     this.settings = settings;
   }
 

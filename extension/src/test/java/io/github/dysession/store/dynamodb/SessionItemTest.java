@@ -24,7 +24,7 @@ class SessionItemTest {
 
   private final DysessionSettings settings = DysessionSettings.from(SettingsSource.of(Map.of(
       "dysession.key-prefix", "shop#", "dysession.max-session-bytes", "10240")));
-  private final SessionItem items = new SessionItem(settings);
+  private final SessionItem items = new SessionItem(settings.dynamoDb());
 
   @Test
   void toItem_writesKeysTtlAndAttributes_andFromItemReadsThemBack() {
@@ -129,7 +129,7 @@ class SessionItemTest {
             .httpClientBuilder(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder())
             .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("a", "b"))
             .build(),
-        settings);
+        settings.dynamoDb());
     String id = SessionIds.generate();
     SessionData big = new SessionData(id, NOW, NOW, Duration.ofHours(1), 0,
         Map.of("photo", new byte[9000], "note", new byte[2000], "tiny", new byte[1]));

@@ -62,7 +62,7 @@ public final class BenchMain {
       if (s.runs("calls") || s.runs("e2e")) {
         dynalite = Dynalite.start(null);
         dynamo = DynamoDbClients.forEndpoint(dynalite.endpoint());
-        new DynamoDbTableAdmin(dynamo, settings).create();
+        new DynamoDbTableAdmin(dynamo, settings.dynamoDb()).create();
         DynamoDbClients.awaitTableActive(dynamo, TABLE);
         dysA = start(servers, profiled(s, dysession("dys-a", war, dynalite), "dys-a"));
       }

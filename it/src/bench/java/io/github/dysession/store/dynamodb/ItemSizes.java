@@ -19,7 +19,7 @@ public final class ItemSizes {
 
   /** dysession's estimate for the session a stored item holds. */
   public static long dysessionEstimate(DysessionSettings settings, String id, Map<String, AttributeValue> item) {
-    SessionItem items = new SessionItem(settings);
+    SessionItem items = new SessionItem(settings.dynamoDb());
     return items.size(items.fromItem(id, item, Instant.now()));
   }
 

@@ -368,8 +368,8 @@ class FaultIT {
       System.setProperty("aws.accessKeyId", "test");
       System.setProperty("aws.secretAccessKey", "test");
       try (software.amazon.awssdk.services.dynamodb.DynamoDbClient client =
-          io.github.dysession.store.dynamodb.DynamoDbClientFactory.create(settings)) {
-        var store = new io.github.dysession.store.dynamodb.DynamoDbSessionStore(client, settings);
+          io.github.dysession.store.dynamodb.DynamoDbClientFactory.create(settings.dynamoDb())) {
+        var store = new io.github.dysession.store.dynamodb.DynamoDbSessionStore(client, settings.dynamoDb());
         String id = new BadCookies(1).wellFormedId();
         cluster.remember(id);
         store.create(io.github.dysession.store.SessionData.newSession(id, java.time.Instant.now(), Duration.ofMinutes(30)));

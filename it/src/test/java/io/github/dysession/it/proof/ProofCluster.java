@@ -91,7 +91,7 @@ final class ProofCluster implements AutoCloseable {
       raw = DynamoDbClients.forEndpoint(dynalite.endpoint());
       new DynamoDbTableAdmin(raw, DysessionSettings.from(SettingsSource.of(Map.of(
           DysessionSettings.TABLE_NAME, table,
-          DysessionSettings.ENDPOINT, dynalite.endpoint().toString())))).create();
+          DysessionSettings.ENDPOINT, dynalite.endpoint().toString()))).dynamoDb()).create();
       first = CompletableFuture.supplyAsync(() -> instance(name, "a", dynalite, table, dysessionProperties));
       second = CompletableFuture.supplyAsync(() -> instance(name, "b", dynalite, table, dysessionProperties));
       ProofCluster cluster = new ProofCluster(table, dynalite, first.get(), second.get(), raw);

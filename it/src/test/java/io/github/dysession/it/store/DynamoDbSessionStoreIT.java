@@ -76,14 +76,14 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         settings = settings(shared.endpoint(), table, PREFIX, Map.of());
         raw = DynamoDbClients.forEndpoint(shared.endpoint());
         counting = new CountingDynamoDbClient(raw);
-        assertThat(new DynamoDbTableAdmin(raw, settings).create()).isEqualTo(DynamoDbTableAdmin.CreateResult.CREATED);
+        assertThat(new DynamoDbTableAdmin(raw, settings.dynamoDb()).create()).isEqualTo(DynamoDbTableAdmin.CreateResult.CREATED);
     }
 
     @AfterAll
     static void deleteTable() {
         if (raw != null) {
             try {
-                new DynamoDbTableAdmin(raw, settings).delete();
+                new DynamoDbTableAdmin(raw, settings.dynamoDb()).delete();
             } finally {
                 raw.close();
             }
@@ -94,7 +94,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
 
     @Override
     protected SessionStore newStore() {
-        return new DynamoDbSessionStore(counting, settings);
+        return new DynamoDbSessionStore(counting, settings.dynamoDb());
     }
 
     @Override
@@ -374,7 +374,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         SessionData session = newSession(attributes("a", bytes(10, 1)));
         store.create(session);
         SessionData otherRequestBase = store.load(session.id()).orElseThrow();
-        DynamoDbSessionStore otherRequest = new DynamoDbSessionStore(raw, settings);
+        DynamoDbSessionStore otherRequest = new DynamoDbSessionStore(raw, settings.dynamoDb());
         String newId = newId();
         counting.afterNextPut(() -> assertThat(otherRequest.save(changes(otherRequestBase,
                 attributes("late", bytes(10, 2)), Set.of())).result()).isEqualTo(SaveResult.WRITTEN));
@@ -396,7 +396,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
     void changeId_whenTheOldSessionIsDeletedDuringTheMove_returnsEmptyAndLeavesNoCopy() {
         SessionData session = newSession(attributes("a", bytes(10, 1)));
         store.create(session);
-        DynamoDbSessionStore otherRequest = new DynamoDbSessionStore(raw, settings);
+        DynamoDbSessionStore otherRequest = new DynamoDbSessionStore(raw, settings.dynamoDb());
         String newId = newId();
         counting.afterNextPut(() -> otherRequest.delete(session.id()));
         try {
@@ -415,8 +415,8 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
 
     @Test
     void keyPrefix_isolatesTwoStoresOnOneTable() {
-        DynamoDbSessionStore other = new DynamoDbSessionStore(raw, settings(dynalite.endpoint(), table, "other#", Map.of()));
-        DynamoDbSessionStore none = new DynamoDbSessionStore(raw, settings(dynalite.endpoint(), table, "", Map.of()));
+        DynamoDbSessionStore other = new DynamoDbSessionStore(raw, settings(dynalite.endpoint(), table, "other#", Map.of()).dynamoDb());
+        DynamoDbSessionStore none = new DynamoDbSessionStore(raw, settings(dynalite.endpoint(), table, "", Map.of()).dynamoDb());
         String id = newId();
         SessionData mine = new SessionData(id, Instant.now(), Instant.now(), Duration.ofMinutes(30), 0,
                 attributes("app", value("mine")));
@@ -557,7 +557,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
     @Test
     void load_whenTheTableIsMissing_throwsSessionStoreExceptionNamingIt() {
         String missing = "missing-" + UUID.randomUUID();
-        DynamoDbSessionStore lost = new DynamoDbSessionStore(raw, settings(dynalite.endpoint(), missing, PREFIX, Map.of()));
+        DynamoDbSessionStore lost = new DynamoDbSessionStore(raw, settings(dynalite.endpoint(), missing, PREFIX, Map.of()).dynamoDb());
         String id = newId();
 
         assertThatThrownBy(() -> lost.load(id))
@@ -583,9 +583,9 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
              DynamoDbClient ownRaw = DynamoDbClients.forEndpoint(own.endpoint())) {
             DysessionSettings fast = settings(own.endpoint(), "outage-" + UUID.randomUUID(), PREFIX,
                     Map.of(DysessionSettings.API_CALL_TIMEOUT, "1000", DysessionSettings.MAX_RETRIES, "0"));
-            new DynamoDbTableAdmin(ownRaw, fast).create();
-            try (DynamoDbClient client = DynamoDbClientFactory.create(fast)) {
-                DynamoDbSessionStore outageStore = new DynamoDbSessionStore(client, fast);
+            new DynamoDbTableAdmin(ownRaw, fast.dynamoDb()).create();
+            try (DynamoDbClient client = DynamoDbClientFactory.create(fast.dynamoDb())) {
+                DynamoDbSessionStore outageStore = new DynamoDbSessionStore(client, fast.dynamoDb());
                 SessionData session = newSession(attributes("a", bytes(10, 1), "b", bytes(1000, 2)));
                 outageStore.create(session);
                 SessionData base = outageStore.load(session.id()).orElseThrow();

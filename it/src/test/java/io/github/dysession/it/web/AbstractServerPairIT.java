@@ -136,7 +136,7 @@ abstract class AbstractServerPairIT {
     try (var client = io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
       new io.github.dysession.store.dynamodb.DynamoDbTableAdmin(client,
           io.github.dysession.config.DysessionSettings.from(io.github.dysession.config.SettingsSource.of(
-              Map.of("dysession.dynamodb-tablename", table())))).create();
+              Map.of("dysession.dynamodb-tablename", table()))).dynamoDb()).create();
     }
     if (startInTurn()) {
       a = start("a", false);
