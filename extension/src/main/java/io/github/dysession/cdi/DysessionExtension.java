@@ -4,12 +4,8 @@ import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.config.RequiredApis;
 import io.github.dysession.logging.DysessionLogging;
 import io.github.dysession.store.SessionStore;
-import io.github.dysession.store.dynamodb.DynamoDbClientFactory;
-import io.github.dysession.store.dynamodb.DynamoDbSessionStore;
-import io.github.dysession.store.dynamodb.DynamoDbTableAdmin;
 import io.github.dysession.codec.AttributeCodec;
 import io.github.dysession.servlet.SessionRuntime;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
@@ -29,7 +25,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
-import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.DeploymentException;
@@ -40,10 +35,13 @@ import java.util.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The portable extension that wires dysession into a CDI application: it reads and validates the
- * settings, sets up logging, and adds the {@code @Dysession} beans {@link DysessionSettings},
- * {@link DynamoDbClient} and {@link SessionStore} (each unless the application produces its own), the
- * {@code @SessionScoped} context, and the {@code @Dysession HttpSession} behind {@code @Inject HttpSession}.
+ * The portable extension that wires dysession into a CDI application. It only collects and
+ * registers: it reads and validates the settings, sets up logging, binds the login interceptor,
+ * and adds the {@code @Dysession} beans {@link DysessionSettings}, {@link DynamoDbClient} and
+ * {@link SessionStore} (each unless the application produces its own; see {@link DynamoDbBeans}),
+ * the {@code @SessionScoped} context, and the {@code @Dysession HttpSession} behind
+ * {@code @Inject HttpSession}. What depends on the CDI implementation is in
+ * {@link CdiImplementation}.
  */
 public class DysessionExtension implements Extension {
 
@@ -51,13 +49,9 @@ public class DysessionExtension implements Extension {
 
   private DysessionSettings settings;
   private RuntimeException settingsProblem;
-  private boolean applicationClient;
-  private boolean applicationStore;
-  // The application's own beans, used by reference: looked up by type from dysession's jar they
-  // would be invisible on servers that keep WEB-INF/classes and WEB-INF/lib apart (Payara).
-  private volatile Bean<?> applicationClientBean;
-  private volatile Bean<?> applicationStoreBean;
+  private final DynamoDbBeans dynamoDb = new DynamoDbBeans();
   private volatile BeanManager beanManager;
+  private volatile CdiImplementation cdi;
   private DysessionSessionContext sessionContext;
   private CdiSessionScopeBridge bridge;
   // A jakarta.json.bind.Jsonb; typed loosely so that no method or field of this class names an
@@ -162,16 +156,8 @@ public class DysessionExtension implements Extension {
     if (isOwnBean(event)) {
       return;
     }
-    if (!event.getBean().getQualifiers().contains(Dysession.Literal.INSTANCE)) {
-      return;
-    }
-    if (event.getBean().getTypes().contains(DynamoDbClient.class)) {
-      applicationClient = true;
-      applicationClientBean = event.getBean();
-    }
-    if (event.getBean().getTypes().contains(SessionStore.class)) {
-      applicationStore = true;
-      applicationStoreBean = event.getBean();
+    if (event.getBean().getQualifiers().contains(Dysession.Literal.INSTANCE)) {
+      dynamoDb.notice(event.getBean());
     }
   }
 
@@ -186,24 +172,10 @@ public class DysessionExtension implements Extension {
         || (event instanceof ProcessSyntheticBean<?> synthetic && synthetic.getSource() == this);
   }
 
-  /**
-   * The bean class of a normal-scoped synthetic bean of type {@code type}. OpenWebBeans makes the
-   * client proxy a subclass of the bean class and casts the instance to it, so there it must be the
-   * type itself; on Weld, which builds proxies from the bean types, it stays the extension's class.
-   */
-  private Class<?> beanClassFor(Class<?> type) {
-    return isOpenWebBeans() ? type : DysessionExtension.class;
-  }
-
-  /** Whether the CDI implementation is OpenWebBeans: its classes are visible and Weld's are not. */
-  private boolean isOpenWebBeans() {
-    return !WeldSessionContextSwitch.isAvailable(beanManager)
-        && OwbSessionContextSwitch.isAvailable(DysessionExtension.class.getClassLoader());
-  }
-
   /** Reads the settings and adds dysession's beans and its {@code @SessionScoped} context. */
   void registerBeans(@Observes AfterBeanDiscovery event, BeanManager manager) {
     this.beanManager = manager;
+    this.cdi = new CdiImplementation(manager);
     // With invalid settings the beans are still added, so that the deployment fails with the
     // settings problem (reported in validate) rather than with unsatisfied @Dysession injection
     // points; none of them is ever created.
@@ -217,28 +189,12 @@ public class DysessionExtension implements Extension {
         .qualifiers(Dysession.Literal.INSTANCE)
         .scope(Dependent.class)
         .createWith(c -> current);
-    if (!applicationClient) {
-      event.addBean()
-          .beanClass(beanClassFor(DynamoDbClient.class))
-          .types(DynamoDbClient.class, AutoCloseable.class, Object.class)
-          .qualifiers(Dysession.Literal.INSTANCE)
-          .scope(ApplicationScoped.class)
-          .createWith(c -> DynamoDbClientFactory.create(current.dynamoDb()))
-          .destroyWith((client, c) -> ((DynamoDbClient) client).close());
-    }
-    if (!applicationStore) {
-      event.addBean()
-          .beanClass(beanClassFor(SessionStore.class))
-          .types(SessionStore.class, Object.class)
-          .qualifiers(Dysession.Literal.INSTANCE)
-          .scope(ApplicationScoped.class)
-          .produceWith(beans -> new DynamoDbSessionStore(client(beans), current.dynamoDb()));
-    }
+    dynamoDb.register(event, manager, current, cdi);
     beansRegistered = true;
     sessionContext = new DysessionSessionContext(() -> beanManager);
     event.addContext(sessionContext);
     event.addBean()
-        .beanClass(beanClassFor(HttpSession.class))
+        .beanClass(cdi.beanClassFor(HttpSession.class))
         .types(HttpSession.class, Object.class)
         .qualifiers(Dysession.Literal.INSTANCE)
         .scope(RequestScoped.class)
@@ -264,9 +220,7 @@ public class DysessionExtension implements Extension {
       return null;
     }
     serverInfo = servletContext.getServerInfo();
-    SessionStore store = applicationStoreBean != null
-        ? reference(applicationStoreBean, SessionStore.class)
-        : beanManager.createInstance().select(SessionStore.class, Dysession.Literal.INSTANCE).get();
+    SessionStore store = dynamoDb.store();
     ClassLoader applicationLoader = servletContext.getClassLoader();
     if (applicationLoader == null) {
       applicationLoader = Thread.currentThread().getContextClassLoader();
@@ -274,79 +228,18 @@ public class DysessionExtension implements Extension {
     if (jsonb == null) {
       jsonb = OptionalApis.newJsonb();
     }
-    // The CDI implementation's loader: Weld's conversation objects live in its own modules.
-    List<ClassLoader> frameworks = beanManager.getClass().getClassLoader() == null
-        ? List.of() : List.of(beanManager.getClass().getClassLoader());
     AttributeCodec codec = new AttributeCodec(OptionalApis.jsonb(jsonb), applicationLoader,
-        settings.allowedClasses(), frameworks);
+        settings.allowedClasses(), cdi.frameworkLoaders());
     return new SessionRuntime(store, codec, settings, bridge());
-  }
-
-  /** The {@code @Dysession DynamoDbClient}: the application's if it produces one, else dysession's. */
-  private DynamoDbClient client(Instance<Object> beans) {
-    Bean<?> own = applicationClientBean;
-    return own != null
-        ? reference(own, DynamoDbClient.class)
-        : beans.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get();
-  }
-
-  /**
-   * A reference to one of the application's beans, by its {@code Bean} rather than by type: Weld on
-   * Payara does not let a library jar's bean manager resolve beans of {@code WEB-INF/classes}.
-   */
-  private <T> T reference(Bean<?> bean, Class<T> type) {
-    return type.cast(beanManager.getReference(bean, type, beanManager.createCreationalContext(bean)));
   }
 
   private synchronized CdiSessionScopeBridge bridge() {
     if (bridge == null) {
-      BuiltInSessionContextSwitch builtIn = builtInSessionContext();
+      BuiltInSessionContextSwitch builtIn = cdi.sessionContextSwitch(sessionContext, serverInfo);
       bridge = new CdiSessionScopeBridge(sessionContext, beanManager, builtIn,
-          builtIn instanceof WeldSessionContextSwitch ? WeldConversations.find(beanManager) : null);
+          cdi.conversations(builtIn));
     }
     return bridge;
-  }
-
-  /** Finds the switch for this CDI implementation's own session context, or fails loudly. */
-  private BuiltInSessionContextSwitch builtInSessionContext() {
-    BuiltInSessionContextSwitch weld = WeldSessionContextSwitch.find(beanManager);
-    if (weld != null) {
-      return weld;
-    }
-    if (isOpenWebBeans()) {
-      return owbSessionContext(sessionContext);
-    }
-    throw new IllegalStateException(unsupportedCdi(serverInfo));
-  }
-
-  // A method of its own, so that the OpenWebBeans switch is loaded only where OpenWebBeans is.
-  private static BuiltInSessionContextSwitch owbSessionContext(DysessionSessionContext context) {
-    return OwbSessionContextSwitch.find(context);
-  }
-
-  /**
-   * Returns null when dysession has a switch for the CDI implementation's own session context, else
-   * why not. Judged by which implementation's classes are visible, so it can run at deployment.
-   */
-  private String missingSessionContextSwitch() {
-    if (WeldSessionContextSwitch.isAvailable(beanManager)
-        || OwbSessionContextSwitch.isAvailable(DysessionExtension.class.getClassLoader())) {
-      return null;
-    }
-    return unsupportedCdi(null);
-  }
-
-  private String unsupportedCdi(String server) {
-    Package cdi = beanManager.getClass().getPackage();
-    String implementation = beanManager.getClass().getName()
-        + (cdi != null && cdi.getImplementationTitle() != null
-            ? ", " + cdi.getImplementationTitle() + " " + cdi.getImplementationVersion() : "");
-    return "dysession cannot take over @SessionScoped " + (server == null ? "on this server" : "on " + server)
-        + ": its CDI implementation (" + implementation + ") is neither Weld (" + WeldSessionContextSwitch.SESSION_CONTEXT
-        + " not visible) nor OpenWebBeans (" + OwbSessionContextSwitch.CONTEXTS_SERVICE + " not visible), "
-        + "the two whose own session context dysession can switch off, so session-scoped beans would "
-        + "silently stay in the container's own session. Supported: Weld (Payara, WildFly, GlassFish, "
-        + "Open Liberty) and OpenWebBeans (TomEE). Or set " + DysessionSettings.ENABLED + "=false.";
   }
 
   /** Fails deployment on invalid settings, logs the effective ones, and creates the table if asked. */
@@ -365,18 +258,16 @@ public class DysessionExtension implements Extension {
       event.addDeploymentProblem(new DeploymentException(e.getMessage(), e));
       return;
     }
-    String missing = missingSessionContextSwitch();
+    String missing = (cdi != null ? cdi : new CdiImplementation(beans)).missingSessionContextSwitch();
     if (missing != null) {
       event.addDeploymentProblem(new DeploymentException(missing));
       return;
     }
     LOG.info(() -> "dysession stores sessions in DynamoDB: " + settings.describe()
-        + (applicationClient ? " client=application's" : "")
-        + (applicationStore ? " store=application's" : ""));
+        + dynamoDb.ownership());
     if (settings.createTable()) {
       try {
-        DynamoDbClient client = client(beans.createInstance());
-        new DynamoDbTableAdmin(client, settings.dynamoDb()).init();
+        dynamoDb.createTable(settings, beans);
       } catch (RuntimeException e) {
         event.addDeploymentProblem(new DeploymentException("dysession could not create table '"
             + settings.tableName() + "' (" + DysessionSettings.CREATE_TABLE + "=true): "
