@@ -27,6 +27,8 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
   private final BeanManager beanManager;
   private final BuiltInSessionContextSwitch builtIn;
   private final ThreadLocal<Boolean> resumeBuiltIn = new ThreadLocal<>();
+  /** Whether dysession read or created a session on this thread's request. */
+  private final ThreadLocal<Boolean> sessionInUse = new ThreadLocal<>();
   /** Weld's conversations, kept in dysession's session; null on OpenWebBeans. */
   private final WeldConversations conversations;
 
@@ -41,6 +43,7 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
   @Override
   public void requestStarted(HttpServletRequest request) {
     resumeBuiltIn.set(builtIn.suspend());
+    sessionInUse.remove();
     context.enter(request);
     builtIn.requestStarted(request);
     if (conversations != null) {
@@ -53,7 +56,8 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
     if (conversations != null) {
       conversations.requestCompleting(request);
     }
-    if (context.isActive()) {
+    // Only for a session the request used: asking for one would read it (a GetItem) otherwise.
+    if (context.isActive() && Boolean.TRUE.equals(sessionInUse.get())) {
       builtIn.requestCompleting();
     }
   }
@@ -64,6 +68,7 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
     // context goes back to the container's request here.
     requestCompleting(request);
     context.exit();
+    sessionInUse.remove();
     boolean resume = Boolean.TRUE.equals(resumeBuiltIn.get());
     resumeBuiltIn.remove();
     if (resume) {
@@ -73,6 +78,7 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
 
   @Override
   public void sessionLoaded(HttpSession session) {
+    sessionInUse.set(Boolean.TRUE);
     if (conversations != null) {
       conversations.sessionAvailable(session);
     }
@@ -80,6 +86,7 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
 
   @Override
   public void sessionCreated(HttpSession session) {
+    sessionInUse.set(Boolean.TRUE);
     if (conversations != null) {
       conversations.sessionAvailable(session);
     }

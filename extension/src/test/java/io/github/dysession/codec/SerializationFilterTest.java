@@ -27,6 +27,8 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// Jsonb.close() declares Exception (so javac warns of InterruptedException); these tests close it.
+@SuppressWarnings("try")
 class SerializationFilterTest {
 
   private static final String GADGET_PACKAGE = "org.apache.commons.collections.functors";

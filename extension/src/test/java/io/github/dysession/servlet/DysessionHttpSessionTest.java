@@ -43,6 +43,7 @@ class DysessionHttpSessionTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // The deprecated Servlet 5 methods are what this tests.
   void servlet5ValueMethods_actOnTheAttributes() {
     session.putValue("colour", "red");
     session.setAttribute("size", 3);
@@ -57,6 +58,7 @@ class DysessionHttpSessionTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // The deprecated Servlet 5 methods are what this tests.
   void servlet5ValueMethods_onAnInvalidatedSession_throwIllegalState() {
     session.markInvalid();
 

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.logging.Logger;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -67,11 +68,12 @@ public final class DynamoDbTableAdmin {
           .tableName(settings.tableName())
           .billingMode(BillingMode.PAY_PER_REQUEST)
           .attributeDefinitions(
-              a -> a.attributeName(settings.partitionKeyName()).attributeType(ScalarAttributeType.S),
-              a -> a.attributeName(settings.sortKeyName()).attributeType(ScalarAttributeType.S))
+              stringAttribute(settings.partitionKeyName()), stringAttribute(settings.sortKeyName()))
           .keySchema(
-              k -> k.attributeName(settings.partitionKeyName()).keyType(KeyType.HASH),
-              k -> k.attributeName(settings.sortKeyName()).keyType(KeyType.RANGE)));
+              KeySchemaElement.builder().attributeName(settings.partitionKeyName())
+                  .keyType(KeyType.HASH).build(),
+              KeySchemaElement.builder().attributeName(settings.sortKeyName())
+                  .keyType(KeyType.RANGE).build()));
       waitUntilActive();
       return CreateResult.CREATED;
     } catch (ResourceInUseException e) {
@@ -247,5 +249,11 @@ public final class DynamoDbTableAdmin {
 
   private static long nullToZero(Long value) {
     return value == null ? 0 : value;
+  }
+
+  /** A string key attribute of the table. */
+  private static AttributeDefinition stringAttribute(String name) {
+    return AttributeDefinition.builder().attributeName(name)
+        .attributeType(ScalarAttributeType.S).build();
   }
 }
