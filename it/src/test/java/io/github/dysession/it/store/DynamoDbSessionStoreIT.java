@@ -441,6 +441,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
     // ---- damaged or foreign items --------------------------------------------------------------------
 
     @Test
+    @SuppressWarnings("try") // Jsonb.close() declares Exception; javac warns of InterruptedException.
     void corruptAttributes_areDroppedAlone_andTheOthersDecode() throws Exception {
         ClassLoader loader = getClass().getClassLoader();
         try (Jsonb jsonb = JsonbBuilder.create()) {
