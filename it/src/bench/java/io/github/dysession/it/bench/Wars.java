@@ -1,6 +1,7 @@
 package io.github.dysession.it.bench;
 
-import io.github.dysession.it.memstore.InMemorySessionStore;
+import io.github.dysession.it.memstore.InMemoryStoreProducer;
+import io.github.dysession.store.InMemorySessionStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,8 +23,9 @@ import java.util.zip.ZipOutputStream;
  * The benchmark's WAR variants, made from the test WAR ({@code target/dysession-it.war}) so that
  * all of them run the very same application:
  * <ul>
- * <li><b>memstore</b>: plus {@code io.github.dysession.it.memstore} (an {@link InMemorySessionStore}
- * and its {@code @Produces @Dysession SessionStore}): dysession with no network behind it;</li>
+ * <li><b>memstore</b>: plus {@code io.github.dysession.it.memstore} (the {@link InMemoryStoreProducer},
+ * whose {@code @Produces @Dysession SessionStore} hands out an {@link InMemorySessionStore}, a class
+ * of the dysession jar in {@code WEB-INF/lib}): dysession with no network behind it;</li>
  * <li><b>hazelcast</b>: plus {@code <distributable/>} in {@code web.xml} and
  * {@code persistence-type="hazelcast"} in {@code WEB-INF/payara-web.xml}: Payara's own session
  * replication (run with {@code -Ddysession.enabled=false}).</li>
@@ -44,8 +46,9 @@ final class Wars {
   private Wars() {}
 
   static Path memstore(Path war, Path dir) {
-    Path classes = codeSource(InMemorySessionStore.class);
-    String pkg = InMemorySessionStore.class.getPackageName().replace('.', '/');
+    // Only the producer: the store it hands out comes with the dysession jar.
+    Path classes = codeSource(InMemoryStoreProducer.class);
+    String pkg = InMemoryStoreProducer.class.getPackageName().replace('.', '/');
     Map<String, byte[]> extra = new LinkedHashMap<>();
     try (Stream<Path> files = Files.list(classes.resolve(pkg))) {
       for (Path f : (Iterable<Path>) files::iterator) {

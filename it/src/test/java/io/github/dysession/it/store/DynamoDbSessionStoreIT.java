@@ -36,6 +36,7 @@ import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionStore.SaveResult;
+import io.github.dysession.store.SessionStoreContract;
 import io.github.dysession.store.SessionStoreException;
 import io.github.dysession.store.SessionTooLargeException;
 import io.github.dysession.store.dynamodb.DynamoDbClientFactory;

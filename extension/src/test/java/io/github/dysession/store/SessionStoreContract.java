@@ -1,4 +1,4 @@
-package io.github.dysession.it.store;
+package io.github.dysession.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,15 +30,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.github.dysession.store.DuplicateSessionIdException;
-import io.github.dysession.store.SaveOutcome;
-import io.github.dysession.store.SessionChanges;
-import io.github.dysession.store.SessionData;
-import io.github.dysession.store.SessionIds;
-import io.github.dysession.store.SessionLogin;
-import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionStore.SaveResult;
-import io.github.dysession.store.SessionTooLargeException;
 
 /**
  * The behaviour every {@link SessionStore} must have, whatever holds the sessions.

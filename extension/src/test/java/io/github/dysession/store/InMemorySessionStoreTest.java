@@ -1,14 +1,12 @@
-package io.github.dysession.it.store;
+package io.github.dysession.store;
 
-import io.github.dysession.it.memstore.InMemorySessionStore;
-import io.github.dysession.store.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The benchmark's {@link InMemorySessionStore} keeps the {@link SessionStoreContract} like the
- * DynamoDB store does, so the overhead benchmark compares dysession doing its real work. A fast
- * unit test: no server, no network.
+ * The reference {@link InMemorySessionStore} keeps the {@link SessionStoreContract} like the
+ * DynamoDB store does, so the overhead benchmark and the session core's tests run on a store that
+ * does the real work. A fast unit test: no server, no network.
  */
 class InMemorySessionStoreTest extends SessionStoreContract {
 

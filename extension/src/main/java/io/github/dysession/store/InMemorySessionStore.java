@@ -1,12 +1,5 @@
-package io.github.dysession.it.memstore;
+package io.github.dysession.store;
 
-import io.github.dysession.store.DuplicateSessionIdException;
-import io.github.dysession.store.SaveOutcome;
-import io.github.dysession.store.SessionChanges;
-import io.github.dysession.store.SessionData;
-import io.github.dysession.store.SessionStore;
-import io.github.dysession.store.SessionStoreException;
-import io.github.dysession.store.SessionTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,20 +16,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link SessionStore} in a {@link ConcurrentHashMap}: the SPI's contract without a network, for
- * measuring what dysession itself costs (see the benchmark's overhead comparison) and as a
- * reference implementation of the contract.
+ * A {@link SessionStore} that keeps sessions in a {@link ConcurrentHashMap}: the SPI's reference
+ * implementation, for tests and for measuring what dysession itself costs.
  *
- * <p>Like the DynamoDB store: times are kept to the millisecond; a save writes only the attributes
- * it names, atomically per session, and is skipped for a pure touch inside the touch interval; no
- * save, create or id change brings back a session that was deleted or has expired; expired records
- * stay until they are replaced or swept, but never load; sessions over the size limit are refused
- * before anything changes. Sizes are counted as the DynamoDB store counts them (names plus bytes
- * plus a fixed overhead), so the limit means the same.
+ * <p>It keeps the same contract as the DynamoDB store: times are kept to the millisecond; a save
+ * writes only the attributes it names, atomically per session, and is skipped for a pure touch
+ * inside the touch interval; no save, create or id change brings back a session that was deleted
+ * or has expired; expired records stay until they are replaced or swept, but never load; sessions
+ * over the size limit are refused before anything changes. Sizes are counted as the DynamoDB store
+ * counts them (names plus bytes plus a fixed overhead), so the limit means the same.
+ *
+ * <p>Thread-safe: every write is one atomic operation of the map per session. Sessions live as
+ * long as the instance, in this JVM only, so it shares nothing between servers. dysession uses it
+ * only where the application produces it as its {@code @Dysession SessionStore}.
  */
 public final class InMemorySessionStore implements SessionStore {
 
-  /** DynamoDB's item limit, the default size limit. */
+  /** DynamoDB's item limit in bytes, the default size limit. */
   public static final long DEFAULT_LIMIT = 400 * 1024;
 
   // What the DynamoDB item spends besides the attributes: key, times, version, TTL, map overhead.
@@ -77,12 +73,18 @@ public final class InMemorySessionStore implements SessionStore {
     }
   }
 
-  /** A store with a 60 s touch interval and DynamoDB's 400 KB limit. */
+  /** Creates a store with a 60 s touch interval and DynamoDB's 400 KB limit. */
   public InMemorySessionStore() {
     this(Duration.ofSeconds(60), DEFAULT_LIMIT, Clock.systemUTC());
   }
 
-  /** A store with the given touch interval, size limit in bytes and clock. */
+  /**
+   * Creates a store.
+   *
+   * @param touchInterval how long a read-only session goes without a write of its access time
+   * @param limit the largest session, in bytes as the DynamoDB store counts them
+   * @param clock the clock that decides expiry
+   */
   public InMemorySessionStore(Duration touchInterval, long limit, Clock clock) {
     this.touchInterval = Objects.requireNonNull(touchInterval, "touchInterval");
     this.limit = limit;
@@ -157,7 +159,8 @@ public final class InMemorySessionStore implements SessionStore {
     long size = size(session);
     if (size > limit) {
       List<Map.Entry<String, byte[]>> entries = new ArrayList<>(session.attributes().entrySet());
-      entries.sort(Comparator.comparingInt((Map.Entry<String, byte[]> e) -> e.getValue().length).reversed());
+      entries.sort(Comparator.comparingInt(
+          (Map.Entry<String, byte[]> e) -> e.getValue().length).reversed());
       List<String> largest = new ArrayList<>();
       for (Map.Entry<String, byte[]> e : entries.subList(0, Math.min(3, entries.size()))) {
         largest.add("'" + e.getKey() + "' (" + e.getValue().length + " bytes)");
@@ -190,7 +193,8 @@ public final class InMemorySessionStore implements SessionStore {
     });
     Entry copy = first;
     // A request on the old id may write between the copy and the removal: the removal is
-    // conditional on the entry we copied (entries compare by identity), a newer one is copied again.
+    // conditional on the entry we copied (entries compare by identity); a newer one is copied
+    // again.
     for (int attempt = 0; attempt < 5; attempt++) {
       if (sessions.remove(oldId, current)) {
         writes.incrementAndGet();
@@ -239,17 +243,19 @@ public final class InMemorySessionStore implements SessionStore {
     return sessions.size();
   }
 
-  /** Removes expired records (DynamoDB's TTL deletion, here at once). */
+  /** Removes expired records, as DynamoDB's TTL deletion does (here at once). */
   public void sweep() {
     Instant now = clock.instant();
     sessions.values().removeIf(e -> e.data().isExpiredAt(now));
   }
 
   private static SessionData millis(SessionData s) {
+    SessionLogin login = s.login() == null ? null : new SessionLogin(s.login().caller(),
+        s.login().groups(), s.login().mechanism(),
+        s.login().authenticatedAt().truncatedTo(ChronoUnit.MILLIS));
     return new SessionData(s.id(), s.creationTime().truncatedTo(ChronoUnit.MILLIS),
         s.lastAccessedTime().truncatedTo(ChronoUnit.MILLIS), s.maxInactiveInterval(), s.version(),
-        s.attributes(), s.login() == null ? null : new io.github.dysession.store.SessionLogin(s.login().caller(),
-            s.login().groups(), s.login().mechanism(), s.login().authenticatedAt().truncatedTo(ChronoUnit.MILLIS)));
+        s.attributes(), login);
   }
 
   private static long size(SessionData session) {
