@@ -102,13 +102,12 @@ public final class DysessionFilter implements Filter {
       if (!AuthenticationScope.afterContainerLogin(request, response)) {
         chain.doFilter(request, response);
       }
-      if (!request.isAsyncStarted()) {
+      // Read once: another thread may complete the asynchronous request at any moment.
+      async = request.isAsyncStarted() && saveOnCompletion(request, response);
+      if (!async) {
         sessions.bridge().requestCompleting(request);
       }
-      if (request.isAsyncStarted()) {
-        async = true;
-        request.getAsyncContext().addListener(new SaveOnCompletion(request, response));
-      } else if (response.saveFailure() == null) {
+      if (!async && response.saveFailure() == null) {
         // After a failed save before commit the failure is answered already (503), and the
         // request's later changes are not written either.
         request.saveSession();
@@ -140,6 +139,19 @@ public final class DysessionFilter implements Filter {
           req.removeAttribute(ACTIVE);
         }
       }
+    }
+  }
+
+  /**
+   * Has the session saved when the asynchronous request completes; false when it has completed
+   * already (on another thread, since the check), so that this thread saves it now.
+   */
+  private static boolean saveOnCompletion(DysessionRequest request, DysessionResponse response) {
+    try {
+      request.getAsyncContext().addListener(new SaveOnCompletion(request, response));
+      return true;
+    } catch (IllegalStateException completedMeanwhile) {
+      return false;
     }
   }
 

@@ -4,7 +4,9 @@ import io.github.dysession.store.SessionStoreException;
 import io.github.dysession.store.SessionTooLargeException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -48,10 +50,27 @@ final class DysessionResponse extends OnCommitResponseWrapper {
     return saveFailure;
   }
 
-  /** Sets the session cookie header; it survives {@link #reset()}. */
+  /**
+   * Sets the session cookie header, in place of one this response set before (a session created
+   * and then given a new id, or invalidated and created again, in one request): a response carries
+   * one dysession cookie, as RFC 6265 asks. It survives {@link #reset()}.
+   */
   void setSessionCookie(String header) {
+    String previous = sessionCookie;
     sessionCookie = header;
-    addHeader("Set-Cookie", header);
+    Collection<String> present = previous == null || isCommitted() ? null : getHeaders("Set-Cookie");
+    if (present == null || !present.contains(previous)) {
+      addHeader("Set-Cookie", header);
+      return;
+    }
+    // No way to remove one header value: set them all again, without the previous cookie.
+    List<String> kept = new ArrayList<>(present);
+    kept.removeIf(previous::equals);
+    kept.add(header);
+    setHeader("Set-Cookie", kept.get(0));
+    for (String value : kept.subList(1, kept.size())) {
+      addHeader("Set-Cookie", value);
+    }
   }
 
   /** Returns the session cookie header this response set, or null. */

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,16 @@ class SessionManagerTest {
       .servlet("/login", SessionManagerTest::logIn)
       .servlet("/logout", (request, response) -> request.getSession().invalidate())
       .servlet("/rotate", SessionManagerTest::rotate)
-      .servlet("/whoami", SessionManagerTest::whoAmI);
+      .servlet("/whoami", SessionManagerTest::whoAmI)
+      .servlet("/create-and-rotate", (request, response) -> {
+        request.getSession().setAttribute("user", "bo");
+        response.addCookie(new jakarta.servlet.http.Cookie("theme", "dark"));
+        request.changeSessionId();
+      })
+      .servlet("/relogin", (request, response) -> {
+        request.getSession().invalidate();
+        request.getSession().setAttribute("user", "cy");
+      });
 
   private final Browser browser = new Browser();
 
@@ -124,5 +134,32 @@ class SessionManagerTest {
     assertThat(browser.getWithCookieHeader(TOMCAT.uri("/whoami"), "DYSESSION=" + old).body())
         .isEqualTo("nobody");
     assertThat(Ticket.EVENTS).isEmpty();
+  }
+
+  @Test
+  void newSessionWhoseIdChangesInTheSameRequest_getsOneCookie_withTheNewId() throws Exception {
+    HttpResponse<String> response = browser.get(TOMCAT.uri("/create-and-rotate"));
+
+    List<String> ours = response.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith("DYSESSION=")).toList();
+    assertThat(ours).as("dysession's Set-Cookie headers").hasSize(1);
+    assertThat(response.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("theme=dark"));
+    String id = browser.sessionId();
+    assertThat(ours.get(0)).startsWith("DYSESSION=" + id + ";");
+    assertThat(TOMCAT.stored(id)).containsOnly(entry("user", "bo"));
+  }
+
+  @Test
+  void invalidatedAndRecreatedInOneRequest_getsOneCookie_forTheNewSession() throws Exception {
+    browser.get(TOMCAT.uri("/login"));
+    String old = browser.sessionId();
+
+    HttpResponse<String> response = browser.get(TOMCAT.uri("/relogin"));
+
+    assertThat(response.headers().allValues("Set-Cookie")).singleElement()
+        .satisfies(c -> assertThat(c).startsWith("DYSESSION=" + browser.sessionId() + ";"));
+    assertThat(browser.sessionId()).isNotEqualTo(old);
+    assertThat(TOMCAT.stored(browser.sessionId())).containsOnly(entry("user", "cy"));
+    assertThat(TOMCAT.store().recordExists(old)).isFalse();
   }
 }
