@@ -3,8 +3,8 @@ package jakarta.servlet.http;
 import java.util.Enumeration;
 
 /**
- * Compile-time stub of Servlet 5's deprecated {@code HttpSessionContext} (removed in Servlet 6),
- * so that {@code DysessionHttpSession} can implement Servlet 5's {@code getSessionContext()} while
+ * Compile-time stub of Servlet 5's deprecated {@code HttpSessionContext} (removed in Servlet 6), so
+ * that {@code DysessionHttpSession} can implement Servlet 5's {@code getSessionContext()} while
  * compiling against Servlet 6. It is never packaged: Servlet 5 containers supply the real type.
  */
 @Deprecated

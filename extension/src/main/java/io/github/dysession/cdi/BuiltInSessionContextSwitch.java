@@ -4,8 +4,8 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Switches the CDI implementation's own {@code @SessionScoped} context off while dysession's
- * context serves a request, and back on afterwards. One implementation per CDI implementation,
- * each loaded only when that implementation is present.
+ * context serves a request, and back on afterwards. One implementation per CDI implementation, each
+ * loaded only when that implementation is present.
  */
 interface BuiltInSessionContextSwitch {
 
@@ -16,13 +16,11 @@ interface BuiltInSessionContextSwitch {
   void resume();
 
   /** Called once dysession's context is active for {@code request}, dysession's request. */
-  default void requestStarted(HttpServletRequest request) {
-  }
+  default void requestStarted(HttpServletRequest request) {}
 
   /**
-   * Called while dysession's context is still active, before the request's last save: work the
-   * CDI implementation would do at the end of the request in its own session context.
+   * Called while dysession's context is still active, before the request's last save: work the CDI
+   * implementation would do at the end of the request in its own session context.
    */
-  default void requestCompleting() {
-  }
+  default void requestCompleting() {}
 }

@@ -74,16 +74,23 @@ final class CdiImplementation {
 
   private String unsupported(String server) {
     Package cdi = beanManager.getClass().getPackage();
-    String implementation = beanManager.getClass().getName()
-        + (cdi != null && cdi.getImplementationTitle() != null
-            ? ", " + cdi.getImplementationTitle() + " " + cdi.getImplementationVersion() : "");
+    String implementation =
+        beanManager.getClass().getName()
+            + (cdi != null && cdi.getImplementationTitle() != null
+                ? ", " + cdi.getImplementationTitle() + " " + cdi.getImplementationVersion()
+                : "");
     return "dysession cannot take over @SessionScoped "
         + (server == null ? "on this server" : "on " + server)
-        + ": its CDI implementation (" + implementation + ") is neither Weld ("
-        + WeldSessionContextSwitch.SESSION_CONTEXT + " not visible) nor OpenWebBeans ("
-        + OwbSessionContextSwitch.CONTEXTS_SERVICE + " not visible), "
-        + "the two whose own session context dysession can switch off, so session-scoped beans would "
-        + "silently stay in the container's own session. Supported: Weld (Payara, WildFly, GlassFish, "
-        + "Open Liberty) and OpenWebBeans (TomEE). Or set " + DysessionSettings.ENABLED + "=false.";
+        + ": its CDI implementation ("
+        + implementation
+        + ") is neither Weld ("
+        + WeldSessionContextSwitch.SESSION_CONTEXT
+        + " not visible) nor OpenWebBeans ("
+        + OwbSessionContextSwitch.CONTEXTS_SERVICE
+        + " not visible), the two whose own session context dysession can switch off, so"
+        + " session-scoped beans would silently stay in the container's own session. Supported:"
+        + " Weld (Payara, WildFly, GlassFish, Open Liberty) and OpenWebBeans (TomEE). Or set "
+        + DysessionSettings.ENABLED
+        + "=false.";
   }
 }

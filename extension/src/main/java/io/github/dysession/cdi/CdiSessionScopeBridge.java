@@ -27,13 +27,18 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
   private final BeanManager beanManager;
   private final BuiltInSessionContextSwitch builtIn;
   private final ThreadLocal<Boolean> resumeBuiltIn = new ThreadLocal<>();
+
   /** Whether dysession read or created a session on this thread's request. */
   private final ThreadLocal<Boolean> sessionInUse = new ThreadLocal<>();
+
   /** Weld's conversations, kept in dysession's session; null on OpenWebBeans. */
   private final WeldConversations conversations;
 
-  CdiSessionScopeBridge(DysessionSessionContext context, BeanManager beanManager,
-      BuiltInSessionContextSwitch builtIn, WeldConversations conversations) {
+  CdiSessionScopeBridge(
+      DysessionSessionContext context,
+      BeanManager beanManager,
+      BuiltInSessionContextSwitch builtIn,
+      WeldConversations conversations) {
     this.context = context;
     this.beanManager = beanManager;
     this.builtIn = builtIn;
@@ -90,19 +95,25 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
     if (conversations != null) {
       conversations.sessionAvailable(session);
     }
-    beanManager.getEvent().select(HttpSession.class, Initialized.Literal.of(SessionScoped.class))
+    beanManager
+        .getEvent()
+        .select(HttpSession.class, Initialized.Literal.of(SessionScoped.class))
         .fire(session);
   }
 
   @Override
   public void sessionDestroyed(HttpSession session) {
-    beanManager.getEvent().select(HttpSession.class, BeforeDestroyed.Literal.of(SessionScoped.class))
+    beanManager
+        .getEvent()
+        .select(HttpSession.class, BeforeDestroyed.Literal.of(SessionScoped.class))
         .fire(session);
     context.destroyAll(session);
     if (conversations != null) {
       conversations.sessionDestroyed(session);
     }
-    beanManager.getEvent().select(HttpSession.class, Destroyed.Literal.of(SessionScoped.class))
+    beanManager
+        .getEvent()
+        .select(HttpSession.class, Destroyed.Literal.of(SessionScoped.class))
         .fire(session);
   }
 
@@ -111,17 +122,23 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
     forgetInjectedSession();
   }
 
-  /** Returns the session of dysession's current request, creating it: backs {@code @Inject HttpSession}. */
+  /**
+   * Returns the session of dysession's current request, creating it: backs {@code @Inject
+   * HttpSession}.
+   */
   HttpSession currentSession() {
     HttpServletRequest request = context.currentRequest();
     if (request == null) {
-      throw new IllegalStateException("@Inject HttpSession is available only inside an HTTP request "
-          + "that passed dysession's filter");
+      throw new IllegalStateException(
+          "@Inject HttpSession is available only inside an HTTP request "
+              + "that passed dysession's filter");
     }
     return request.getSession(true);
   }
 
-  /** Drops the request-scoped injected session, so one created after invalidation is injected next. */
+  /**
+   * Drops the request-scoped injected session, so one created after invalidation is injected next.
+   */
   private void forgetInjectedSession() {
     Set<Bean<?>> beans = beanManager.getBeans(HttpSession.class, Dysession.Literal.INSTANCE);
     if (beans.isEmpty() || !context.isActive()) {

@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * dysession's DynamoDB wiring: the {@code @Dysession DynamoDbClient} and {@code SessionStore} beans
- * (each unless the application produces its own, which is then used), and the table's creation
- * when {@code dysession.create-table} asks for it.
+ * (each unless the application produces its own, which is then used), and the table's creation when
+ * {@code dysession.create-table} asks for it.
  */
 final class DynamoDbBeans {
 
@@ -36,11 +36,15 @@ final class DynamoDbBeans {
   }
 
   /** Adds the client and store beans the application does not produce itself. */
-  void register(AfterBeanDiscovery event, BeanManager manager, DysessionSettings settings,
+  void register(
+      AfterBeanDiscovery event,
+      BeanManager manager,
+      DysessionSettings settings,
       CdiImplementation cdi) {
     this.beanManager = manager;
     if (applicationClient == null) {
-      event.addBean()
+      event
+          .addBean()
           .beanClass(cdi.beanClassFor(DynamoDbClient.class))
           .types(DynamoDbClient.class, AutoCloseable.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
@@ -49,7 +53,8 @@ final class DynamoDbBeans {
           .destroyWith((client, c) -> ((DynamoDbClient) client).close());
     }
     if (applicationStore == null) {
-      event.addBean()
+      event
+          .addBean()
           .beanClass(cdi.beanClassFor(SessionStore.class))
           .types(SessionStore.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
@@ -77,7 +82,9 @@ final class DynamoDbBeans {
         + (applicationStore != null ? " store=application's" : "");
   }
 
-  /** The {@code @Dysession DynamoDbClient}: the application's if it produces one, else dysession's. */
+  /**
+   * The {@code @Dysession DynamoDbClient}: the application's if it produces one, else dysession's.
+   */
   private DynamoDbClient client(Instance<Object> beans) {
     Bean<?> own = applicationClient;
     return own != null
@@ -90,6 +97,7 @@ final class DynamoDbBeans {
    * Payara does not let a library jar's bean manager resolve beans of {@code WEB-INF/classes}.
    */
   private <T> T reference(Bean<?> bean, Class<T> type) {
-    return type.cast(beanManager.getReference(bean, type, beanManager.createCreationalContext(bean)));
+    return type.cast(
+        beanManager.getReference(bean, type, beanManager.createCreationalContext(bean)));
   }
 }

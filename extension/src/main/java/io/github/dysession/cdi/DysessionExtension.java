@@ -1,17 +1,28 @@
 package io.github.dysession.cdi;
 
+import io.github.dysession.codec.AttributeCodec;
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.config.RequiredApis;
 import io.github.dysession.logging.DysessionLogging;
-import io.github.dysession.store.SessionStore;
-import io.github.dysession.codec.AttributeCodec;
 import io.github.dysession.servlet.SessionRuntime;
+import io.github.dysession.store.SessionStore;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
+import jakarta.enterprise.inject.spi.BeforeShutdown;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.InjectionPoint;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.ProcessBean;
 import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
+import jakarta.enterprise.inject.spi.ProcessSyntheticBean;
 import jakarta.inject.Provider;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
@@ -20,28 +31,16 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Set;
-import jakarta.enterprise.context.Dependent;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
-import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
-import jakarta.enterprise.inject.spi.BeanManager;
-import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
-import jakarta.enterprise.inject.spi.BeforeShutdown;
-import jakarta.enterprise.inject.spi.DeploymentException;
-import jakarta.enterprise.inject.spi.Extension;
-import jakarta.enterprise.inject.spi.ProcessBean;
-import jakarta.enterprise.inject.spi.ProcessSyntheticBean;
 import java.util.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The portable extension that wires dysession into a CDI application. It only collects and
- * registers: it reads and validates the settings, sets up logging, binds the login interceptor,
- * and adds the {@code @Dysession} beans {@link DysessionSettings}, {@link DynamoDbClient} and
- * {@link SessionStore} (each unless the application produces its own; see {@link DynamoDbBeans}),
- * the {@code @SessionScoped} context, and the {@code @Dysession HttpSession} behind
- * {@code @Inject HttpSession}. What depends on the CDI implementation is in
- * {@link CdiImplementation}.
+ * registers: it reads and validates the settings, sets up logging, binds the login interceptor, and
+ * adds the {@code @Dysession} beans {@link DysessionSettings}, {@link DynamoDbClient} and {@link
+ * SessionStore} (each unless the application produces its own; see {@link DynamoDbBeans}), the
+ * {@code @SessionScoped} context, and the {@code @Dysession HttpSession} behind {@code @Inject
+ * HttpSession}. What depends on the CDI implementation is in {@link CdiImplementation}.
  */
 public class DysessionExtension implements Extension {
 
@@ -63,7 +62,8 @@ public class DysessionExtension implements Extension {
   // application can see them (beans.xml leaves the interceptor out of discovery where it cannot).
   private List<Class<?>> loginTypes = List.of();
   // The stored names of the application's own authentication mechanisms (and their superclasses).
-  private final java.util.Set<String> ownMechanisms = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> ownMechanisms =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Reads and validates the settings before any bean is discovered. */
   void readSettings(@Observes BeforeBeanDiscovery event) {
@@ -91,9 +91,13 @@ public class DysessionExtension implements Extension {
     Class<?> type = event.getAnnotatedType().getJavaClass();
     for (Class<?> loginType : loginTypes) {
       if (loginType.isAssignableFrom(type) && !type.isInterface()) {
-        event.configureAnnotatedType().add(io.github.dysession.security.SharedLogin.Literal.INSTANCE);
+        event
+            .configureAnnotatedType()
+            .add(io.github.dysession.security.SharedLogin.Literal.INSTANCE);
         if (loginType == loginTypes.get(0)) {
-          for (Class<?> c = type; c != null && loginType.isAssignableFrom(c); c = c.getSuperclass()) {
+          for (Class<?> c = type;
+              c != null && loginType.isAssignableFrom(c);
+              c = c.getSuperclass()) {
             String name = io.github.dysession.servlet.LoginMechanisms.nameOf(c);
             if (!io.github.dysession.servlet.LoginMechanisms.isServers(name)) {
               ownMechanisms.add(name);
@@ -111,7 +115,8 @@ public class DysessionExtension implements Extension {
    * application's own mechanisms that it still has.
    */
   public boolean honoursLoginsBy(String name) {
-    return io.github.dysession.servlet.LoginMechanisms.isServers(name) || ownMechanisms.contains(name);
+    return io.github.dysession.servlet.LoginMechanisms.isServers(name)
+        || ownMechanisms.contains(name);
   }
 
   private boolean enabled() {
@@ -119,9 +124,9 @@ public class DysessionExtension implements Extension {
   }
 
   /**
-   * Points every {@code @Inject HttpSession} (also {@code Instance<HttpSession>} and
-   * {@code Provider<HttpSession>}) without other qualifiers at dysession's session: the built-in
-   * bean would return the container's own.
+   * Points every {@code @Inject HttpSession} (also {@code Instance<HttpSession>} and {@code
+   * Provider<HttpSession>}) without other qualifiers at dysession's session: the built-in bean
+   * would return the container's own.
    */
   void redirectHttpSessionInjection(@Observes ProcessInjectionPoint<?, ?> event) {
     if (!enabled()) {
@@ -132,8 +137,10 @@ public class DysessionExtension implements Extension {
       return;
     }
     Set<Annotation> qualifiers = point.getQualifiers();
-    boolean plain = qualifiers.isEmpty()
-        || (qualifiers.size() == 1 && qualifiers.iterator().next().annotationType() == Default.class);
+    boolean plain =
+        qualifiers.isEmpty()
+            || (qualifiers.size() == 1
+                && qualifiers.iterator().next().annotationType() == Default.class);
     if (plain) {
       event.configureInjectionPoint().qualifiers(Dysession.Literal.INSTANCE);
     }
@@ -183,7 +190,8 @@ public class DysessionExtension implements Extension {
       return;
     }
     DysessionSettings current = settings;
-    event.addBean()
+    event
+        .addBean()
         .beanClass(DysessionExtension.class)
         .types(DysessionSettings.class, Object.class)
         .qualifiers(Dysession.Literal.INSTANCE)
@@ -193,7 +201,8 @@ public class DysessionExtension implements Extension {
     beansRegistered = true;
     sessionContext = new DysessionSessionContext(() -> beanManager);
     event.addContext(sessionContext);
-    event.addBean()
+    event
+        .addBean()
         .beanClass(cdi.beanClassFor(HttpSession.class))
         .types(HttpSession.class, Object.class)
         .qualifiers(Dysession.Literal.INSTANCE)
@@ -228,24 +237,32 @@ public class DysessionExtension implements Extension {
     if (jsonb == null) {
       jsonb = OptionalApis.newJsonb();
     }
-    AttributeCodec codec = new AttributeCodec(OptionalApis.jsonb(jsonb), applicationLoader,
-        settings.allowedClasses(), cdi.frameworkLoaders());
+    AttributeCodec codec =
+        new AttributeCodec(
+            OptionalApis.jsonb(jsonb),
+            applicationLoader,
+            settings.allowedClasses(),
+            cdi.frameworkLoaders());
     return new SessionRuntime(store, codec, settings, bridge());
   }
 
   private synchronized CdiSessionScopeBridge bridge() {
     if (bridge == null) {
       BuiltInSessionContextSwitch builtIn = cdi.sessionContextSwitch(sessionContext, serverInfo);
-      bridge = new CdiSessionScopeBridge(sessionContext, beanManager, builtIn,
-          cdi.conversations(builtIn));
+      bridge =
+          new CdiSessionScopeBridge(
+              sessionContext, beanManager, builtIn, cdi.conversations(builtIn));
     }
     return bridge;
   }
 
-  /** Fails deployment on invalid settings, logs the effective ones, and creates the table if asked. */
+  /**
+   * Fails deployment on invalid settings, logs the effective ones, and creates the table if asked.
+   */
   void validate(@Observes AfterDeploymentValidation event, BeanManager beans) {
     if (settingsProblem != null) {
-      event.addDeploymentProblem(new DeploymentException(settingsProblem.getMessage(), settingsProblem));
+      event.addDeploymentProblem(
+          new DeploymentException(settingsProblem.getMessage(), settingsProblem));
       return;
     }
     if (!settings.enabled()) {
@@ -258,20 +275,28 @@ public class DysessionExtension implements Extension {
       event.addDeploymentProblem(new DeploymentException(e.getMessage(), e));
       return;
     }
-    String missing = (cdi != null ? cdi : new CdiImplementation(beans)).missingSessionContextSwitch();
+    String missing =
+        (cdi != null ? cdi : new CdiImplementation(beans)).missingSessionContextSwitch();
     if (missing != null) {
       event.addDeploymentProblem(new DeploymentException(missing));
       return;
     }
-    LOG.info(() -> "dysession stores sessions in DynamoDB: " + settings.describe()
-        + dynamoDb.ownership());
+    LOG.info(
+        () ->
+            "dysession stores sessions in DynamoDB: " + settings.describe() + dynamoDb.ownership());
     if (settings.createTable()) {
       try {
         dynamoDb.createTable(settings, beans);
       } catch (RuntimeException e) {
-        event.addDeploymentProblem(new DeploymentException("dysession could not create table '"
-            + settings.tableName() + "' (" + DysessionSettings.CREATE_TABLE + "=true): "
-            + e.getMessage(), e));
+        event.addDeploymentProblem(
+            new DeploymentException(
+                "dysession could not create table '"
+                    + settings.tableName()
+                    + "' ("
+                    + DysessionSettings.CREATE_TABLE
+                    + "=true): "
+                    + e.getMessage(),
+                e));
       }
     }
   }

@@ -18,21 +18,21 @@ import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The {@code @SessionScoped} context backed by dysession's session: each bean instance is a
- * session attribute, so it is stored in DynamoDB with the session and saved whenever its
- * serialized state changes. Active only on a thread that is inside dysession's filter.
+ * The {@code @SessionScoped} context backed by dysession's session: each bean instance is a session
+ * attribute, so it is stored in DynamoDB with the session and saved whenever its serialized state
+ * changes. Active only on a thread that is inside dysession's filter.
  *
- * <p>A class bean's attribute is named {@value #BEAN_PREFIX} + its class name (+ its qualifiers,
- * if any), which is the same on every server and for every deployment name, so its state moves
- * between servers of different kinds. Other beans (producers) use their passivation id, which
- * the CDI implementation derives from the deployment.
+ * <p>A class bean's attribute is named {@value #BEAN_PREFIX} + its class name (+ its qualifiers, if
+ * any), which is the same on every server and for every deployment name, so its state moves between
+ * servers of different kinds. Other beans (producers) use their passivation id, which the CDI
+ * implementation derives from the deployment.
  */
 final class DysessionSessionContext implements AlterableContext {
 
@@ -127,7 +127,8 @@ final class DysessionSessionContext implements AlterableContext {
     if (index == null) {
       index = new HashMap<>();
       // The application's bean manager: the extension's own sees only the library's archive.
-      for (Bean<?> bean : CDI.current().getBeanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
+      for (Bean<?> bean :
+          CDI.current().getBeanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
         if (bean.getScope() == SessionScoped.class) {
           index.put(key(bean), bean);
         }
@@ -139,8 +140,11 @@ final class DysessionSessionContext implements AlterableContext {
       bean = beanManager.get().getPassivationCapableBean(key.substring(BEAN_PREFIX.length()));
     }
     if (bean == null) {
-      LOG.warning("Session-scoped bean " + key.substring(BEAN_PREFIX.length()) + " is not a bean of "
-          + "this application (any more); its instance is dropped without @PreDestroy");
+      LOG.warning(
+          "Session-scoped bean "
+              + key.substring(BEAN_PREFIX.length())
+              + " is not a bean of "
+              + "this application (any more); its instance is dropped without @PreDestroy");
     }
     return bean;
   }
@@ -157,16 +161,19 @@ final class DysessionSessionContext implements AlterableContext {
       // The creational context is not stored with the bean (it is not portable across servers).
       contextual.destroy(typed, beanManager.get().createCreationalContext(contextual));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Destroying session-scoped bean " + key.substring(BEAN_PREFIX.length())
-          + " failed", e);
+      LOG.log(
+          Level.WARNING,
+          "Destroying session-scoped bean " + key.substring(BEAN_PREFIX.length()) + " failed",
+          e);
     }
   }
 
   private HttpServletRequest request() {
     HttpServletRequest request = current.get();
     if (request == null) {
-      throw new ContextNotActiveException("@SessionScoped is active only inside an HTTP request "
-          + "that passed dysession's filter");
+      throw new ContextNotActiveException(
+          "@SessionScoped is active only inside an HTTP request "
+              + "that passed dysession's filter");
     }
     return request;
   }
@@ -176,7 +183,8 @@ final class DysessionSessionContext implements AlterableContext {
       StringBuilder key = new StringBuilder(BEAN_PREFIX).append(bean.getBeanClass().getName());
       List<String> qualifiers = new ArrayList<>();
       for (Annotation q : bean.getQualifiers()) {
-        if (q.annotationType() != Default.class && q.annotationType() != Any.class
+        if (q.annotationType() != Default.class
+            && q.annotationType() != Any.class
             && q.annotationType() != Named.class) {
           // The type name only: annotation toString() differs between JDKs and CDI implementations.
           qualifiers.add(q.annotationType().getName());
@@ -191,7 +199,9 @@ final class DysessionSessionContext implements AlterableContext {
     if (contextual instanceof PassivationCapable p) {
       return BEAN_PREFIX + p.getId();
     }
-    throw new IllegalArgumentException("@SessionScoped bean " + contextual
-        + " is not passivation capable; make its class Serializable");
+    throw new IllegalArgumentException(
+        "@SessionScoped bean "
+            + contextual
+            + " is not passivation capable; make its class Serializable");
   }
 }

@@ -7,10 +7,10 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The parts of the extension that name optional APIs (MicroProfile Config, JSON-B). They live
- * apart from {@link DysessionExtension}, whose methods the CDI implementation inspects, so that a
- * server without those APIs gets {@link io.github.dysession.config.RequiredApis}'s message instead
- * of a {@code NoClassDefFoundError}.
+ * The parts of the extension that name optional APIs (MicroProfile Config, JSON-B). They live apart
+ * from {@link DysessionExtension}, whose methods the CDI implementation inspects, so that a server
+ * without those APIs gets {@link io.github.dysession.config.RequiredApis}'s message instead of a
+ * {@code NoClassDefFoundError}.
  */
 final class OptionalApis {
 
@@ -35,10 +35,13 @@ final class OptionalApis {
     ClassLoader loader = OptionalApis.class.getClassLoader();
     try {
       return java.util.List.of(
-          Class.forName("jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism",
-              false, loader),
+          Class.forName(
+              "jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism",
+              false,
+              loader),
           Class.forName("jakarta.security.enterprise.identitystore.IdentityStore", false, loader),
-          Class.forName("jakarta.security.enterprise.identitystore.IdentityStoreHandler", false, loader));
+          Class.forName(
+              "jakarta.security.enterprise.identitystore.IdentityStoreHandler", false, loader));
     } catch (ClassNotFoundException | LinkageError e) {
       return java.util.List.of();
     }

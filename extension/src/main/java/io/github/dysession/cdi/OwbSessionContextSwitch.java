@@ -28,9 +28,9 @@ import org.apache.webbeans.web.context.WebContextsService;
  * context) and clears OpenWebBeans' per-thread cache of session-scoped instances.
  *
  * <p>The parked context reports itself inactive, but hands what is asked of it directly to
- * dysession's context: OpenWebBeans' conversation manager keeps the long-running conversations
- * of a session in a session-scoped bean of its own, which it reads from its per-thread session
- * context without asking whether it is active. So conversations live in dysession's session.
+ * dysession's context: OpenWebBeans' conversation manager keeps the long-running conversations of a
+ * session in a session-scoped bean of its own, which it reads from its per-thread session context
+ * without asking whether it is active. So conversations live in dysession's session.
  *
  * <p>Loaded only when OpenWebBeans' classes are visible (see {@link #isAvailable(ClassLoader)}), so
  * that its references to them can never break a server with another CDI implementation.
@@ -47,11 +47,12 @@ final class OwbSessionContextSwitch implements BuiltInSessionContextSwitch {
   private final ContextsService contexts;
   private final AlterableContext dysession;
   private final ThreadLocal<Context> previous = new ThreadLocal<>();
+
   /** The container's request that OpenWebBeans' request context held before dysession's. */
   private final ThreadLocal<HttpServletRequest> containerRequest = new ThreadLocal<>();
 
-  OwbSessionContextSwitch(WebBeansContext owb, ContextsService contexts,
-      AlterableContext dysession) {
+  OwbSessionContextSwitch(
+      WebBeansContext owb, ContextsService contexts, AlterableContext dysession) {
     this.owb = owb;
     this.contexts = contexts;
     this.dysession = dysession;
@@ -79,7 +80,8 @@ final class OwbSessionContextSwitch implements BuiltInSessionContextSwitch {
   @Override
   public boolean suspend() {
     SessionScopedBeanInterceptorHandler.removeThreadLocals();
-    // Without creating one: getCurrentContext(scope) would start a context from a container session.
+    // Without creating one: getCurrentContext(scope) would start a context from a container
+    // session.
     previous.set(contexts.getCurrentContext(SessionScoped.class, false));
     SessionContext parked = new Parked(dysession);
     install(contexts, parked);
@@ -104,8 +106,8 @@ final class OwbSessionContextSwitch implements BuiltInSessionContextSwitch {
   /**
    * Ends the session's conversations that timed out, as OpenWebBeans does at the end of a request
    * for its own session context (it skips an inactive one): each gets its {@code @PreDestroy}
-   * callbacks and lifecycle events and leaves the stored session. Runs while dysession's context
-   * is still active, before the last save; never creates a session.
+   * callbacks and lifecycle events and leaves the stored session. Runs while dysession's context is
+   * still active, before the last save; never creates a session.
    */
   @Override
   public void requestCompleting() {
@@ -152,47 +154,50 @@ final class OwbSessionContextSwitch implements BuiltInSessionContextSwitch {
 
   /**
    * Puts {@code context} into OpenWebBeans' per-thread slot through its SPI: {@code startContext}
-   * adopts the context that the given session holds, here a throwaway stand-in session, so no
-   * real session is touched and no {@code @Initialized} event fires. It also activates the context.
+   * adopts the context that the given session holds, here a throwaway stand-in session, so no real
+   * session is touched and no {@code @Initialized} event fires. It also activates the context.
    */
   static void install(ContextsService contexts, SessionContext context) {
     contexts.startContext(SessionScoped.class, holderOf(context));
   }
 
   private static HttpSession holderOf(SessionContext context) {
-    return (HttpSession) Proxy.newProxyInstance(OwbSessionContextSwitch.class.getClassLoader(),
-        new Class<?>[] {HttpSession.class}, (proxy, method, args) -> {
-          switch (method.getName()) {
-            case "getAttribute":
-              return OWB_CONTEXT_ATTRIBUTE.equals(args[0]) ? context : null;
-            case "hashCode":
-              return System.identityHashCode(proxy);
-            case "equals":
-              return proxy == args[0];
-            case "toString":
-              return "dysession's stand-in session for OpenWebBeans";
-            default:
-              // setAttribute and the rest: nothing to keep.
-              Class<?> type = method.getReturnType();
-              if (type == boolean.class) {
-                return false;
+    return (HttpSession)
+        Proxy.newProxyInstance(
+            OwbSessionContextSwitch.class.getClassLoader(),
+            new Class<?>[] {HttpSession.class},
+            (proxy, method, args) -> {
+              switch (method.getName()) {
+                case "getAttribute":
+                  return OWB_CONTEXT_ATTRIBUTE.equals(args[0]) ? context : null;
+                case "hashCode":
+                  return System.identityHashCode(proxy);
+                case "equals":
+                  return proxy == args[0];
+                case "toString":
+                  return "dysession's stand-in session for OpenWebBeans";
+                default:
+                  // setAttribute and the rest: nothing to keep.
+                  Class<?> type = method.getReturnType();
+                  if (type == boolean.class) {
+                    return false;
+                  }
+                  if (type == int.class) {
+                    return 0;
+                  }
+                  if (type == long.class) {
+                    return 0L;
+                  }
+                  return null;
               }
-              if (type == int.class) {
-                return 0;
-              }
-              if (type == long.class) {
-                return 0L;
-              }
-              return null;
-          }
-        });
+            });
   }
 
   /**
    * The context parked in OpenWebBeans' slot: inactive, so that OpenWebBeans resolves
    * {@code @SessionScoped} beans in dysession's context, and a pass-through to that context for
-   * OpenWebBeans' internal callers that use the slot's context directly (the conversation
-   * manager). Outside dysession's filter dysession's context is inactive and refuses as well.
+   * OpenWebBeans' internal callers that use the slot's context directly (the conversation manager).
+   * Outside dysession's filter dysession's context is inactive and refuses as well.
    */
   private static final class Parked extends SessionContext {
     private static final long serialVersionUID = 1L;

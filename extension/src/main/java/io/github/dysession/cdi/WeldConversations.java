@@ -22,12 +22,12 @@ import java.util.logging.Logger;
  * filter, and would keep conversations (and {@code @ConversationScoped} beans) in a container
  * session of that server. For the duration of dysession's filter this re-associates the context
  * with dysession's request, as Weld itself does after a forward (WELD-877), so that conversations
- * are read from and written to dysession's session; and it ends the request's conversation
- * context before dysession's last save (Weld would do it after the response, when the session is
- * saved already).
+ * are read from and written to dysession's session; and it ends the request's conversation context
+ * before dysession's last save (Weld would do it after the response, when the session is saved
+ * already).
  *
- * <p>Weld's types are named as strings and called through its public interfaces, as in
- * {@link WeldSessionContextSwitch}: Open Liberty hides Weld's implementation packages.
+ * <p>Weld's types are named as strings and called through its public interfaces, as in {@link
+ * WeldSessionContextSwitch}: Open Liberty hides Weld's implementation packages.
  */
 final class WeldConversations {
 
@@ -36,8 +36,12 @@ final class WeldConversations {
   private static final String CONVERSATION_CONTEXT = "org.jboss.weld.context.ConversationContext";
   private static final String BOUND_CONTEXT = "org.jboss.weld.context.BoundContext";
   private static final String SESSION_HOLDER = "org.jboss.weld.module.web.servlet.SessionHolder";
-  private static final String HTTP_CONVERSATION_CONTEXT = "org.jboss.weld.context.http.HttpConversationContext";
-  /** Where Weld leaves the conversations of a session invalidated during a request, to end later. */
+  private static final String HTTP_CONVERSATION_CONTEXT =
+      "org.jboss.weld.context.http.HttpConversationContext";
+
+  /**
+   * Where Weld leaves the conversations of a session invalidated during a request, to end later.
+   */
   private static final String DESTRUCTION_QUEUE = CONVERSATION_CONTEXT + ".destructionQueue";
 
   private final Object context;
@@ -49,21 +53,35 @@ final class WeldConversations {
   private final Method invalidate;
   private final Method currentConversation;
   private final Method parameterName;
+
   /** {@code SessionHolder.sessionCreated(HttpSession)} and {@code clear()}, null where absent. */
   private final Method holdSession;
+
   private final Method clearSession;
+
   /** {@code HttpConversationContext.destroy(HttpSession)}, or null where Weld has none. */
   private final Method destroySession;
+
   /** {@code LazyHttpConversationContextImpl.isInitialized}, or null for an eager context. */
   private final Method isInitialized;
-  /** The container's request the context was associated with, while dysession's request holds it. */
+
+  /**
+   * The container's request the context was associated with, while dysession's request holds it.
+   */
   private final ThreadLocal<HttpServletRequest> containers = new ThreadLocal<>();
+
   private volatile boolean warnedNotLazy;
+
   /** The session dysession read or created on this thread's request, if any. */
   private final ThreadLocal<HttpSession> announced = new ThreadLocal<>();
 
-  private WeldConversations(Object context, BeanManager beanManager, Class<?> conversationContext,
-      Class<?> boundContext, Class<?> httpConversationContext) throws NoSuchMethodException {
+  private WeldConversations(
+      Object context,
+      BeanManager beanManager,
+      Class<?> conversationContext,
+      Class<?> boundContext,
+      Class<?> httpConversationContext)
+      throws NoSuchMethodException {
     this.context = context;
     this.beanManager = beanManager;
     this.isActive = jakarta.enterprise.context.spi.Context.class.getMethod("isActive");
@@ -75,8 +93,10 @@ final class WeldConversations {
     this.parameterName = conversationContext.getMethod("getParameterName");
     this.holdSession = sessionHolderMethod(context, "sessionCreated", HttpSession.class);
     this.clearSession = sessionHolderMethod(context, "clear");
-    this.destroySession = httpConversationContext == null ? null
-        : httpConversationContext.getMethod("destroy", HttpSession.class);
+    this.destroySession =
+        httpConversationContext == null
+            ? null
+            : httpConversationContext.getMethod("destroy", HttpSession.class);
     // Weld's lazy context (the default) has it; the eager one does not.
     this.isInitialized = method(context, "isInitialized");
   }
@@ -93,11 +113,18 @@ final class WeldConversations {
       return null;
     }
     try {
-      return new WeldConversations(reference, beanManager, conversationContext, boundContext,
+      return new WeldConversations(
+          reference,
+          beanManager,
+          conversationContext,
+          boundContext,
           WeldSessionContextSwitch.load(HTTP_CONVERSATION_CONTEXT, beanManager));
     } catch (NoSuchMethodException e) {
-      LOG.warning("Weld's conversation context has no " + e.getMessage() + ": @ConversationScoped beans "
-          + "stay in the container's session");
+      LOG.warning(
+          "Weld's conversation context has no "
+              + e.getMessage()
+              + ": @ConversationScoped beans "
+              + "stay in the container's session");
       return null;
     }
   }
@@ -111,9 +138,11 @@ final class WeldConversations {
     if (!lazy()) {
       if (!warnedNotLazy) {
         warnedNotLazy = true;
-        LOG.warning("Weld's conversation context is not lazy (org.jboss.weld.context.conversation.lazy=false):"
-            + " it has read its conversation from the container's session already, so @ConversationScoped"
-            + " beans stay there, on one server. Leave that Weld setting at its default (true).");
+        LOG.warning(
+            "Weld's conversation context is not lazy"
+                + " (org.jboss.weld.context.conversation.lazy=false): it has read its conversation"
+                + " from the container's session already, so @ConversationScoped beans stay there,"
+                + " on one server. Leave that Weld setting at its default (true).");
       }
       return;
     }
@@ -130,7 +159,8 @@ final class WeldConversations {
       holdSession(known);
     } else if (continuesAConversation(request)) {
       // Weld reads the conversation from the session it holds, which a container fills at the start
-      // of every request; dysession reads its session (one GetItem) only for a request that continues
+      // of every request; dysession reads its session (one GetItem) only for a request that
+      // continues
       // a conversation: the session reaches Weld through sessionAvailable.
       request.getSession(false);
     }
@@ -155,10 +185,10 @@ final class WeldConversations {
   }
 
   /**
-   * Tells Weld the session of the current request, read or created by dysession: Weld's conversation
-   * bean stores take the session from a holder that Weld's own session listener fills, and that
-   * listener never hears of dysession's sessions (it would end Weld's session context, which
-   * dysession's replaces).
+   * Tells Weld the session of the current request, read or created by dysession: Weld's
+   * conversation bean stores take the session from a holder that Weld's own session listener fills,
+   * and that listener never hears of dysession's sessions (it would end Weld's session context,
+   * which dysession's replaces).
    */
   void sessionAvailable(HttpSession session) {
     announced.set(session);
@@ -187,8 +217,8 @@ final class WeldConversations {
   /**
    * Ends the conversations of a session being invalidated, as Weld's own session listener does for
    * a container session: Weld ends them at once, or, while a request is associated, after the
-   * request's conversation context ends ({@link #requestCompleting}), each with
-   * {@code @PreDestroy} of its beans and its lifecycle events.
+   * request's conversation context ends ({@link #requestCompleting}), each with {@code @PreDestroy}
+   * of its beans and its lifecycle events.
    */
   void sessionDestroyed(HttpSession session) {
     if (destroySession == null) {
@@ -197,8 +227,12 @@ final class WeldConversations {
     try {
       call(destroySession, session);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Ending the conversations of an invalidated session failed: "
-          + e.getClass().getName() + "; their beans get no @PreDestroy", e);
+      LOG.log(
+          Level.WARNING,
+          "Ending the conversations of an invalidated session failed: "
+              + e.getClass().getName()
+              + "; their beans get no @PreDestroy",
+          e);
     } finally {
       // As Weld's own listener does: the ended session is no longer the request's.
       if (announced.get() == session) {
@@ -228,22 +262,31 @@ final class WeldConversations {
         } else {
           Object conversation = call(currentConversation);
           // Weld's ManagedConversation is a jakarta.enterprise.context.Conversation.
-          boolean isTransient = ((jakarta.enterprise.context.Conversation) conversation).isTransient();
+          boolean isTransient =
+              ((jakarta.enterprise.context.Conversation) conversation).isTransient();
           if (isTransient) {
-            beanManager.getEvent().select(HttpServletRequest.class,
-                BeforeDestroyed.Literal.of(ConversationScoped.class)).fire(request);
+            beanManager
+                .getEvent()
+                .select(
+                    HttpServletRequest.class, BeforeDestroyed.Literal.of(ConversationScoped.class))
+                .fire(request);
           }
           call(invalidate);
           call(deactivate);
           if (isTransient) {
-            beanManager.getEvent().select(HttpServletRequest.class,
-                Destroyed.Literal.of(ConversationScoped.class)).fire(request);
+            beanManager
+                .getEvent()
+                .select(HttpServletRequest.class, Destroyed.Literal.of(ConversationScoped.class))
+                .fire(request);
           }
         }
       }
       destroyQueued(request);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Ending the conversation context of a request failed: " + e.getClass().getName(), e);
+      LOG.log(
+          Level.WARNING,
+          "Ending the conversation context of a request failed: " + e.getClass().getName(),
+          e);
     } finally {
       call(dissociate, request);
     }
@@ -262,14 +305,18 @@ final class WeldConversations {
     synchronized (conversations) {
       for (Map.Entry<?, ?> conversation : conversations.entrySet()) {
         String id = String.valueOf(conversation.getKey());
-        beanManager.getEvent().select(String.class, BeforeDestroyed.Literal.of(ConversationScoped.class))
+        beanManager
+            .getEvent()
+            .select(String.class, BeforeDestroyed.Literal.of(ConversationScoped.class))
             .fire(id);
         if (conversation.getValue() instanceof Iterable<?> instances) {
           for (Object instance : instances) {
             destroyInstance(instance);
           }
         }
-        beanManager.getEvent().select(String.class, Destroyed.Literal.of(ConversationScoped.class))
+        beanManager
+            .getEvent()
+            .select(String.class, Destroyed.Literal.of(ConversationScoped.class))
             .fire(id);
       }
       conversations.clear();
@@ -283,14 +330,24 @@ final class WeldConversations {
       return;
     }
     try {
-      Contextual contextual = (Contextual) invoke(method(contextualInstance, "getContextual"),
-          contextualInstance, new Object[0]);
-      Object instance = invoke(method(contextualInstance, "getInstance"), contextualInstance, new Object[0]);
-      CreationalContext creational = (CreationalContext) invoke(
-          method(contextualInstance, "getCreationalContext"), contextualInstance, new Object[0]);
+      Contextual contextual =
+          (Contextual)
+              invoke(
+                  method(contextualInstance, "getContextual"), contextualInstance, new Object[0]);
+      Object instance =
+          invoke(method(contextualInstance, "getInstance"), contextualInstance, new Object[0]);
+      CreationalContext creational =
+          (CreationalContext)
+              invoke(
+                  method(contextualInstance, "getCreationalContext"),
+                  contextualInstance,
+                  new Object[0]);
       contextual.destroy(instance, creational);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Destroying a conversation-scoped bean failed: " + e.getClass().getName(), e);
+      LOG.log(
+          Level.WARNING,
+          "Destroying a conversation-scoped bean failed: " + e.getClass().getName(),
+          e);
     }
   }
 
@@ -310,7 +367,9 @@ final class WeldConversations {
     return inner instanceof HttpServletRequest h ? h : null;
   }
 
-  /** A public no-argument method of the object's class (the client proxy's or the context's own). */
+  /**
+   * A public no-argument method of the object's class (the client proxy's or the context's own).
+   */
   private static Method method(Object target, String name) {
     try {
       return target.getClass().getMethod(name);

@@ -25,7 +25,8 @@ final class WeldSessionContextSwitch implements BuiltInSessionContextSwitch {
   private final Method activate;
   private final Method deactivate;
 
-  private WeldSessionContextSwitch(Object context, Method isActive, Method activate, Method deactivate) {
+  private WeldSessionContextSwitch(
+      Object context, Method isActive, Method activate, Method deactivate) {
     this.context = context;
     this.isActive = isActive;
     this.activate = activate;
@@ -49,7 +50,8 @@ final class WeldSessionContextSwitch implements BuiltInSessionContextSwitch {
       return null;
     }
     try {
-      return new WeldSessionContextSwitch(reference,
+      return new WeldSessionContextSwitch(
+          reference,
           jakarta.enterprise.context.spi.Context.class.getMethod("isActive"),
           managedContext.getMethod("activate"),
           managedContext.getMethod("deactivate"));
@@ -99,8 +101,12 @@ final class WeldSessionContextSwitch implements BuiltInSessionContextSwitch {
   }
 
   static Class<?> load(String name, BeanManager beanManager) {
-    for (ClassLoader loader : new ClassLoader[] {beanManager.getClass().getClassLoader(),
-        Thread.currentThread().getContextClassLoader(), WeldSessionContextSwitch.class.getClassLoader()}) {
+    for (ClassLoader loader :
+        new ClassLoader[] {
+          beanManager.getClass().getClassLoader(),
+          Thread.currentThread().getContextClassLoader(),
+          WeldSessionContextSwitch.class.getClassLoader()
+        }) {
       if (loader == null) {
         continue;
       }

@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
- * The table-admin command line: {@code init}, {@code destroy} (alias {@code destory}) and
- * {@code status}, configured by the same keys as the library.
+ * The table-admin command line: {@code init}, {@code destroy} (alias {@code destory}) and {@code
+ * status}, configured by the same keys as the library.
  */
 public final class DysessionCli {
 
@@ -42,7 +42,8 @@ public final class DysessionCli {
   private final Map<String, String> env;
   private final Properties systemProperties;
 
-  DysessionCli(PrintStream out, PrintStream err, Map<String, String> env, Properties systemProperties) {
+  DysessionCli(
+      PrintStream out, PrintStream err, Map<String, String> env, Properties systemProperties) {
     this.out = out;
     this.err = err;
     this.env = env;
@@ -51,8 +52,8 @@ public final class DysessionCli {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    int status = new DysessionCli(System.out, System.err, System.getenv(), System.getProperties())
-        .run(args);
+    int status =
+        new DysessionCli(System.out, System.err, System.getenv(), System.getProperties()).run(args);
     System.exit(status);
   }
 
@@ -106,13 +107,20 @@ public final class DysessionCli {
       err.println(e.getMessage());
       return FAILED;
     } catch (IOException e) {
-      err.println("Cannot read the configuration file " + configFile + ": "
-          + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+      err.println(
+          "Cannot read the configuration file "
+              + configFile
+              + ": "
+              + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
       return FAILED;
     }
     if ((command.equals("destroy") || command.equals("destory")) && !yes) {
-      err.println("destroy deletes table '" + settings.tableName() + "' in " + where(settings)
-          + " and every session in it. Run it again with --yes to confirm.");
+      err.println(
+          "destroy deletes table '"
+              + settings.tableName()
+              + "' in "
+              + where(settings)
+              + " and every session in it. Run it again with --yes to confirm.");
       return USAGE;
     }
     try {
@@ -129,12 +137,22 @@ public final class DysessionCli {
         default -> destroy(admin, settings);
       };
     } catch (ResourceNotFoundException e) {
-      err.println("Table '" + settings.tableName() + "' does not exist in " + where(settings)
-          + "; create it with: init");
+      err.println(
+          "Table '"
+              + settings.tableName()
+              + "' does not exist in "
+              + where(settings)
+              + "; create it with: init");
       return FAILED;
     } catch (SdkException | IllegalStateException e) {
-      err.println(command + " failed for table '" + settings.tableName() + "' in " + where(settings)
-          + ": " + e.getMessage());
+      err.println(
+          command
+              + " failed for table '"
+              + settings.tableName()
+              + "' in "
+              + where(settings)
+              + ": "
+              + e.getMessage());
       return FAILED;
     } finally {
       DysessionLogging.reset();
@@ -151,22 +169,33 @@ public final class DysessionCli {
     if (admin.delete()) {
       out.println("Deleted table '" + settings.tableName() + "' in " + where(settings) + ".");
     } else {
-      out.println("Table '" + settings.tableName() + "' does not exist in " + where(settings)
-          + "; nothing to delete.");
+      out.println(
+          "Table '"
+              + settings.tableName()
+              + "' does not exist in "
+              + where(settings)
+              + "; nothing to delete.");
     }
     return OK;
   }
 
   private int status(DynamoDbTableAdmin admin, DysessionSettings settings, boolean exact) {
     DynamoDbTableAdmin.Status s = admin.status(exact);
-    out.println("Table:      " + s.tableName() + " (" + s.tableStatus() + ") in " + where(settings));
+    out.println(
+        "Table:      " + s.tableName() + " (" + s.tableStatus() + ") in " + where(settings));
     out.println("Keys:       " + String.join(", ", s.keySchema()));
     out.println("Billing:    " + s.billingMode());
-    out.println("TTL:        " + s.ttlStatus()
-        + (s.ttlAttribute() == null ? "" : " on attribute '" + s.ttlAttribute() + "'"));
-    out.println("Items:      " + s.itemCount()
-        + (s.itemCountExact() ? " (counted now)" : " (approximate, refreshed by DynamoDB about every "
-            + "six hours; --exact counts with a Scan)"));
+    out.println(
+        "TTL:        "
+            + s.ttlStatus()
+            + (s.ttlAttribute() == null ? "" : " on attribute '" + s.ttlAttribute() + "'"));
+    out.println(
+        "Items:      "
+            + s.itemCount()
+            + (s.itemCountExact()
+                ? " (counted now)"
+                : " (approximate, refreshed by DynamoDB about every "
+                    + "six hours; --exact counts with a Scan)"));
     out.println("Size:       " + s.sizeBytes() + " bytes (approximate)");
     return OK;
   }
@@ -186,7 +215,9 @@ public final class DysessionCli {
   }
 
   private static String where(DysessionSettings settings) {
-    return settings.endpoint() == null ? settings.region() : settings.endpoint() + " (" + settings.region() + ")";
+    return settings.endpoint() == null
+        ? settings.region()
+        : settings.endpoint() + " (" + settings.region() + ")";
   }
 
   private int usage(String problem) {
@@ -195,7 +226,8 @@ public final class DysessionCli {
   }
 
   private void printHelp() {
-    out.println("""
+    out.println(
+        """
         Usage: java -jar dysession-cli.jar [--config FILE] [-Dkey=value ...] COMMAND [--yes] [--exact]
 
         Manages the DynamoDB table that holds dysession's sessions.
@@ -212,11 +244,13 @@ public final class DysessionCli {
         then the defaults. AWS credentials come from the SDK's default chain (environment,
         system properties aws.accessKeyId/aws.secretAccessKey, profile, container or instance role).
 
-        Keys (environment variable, default):""");
+        Keys (environment variable, default):\
+        """);
     for (Map.Entry<String, String> e : DysessionSettings.DEFAULTS.entrySet()) {
       String envName = e.getKey().replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
-      out.printf("  %-42s %-42s %s%n", e.getKey(), envName,
-          e.getValue().isEmpty() ? "(unset)" : e.getValue());
+      out.printf(
+          "  %-42s %-42s %s%n",
+          e.getKey(), envName, e.getValue().isEmpty() ? "(unset)" : e.getValue());
     }
   }
 }

@@ -60,8 +60,8 @@ public final class AttributeCodec {
    * Creates a codec.
    *
    * @param jsonb the JSON-B instance to use (thread-safe; the caller closes it)
-   * @param classLoader the application's class loader, used to resolve classes and to recognise
-   *     the application's own classes
+   * @param classLoader the application's class loader, used to resolve classes and to recognise the
+   *     application's own classes
    * @param allowedClasses extra class patterns Java deserialization may instantiate
    */
   public AttributeCodec(Jsonb jsonb, ClassLoader classLoader, List<String> allowedClasses) {
@@ -72,10 +72,14 @@ public final class AttributeCodec {
    * Creates a codec that also resolves classes in the loaders of the server's frameworks.
    *
    * @param frameworkLoaders loaders tried after the application's and those of the value's own
-   *     classes: the CDI implementation's, whose conversation objects an application's loader cannot
-   *     load on some servers (Open Liberty). The allow-list judges their classes as any others.
+   *     classes: the CDI implementation's, whose conversation objects an application's loader
+   *     cannot load on some servers (Open Liberty). The allow-list judges their classes as any
+   *     others.
    */
-  public AttributeCodec(Jsonb jsonb, ClassLoader classLoader, List<String> allowedClasses,
+  public AttributeCodec(
+      Jsonb jsonb,
+      ClassLoader classLoader,
+      List<String> allowedClasses,
       List<ClassLoader> frameworkLoaders) {
     this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -114,30 +118,53 @@ public final class AttributeCodec {
       } catch (JsonbException | CharacterCodingException e) {
         // Java serialization keeps every Serializable value, lone surrogates and NaN included.
         if (!(value instanceof Serializable)) {
-          throw new IllegalArgumentException("Session attribute '" + name + "' holds a "
-              + value.getClass().getName() + " that could not be written as JSON ("
-              + e.getClass().getSimpleName() + ") and is not Serializable; make the class "
-              + "implement java.io.Serializable", e);
+          throw new IllegalArgumentException(
+              "Session attribute '"
+                  + name
+                  + "' holds a "
+                  + value.getClass().getName()
+                  + " that could not be written as JSON ("
+                  + e.getClass().getSimpleName()
+                  + ") and is not Serializable; make the class "
+                  + "implement java.io.Serializable",
+              e);
         }
       }
     }
     if (!(value instanceof Serializable)) {
-      throw new IllegalArgumentException("Session attribute '" + name + "' holds a "
-          + value.getClass().getName() + ", which is not Serializable and not a JSON value; "
-          + "make the class implement java.io.Serializable, or store a public record, String, "
-          + "number, boolean, enum, or a List/Set/Map of those");
+      throw new IllegalArgumentException(
+          "Session attribute '"
+              + name
+              + "' holds a "
+              + value.getClass().getName()
+              + ", which is not Serializable and not a JSON value; "
+              + "make the class implement java.io.Serializable, or store a public record, String, "
+              + "number, boolean, enum, or a List/Set/Map of those");
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     bytes.write(JAVA);
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
     } catch (NotSerializableException e) {
-      throw new IllegalArgumentException("Session attribute '" + name + "' holds a "
-          + value.getClass().getName() + " that refers to a " + e.getMessage()
-          + ", which is not Serializable; make that class Serializable or mark the field transient", e);
+      throw new IllegalArgumentException(
+          "Session attribute '"
+              + name
+              + "' holds a "
+              + value.getClass().getName()
+              + " that refers to a "
+              + e.getMessage()
+              + ", which is not Serializable; make that class Serializable or mark the field"
+              + " transient",
+          e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("Session attribute '" + name + "' holds a "
-          + value.getClass().getName() + " that could not be serialized: " + e.getClass().getSimpleName(), e);
+      throw new IllegalArgumentException(
+          "Session attribute '"
+              + name
+              + "' holds a "
+              + value.getClass().getName()
+              + " that could not be serialized: "
+              + e.getClass().getSimpleName(),
+          e);
     }
     return bytes.toByteArray();
   }
@@ -156,14 +183,19 @@ public final class AttributeCodec {
     return switch (data[0]) {
       case JSON -> decodeJson(name, data);
       case JAVA -> decodeJava(name, data);
-      default -> throw new CodecException("Attribute '" + name + "' has unknown format tag "
-          + (data[0] & 0xff) + "; it was not written by this version of dysession");
+      default ->
+          throw new CodecException(
+              "Attribute '"
+                  + name
+                  + "' has unknown format tag "
+                  + (data[0] & 0xff)
+                  + "; it was not written by this version of dysession");
     };
   }
 
   /**
-   * Decodes every attribute of a session. An attribute that cannot be decoded is left out with
-   * one error line; the others are returned.
+   * Decodes every attribute of a session. An attribute that cannot be decoded is left out with one
+   * error line; the others are returned.
    */
   public Map<String, Object> decodeAll(String sessionId, Map<String, byte[]> attributes) {
     Map<String, Object> result = new LinkedHashMap<>();
@@ -171,8 +203,13 @@ public final class AttributeCodec {
       try {
         result.put(e.getKey(), decode(e.getKey(), e.getValue()));
       } catch (CodecException ex) {
-        LOG.log(Level.SEVERE, "Session " + SessionIds.fingerprint(sessionId) + ": " + ex.getMessage()
-            + "; the attribute is dropped and the rest of the session is served");
+        LOG.log(
+            Level.SEVERE,
+            "Session "
+                + SessionIds.fingerprint(sessionId)
+                + ": "
+                + ex.getMessage()
+                + "; the attribute is dropped and the rest of the session is served");
       }
     }
     return result;
@@ -192,11 +229,21 @@ public final class AttributeCodec {
     try {
       type = JsonType.toType(descriptor, classLoader, filter::isAllowed);
     } catch (SecurityException e) {
-      throw new CodecException("Attribute '" + name + "' refused: " + e.getMessage()
-          + " (add a pattern to dysession.serialization.allowed-classes if it is safe)", e);
+      throw new CodecException(
+          "Attribute '"
+              + name
+              + "' refused: "
+              + e.getMessage()
+              + " (add a pattern to dysession.serialization.allowed-classes if it is safe)",
+          e);
     } catch (ClassNotFoundException e) {
-      throw new CodecException("Attribute '" + name + "' holds a class the application no longer has ("
-          + e.getMessage() + ")", e);
+      throw new CodecException(
+          "Attribute '"
+              + name
+              + "' holds a class the application no longer has ("
+              + e.getMessage()
+              + ")",
+          e);
     } catch (RuntimeException e) {
       throw new CodecException("Attribute '" + name + "' is corrupt: bad type descriptor", e);
     }
@@ -207,39 +254,57 @@ public final class AttributeCodec {
       }
       return value;
     } catch (JsonbException | StackOverflowError e) {
-      throw new CodecException("Attribute '" + name + "' could not be read as " + descriptor
-          + " (corrupt, or the class changed incompatibly)", e);
+      throw new CodecException(
+          "Attribute '"
+              + name
+              + "' could not be read as "
+              + descriptor
+              + " (corrupt, or the class changed incompatibly)",
+          e);
     }
   }
 
   private Object decodeJava(String name, byte[] data) {
     SerializationFilter.Recorder recorder = filter.recorder();
-    try (ObjectInputStream in = new FilteredInputStream(
-        new ByteArrayInputStream(data, 1, data.length - 1), classLoader, frameworkLoaders, recorder)) {
+    try (ObjectInputStream in =
+        new FilteredInputStream(
+            new ByteArrayInputStream(data, 1, data.length - 1),
+            classLoader,
+            frameworkLoaders,
+            recorder)) {
       return in.readObject();
     } catch (InvalidClassException e) {
-      String reason = recorder.rejection() != null
-          ? recorder.rejection()
-          : "class " + e.classname + " changed incompatibly since it was stored";
+      String reason =
+          recorder.rejection() != null
+              ? recorder.rejection()
+              : "class " + e.classname + " changed incompatibly since it was stored";
       throw new CodecException("Attribute '" + name + "' refused: " + reason, e);
     } catch (ClassNotFoundException e) {
-      throw new CodecException("Attribute '" + name + "' holds a class the application no longer has ("
-          + e.getMessage() + ")", e);
+      throw new CodecException(
+          "Attribute '"
+              + name
+              + "' holds a class the application no longer has ("
+              + e.getMessage()
+              + ")",
+          e);
     } catch (ClassCastException e) {
       // The JDK's message names classes and fields only, never a value: it says which class did not
       // fit where (a readResolve of a server's proxy that answers another type, say).
-      throw new CodecException("Attribute '" + name + "' is corrupt: ClassCastException: " + e.getMessage(), e);
+      throw new CodecException(
+          "Attribute '" + name + "' is corrupt: ClassCastException: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      throw new CodecException("Attribute '" + name + "' is corrupt: "
-          + e.getClass().getSimpleName(), e);
+      throw new CodecException(
+          "Attribute '" + name + "' is corrupt: " + e.getClass().getSimpleName(), e);
     }
   }
 
   private static byte[] utf8Strict(String text) throws CharacterCodingException {
-    java.nio.ByteBuffer buffer = StandardCharsets.UTF_8.newEncoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .encode(java.nio.CharBuffer.wrap(text));
+    java.nio.ByteBuffer buffer =
+        StandardCharsets.UTF_8
+            .newEncoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .encode(java.nio.CharBuffer.wrap(text));
     byte[] bytes = new byte[buffer.remaining()];
     buffer.get(bytes);
     return bytes;
@@ -271,12 +336,13 @@ public final class AttributeCodec {
       while (!inflater.finished()) {
         int n = inflater.inflate(buffer);
         if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-          throw new CodecException("Attribute '" + name + "' is corrupt: truncated compressed data");
+          throw new CodecException(
+              "Attribute '" + name + "' is corrupt: truncated compressed data");
         }
         out.write(buffer, 0, n);
         if (out.size() > MAX_INFLATED) {
-          throw new CodecException("Attribute '" + name + "' inflates to more than " + MAX_INFLATED
-              + " bytes; refused");
+          throw new CodecException(
+              "Attribute '" + name + "' inflates to more than " + MAX_INFLATED + " bytes; refused");
         }
       }
       byte[] data = out.toByteArray();
@@ -294,20 +360,26 @@ public final class AttributeCodec {
   /** Resolves classes with the application's loader and applies the allow-list. */
   /**
    * Resolves classes in the application's loader first, then in the loaders of the classes this
-   * stream resolved so far (most recent first). A server's framework stores objects whose fields hold
-   * classes of its own internal packages, which only its module's loader sees: MyFaces's view-scope
-   * holder on Open Liberty holds Weld's bean identifiers and a lambda captured in a MyFaces class the
-   * application cannot load. The allow-list filter checks every class whichever loader defines it.
+   * stream resolved so far (most recent first). A server's framework stores objects whose fields
+   * hold classes of its own internal packages, which only its module's loader sees: MyFaces's
+   * view-scope holder on Open Liberty holds Weld's bean identifiers and a lambda captured in a
+   * MyFaces class the application cannot load. The allow-list filter checks every class whichever
+   * loader defines it.
    */
   private static final class FilteredInputStream extends ObjectInputStream {
     private final ClassLoader loader;
+
     /** Loaders of the classes resolved so far, besides the application's, most recent last. */
     private final java.util.ArrayList<ClassLoader> seen = new java.util.ArrayList<>(2);
 
     private final List<ClassLoader> frameworks;
 
-    FilteredInputStream(InputStream in, ClassLoader loader, List<ClassLoader> frameworks,
-        java.io.ObjectInputFilter filter) throws IOException {
+    FilteredInputStream(
+        InputStream in,
+        ClassLoader loader,
+        List<ClassLoader> frameworks,
+        java.io.ObjectInputFilter filter)
+        throws IOException {
       super(in);
       this.loader = loader;
       this.frameworks = frameworks;
@@ -315,12 +387,14 @@ public final class AttributeCodec {
     }
 
     @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
       return remember(load(desc.getName(), () -> super.resolveClass(desc)));
     }
 
     @Override
-    protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
+    protected Class<?> resolveProxyClass(String[] interfaces)
+        throws IOException, ClassNotFoundException {
       Class<?>[] types = new Class<?>[interfaces.length];
       ClassLoader defining = loader;
       for (int i = 0; i < interfaces.length; i++) {

@@ -18,41 +18,52 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>JSON-friendly are strings, booleans, the boxed numbers, {@code BigDecimal}, {@code
  * BigInteger}, enums, records whose components are all JSON-friendly by their declared types, and
- * lists, sets and string-keyed maps whose elements all share one such type. Descriptors are
- * written as {@code L<I>}, {@code M<S>}, {@code T<R:com.example.Point>} and so on.
+ * lists, sets and string-keyed maps whose elements all share one such type. Descriptors are written
+ * as {@code L<I>}, {@code M<S>}, {@code T<R:com.example.Point>} and so on.
  */
 final class JsonType {
 
-  private static final Map<String, Class<?>> SCALARS = Map.ofEntries(
-      Map.entry("S", String.class),
-      Map.entry("Z", Boolean.class),
-      Map.entry("I", Integer.class),
-      Map.entry("J", Long.class),
-      Map.entry("H", Short.class),
-      Map.entry("B", Byte.class),
-      Map.entry("D", Double.class),
-      Map.entry("F", Float.class),
-      Map.entry("N", BigDecimal.class),
-      Map.entry("G", BigInteger.class));
+  private static final Map<String, Class<?>> SCALARS =
+      Map.ofEntries(
+          Map.entry("S", String.class),
+          Map.entry("Z", Boolean.class),
+          Map.entry("I", Integer.class),
+          Map.entry("J", Long.class),
+          Map.entry("H", Short.class),
+          Map.entry("B", Byte.class),
+          Map.entry("D", Double.class),
+          Map.entry("F", Float.class),
+          Map.entry("N", BigDecimal.class),
+          Map.entry("G", BigInteger.class));
 
   private static final Map<Class<?>, String> CODES = invert(SCALARS);
 
   // Containers that decode without losing anything the application could rely on: lists decode
   // to ArrayList, sets to LinkedHashSet and maps to LinkedHashMap, keeping iteration order.
   // Sorted, linked-list and other collection classes use Java serialization instead.
-  private static final Set<Class<?>> JSON_CONTAINERS = Set.of(
-      java.util.ArrayList.class, java.util.HashMap.class, java.util.LinkedHashMap.class,
-      java.util.HashSet.class, java.util.LinkedHashSet.class,
-      List.of().getClass(), List.of(1).getClass(), Set.of().getClass(), Set.of(1).getClass(),
-      Map.of().getClass(), Map.of(1, 1).getClass(),
-      java.util.Collections.unmodifiableList(new java.util.ArrayList<>()).getClass(),
-      java.util.Collections.unmodifiableSet(new java.util.HashSet<>()).getClass(),
-      java.util.Collections.unmodifiableMap(new java.util.HashMap<>()).getClass(),
-      java.util.Collections.emptyList().getClass(), java.util.Collections.emptySet().getClass(),
-      java.util.Collections.emptyMap().getClass());
+  private static final Set<Class<?>> JSON_CONTAINERS =
+      Set.of(
+          java.util.ArrayList.class,
+          java.util.HashMap.class,
+          java.util.LinkedHashMap.class,
+          java.util.HashSet.class,
+          java.util.LinkedHashSet.class,
+          List.of().getClass(),
+          List.of(1).getClass(),
+          Set.of().getClass(),
+          Set.of(1).getClass(),
+          Map.of().getClass(),
+          Map.of(1, 1).getClass(),
+          java.util.Collections.unmodifiableList(new java.util.ArrayList<>()).getClass(),
+          java.util.Collections.unmodifiableSet(new java.util.HashSet<>()).getClass(),
+          java.util.Collections.unmodifiableMap(new java.util.HashMap<>()).getClass(),
+          java.util.Collections.emptyList().getClass(),
+          java.util.Collections.emptySet().getClass(),
+          java.util.Collections.emptyMap().getClass());
 
   /** Descriptors nest at most this deep; encoding stops at 32 levels. */
   private static final int MAX_DEPTH = 64;
+
   private static final Map<Class<?>, Boolean> RECORD_CHECKS = new ConcurrentHashMap<>();
 
   private JsonType() {}
@@ -116,10 +127,11 @@ final class JsonType {
   }
 
   /**
-   * Returns the Java type a descriptor stands for, loading classes with {@code loader}; each
-   * record or enum class must pass {@code allowed}.
+   * Returns the Java type a descriptor stands for, loading classes with {@code loader}; each record
+   * or enum class must pass {@code allowed}.
    */
-  static Type toType(String descriptor, ClassLoader loader, java.util.function.Predicate<Class<?>> allowed)
+  static Type toType(
+      String descriptor, ClassLoader loader, java.util.function.Predicate<Class<?>> allowed)
       throws ClassNotFoundException {
     Parser p = new Parser(descriptor, loader, allowed);
     Type t = p.parse();
@@ -130,18 +142,20 @@ final class JsonType {
   }
 
   private static boolean isJsonRecord(Class<?> type) {
-    return RECORD_CHECKS.computeIfAbsent(type, t -> {
-      // JSON-B reads and writes records through their public accessors and constructor.
-      if (!java.lang.reflect.Modifier.isPublic(t.getModifiers())) {
-        return false;
-      }
-      for (RecordComponent c : t.getRecordComponents()) {
-        if (!isJsonStaticType(c.getGenericType(), 0)) {
-          return false;
-        }
-      }
-      return true;
-    });
+    return RECORD_CHECKS.computeIfAbsent(
+        type,
+        t -> {
+          // JSON-B reads and writes records through their public accessors and constructor.
+          if (!java.lang.reflect.Modifier.isPublic(t.getModifiers())) {
+            return false;
+          }
+          for (RecordComponent c : t.getRecordComponents()) {
+            if (!isJsonStaticType(c.getGenericType(), 0)) {
+              return false;
+            }
+          }
+          return true;
+        });
   }
 
   private static boolean isJsonStaticType(Type type, int depth) {
@@ -203,11 +217,12 @@ final class JsonType {
         pos = end;
         Class<?> c = Class.forName(name, false, loader);
         if (isEnum ? !c.isEnum() : !c.isRecord()) {
-          throw new IllegalArgumentException("Class " + name + " is no longer "
-              + (isEnum ? "an enum" : "a record"));
+          throw new IllegalArgumentException(
+              "Class " + name + " is no longer " + (isEnum ? "an enum" : "a record"));
         }
         if (!allowed.test(c)) {
-          throw new SecurityException("class " + name + " is not on the deserialization allow-list");
+          throw new SecurityException(
+              "class " + name + " is not on the deserialization allow-list");
         }
         depth--;
         return c;
@@ -228,8 +243,10 @@ final class JsonType {
       }
       pos++;
       depth--;
-      Class<?> raw = code.equals("L") ? java.util.ArrayList.class
-          : code.equals("T") ? java.util.LinkedHashSet.class : java.util.LinkedHashMap.class;
+      Class<?> raw =
+          code.equals("L")
+              ? java.util.ArrayList.class
+              : code.equals("T") ? java.util.LinkedHashSet.class : java.util.LinkedHashMap.class;
       Type[] args = code.equals("M") ? new Type[] {String.class, element} : new Type[] {element};
       return new Parameterized(raw, args);
     }
@@ -254,8 +271,10 @@ final class JsonType {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof ParameterizedType p && raw.equals(p.getRawType())
-          && java.util.Arrays.equals(args, p.getActualTypeArguments()) && p.getOwnerType() == null;
+      return o instanceof ParameterizedType p
+          && raw.equals(p.getRawType())
+          && java.util.Arrays.equals(args, p.getActualTypeArguments())
+          && p.getOwnerType() == null;
     }
 
     @Override

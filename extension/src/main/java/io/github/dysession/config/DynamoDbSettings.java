@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The DynamoDB part of the dysession settings: all that the store, its table administration and
- * its client need, and nothing else. Taken from {@link DysessionSettings#dynamoDb()}.
+ * The DynamoDB part of the dysession settings: all that the store, its table administration and its
+ * client need, and nothing else. Taken from {@link DysessionSettings#dynamoDb()}.
  *
  * @param tableName the DynamoDB table that holds the sessions
  * @param partitionKeyName the name of the table's partition key attribute (a string)

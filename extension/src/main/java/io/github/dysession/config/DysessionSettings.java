@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Holds the validated dysession settings, read once from configuration.
  *
- * <p>The eight settings of django-dysession keep their names and meaning; the others are listed
- * in the README. Build an instance with {@link #from(SettingsSource)}, which reports every invalid
+ * <p>The eight settings of django-dysession keep their names and meaning; the others are listed in
+ * the README. Build an instance with {@link #from(SettingsSource)}, which reports every invalid
  * value at once.
  *
  * @param enabled whether dysession replaces the container's sessions at all
@@ -107,8 +107,10 @@ public record DysessionSettings(
 
   /** A cookie name: an RFC 2616 token, as RFC 6265 asks. */
   public static final Pattern TOKEN_PATTERN = SettingKeys.TOKEN_PATTERN;
+
   /** A cookie path: starts with '/', without ';', spaces or control characters. */
   public static final Pattern COOKIE_PATH_PATTERN = SettingKeys.COOKIE_PATH_PATTERN;
+
   /** A cookie domain: a host name, with an optional leading dot. */
   public static final Pattern DOMAIN_PATTERN = SettingKeys.DOMAIN_PATTERN;
 
@@ -132,9 +134,21 @@ public record DysessionSettings(
 
   /** Returns the DynamoDB part of these settings, the only part the store is given. */
   public DynamoDbSettings dynamoDb() {
-    return new DynamoDbSettings(tableName, partitionKeyName, sortKeyName, ttlAttributeName,
-        cachePeriod, region, endpoint, touchInterval, consistentReads, keyPrefix, maxSessionBytes,
-        apiCallTimeout, apiCallAttemptTimeout, maxRetries);
+    return new DynamoDbSettings(
+        tableName,
+        partitionKeyName,
+        sortKeyName,
+        ttlAttributeName,
+        cachePeriod,
+        region,
+        endpoint,
+        touchInterval,
+        consistentReads,
+        keyPrefix,
+        maxSessionBytes,
+        apiCallTimeout,
+        apiCallAttemptTimeout,
+        maxRetries);
   }
 
   /** Returns whether the configuration set {@code key} itself rather than leaving its default. */
@@ -142,7 +156,9 @@ public record DysessionSettings(
     return explicitKeys.contains(key);
   }
 
-  /** Where the dysession log goes: the seed's {@code LOGGING.TYPE} and {@code LOGGING.FILE_PATH}. */
+  /**
+   * Where the dysession log goes: the seed's {@code LOGGING.TYPE} and {@code LOGGING.FILE_PATH}.
+   */
   public record Logging(LoggingType type, String filePath) {
     /** Checks that both values are present. */
     public Logging {
@@ -181,7 +197,12 @@ public record DysessionSettings(
    * @param httpOnly whether the cookie is hidden from scripts
    */
   public record Cookie(
-      String name, SecureMode secure, String sameSite, String domain, String path, boolean httpOnly) {
+      String name,
+      SecureMode secure,
+      String sameSite,
+      String domain,
+      String path,
+      boolean httpOnly) {
     /** Checks that name and secure mode are present. */
     public Cookie {
       Objects.requireNonNull(name, "name");
@@ -217,9 +238,15 @@ public record DysessionSettings(
     long touch = r.read(SettingKeys.TOUCH_INTERVAL);
     boolean touchValid = r.problemCount() == problemsBefore;
     if (touchValid && touch >= cachePeriod && r.isSet(TOUCH_INTERVAL)) {
-      r.problem(TOUCH_INTERVAL, String.valueOf(touch),
-          "is not shorter than " + CACHE_PERIOD + " (" + cachePeriod
-              + "), so sessions in use would expire; set it below " + cachePeriod);
+      r.problem(
+          TOUCH_INTERVAL,
+          String.valueOf(touch),
+          "is not shorter than "
+              + CACHE_PERIOD
+              + " ("
+              + cachePeriod
+              + "), so sessions in use would expire; set it below "
+              + cachePeriod);
     }
     // An unset touch interval follows a short cache period down instead of failing.
     if (!r.isSet(TOUCH_INTERVAL) && touch >= cachePeriod) {
@@ -233,9 +260,15 @@ public record DysessionSettings(
     if (!r.isSet(API_CALL_ATTEMPT_TIMEOUT) && attemptTimeout > apiCallTimeout) {
       attemptTimeout = apiCallTimeout;
     } else if (attemptTimeout > apiCallTimeout) {
-      r.problem(API_CALL_ATTEMPT_TIMEOUT, String.valueOf(attemptTimeout),
-          "is longer than " + API_CALL_TIMEOUT + " (" + apiCallTimeout
-              + "), so no retry could ever happen; set it to at most " + apiCallTimeout);
+      r.problem(
+          API_CALL_ATTEMPT_TIMEOUT,
+          String.valueOf(attemptTimeout),
+          "is longer than "
+              + API_CALL_TIMEOUT
+              + " ("
+              + apiCallTimeout
+              + "), so no retry could ever happen; set it to at most "
+              + apiCallTimeout);
     }
     long maxRetries = r.read(SettingKeys.MAX_RETRIES);
     List<String> allowed = r.read(SettingKeys.ALLOWED_CLASSES);
@@ -245,9 +278,14 @@ public record DysessionSettings(
     SecureMode secure = r.read(SettingKeys.COOKIE_SECURE);
     String sameSite = r.read(SettingKeys.COOKIE_SAME_SITE);
     if ("None".equals(sameSite) && secure == SecureMode.NEVER) {
-      r.problem(COOKIE_SAME_SITE, sameSite,
-          "requires a Secure cookie, but " + COOKIE_SECURE + " is NEVER; set "
-              + COOKIE_SECURE + " to AUTO or ALWAYS, or choose Lax");
+      r.problem(
+          COOKIE_SAME_SITE,
+          sameSite,
+          "requires a Secure cookie, but "
+              + COOKIE_SECURE
+              + " is NEVER; set "
+              + COOKIE_SECURE
+              + " to AUTO or ALWAYS, or choose Lax");
     }
     String domain = r.read(SettingKeys.COOKIE_DOMAIN);
     String path = r.read(SettingKeys.COOKIE_PATH);
@@ -283,22 +321,45 @@ public record DysessionSettings(
    * never reads credentials from its own keys.
    */
   public String describe() {
-    return "table=" + tableName
-        + " region=" + region
-        + " endpoint=" + (endpoint == null ? "aws" : endpoint)
-        + " keys=" + partitionKeyName + "/" + sortKeyName
-        + " ttl-attribute=" + ttlAttributeName
-        + " cache-period=" + cachePeriod.toSeconds() + "s"
-        + " touch-interval=" + touchInterval.toSeconds() + "s"
-        + " consistent-reads=" + consistentReads
-        + " key-prefix=" + (keyPrefix.isEmpty() ? "none" : keyPrefix)
-        + " max-session-bytes=" + maxSessionBytes
-        + " timeouts=" + apiCallTimeout.toMillis() + "/" + apiCallAttemptTimeout.toMillis() + "ms"
-        + " retries=" + maxRetries
-        + " create-table=" + createTable
-        + " cookie=" + cookie.name()
-        + " login-rotate-id=" + loginRotateId
-        + " logging=" + logging.type()
+    return "table="
+        + tableName
+        + " region="
+        + region
+        + " endpoint="
+        + (endpoint == null ? "aws" : endpoint)
+        + " keys="
+        + partitionKeyName
+        + "/"
+        + sortKeyName
+        + " ttl-attribute="
+        + ttlAttributeName
+        + " cache-period="
+        + cachePeriod.toSeconds()
+        + "s"
+        + " touch-interval="
+        + touchInterval.toSeconds()
+        + "s"
+        + " consistent-reads="
+        + consistentReads
+        + " key-prefix="
+        + (keyPrefix.isEmpty() ? "none" : keyPrefix)
+        + " max-session-bytes="
+        + maxSessionBytes
+        + " timeouts="
+        + apiCallTimeout.toMillis()
+        + "/"
+        + apiCallAttemptTimeout.toMillis()
+        + "ms"
+        + " retries="
+        + maxRetries
+        + " create-table="
+        + createTable
+        + " cookie="
+        + cookie.name()
+        + " login-rotate-id="
+        + loginRotateId
+        + " logging="
+        + logging.type()
         + (logging.type() == LoggingType.FILE ? ":" + logging.filePath() : "");
   }
 }

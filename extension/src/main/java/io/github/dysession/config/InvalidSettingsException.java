@@ -2,7 +2,9 @@ package io.github.dysession.config;
 
 import java.util.List;
 
-/** Thrown when one or more dysession configuration values are invalid; the message lists them all. */
+/**
+ * Thrown when one or more dysession configuration values are invalid; the message lists them all.
+ */
 public final class InvalidSettingsException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;

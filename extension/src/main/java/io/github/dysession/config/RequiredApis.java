@@ -7,17 +7,20 @@ import java.util.function.Predicate;
 
 /**
  * Checks that the APIs dysession needs besides Servlet are visible to the application (CDI,
- * MicroProfile Config, JSON-B with an implementation), and says how to add the missing ones on
- * the server at hand. Servers that make them optional (Open Liberty features, TomEE flavours)
- * otherwise fail with a bare {@code NoClassDefFoundError} deep inside the CDI implementation.
+ * MicroProfile Config, JSON-B with an implementation), and says how to add the missing ones on the
+ * server at hand. Servers that make them optional (Open Liberty features, TomEE flavours) otherwise
+ * fail with a bare {@code NoClassDefFoundError} deep inside the CDI implementation.
  */
 public final class RequiredApis {
 
   /** One API dysession needs, with the Open Liberty feature that provides it. */
   enum Api {
     CDI("CDI", "jakarta.enterprise", "jakarta.enterprise.inject.spi.CDI", "cdi-4.0"),
-    MICROPROFILE_CONFIG("MicroProfile Config", "org.eclipse.microprofile.config",
-        "org.eclipse.microprofile.config.ConfigProvider", "mpConfig-3.1"),
+    MICROPROFILE_CONFIG(
+        "MicroProfile Config",
+        "org.eclipse.microprofile.config",
+        "org.eclipse.microprofile.config.ConfigProvider",
+        "mpConfig-3.1"),
     JSON_B("JSON-B", "jakarta.json.bind", "jakarta.json.bind.spi.JsonbProvider", "jsonb-3.0");
 
     private final String title;
@@ -38,14 +41,14 @@ public final class RequiredApis {
   }
 
   /** The Open Liberty features dysession needs, as a user puts them into server.xml. */
-  static final List<String> LIBERTY_FEATURES = List.of("servlet-6.0", "cdi-4.0", "jsonb-3.0",
-      "mpConfig-3.1");
+  static final List<String> LIBERTY_FEATURES =
+      List.of("servlet-6.0", "cdi-4.0", "jsonb-3.0", "mpConfig-3.1");
 
   private RequiredApis() {}
 
   /**
-   * Returns a message naming every API that {@code loader} cannot see (or, for JSON-B, for which
-   * it finds no implementation) and how to add it on this server, or null when all are there.
+   * Returns a message naming every API that {@code loader} cannot see (or, for JSON-B, for which it
+   * finds no implementation) and how to add it on this server, or null when all are there.
    *
    * @param loader the loader of dysession's classes in the application
    * @param includeCdi whether to check CDI too (the CDI extension runs only where CDI is there)
@@ -56,14 +59,15 @@ public final class RequiredApis {
   }
 
   static List<Api> missing(ClassLoader loader, boolean includeCdi) {
-    Predicate<String> visible = name -> {
-      try {
-        Class.forName(name, false, loader);
-        return true;
-      } catch (ClassNotFoundException | LinkageError e) {
-        return false;
-      }
-    };
+    Predicate<String> visible =
+        name -> {
+          try {
+            Class.forName(name, false, loader);
+            return true;
+          } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+          }
+        };
     List<Api> missing = new ArrayList<>();
     for (Api api : Api.values()) {
       if (api == Api.CDI && !includeCdi) {
@@ -124,14 +128,25 @@ public final class RequiredApis {
       apis.add(api.title + " (" + api.packageName + ")");
       features.add("<feature>" + api.libertyFeature + "</feature>");
     }
-    String what = "dysession cannot store this application's sessions: " + apis + " "
-        + (missing.size() == 1 ? "is" : "are") + " not available to the application";
+    String what =
+        "dysession cannot store this application's sessions: "
+            + apis
+            + " "
+            + (missing.size() == 1 ? "is" : "are")
+            + " not available to the application";
     if (openLiberty) {
-      return what + " on Open Liberty. Add " + features + " to the <featureManager> of server.xml "
-          + "(dysession needs the features " + String.join(", ", LIBERTY_FEATURES)
+      return what
+          + " on Open Liberty. Add "
+          + features
+          + " to the <featureManager> of server.xml "
+          + "(dysession needs the features "
+          + String.join(", ", LIBERTY_FEATURES)
           + ", or their Jakarta EE 11 versions).";
     }
-    return what + ". Enable them on the server (Open Liberty: " + features + " in server.xml; "
+    return what
+        + ". Enable them on the server (Open Liberty: "
+        + features
+        + " in server.xml; "
         + "TomEE: the 'microprofile' distribution has MicroProfile Config).";
   }
 }

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.function.BiFunction;
 
 /**
- * One dysession configuration key, declared once in {@link SettingKeys}: its name, its default
- * (as configuration text; empty where there is none) and how its value is parsed and checked. The
+ * One dysession configuration key, declared once in {@link SettingKeys}: its name, its default (as
+ * configuration text; empty where there is none) and how its value is parsed and checked. The
  * environment variable follows from the name as MicroProfile Config maps it.
  *
  * @param <T> the type of the parsed value

@@ -35,13 +35,19 @@ final class SettingsReader {
     return set;
   }
 
-  /** Reads and parses {@code key}, recording a problem (and taking its default) if it is invalid. */
+  /**
+   * Reads and parses {@code key}, recording a problem (and taking its default) if it is invalid.
+   */
   <T> T read(SettingKey<T> key) {
     return key.parse(this);
   }
 
   String raw(String key) {
-    return source.get(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(SettingKeys.defaults().get(key));
+    return source
+        .get(key)
+        .map(String::trim)
+        .filter(v -> !v.isEmpty())
+        .orElse(SettingKeys.defaults().get(key));
   }
 
   int problemCount() {
@@ -98,8 +104,12 @@ final class SettingsReader {
     if (v.isEmpty() || v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
       problem(key, v, "is not a valid DynamoDB key attribute name; use 1 to 255 bytes");
     } else if (v.startsWith(DysessionSettings.RESERVED_ATTRIBUTE_PREFIX)) {
-      problem(key, v, "collides with dysession's own attributes (prefix "
-          + DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "); choose another name");
+      problem(
+          key,
+          v,
+          "collides with dysession's own attributes (prefix "
+              + DysessionSettings.RESERVED_ATTRIBUTE_PREFIX
+              + "); choose another name");
     }
     return v;
   }
@@ -116,13 +126,12 @@ final class SettingsReader {
     try {
       parsed = Long.parseLong(v);
     } catch (NumberFormatException e) {
-      problem(key, v, "is not a whole number of " + unit + "; use a number from " + min
-          + " to " + max);
+      problem(
+          key, v, "is not a whole number of " + unit + "; use a number from " + min + " to " + max);
       return Long.parseLong(SettingKeys.defaults().get(key));
     }
     if (parsed < min || parsed > max) {
-      problem(key, v, "is out of range; use a number of " + unit + " from " + min + " to "
-          + max);
+      problem(key, v, "is out of range; use a number of " + unit + " from " + min + " to " + max);
       return Long.parseLong(SettingKeys.defaults().get(key));
     }
     return parsed;
@@ -163,31 +172,50 @@ final class SettingsReader {
     }
     try {
       URI uri = new URI(v);
-      boolean http = uri.getScheme() != null
-          && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"));
+      boolean http =
+          uri.getScheme() != null
+              && (uri.getScheme().equalsIgnoreCase("http")
+                  || uri.getScheme().equalsIgnoreCase("https"));
       if (!http) {
-        String rest = uri.getScheme() != null && uri.getHost() != null
-            ? uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-            : v;
-        problem(key, v, "has no http:// or https:// scheme; write it as http://" + rest
-            + " or https://" + rest);
+        String rest =
+            uri.getScheme() != null && uri.getHost() != null
+                ? uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                : v;
+        problem(
+            key,
+            v,
+            "has no http:// or https:// scheme; write it as http://"
+                + rest
+                + " or https://"
+                + rest);
         return null;
       }
       if (uri.getHost() == null) {
-        problem(key, v, "has no host; write it as http://HOST:PORT, for example http://127.0.0.1:8000");
+        problem(
+            key, v, "has no host; write it as http://HOST:PORT, for example http://127.0.0.1:8000");
         return null;
       }
-      if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
-          || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))) {
-        problem(key, uri.getScheme() + "://" + uri.getHost()
-            + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/...",
+      if (uri.getRawUserInfo() != null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null
+          || (uri.getRawPath() != null
+              && !uri.getRawPath().isEmpty()
+              && !uri.getRawPath().equals("/"))) {
+        problem(
+            key,
+            uri.getScheme()
+                + "://"
+                + uri.getHost()
+                + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + "/...",
             "has a user, path, query or fragment, which DynamoDB endpoints never have; give only "
                 + "scheme, host and port, for example http://127.0.0.1:8000");
         return null;
       }
       return uri;
     } catch (URISyntaxException e) {
-      problem(key, v, "is not a URI; write it as http://HOST:PORT, for example http://127.0.0.1:8000");
+      problem(
+          key, v, "is not a URI; write it as http://HOST:PORT, for example http://127.0.0.1:8000");
       return null;
     }
   }
@@ -201,8 +229,11 @@ final class SettingsReader {
         continue;
       }
       if (p.startsWith("!") || p.contains("=") || p.contains(" ")) {
-        problem(key, p, "is not a class pattern; use class names, package.* or package.** "
-            + "separated by ';' (rejections and limits are dysession's own)");
+        problem(
+            key,
+            p,
+            "is not a class pattern; use class names, package.* or package.** "
+                + "separated by ';' (rejections and limits are dysession's own)");
         continue;
       }
       result.add(p);
@@ -212,13 +243,17 @@ final class SettingsReader {
 
   private static String printable(String value) {
     StringBuilder sb = new StringBuilder();
-    value.codePoints().limit(200).forEach(cp -> {
-      if (cp < 0x20 || cp == 0x7f) {
-        sb.append(String.format("\\u%04x", cp));
-      } else {
-        sb.appendCodePoint(cp);
-      }
-    });
+    value
+        .codePoints()
+        .limit(200)
+        .forEach(
+            cp -> {
+              if (cp < 0x20 || cp == 0x7f) {
+                sb.append(String.format("\\u%04x", cp));
+              } else {
+                sb.appendCodePoint(cp);
+              }
+            });
     return value.codePointCount(0, value.length()) > 200 ? sb + "..." : sb.toString();
   }
 }

@@ -35,7 +35,8 @@ public interface SettingsSource {
   static SettingsSource environment(Function<String, String> env) {
     return key -> {
       String sanitized = key.replaceAll("[^A-Za-z0-9]", "_");
-      for (String candidate : new String[] {key, sanitized, sanitized.toUpperCase(java.util.Locale.ROOT)}) {
+      for (String candidate :
+          new String[] {key, sanitized, sanitized.toUpperCase(java.util.Locale.ROOT)}) {
         String value = env.apply(candidate);
         if (value != null) {
           return Optional.of(value);

@@ -9,8 +9,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 /**
- * Formats one record per line: time, level, logger and message, with the level name in colour
- * when asked (red errors, yellow warnings, green information, cyan details).
+ * Formats one record per line: time, level, logger and message, with the level name in colour when
+ * asked (red errors, yellow warnings, green information, cyan details).
  */
 public final class DysessionFormatter extends Formatter {
 

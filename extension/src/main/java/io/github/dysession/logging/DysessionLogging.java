@@ -29,8 +29,8 @@ public final class DysessionLogging {
   private DysessionLogging() {}
 
   /**
-   * Replaces the handler dysession installed before (if any) with one for {@code settings}.
-   * Records go only to that handler, not to the server's log as well.
+   * Replaces the handler dysession installed before (if any) with one for {@code settings}. Records
+   * go only to that handler, not to the server's log as well.
    *
    * @throws IllegalStateException when the log file cannot be opened
    */
@@ -72,7 +72,8 @@ public final class DysessionLogging {
   private static void removeHandlers(boolean everyApplication) {
     boolean othersLeft = false;
     for (Handler h : ROOT.getHandlers()) {
-      if (h instanceof OwnedHandler || (everyApplication && h.getClass().getName().equals(OwnedHandler.class.getName()))) {
+      if (h instanceof OwnedHandler
+          || (everyApplication && h.getClass().getName().equals(OwnedHandler.class.getName()))) {
         ROOT.removeHandler(h);
         h.close();
       } else if (h.getClass().getName().equals(OwnedHandler.class.getName())) {
@@ -90,9 +91,17 @@ public final class DysessionLogging {
       }
       return new FileHandler(path.toString().replace("%", "%%"), true);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("Cannot open the dysession log file '" + path + "' ("
-          + DysessionSettings.LOGGING_FILE_PATH + "): " + e.getMessage()
-          + "; choose a writable path or set " + DysessionSettings.LOGGING_TYPE + "=CONSOLE", e);
+      throw new IllegalStateException(
+          "Cannot open the dysession log file '"
+              + path
+              + "' ("
+              + DysessionSettings.LOGGING_FILE_PATH
+              + "): "
+              + e.getMessage()
+              + "; choose a writable path or set "
+              + DysessionSettings.LOGGING_TYPE
+              + "=CONSOLE",
+          e);
     }
   }
 

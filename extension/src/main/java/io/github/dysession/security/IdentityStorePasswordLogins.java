@@ -22,12 +22,16 @@ final class IdentityStorePasswordLogins implements PasswordLogins {
 
   @Override
   public SessionLogin validate(String user, char[] password) {
-    CredentialValidationResult result = CDI.current().select(IdentityStoreHandler.class).get()
-        .validate(new UsernamePasswordCredential(user, new Password(password)));
-    if (result.getStatus() != CredentialValidationResult.Status.VALID || result.getCallerPrincipal() == null) {
+    CredentialValidationResult result =
+        CDI.current()
+            .select(IdentityStoreHandler.class)
+            .get()
+            .validate(new UsernamePasswordCredential(user, new Password(password)));
+    if (result.getStatus() != CredentialValidationResult.Status.VALID
+        || result.getCallerPrincipal() == null) {
       return null;
     }
-    return new SessionLogin(result.getCallerPrincipal().getName(), result.getCallerGroups(), MECHANISM,
-        Instant.now());
+    return new SessionLogin(
+        result.getCallerPrincipal().getName(), result.getCallerGroups(), MECHANISM, Instant.now());
   }
 }

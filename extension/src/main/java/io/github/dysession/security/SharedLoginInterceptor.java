@@ -1,7 +1,7 @@
 package io.github.dysession.security;
 
-import io.github.dysession.servlet.AuthenticationScope;
 import io.github.dysession.cdi.DysessionExtension;
+import io.github.dysession.servlet.AuthenticationScope;
 import io.github.dysession.servlet.IdentityCapture;
 import io.github.dysession.servlet.LoginMechanisms;
 import io.github.dysession.store.SessionLogin;
@@ -15,9 +15,9 @@ import jakarta.security.enterprise.AuthenticationException;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.CallerPrincipal;
 import jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession;
-import jakarta.security.enterprise.authentication.mechanism.http.LoginToContinue;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.security.enterprise.authentication.mechanism.http.LoginToContinue;
 import jakarta.security.enterprise.credential.Credential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStore;
@@ -39,9 +39,10 @@ import java.util.logging.Logger;
  * runs, records the caller a mechanism logged in for the requests that follow (with
  * {@code @AutoApplySession}, Jakarta Authentication's {@code registerSession}, a credential
  * postback, {@code SecurityContext.authenticate}, or a login that continues to another page), and
- * removes it at logout. A mechanism that authenticates every request by itself keeps doing so. The mechanism and
- * the server's own login interceptors (which run inside this one) get a request whose session is
- * dysession's, so the request saved for after a login lives in DynamoDB, not in the server.
+ * removes it at logout. A mechanism that authenticates every request by itself keeps doing so. The
+ * mechanism and the server's own login interceptors (which run inside this one) get a request whose
+ * session is dysession's, so the request saved for after a login lives in DynamoDB, not in the
+ * server.
  *
  * <p>Around identity stores it notes the caller and groups they validate: some servers tell a
  * mechanism's caller without its groups.
@@ -58,8 +59,8 @@ public class SharedLoginInterceptor implements Serializable {
   // The MessageInfo key by which a mechanism asks the container to keep the caller in its own
   // session (Jakarta Authentication); dysession keeps it instead. Open Liberty still reads the
   // javax name.
-  private static final Set<String> REGISTER_SESSION = Set.of(
-      "jakarta.servlet.http.registerSession", "javax.servlet.http.registerSession");
+  private static final Set<String> REGISTER_SESSION =
+      Set.of("jakarta.servlet.http.registerSession", "javax.servlet.http.registerSession");
   private static final String MANDATORY = "jakarta.security.auth.message.MessagePolicy.isMandatory";
 
   private transient volatile DysessionExtension extension;
@@ -70,7 +71,8 @@ public class SharedLoginInterceptor implements Serializable {
     Object target = invocation.getTarget();
     Method method = invocation.getMethod();
     Object[] parameters = invocation.getParameters();
-    if (target instanceof HttpAuthenticationMechanism && parameters.length == 3
+    if (target instanceof HttpAuthenticationMechanism
+        && parameters.length == 3
         && parameters[0] instanceof HttpServletRequest request
         && parameters[1] instanceof HttpServletResponse response
         && parameters[2] instanceof HttpMessageContext context) {
@@ -83,22 +85,29 @@ public class SharedLoginInterceptor implements Serializable {
       return invocation.proceed();
     }
     if ((target instanceof IdentityStoreHandler || target instanceof IdentityStore)
-        && method.getName().equals("validate") && parameters.length == 1
+        && method.getName().equals("validate")
+        && parameters.length == 1
         && parameters[0] instanceof Credential) {
       Object result = invocation.proceed();
       if (result instanceof CredentialValidationResult validation
           && validation.getStatus() == CredentialValidationResult.Status.VALID
           && validation.getCallerPrincipal() != null
           && (target instanceof IdentityStoreHandler
-              || ((IdentityStore) target).validationTypes().contains(IdentityStore.ValidationType.PROVIDE_GROUPS))) {
-        IdentityCapture.validated(validation.getCallerPrincipal().getName(), validation.getCallerGroups());
+              || ((IdentityStore) target)
+                  .validationTypes()
+                  .contains(IdentityStore.ValidationType.PROVIDE_GROUPS))) {
+        IdentityCapture.validated(
+            validation.getCallerPrincipal().getName(), validation.getCallerGroups());
       }
       return result;
     }
-    if (target instanceof IdentityStore store && method.getName().equals("getCallerGroups")
-        && parameters.length == 1 && parameters[0] instanceof CredentialValidationResult validation) {
+    if (target instanceof IdentityStore store
+        && method.getName().equals("getCallerGroups")
+        && parameters.length == 1
+        && parameters[0] instanceof CredentialValidationResult validation) {
       Object result = invocation.proceed();
-      if (result instanceof Set<?> groups && validation.getCallerPrincipal() != null
+      if (result instanceof Set<?> groups
+          && validation.getCallerPrincipal() != null
           && store.validationTypes().contains(IdentityStore.ValidationType.PROVIDE_GROUPS)) {
         Set<String> names = new LinkedHashSet<>();
         groups.forEach(g -> names.add(String.valueOf(g)));
@@ -109,8 +118,12 @@ public class SharedLoginInterceptor implements Serializable {
     return invocation.proceed();
   }
 
-  private Object validateRequest(InvocationContext invocation, HttpServletRequest request,
-      HttpServletResponse response, HttpMessageContext context) throws Exception {
+  private Object validateRequest(
+      InvocationContext invocation,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      HttpMessageContext context)
+      throws Exception {
     AuthenticationScope scope;
     try {
       scope = AuthenticationScope.open(request, response);
@@ -127,14 +140,17 @@ public class SharedLoginInterceptor implements Serializable {
     try {
       SessionLogin stored = scope.storedLogin();
       if (stored != null && !honoured(stored)) {
-        LOG.warning("A session is logged in by the authentication mechanism " + stored.mechanism()
-            + ", which this application no longer has: the session is logged out.");
+        LOG.warning(
+            "A session is logged in by the authentication mechanism "
+                + stored.mechanism()
+                + ", which this application no longer has: the session is logged out.");
         scope.loggedOut();
         stored = null;
       }
       if (stored != null && !context.isAuthenticationRequest() && !scope.isCredentialPostback()) {
         // Logged in on some instance: tell this container, and let no mechanism ask again.
-        return context.notifyContainerAboutLogin(new CallerPrincipal(stored.caller()), stored.groups());
+        return context.notifyContainerAboutLogin(
+            new CallerPrincipal(stored.caller()), stored.groups());
       }
       Object[] parameters = invocation.getParameters();
       parameters[0] = scope.request();
@@ -149,30 +165,43 @@ public class SharedLoginInterceptor implements Serializable {
       }
       // A mechanism that answers itself (a redirect to the login page, or after the login) commits
       // the response before it returns: the login is recorded, and the id changed, just before.
-      boolean autoApplySession = invocation.getTarget().getClass().isAnnotationPresent(AutoApplySession.class);
+      boolean autoApplySession =
+          invocation.getTarget().getClass().isAnnotationPresent(AutoApplySession.class);
       // Only a mechanism that continues after a login shows a login page worth a session: one that
       // answers 401 to a request without credentials (an API's) makes none.
-      boolean loginToContinue = invocation.getTarget().getClass().isAnnotationPresent(LoginToContinue.class);
+      boolean loginToContinue =
+          invocation.getTarget().getClass().isAnnotationPresent(LoginToContinue.class);
       boolean[] recordedAtCommit = {false};
       boolean[] registeredAtCommit = {false};
-      scope.beforeCommit(() -> {
-        registeredAtCommit[0] = registersSession(context);
-        recordedAtCommit[0] = recordCaller(scope, context, request, mechanism, false);
-        if (!recordedAtCommit[0] && loginToContinue && context.isProtected()) {
-          scope.rememberContinuation();
-        }
-      });
+      scope.beforeCommit(
+          () -> {
+            registeredAtCommit[0] = registersSession(context);
+            recordedAtCommit[0] = recordCaller(scope, context, request, mechanism, false);
+            if (!recordedAtCommit[0] && loginToContinue && context.isProtected()) {
+              scope.rememberContinuation();
+            }
+          });
       Object result = proceedUnprotectedOnTomEE(invocation, context);
-      boolean kept = result == AuthenticationStatus.SEND_CONTINUE
-          || (result == AuthenticationStatus.SUCCESS && (autoApplySession || registeredAtCommit[0]
-              || registersSession(context) || scope.isCredentialPostback() || context.isAuthenticationRequest()));
+      boolean kept =
+          result == AuthenticationStatus.SEND_CONTINUE
+              || (result == AuthenticationStatus.SUCCESS
+                  && (autoApplySession
+                      || registeredAtCommit[0]
+                      || registersSession(context)
+                      || scope.isCredentialPostback()
+                      || context.isAuthenticationRequest()));
       if (kept) {
-        boolean recorded = recordCaller(scope, context, request, mechanism, result == AuthenticationStatus.SUCCESS);
-        if (recorded && (scope.isCredentialPostback() || context.isAuthenticationRequest())
+        boolean recorded =
+            recordCaller(
+                scope, context, request, mechanism, result == AuthenticationStatus.SUCCESS);
+        if (recorded
+            && (scope.isCredentialPostback() || context.isAuthenticationRequest())
             && scope.continueAfterLogin()) {
           // The login page was shown by whichever instance: continue to the page that asked for it.
           result = AuthenticationStatus.SEND_CONTINUE;
-        } else if (!recorded && loginToContinue && result == AuthenticationStatus.SEND_CONTINUE
+        } else if (!recorded
+            && loginToContinue
+            && result == AuthenticationStatus.SEND_CONTINUE
             && context.isProtected()) {
           scope.rememberContinuation();
         }
@@ -193,11 +222,13 @@ public class SharedLoginInterceptor implements Serializable {
         try {
           scope.close();
         } catch (SessionStoreException e) {
-          LOG.fine(() -> "The session of a failed authentication could not be saved: " + e.getMessage());
+          LOG.fine(
+              () -> "The session of a failed authentication could not be saved: " + e.getMessage());
         }
       }
       if (scope.response().isCommitted()) {
-        // Answered here: dysession's filter, which forgets it at the end of a request, will not run.
+        // Answered here: dysession's filter, which forgets it at the end of a request, will not
+        // run.
         IdentityCapture.clear();
       }
     }
@@ -224,8 +255,8 @@ public class SharedLoginInterceptor implements Serializable {
    * them out of the session), would otherwise take the login page's own POST for a protected page
    * and send the caller to the login page again. dysession continues to the remembered page itself.
    */
-  private static Object proceedUnprotectedOnTomEE(InvocationContext invocation, HttpMessageContext context)
-      throws Exception {
+  private static Object proceedUnprotectedOnTomEE(
+      InvocationContext invocation, HttpMessageContext context) throws Exception {
     if (!context.isAuthenticationRequest()
         || !context.getMessageInfo().getClass().getName().startsWith("org.apache.tomee.")) {
       return invocation.proceed();
@@ -245,12 +276,16 @@ public class SharedLoginInterceptor implements Serializable {
 
   /**
    * Records the caller a mechanism authenticated, and returns whether there was one. The caller is
-   * the one the mechanism told the container; where the server does not show it (Open Liberty),
-   * the request's principal after SUCCESS, or the caller an identity store validated during this
-   * very call.
+   * the one the mechanism told the container; where the server does not show it (Open Liberty), the
+   * request's principal after SUCCESS, or the caller an identity store validated during this very
+   * call.
    */
-  private static boolean recordCaller(AuthenticationScope scope, HttpMessageContext context,
-      HttpServletRequest request, String mechanism, boolean success) {
+  private static boolean recordCaller(
+      AuthenticationScope scope,
+      HttpMessageContext context,
+      HttpServletRequest request,
+      String mechanism,
+      boolean success) {
     Principal caller = context.getCallerPrincipal();
     Set<String> groups = new LinkedHashSet<>();
     if (caller != null && context.getGroups() != null) {
@@ -273,8 +308,8 @@ public class SharedLoginInterceptor implements Serializable {
 
   /**
    * Whether the mechanism asked the container to keep the caller for the requests that follow
-   * (Jakarta Authentication's {@code registerSession}): the logins dysession keeps. A mechanism that
-   * authenticates each request by itself (a token in every request) makes no such login.
+   * (Jakarta Authentication's {@code registerSession}): the logins dysession keeps. A mechanism
+   * that authenticates each request by itself (a token in every request) makes no such login.
    */
   private static boolean registersSession(HttpMessageContext context) {
     Map<?, ?> map = context.getMessageInfo().getMap();
@@ -286,7 +321,9 @@ public class SharedLoginInterceptor implements Serializable {
     return false;
   }
 
-  /** Whether the container is WildFly's Elytron, which allows no replaced messages but on SUCCESS. */
+  /**
+   * Whether the container is WildFly's Elytron, which allows no replaced messages but on SUCCESS.
+   */
   private static boolean isElytron(HttpMessageContext context) {
     return context.getMessageInfo().getClass().getName().startsWith("org.wildfly.security.");
   }
@@ -305,7 +342,8 @@ public class SharedLoginInterceptor implements Serializable {
         scope.close();
       } catch (SessionStoreException e) {
         scope.answer(e);
-        throw new AuthenticationException("dysession could not log the session out: " + e.getMessage(), e);
+        throw new AuthenticationException(
+            "dysession could not log the session out: " + e.getMessage(), e);
       }
     }
   }

@@ -15,32 +15,46 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The application's own session settings — {@code <session-config>} of {@code web.xml},
- * {@code ServletContext.setSessionTimeout}, {@code SessionCookieConfig} — as defaults under
- * dysession's keys: a {@code dysession.cache-period} or {@code dysession.cookie.*} key the
- * configuration sets explicitly wins; one it leaves unset gives way to the application's value, and
- * where the application has none either, dysession's default applies.
+ * The application's own session settings — {@code <session-config>} of {@code web.xml}, {@code
+ * ServletContext.setSessionTimeout}, {@code SessionCookieConfig} — as defaults under dysession's
+ * keys: a {@code dysession.cache-period} or {@code dysession.cookie.*} key the configuration sets
+ * explicitly wins; one it leaves unset gives way to the application's value, and where the
+ * application has none either, dysession's default applies.
  */
 final class ApplicationSessionConfig {
 
-  /** The container's own cookie name: dysession never takes it, so its cookie never collides with a container session's. */
+  /**
+   * The container's own cookie name: dysession never takes it, so its cookie never collides with a
+   * container session's.
+   */
   static final String CONTAINER_COOKIE = "JSESSIONID";
 
   private static final Pattern TOKEN = DysessionSettings.TOKEN_PATTERN;
   private static final Pattern PATH = DysessionSettings.COOKIE_PATH_PATTERN;
   private static final Pattern DOMAIN = DysessionSettings.DOMAIN_PATTERN;
-  private static final Pattern ATTRIBUTE_VALUE = Pattern.compile("[\\x21-\\x2b\\x2d-\\x3a\\x3c-\\x7e]*");
+  private static final Pattern ATTRIBUTE_VALUE =
+      Pattern.compile("[\\x21-\\x2b\\x2d-\\x3a\\x3c-\\x7e]*");
+
   /** Cookie attributes dysession writes itself, or that have no place on a session cookie. */
-  private static final Set<String> OWN_ATTRIBUTES = Set.of("path", "domain", "max-age", "secure", "httponly",
-      "samesite", "comment", "expires");
+  private static final Set<String> OWN_ATTRIBUTES =
+      Set.of("path", "domain", "max-age", "secure", "httponly", "samesite", "comment", "expires");
 
   private ApplicationSessionConfig() {}
 
   /** What the application's container reports of its session configuration. */
-  record Application(int sessionTimeoutMinutes, String name, String path, String domain, boolean secure,
-      int maxAge, Map<String, String> attributes) {
+  record Application(
+      int sessionTimeoutMinutes,
+      String name,
+      String path,
+      String domain,
+      boolean secure,
+      int maxAge,
+      Map<String, String> attributes) {
 
-    /** Reads the application's settings from its context; a Servlet 5 container has no cookie attributes. */
+    /**
+     * Reads the application's settings from its context; a Servlet 5 container has no cookie
+     * attributes.
+     */
     static Application of(ServletContext context) {
       SessionCookieConfig c = context.getSessionCookieConfig();
       Map<String, String> attributes = Map.of();
@@ -56,18 +70,28 @@ final class ApplicationSessionConfig {
       if ((contextPath.equals(path) || "/".equals(path)) && !declaresCookiePath(context)) {
         path = null;
       }
-      return new Application(context.getSessionTimeout(), c.getName(), path, c.getDomain(), c.isSecure(),
-          c.getMaxAge(), attributes == null ? Map.of() : attributes);
+      return new Application(
+          context.getSessionTimeout(),
+          c.getName(),
+          path,
+          c.getDomain(),
+          c.isSecure(),
+          c.getMaxAge(),
+          attributes == null ? Map.of() : attributes);
     }
   }
 
-  private static final Pattern COOKIE_PATH = Pattern.compile(
-      "<session-config>.*?<cookie-config>.*?<path>.*?</cookie-config>.*?</session-config>", Pattern.DOTALL);
+  private static final Pattern COOKIE_PATH =
+      Pattern.compile(
+          "<session-config>.*?<cookie-config>.*?<path>.*?</cookie-config>.*?</session-config>",
+          Pattern.DOTALL);
 
   /** Whether the application's web.xml names a cookie path in its session-config. */
   static boolean declaresCookiePath(ServletContext context) {
     try (java.io.InputStream in = context.getResourceAsStream("/WEB-INF/web.xml")) {
-      return in != null && declaresCookiePath(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      return in != null
+          && declaresCookiePath(
+              new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     } catch (java.io.IOException | RuntimeException e) {
       return false;
     }
@@ -83,16 +107,23 @@ final class ApplicationSessionConfig {
    * @param maxInactiveInterval a new session's max inactive interval; zero: it never expires
    * @param cookie the session cookie's name and attributes
    * @param maxAge the cookie's {@code Max-Age} in seconds, or -1 for a browser-session cookie
-   * @param extraAttributes further cookie attributes of the application's ({@code Partitioned}, say)
+   * @param extraAttributes further cookie attributes of the application's ({@code Partitioned},
+   *     say)
    * @param fromApplication what was taken from the application, for the log
    * @param ignored what of the application's was malformed and left out, for the log
    */
-  record Effective(Duration maxInactiveInterval, DysessionSettings.Cookie cookie, int maxAge,
-      Map<String, String> extraAttributes, List<String> fromApplication, List<String> ignored) {}
+  record Effective(
+      Duration maxInactiveInterval,
+      DysessionSettings.Cookie cookie,
+      int maxAge,
+      Map<String, String> extraAttributes,
+      List<String> fromApplication,
+      List<String> ignored) {}
 
   /** Returns dysession's own settings alone, for a session manager without a servlet context. */
   static Effective ofSettings(DysessionSettings settings) {
-    return new Effective(settings.cachePeriod(), settings.cookie(), -1, Map.of(), List.of(), List.of());
+    return new Effective(
+        settings.cachePeriod(), settings.cookie(), -1, Map.of(), List.of(), List.of());
   }
 
   /** Merges the application's settings under dysession's explicit keys. */
@@ -103,11 +134,14 @@ final class ApplicationSessionConfig {
     if (!settings.isExplicit(DysessionSettings.CACHE_PERIOD)) {
       int minutes = app.sessionTimeoutMinutes();
       maxInactive = minutes <= 0 ? Duration.ZERO : Duration.ofMinutes(minutes);
-      taken.add("session-timeout " + (minutes <= 0 ? "none (sessions never expire)" : minutes + " min"));
+      taken.add(
+          "session-timeout " + (minutes <= 0 ? "none (sessions never expire)" : minutes + " min"));
     }
     DysessionSettings.Cookie own = settings.cookie();
     String name = own.name();
-    if (!settings.isExplicit(DysessionSettings.COOKIE_NAME) && app.name() != null && !app.name().isBlank()
+    if (!settings.isExplicit(DysessionSettings.COOKIE_NAME)
+        && app.name() != null
+        && !app.name().isBlank()
         && !app.name().trim().equalsIgnoreCase(CONTAINER_COOKIE)) {
       if (TOKEN.matcher(app.name().trim()).matches()) {
         name = app.name().trim();
@@ -117,7 +151,9 @@ final class ApplicationSessionConfig {
       }
     }
     String path = own.path();
-    if (!settings.isExplicit(DysessionSettings.COOKIE_PATH) && app.path() != null && !app.path().isBlank()) {
+    if (!settings.isExplicit(DysessionSettings.COOKIE_PATH)
+        && app.path() != null
+        && !app.path().isBlank()) {
       if (PATH.matcher(app.path().trim()).matches()) {
         path = app.path().trim();
         taken.add("cookie path " + path);
@@ -126,7 +162,9 @@ final class ApplicationSessionConfig {
       }
     }
     String domain = own.domain();
-    if (!settings.isExplicit(DysessionSettings.COOKIE_DOMAIN) && app.domain() != null && !app.domain().isBlank()) {
+    if (!settings.isExplicit(DysessionSettings.COOKIE_DOMAIN)
+        && app.domain() != null
+        && !app.domain().isBlank()) {
       if (DOMAIN.matcher(app.domain().trim()).matches()) {
         domain = app.domain().trim();
         taken.add("cookie domain " + domain);
@@ -163,24 +201,28 @@ final class ApplicationSessionConfig {
         extra.put(key, value);
         taken.add("cookie attribute " + key);
       } else {
-        ignored.add("cookie attribute " + (TOKEN.matcher(key).matches() ? key : "with a malformed name"));
+        ignored.add(
+            "cookie attribute " + (TOKEN.matcher(key).matches() ? key : "with a malformed name"));
       }
     }
     int maxAge = app.maxAge() > 0 ? app.maxAge() : -1;
     if (maxAge > 0) {
       taken.add("cookie max-age " + maxAge + " s");
     }
-    // HttpOnly stays dysession's: servers report their own default as the application's (some false).
-    DysessionSettings.Cookie cookie = new DysessionSettings.Cookie(name, secure, sameSite, domain, path,
-        own.httpOnly());
-    return new Effective(maxInactive, cookie, maxAge, Map.copyOf(extra), List.copyOf(taken), List.copyOf(ignored));
+    // HttpOnly stays dysession's: servers report their own default as the application's (some
+    // false).
+    DysessionSettings.Cookie cookie =
+        new DysessionSettings.Cookie(name, secure, sameSite, domain, path, own.httpOnly());
+    return new Effective(
+        maxInactive, cookie, maxAge, Map.copyOf(extra), List.copyOf(taken), List.copyOf(ignored));
   }
 
   /**
-   * Returns the WARNING to log when the application asks for a tracking mode other than COOKIE
-   * (its effective modes differ from the container's default and hold URL or SSL), or null.
+   * Returns the WARNING to log when the application asks for a tracking mode other than COOKIE (its
+   * effective modes differ from the container's default and hold URL or SSL), or null.
    */
-  static String trackingWarning(String path, Set<SessionTrackingMode> effective, Set<SessionTrackingMode> defaults) {
+  static String trackingWarning(
+      String path, Set<SessionTrackingMode> effective, Set<SessionTrackingMode> defaults) {
     if (effective == null || effective.equals(defaults)) {
       return null;
     }
@@ -193,9 +235,11 @@ final class ApplicationSessionConfig {
     if (other.isEmpty()) {
       return null;
     }
-    return path + " asks for session tracking by " + String.join(" and ", other) + ": dysession tracks "
-        + "sessions by cookie only. URLs are not rewritten with a session id, and a client that refuses "
-        + "cookies gets a new session on every request.";
+    return path
+        + " asks for session tracking by "
+        + String.join(" and ", other)
+        + ": dysession tracks sessions by cookie only. URLs are not rewritten with a session id,"
+        + " and a client that refuses cookies gets a new session on every request.";
   }
 
   private static String sameSite(String value) {

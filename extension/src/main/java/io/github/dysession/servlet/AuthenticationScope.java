@@ -16,8 +16,8 @@ import java.util.logging.Logger;
  * before any filter, so this opens the session from the cookie itself, with the same single read
  * the request then goes on with, and hands it to dysession's filter afterwards.
  *
- * <p>Used by dysession's interceptor of Jakarta Security's authentication mechanisms: it restores
- * a stored caller before a mechanism runs, records the caller a mechanism authenticated, and gives
+ * <p>Used by dysession's interceptor of Jakarta Security's authentication mechanisms: it restores a
+ * stored caller before a mechanism runs, records the caller a mechanism authenticated, and gives
  * the mechanism (and the server's login interceptors) a request whose session is dysession's, so
  * that a request saved for after the login lives in DynamoDB too.
  */
@@ -26,8 +26,8 @@ public final class AuthenticationScope {
   private static final Logger LOG = Logger.getLogger(AuthenticationScope.class.getName());
 
   /**
-   * The session attribute that holds the path (and query) of the request a login was asked for,
-   * so that the login continues to it on whichever instance the credentials reach.
+   * The session attribute that holds the path (and query) of the request a login was asked for, so
+   * that the login continues to it on whichever instance the credentials reach.
    */
   static final String CONTINUATION = "io.github.dysession.login.continue";
 
@@ -41,17 +41,23 @@ public final class AuthenticationScope {
   // request that calls authenticate or login while it runs), whose end saves it.
   private final boolean owner;
 
-  private AuthenticationScope(HttpServletRequest original, DysessionRequest request,
-      DysessionResponse response, boolean owner) {
+  private AuthenticationScope(
+      HttpServletRequest original,
+      DysessionRequest request,
+      DysessionResponse response,
+      boolean owner) {
     this.original = original;
     this.request = request;
     // The implementation is about to send the caller to the login page, perhaps with a response
     // dysession does not see committed (WildFly): the session, with the request to continue to, is
     // written now, and its cookie set while the response can still take it.
-    this.mechanismRequest = new MechanismRequest(request, () -> {
-      rememberContinuation();
-      request.saveSession();
-    });
+    this.mechanismRequest =
+        new MechanismRequest(
+            request,
+            () -> {
+              rememberContinuation();
+              request.saveSession();
+            });
     this.response = response;
     this.owner = owner;
   }
@@ -65,13 +71,15 @@ public final class AuthenticationScope {
   public static AuthenticationScope open(HttpServletRequest request, HttpServletResponse response)
       throws ServletException {
     DysessionRequest inFilter = DysessionRequest.unwrap(request);
-    if (inFilter == null && request.getAttribute(DysessionFilter.ACTIVE) instanceof DysessionRequest active) {
+    if (inFilter == null
+        && request.getAttribute(DysessionFilter.ACTIVE) instanceof DysessionRequest active) {
       inFilter = active;
     }
     if (inFilter != null) {
       return new AuthenticationScope(request, inFilter, inFilter.response(), false);
     }
-    if (!(request.getServletContext().getAttribute(DysessionFilter.INSTANCE) instanceof DysessionFilter filter)) {
+    if (!(request.getServletContext().getAttribute(DysessionFilter.INSTANCE)
+        instanceof DysessionFilter filter)) {
       return null;
     }
     SessionManager manager = filter.manager(request.getServletContext());
@@ -84,15 +92,21 @@ public final class AuthenticationScope {
     if (request.getAttribute(DysessionFilter.SESSION_COOKIE) instanceof String issued) {
       wrapped.restoreSessionCookie(issued);
     }
-    DysessionRequest wrapper = new DysessionRequest(request, manager, wrapped, adopted,
-        Boolean.TRUE.equals(request.getAttribute(DysessionFilter.LOOKED_UP)));
+    DysessionRequest wrapper =
+        new DysessionRequest(
+            request,
+            manager,
+            wrapped,
+            adopted,
+            Boolean.TRUE.equals(request.getAttribute(DysessionFilter.LOOKED_UP)));
     wrapped.beforeCommit(wrapper::saveSession);
     return new AuthenticationScope(request, wrapper, wrapped, true);
   }
 
   /**
    * Returns the request to authenticate: its session is dysession's, but the login state the
-   * server's security implementation keeps there stays in this request (see {@link MechanismRequest}).
+   * server's security implementation keeps there stays in this request (see {@link
+   * MechanismRequest}).
    */
   public HttpServletRequest request() {
     return mechanismRequest;
@@ -104,8 +118,8 @@ public final class AuthenticationScope {
   }
 
   /**
-   * Returns the caller the request's session is logged in as, or null; reads the session (one
-   * read, which the rest of the request uses too) when the request carries a session cookie.
+   * Returns the caller the request's session is logged in as, or null; reads the session (one read,
+   * which the rest of the request uses too) when the request carries a session cookie.
    */
   public SessionLogin storedLogin() {
     return request.storedLogin();
@@ -121,21 +135,29 @@ public final class AuthenticationScope {
     try {
       login = new SessionLogin(caller, groups, mechanism, Instant.now());
     } catch (IllegalArgumentException e) {
-      LOG.warning("A login by " + mechanism + " is not shared with other instances: " + e.getMessage());
+      LOG.warning(
+          "A login by " + mechanism + " is not shared with other instances: " + e.getMessage());
       return;
     }
     SessionLogin stored = request.storedLogin();
-    if (stored != null && stored.caller().equals(caller) && stored.groups().equals(login.groups())) {
+    if (stored != null
+        && stored.caller().equals(caller)
+        && stored.groups().equals(login.groups())) {
       return;
     }
     request.logIn(login);
-    LOG.fine(() -> "Session " + SessionIds.fingerprint(request.currentSession().getId()) + " logged in by "
-        + mechanism);
+    LOG.fine(
+        () ->
+            "Session "
+                + SessionIds.fingerprint(request.currentSession().getId())
+                + " logged in by "
+                + mechanism);
   }
 
   /**
-   * Runs {@code hook} when the response is about to be committed while the mechanism answers, before
-   * the session is saved (a mechanism that redirects after a login commits the response itself).
+   * Runs {@code hook} when the response is about to be committed while the mechanism answers,
+   * before the session is saved (a mechanism that redirects after a login commits the response
+   * itself).
    */
   public void beforeCommit(Runnable hook) {
     response.whileAuthenticating(hook);
@@ -171,8 +193,8 @@ public final class AuthenticationScope {
 
   /**
    * After a login: redirects to the request the login was asked for, if one was remembered and the
-   * response is not committed yet (the mechanism did not answer itself), and returns whether it did.
-   * The remembered request is forgotten either way.
+   * response is not committed yet (the mechanism did not answer itself), and returns whether it
+   * did. The remembered request is forgotten either way.
    */
   public boolean continueAfterLogin() throws java.io.IOException {
     return continueAfterLogin(request, response);
@@ -193,10 +215,10 @@ public final class AuthenticationScope {
   }
 
   /**
-   * Records a login the container made without dysession's interceptor (TomEE runs its built-in FORM
-   * mechanism for {@code j_security_check} outside CDI interception): on a credential postback the
-   * container authenticated, the caller is stored with the groups an identity store validated on
-   * this thread, and the login continues to the request it was asked for. Returns whether the
+   * Records a login the container made without dysession's interceptor (TomEE runs its built-in
+   * FORM mechanism for {@code j_security_check} outside CDI interception): on a credential postback
+   * the container authenticated, the caller is stored with the groups an identity store validated
+   * on this thread, and the login continues to the request it was asked for. Returns whether the
    * response was answered (a redirect), so that the request goes no further.
    */
   static boolean afterContainerLogin(DysessionRequest request, DysessionResponse response)
@@ -212,8 +234,12 @@ public final class AuthenticationScope {
     SessionLogin stored = request.storedLogin();
     if (stored == null || !stored.caller().equals(principal.getName())) {
       try {
-        request.logIn(new SessionLogin(principal.getName(), IdentityCapture.groupsOf(principal.getName()),
-            LoginMechanisms.CONTAINER_FORM, Instant.now()));
+        request.logIn(
+            new SessionLogin(
+                principal.getName(),
+                IdentityCapture.groupsOf(principal.getName()),
+                LoginMechanisms.CONTAINER_FORM,
+                Instant.now()));
       } catch (IllegalArgumentException e) {
         LOG.warning("A container login is not shared with other instances: " + e.getMessage());
         return false;
@@ -240,10 +266,13 @@ public final class AuthenticationScope {
     } catch (IllegalStateException e) {
       // Invalidated already.
     }
-    jakarta.servlet.SessionCookieConfig config = request.getServletContext().getSessionCookieConfig();
+    jakarta.servlet.SessionCookieConfig config =
+        request.getServletContext().getSessionCookieConfig();
     String name = config.getName() == null ? "JSESSIONID" : config.getName();
-    String path = config.getPath() != null ? config.getPath()
-        : request.getContextPath().isEmpty() ? "/" : request.getContextPath();
+    String path =
+        config.getPath() != null
+            ? config.getPath()
+            : request.getContextPath().isEmpty() ? "/" : request.getContextPath();
     response.addHeader("Set-Cookie", name + "=; Path=" + path + "; Max-Age=0; HttpOnly");
     LOG.fine(() -> "Ended the session the container made for its own login in " + path);
   }

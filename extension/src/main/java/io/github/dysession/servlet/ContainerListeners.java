@@ -16,19 +16,19 @@ import java.util.Map;
 
 /**
  * Reads the session listeners a container registered for an application: every listener however it
- * was registered ({@code @WebListener}, {@code <listener>} in {@code web.xml} or a
- * {@code web-fragment.xml}, {@code ServletContext.addListener} from an initializer or a context
- * listener), as the very instances the container calls for its own sessions. The Servlet API has no
- * such call, so this reads each server's own list by reflection:
+ * was registered ({@code @WebListener}, {@code <listener>} in {@code web.xml} or a {@code
+ * web-fragment.xml}, {@code ServletContext.addListener} from an initializer or a context listener),
+ * as the very instances the container calls for its own sessions. The Servlet API has no such call,
+ * so this reads each server's own list by reflection:
  *
  * <ul>
- * <li>Tomcat and TomEE: {@code StandardContext.getApplicationEventListeners()} and
- * {@code getApplicationLifecycleListeners()};</li>
- * <li>GlassFish and Payara: {@code StandardContext.getApplicationEventListeners()} and
- * {@code getSessionListeners()};</li>
- * <li>WildFly (Undertow): {@code Deployment.getApplicationListeners()}, its managed listeners'
- * {@code instance()};</li>
- * <li>Open Liberty: {@code WebApp}'s session listener lists.</li>
+ *   <li>Tomcat and TomEE: {@code StandardContext.getApplicationEventListeners()} and {@code
+ *       getApplicationLifecycleListeners()};
+ *   <li>GlassFish and Payara: {@code StandardContext.getApplicationEventListeners()} and {@code
+ *       getSessionListeners()};
+ *   <li>WildFly (Undertow): {@code Deployment.getApplicationListeners()}, its managed listeners'
+ *       {@code instance()};
+ *   <li>Open Liberty: {@code WebApp}'s session listener lists.
  * </ul>
  *
  * Each is reached from the {@code ServletContext} through the facades' {@code context} fields. The
@@ -37,14 +37,30 @@ import java.util.Map;
  */
 final class ContainerListeners {
 
-  /** Listener classes of these packages belong to the server or its CDI implementation, not to the application. */
-  private static final List<String> SERVER_PACKAGES = List.of(
-      // The CDI implementations' own session listeners would end their built-in session context,
-      // which dysession's context replaces, and fire @Destroyed(SessionScoped) a second time.
-      "org.jboss.weld.", "org.apache.webbeans.", "org.apache.openejb.", "org.apache.tomee.",
-      "org.apache.catalina.", "org.apache.tomcat.", "io.undertow.", "org.wildfly.", "org.jboss.as.",
-      "com.ibm.ws.", "com.ibm.wsspi.", "io.openliberty.", "org.glassfish.", "com.sun.enterprise.",
-      "fish.payara.");
+  /**
+   * Listener classes of these packages belong to the server or its CDI implementation, not to the
+   * application.
+   */
+  private static final List<String> SERVER_PACKAGES =
+      List.of(
+          // The CDI implementations' own session listeners would end their built-in session
+          // context,
+          // which dysession's context replaces, and fire @Destroyed(SessionScoped) a second time.
+          "org.jboss.weld.",
+          "org.apache.webbeans.",
+          "org.apache.openejb.",
+          "org.apache.tomee.",
+          "org.apache.catalina.",
+          "org.apache.tomcat.",
+          "io.undertow.",
+          "org.wildfly.",
+          "org.jboss.as.",
+          "com.ibm.ws.",
+          "com.ibm.wsspi.",
+          "io.openliberty.",
+          "org.glassfish.",
+          "com.sun.enterprise.",
+          "fish.payara.");
 
   private static final int MAX_DEPTH = 4;
 
@@ -89,17 +105,23 @@ final class ContainerListeners {
     List<Object> raw = new ArrayList<>();
     String server;
     Object deployment = call(candidate, "getDeployment");
-    Object applicationListeners = deployment == null ? null : call(deployment, "getApplicationListeners");
-    if (applicationListeners != null && field(applicationListeners, "allListeners") instanceof Collection<?> all) {
+    Object applicationListeners =
+        deployment == null ? null : call(deployment, "getApplicationListeners");
+    if (applicationListeners != null
+        && field(applicationListeners, "allListeners") instanceof Collection<?> all) {
       server = "Undertow";
       for (Object managed : all) {
         raw.add(call(managed, "instance"));
       }
     } else if (hasMethod(candidate, "getApplicationEventListeners")
-        && (hasMethod(candidate, "getApplicationLifecycleListeners") || hasMethod(candidate, "getSessionListeners"))) {
+        && (hasMethod(candidate, "getApplicationLifecycleListeners")
+            || hasMethod(candidate, "getSessionListeners"))) {
       server = "Catalina";
-      for (String getter : List.of("getApplicationLifecycleListeners", "getSessionListeners",
-          "getApplicationEventListeners")) {
+      for (String getter :
+          List.of(
+              "getApplicationLifecycleListeners",
+              "getSessionListeners",
+              "getApplicationEventListeners")) {
         if (hasMethod(candidate, getter)) {
           addAll(raw, call(candidate, getter));
         }
@@ -117,14 +139,15 @@ final class ContainerListeners {
   }
 
   /**
-   * Keeps the session listeners that are not the server's own, each once: a listener registered
-   * two ways (by two lists of the server, or one class declared twice) is called once.
+   * Keeps the session listeners that are not the server's own, each once: a listener registered two
+   * ways (by two lists of the server, or one class declared twice) is called once.
    */
   static Found select(String server, List<Object> raw) {
     Map<Class<?>, EventListener> byClass = new LinkedHashMap<>();
     List<String> leftOut = new ArrayList<>();
     for (Object o : raw) {
-      if (!(o instanceof HttpSessionListener || o instanceof HttpSessionAttributeListener
+      if (!(o instanceof HttpSessionListener
+          || o instanceof HttpSessionAttributeListener
           || o instanceof HttpSessionIdListener)) {
         continue;
       }

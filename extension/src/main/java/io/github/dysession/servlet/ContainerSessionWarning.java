@@ -21,15 +21,19 @@ final class ContainerSessionWarning implements HttpSessionListener {
   @Override
   public void sessionCreated(HttpSessionEvent event) {
     if (event.getSession().getServletContext().getAttribute(ENABLED) == null) {
-      // dysession is switched off (or has not served a request yet): container sessions are expected.
+      // dysession is switched off (or has not served a request yet): container sessions are
+      // expected.
       return;
     }
     if (warned.compareAndSet(false, true)) {
       String path = event.getSession().getServletContext().getContextPath();
-      LOG.warning("The container created an HttpSession of its own in " + (path.isEmpty() ? "/" : path)
-          + ", which lives only on this server and is not shared: code reached the container's session without going through "
-          + "dysession (a filter or listener running before dysession's filter, a component holding "
-          + "the unwrapped request, or @SessionScoped used outside a request). Logged once.");
+      LOG.warning(
+          "The container created an HttpSession of its own in "
+              + (path.isEmpty() ? "/" : path)
+              + ", which lives only on this server and is not shared: code reached the container's"
+              + " session without going through dysession (a filter or listener running before"
+              + " dysession's filter, a component holding the unwrapped request, or @SessionScoped"
+              + " used outside a request). Logged once.");
     }
   }
 }

@@ -19,9 +19,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The first filter of the application: wraps each request so that its session comes from
- * dysession, switches {@code @SessionScoped} to that session, and saves the session before the
- * response is committed. A DynamoDB outage answers 503, never a new empty session.
+ * The first filter of the application: wraps each request so that its session comes from dysession,
+ * switches {@code @SessionScoped} to that session, and saves the session before the response is
+ * committed. A DynamoDB outage answers 503, never a new empty session.
  */
 public final class DysessionFilter implements Filter {
 
@@ -38,15 +38,17 @@ public final class DysessionFilter implements Filter {
   static final String SESSION_COOKIE = DysessionFilter.class.getName() + ".sessionCookie";
 
   /**
-   * Set (true) by the authentication of a request that looked its requested session up already:
-   * the filter does not look it up again.
+   * Set (true) by the authentication of a request that looked its requested session up already: the
+   * filter does not look it up again.
    */
   static final String LOOKED_UP = DysessionFilter.class.getName() + ".lookedUp";
 
   /** The servlet context attribute that holds the application's dysession filter. */
   static final String INSTANCE = DysessionFilter.class.getName();
 
-  /** The request dysession handles on this thread, so that nested dispatches pass straight through. */
+  /**
+   * The request dysession handles on this thread, so that nested dispatches pass straight through.
+   */
   private static final ThreadLocal<DysessionRequest> CURRENT = new ThreadLocal<>();
 
   private static final Logger LOG = Logger.getLogger(DysessionFilter.class.getName());
@@ -85,14 +87,21 @@ public final class DysessionFilter implements Filter {
       runOnThisThread(sessions, active, req, res, chain);
       return;
     }
-    DysessionHttpSession adopted = req.getAttribute(SESSION) instanceof DysessionHttpSession s ? s : null;
+    DysessionHttpSession adopted =
+        req.getAttribute(SESSION) instanceof DysessionHttpSession s ? s : null;
     DysessionResponse response = new DysessionResponse(httpResponse);
     if (req.getAttribute(SESSION_COOKIE) instanceof String issued && !httpResponse.isCommitted()) {
-      // An error page: the container may have dropped the cookie with the failed response's headers.
+      // An error page: the container may have dropped the cookie with the failed response's
+      // headers.
       response.restoreSessionCookie(issued);
     }
-    DysessionRequest request = new DysessionRequest(httpRequest, sessions, response, adopted,
-        Boolean.TRUE.equals(req.getAttribute(LOOKED_UP)));
+    DysessionRequest request =
+        new DysessionRequest(
+            httpRequest,
+            sessions,
+            response,
+            adopted,
+            Boolean.TRUE.equals(req.getAttribute(LOOKED_UP)));
     response.beforeCommit(request::saveSession);
     req.setAttribute(ACTIVE, request);
     boolean async = false;
@@ -117,7 +126,8 @@ public final class DysessionFilter implements Filter {
       if (storeFailure == null) {
         completeQuietly(sessions, request);
         if (response.saveFailure() == null) {
-          // After a failed save before commit (answered 503), nothing more of the request is written.
+          // After a failed save before commit (answered 503), nothing more of the request is
+          // written.
           saveAfterFailure(request);
         }
         throw e;
@@ -163,8 +173,13 @@ public final class DysessionFilter implements Filter {
     }
   }
 
-  private static void runOnThisThread(SessionManager sessions, DysessionRequest active,
-      ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+  private static void runOnThisThread(
+      SessionManager sessions,
+      DysessionRequest active,
+      ServletRequest req,
+      ServletResponse res,
+      FilterChain chain)
+      throws IOException, ServletException {
     CURRENT.set(active);
     try {
       sessions.bridge().requestStarted(active);
@@ -195,15 +210,24 @@ public final class DysessionFilter implements Filter {
       if (manager == null && !disabled) {
         SessionRuntime runtime;
         try {
-          SessionRuntimeProvider provider = ServiceLoader
-              .load(SessionRuntimeProvider.class, DysessionFilter.class.getClassLoader())
-              .findFirst()
-              .orElseThrow(() -> new IllegalStateException("no " + SessionRuntimeProvider.class.getName()
-                  + " service in the dysession jar"));
+          SessionRuntimeProvider provider =
+              ServiceLoader.load(
+                      SessionRuntimeProvider.class, DysessionFilter.class.getClassLoader())
+                  .findFirst()
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "no "
+                                  + SessionRuntimeProvider.class.getName()
+                                  + " service in the dysession jar"));
           runtime = provider.runtime(servletContext);
         } catch (RuntimeException | LinkageError e) {
-          throw new ServletException("dysession cannot serve sessions for " + servletContext.getContextPath()
-              + ": " + e.getMessage(), e);
+          throw new ServletException(
+              "dysession cannot serve sessions for "
+                  + servletContext.getContextPath()
+                  + ": "
+                  + e.getMessage(),
+              e);
         }
         if (runtime == null) {
           disabled = true;
@@ -282,10 +306,13 @@ public final class DysessionFilter implements Filter {
         }
       } catch (SessionStoreException e) {
         // DynamoDbErrors logs each outage once.
-        LOG.fine(() -> "The session of an asynchronous request could not be saved: " + e.getMessage());
+        LOG.fine(
+            () -> "The session of an asynchronous request could not be saved: " + e.getMessage());
       } catch (RuntimeException e) {
-        LOG.log(Level.SEVERE, "The session of an asynchronous request could not be saved: "
-            + e.getMessage(), e);
+        LOG.log(
+            Level.SEVERE,
+            "The session of an asynchronous request could not be saved: " + e.getMessage(),
+            e);
       } finally {
         request.removeAttribute(ACTIVE);
       }

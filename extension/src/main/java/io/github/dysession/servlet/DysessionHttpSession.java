@@ -19,10 +19,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The {@link HttpSession} of one request, whose state ({@link SessionAttributes}) lives in a
- * {@link io.github.dysession.store.SessionStore}: checks validity, calls the listeners and
- * {@code HttpSessionBindingListener}/{@code HttpSessionActivationListener} values, and encodes values
- * for the save.
+ * The {@link HttpSession} of one request, whose state ({@link SessionAttributes}) lives in a {@link
+ * io.github.dysession.store.SessionStore}: checks validity, calls the listeners and {@code
+ * HttpSessionBindingListener}/{@code HttpSessionActivationListener} values, and encodes values for
+ * the save.
  *
  * <p>Locking: the state guards itself (see {@link SessionAttributes}); this class holds no lock
  * while it calls listeners, values' callbacks or the codec. {@link #saveLock()} serializes the
@@ -44,7 +44,8 @@ final class DysessionHttpSession implements HttpSession {
   private volatile boolean invalid;
   private final AtomicBoolean invalidating = new AtomicBoolean();
 
-  DysessionHttpSession(SessionManager manager, SessionData data, boolean isNew, Instant accessTime) {
+  DysessionHttpSession(
+      SessionManager manager, SessionData data, boolean isNew, Instant accessTime) {
     this.manager = manager;
     this.id = data.id();
     this.isNew = isNew;
@@ -113,7 +114,8 @@ final class DysessionHttpSession implements HttpSession {
       return;
     }
     checkValid("setAttribute");
-    // Encoding now reports an unstorable value to the code that set it, not at the end of the request.
+    // Encoding now reports an unstorable value to the code that set it, not at the end of the
+    // request.
     byte[] encoded = manager.codec().encode(name, value);
     manager.store().checkSize(state.withPending(name, encoded, accessTime));
     boolean existed = state.contains(name);
@@ -152,8 +154,8 @@ final class DysessionHttpSession implements HttpSession {
   public void invalidate() {
     checkValid("invalidate");
     if (!invalidating.compareAndSet(false, true)) {
-      throw new IllegalStateException("invalidate: session " + SessionIds.fingerprint(id)
-          + " is being invalidated already");
+      throw new IllegalStateException(
+          "invalidate: session " + SessionIds.fingerprint(id) + " is being invalidated already");
     }
     try {
       manager.invalidate(this);
@@ -195,7 +197,9 @@ final class DysessionHttpSession implements HttpSession {
     return state.login();
   }
 
-  /** Logs this session in as {@code caller} (null: out); written with the request's other changes. */
+  /**
+   * Logs this session in as {@code caller} (null: out); written with the request's other changes.
+   */
   void setLogin(SessionLogin caller) {
     checkValid("setLogin");
     state.setLogin(caller);
@@ -225,8 +229,8 @@ final class DysessionHttpSession implements HttpSession {
   }
 
   /**
-   * Encodes the values a save must compare with what is stored, each after its
-   * {@code sessionWillPassivate}; outside the state's lock, as both run application code.
+   * Encodes the values a save must compare with what is stored, each after its {@code
+   * sessionWillPassivate}; outside the state's lock, as both run application code.
    */
   private Map<String, byte[]> encodeForSave() {
     Map<String, byte[]> encoded = new LinkedHashMap<>();
@@ -241,8 +245,13 @@ final class DysessionHttpSession implements HttpSession {
         encoded.put(value.name(), manager.codec().encode(value.name(), value.value()));
       } catch (IllegalArgumentException e) {
         // The value was storable when set; it no longer is (a field changed). Keep what was stored.
-        LOG.log(Level.SEVERE, "Session " + SessionIds.fingerprint(id) + ": " + e.getMessage()
-            + "; the stored value of the attribute is kept");
+        LOG.log(
+            Level.SEVERE,
+            "Session "
+                + SessionIds.fingerprint(id)
+                + ": "
+                + e.getMessage()
+                + "; the stored value of the attribute is kept");
         encoded.put(value.name(), value.fallback());
       }
     }
@@ -277,8 +286,8 @@ final class DysessionHttpSession implements HttpSession {
   }
 
   /**
-   * Returns the attribute names as an array: the deprecated Servlet 5 form of
-   * {@link #getAttributeNames()}.
+   * Returns the attribute names as an array: the deprecated Servlet 5 form of {@link
+   * #getAttributeNames()}.
    *
    * @deprecated use {@link #getAttributeNames()}
    */
@@ -328,7 +337,8 @@ final class DysessionHttpSession implements HttpSession {
 
   /** The session context of Servlet 5's deprecated {@code getSessionContext()}: always empty. */
   @SuppressWarnings("deprecation")
-  private static final class EmptySessionContext implements jakarta.servlet.http.HttpSessionContext {
+  private static final class EmptySessionContext
+      implements jakarta.servlet.http.HttpSessionContext {
     @Override
     public HttpSession getSession(String sessionId) {
       return null;
@@ -342,8 +352,8 @@ final class DysessionHttpSession implements HttpSession {
 
   private void checkValid(String method) {
     if (invalid) {
-      throw new IllegalStateException(method + ": session " + SessionIds.fingerprint(id)
-          + " has been invalidated");
+      throw new IllegalStateException(
+          method + ": session " + SessionIds.fingerprint(id) + " has been invalidated");
     }
   }
 

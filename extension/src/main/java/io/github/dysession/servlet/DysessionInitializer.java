@@ -18,11 +18,15 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Activates dysession in every web application that has the jar: registers the session filter
- * ahead of all of the application's filters, collects the application's session listeners, and
- * adds a listener that warns when the container creates a session of its own.
+ * Activates dysession in every web application that has the jar: registers the session filter ahead
+ * of all of the application's filters, collects the application's session listeners, and adds a
+ * listener that warns when the container creates a session of its own.
  */
-@HandlesTypes({HttpSessionListener.class, HttpSessionAttributeListener.class, HttpSessionIdListener.class})
+@HandlesTypes({
+  HttpSessionListener.class,
+  HttpSessionAttributeListener.class,
+  HttpSessionIdListener.class
+})
 public final class DysessionInitializer implements ServletContainerInitializer {
 
   private static final Logger LOG = Logger.getLogger(DysessionInitializer.class.getName());
@@ -48,20 +52,33 @@ public final class DysessionInitializer implements ServletContainerInitializer {
     DysessionFilter sessionFilter = new DysessionFilter(listeners);
     FilterRegistration.Dynamic filter = context.addFilter(DysessionFilter.NAME, sessionFilter);
     if (filter == null) {
-      LOG.warning("A filter named '" + DysessionFilter.NAME + "' exists already in "
-          + context.getContextPath() + "; dysession's own filter was not registered");
+      LOG.warning(
+          "A filter named '"
+              + DysessionFilter.NAME
+              + "' exists already in "
+              + context.getContextPath()
+              + "; dysession's own filter was not registered");
       return;
     }
     filter.setAsyncSupported(true);
     // Authentication runs before any filter: it finds the filter's sessions here.
     context.setAttribute(DysessionFilter.INSTANCE, sessionFilter);
     // isMatchAfter=false puts the filter ahead of the filters of web.xml and annotations.
-    filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD,
-        DispatcherType.INCLUDE, DispatcherType.ERROR, DispatcherType.ASYNC), false, "/*");
+    filter.addMappingForUrlPatterns(
+        EnumSet.of(
+            DispatcherType.REQUEST,
+            DispatcherType.FORWARD,
+            DispatcherType.INCLUDE,
+            DispatcherType.ERROR,
+            DispatcherType.ASYNC),
+        false,
+        "/*");
     context.addListener(new ContainerSessionWarning());
     warnOfContainerFormLogin(context);
-    LOG.info(() -> "dysession's session filter is registered first for "
-        + (context.getContextPath().isEmpty() ? "/" : context.getContextPath()));
+    LOG.info(
+        () ->
+            "dysession's session filter is registered first for "
+                + (context.getContextPath().isEmpty() ? "/" : context.getContextPath()));
   }
 
   /**
@@ -71,19 +88,20 @@ public final class DysessionInitializer implements ServletContainerInitializer {
    */
   private static void refuseRequests(ServletContext context, String problem) {
     LOG.severe(problem);
-    FilterRegistration.Dynamic filter = context.addFilter(DysessionFilter.NAME, new UnavailableFilter(problem));
+    FilterRegistration.Dynamic filter =
+        context.addFilter(DysessionFilter.NAME, new UnavailableFilter(problem));
     if (filter != null) {
       filter.setAsyncSupported(true);
       filter.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
     }
   }
 
-  private static final java.util.regex.Pattern FORM_LOGIN = java.util.regex.Pattern.compile(
-      "<auth-method>\\s*FORM\\s*</auth-method>");
+  private static final java.util.regex.Pattern FORM_LOGIN =
+      java.util.regex.Pattern.compile("<auth-method>\\s*FORM\\s*</auth-method>");
 
   /**
-   * Warns once when {@code web.xml} declares a FORM login: the container handles it itself and keeps
-   * the caller in its own session, where dysession cannot share it (unless a Jakarta Security
+   * Warns once when {@code web.xml} declares a FORM login: the container handles it itself and
+   * keeps the caller in its own session, where dysession cannot share it (unless a Jakarta Security
    * mechanism of the application replaces it, which Jakarta Security then does).
    */
   private static void warnOfContainerFormLogin(ServletContext context) {
@@ -94,11 +112,14 @@ public final class DysessionInitializer implements ServletContainerInitializer {
       String xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (FORM_LOGIN.matcher(xml).find()) {
         String path = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
-        LOG.warning(path + " declares a FORM login in web.xml (<login-config>): the container handles "
-            + "it and keeps the caller in its own session on this server only, so the login does not "
-            + "hold on other instances. Use Jakarta Security's @FormAuthenticationMechanismDefinition "
-            + "(with @LoginToContinue) instead, whose logins dysession shares; if the application "
-            + "has a Jakarta Security mechanism already, that one replaces the web.xml login.");
+        LOG.warning(
+            path
+                + " declares a FORM login in web.xml (<login-config>): the container handles it and"
+                + " keeps the caller in its own session on this server only, so the login does not"
+                + " hold on other instances. Use Jakarta Security's"
+                + " @FormAuthenticationMechanismDefinition (with @LoginToContinue) instead, whose"
+                + " logins dysession shares; if the application has a Jakarta Security mechanism"
+                + " already, that one replaces the web.xml login.");
       }
     } catch (java.io.IOException | RuntimeException e) {
       LOG.fine(() -> "Could not read web.xml of " + context.getContextPath() + ": " + e);
@@ -111,14 +132,19 @@ public final class DysessionInitializer implements ServletContainerInitializer {
         && !Modifier.isAbstract(type.getModifiers());
   }
 
-  private static void addListener(ServletContext context, SessionListeners listeners, Class<?> type) {
+  private static void addListener(
+      ServletContext context, SessionListeners listeners, Class<?> type) {
     try {
       @SuppressWarnings("unchecked")
       Class<? extends EventListener> listenerType = (Class<? extends EventListener>) type;
       listeners.add(context.createListener(listenerType));
     } catch (ServletException | RuntimeException e) {
-      LOG.warning("Session listener " + type.getName() + " could not be created for dysession "
-          + "sessions and will not be called: " + e.getMessage());
+      LOG.warning(
+          "Session listener "
+              + type.getName()
+              + " could not be created for dysession "
+              + "sessions and will not be called: "
+              + e.getMessage());
     }
   }
 }

@@ -11,9 +11,9 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpSession;
 
 /**
- * The request the application sees: its sessions come from dysession, never from the container.
- * The session is loaded when the application first asks for it, so a request that never touches
- * its session makes no DynamoDB call.
+ * The request the application sees: its sessions come from dysession, never from the container. The
+ * session is loaded when the application first asks for it, so a request that never touches its
+ * session makes no DynamoDB call.
  *
  * <p>Lock order: this request's monitor is never held while a session method is called.
  */
@@ -41,8 +41,12 @@ final class DysessionRequest extends HttpServletRequestWrapper {
    * @param lookedUp whether the authentication of the same request looked the requested id up
    *     already (and found no session, when {@code adopted} is null)
    */
-  DysessionRequest(HttpServletRequest request, SessionManager manager, DysessionResponse response,
-      DysessionHttpSession adopted, boolean lookedUp) {
+  DysessionRequest(
+      HttpServletRequest request,
+      SessionManager manager,
+      DysessionResponse response,
+      DysessionHttpSession adopted,
+      boolean lookedUp) {
     super(request);
     this.manager = manager;
     this.response = response;
@@ -139,8 +143,8 @@ final class DysessionRequest extends HttpServletRequestWrapper {
 
   /**
    * Logs the session in as {@code login}: creates a session if there is none, and moves it to a new
-   * id unless it was created by this request (against session fixation; see
-   * {@code dysession.login.rotate-id}). The login is written with the request's other changes.
+   * id unless it was created by this request (against session fixation; see {@code
+   * dysession.login.rotate-id}). The login is written with the request's other changes.
    */
   void logIn(SessionLogin login) {
     DysessionHttpSession current = (DysessionHttpSession) getSession(true);
@@ -184,31 +188,40 @@ final class DysessionRequest extends HttpServletRequestWrapper {
   /**
    * Logs in, so that every instance knows the caller: where the application authenticates with
    * Jakarta Security, by its identity stores (then the container learns the caller from dysession's
-   * login interceptor, as on any later request); otherwise with the container, recording the
-   * caller it found with the groups an identity store validated on this thread.
+   * login interceptor, as on any later request); otherwise with the container, recording the caller
+   * it found with the groups an identity store validated on this thread.
    *
    * @throws ServletException when the credentials prove no caller, or the request is authenticated
    *     already
    */
   @Override
   public void login(String username, String password) throws ServletException {
-    PasswordLogins logins = getServletContext().getAttribute(AuthenticationScope.PASSWORD_LOGINS)
-        instanceof PasswordLogins p ? p : null;
+    PasswordLogins logins =
+        getServletContext().getAttribute(AuthenticationScope.PASSWORD_LOGINS)
+                instanceof PasswordLogins p
+            ? p
+            : null;
     if (logins == null) {
       super.login(username, password);
       java.security.Principal principal = getUserPrincipal();
       SessionLogin stored = principal == null ? null : storedLogin();
       if (principal != null && (stored == null || !stored.caller().equals(principal.getName()))) {
-        logIn(new SessionLogin(principal.getName(), IdentityCapture.groupsOf(principal.getName()),
-            LOGIN_METHOD, java.time.Instant.now()));
+        logIn(
+            new SessionLogin(
+                principal.getName(),
+                IdentityCapture.groupsOf(principal.getName()),
+                LOGIN_METHOD,
+                java.time.Instant.now()));
       }
       return;
     }
     if (getUserPrincipal() != null) {
       throw new ServletException("login: the request is authenticated already; log out first");
     }
-    SessionLogin login = username == null || password == null ? null
-        : logins.validate(username, password.toCharArray());
+    SessionLogin login =
+        username == null || password == null
+            ? null
+            : logins.validate(username, password.toCharArray());
     if (login == null) {
       throw new ServletException("login: the user name and password were not accepted");
     }
@@ -276,8 +289,8 @@ final class DysessionRequest extends HttpServletRequestWrapper {
   }
 
   /**
-   * Saves the session before the response is committed; also run at the end of the request.
-   * Clears the client's cookie when the request invalidated its session and made no new one.
+   * Saves the session before the response is committed; also run at the end of the request. Clears
+   * the client's cookie when the request invalidated its session and made no new one.
    */
   void saveSession() {
     DysessionHttpSession current;
@@ -291,8 +304,11 @@ final class DysessionRequest extends HttpServletRequestWrapper {
     boolean clear;
     synchronized (this) {
       boolean invalidated = invalidatedOne || current != null;
-      clear = invalidated && (requestedId != null || issuedCookie) && !cookieCleared
-          && !response.isCommitted();
+      clear =
+          invalidated
+              && (requestedId != null || issuedCookie)
+              && !cookieCleared
+              && !response.isCommitted();
       cookieCleared |= clear;
     }
     if (clear) {

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * dysession's response: saves the session just before the response is committed (see
- * {@link OnCommitResponseWrapper}), so a client that follows a redirect to another instance already
- * finds the changes, and keeps the session cookie through {@code reset()} and error dispatches.
+ * dysession's response: saves the session just before the response is committed (see {@link
+ * OnCommitResponseWrapper}), so a client that follows a redirect to another instance already finds
+ * the changes, and keeps the session cookie through {@code reset()} and error dispatches.
  *
- * <p>When that save fails, the response answers the failure at once (503, or 500 for a session
- * too large to store) and discards whatever the application writes afterwards: a framework that
- * is halfway through writing its body (JAX-RS sets the content length, so the save runs inside its
+ * <p>When that save fails, the response answers the failure at once (503, or 500 for a session too
+ * large to store) and discards whatever the application writes afterwards: a framework that is
+ * halfway through writing its body (JAX-RS sets the content length, so the save runs inside its
  * write) never sees the failure, so it can neither answer 500 nor commit an empty 200.
  */
 final class DysessionResponse extends OnCommitResponseWrapper {
@@ -51,14 +51,15 @@ final class DysessionResponse extends OnCommitResponseWrapper {
   }
 
   /**
-   * Sets the session cookie header, in place of one this response set before (a session created
-   * and then given a new id, or invalidated and created again, in one request): a response carries
-   * one dysession cookie, as RFC 6265 asks. It survives {@link #reset()}.
+   * Sets the session cookie header, in place of one this response set before (a session created and
+   * then given a new id, or invalidated and created again, in one request): a response carries one
+   * dysession cookie, as RFC 6265 asks. It survives {@link #reset()}.
    */
   void setSessionCookie(String header) {
     String previous = sessionCookie;
     sessionCookie = header;
-    Collection<String> present = previous == null || isCommitted() ? null : getHeaders("Set-Cookie");
+    Collection<String> present =
+        previous == null || isCommitted() ? null : getHeaders("Set-Cookie");
     if (present == null || !present.contains(previous)) {
       addHeader("Set-Cookie", header);
       return;
@@ -122,8 +123,8 @@ final class DysessionResponse extends OnCommitResponseWrapper {
   }
 
   /**
-   * Answers a store failure instead of the application's response, if nothing is committed yet:
-   * 500 for a session too large to store, otherwise 503 with Retry-After. The session is not saved
+   * Answers a store failure instead of the application's response, if nothing is committed yet: 500
+   * for a session too large to store, otherwise 503 with Retry-After. The session is not saved
    * again for this answer.
    */
   void answer(SessionStoreException failure) {

@@ -8,12 +8,12 @@ import java.util.Locale;
  * every instance of a fleet reads alike, whatever its server kind.
  *
  * <ul>
- *   <li>A server's built-in mechanism is {@code server:} and its kind ({@code server:form},
- *       {@code server:custom-form}, {@code server:basic}, {@code server:openid}, or the class's
- *       simple name): each server kind has classes of its own for them, and any of them continues
- *       the login.
- *   <li>{@code HttpServletRequest.login} and {@code server:form} for a {@code j_security_check}
- *       the container ran by itself are ways in that every server has.
+ *   <li>A server's built-in mechanism is {@code server:} and its kind ({@code server:form}, {@code
+ *       server:custom-form}, {@code server:basic}, {@code server:openid}, or the class's simple
+ *       name): each server kind has classes of its own for them, and any of them continues the
+ *       login.
+ *   <li>{@code HttpServletRequest.login} and {@code server:form} for a {@code j_security_check} the
+ *       container ran by itself are ways in that every server has.
  *   <li>An application's own mechanism is its class name: a login it made is honoured only while
  *       the application still has that mechanism.
  * </ul>
@@ -29,10 +29,19 @@ public final class LoginMechanisms {
   /** The name of a FORM login ({@code j_security_check}) the container made by itself. */
   static final String CONTAINER_FORM = SERVER_PREFIX + "form";
 
-  // The packages of the servers' own security implementations: Soteria (Payara, GlassFish, WildFly),
+  // The packages of the servers' own security implementations: Soteria (Payara, GlassFish,
+  // WildFly),
   // Payara's and WildFly's additions, Open Liberty, TomEE.
-  private static final List<String> SERVER_PACKAGES = List.of("org.glassfish.", "fish.payara.", "org.wildfly.",
-      "org.jboss.", "com.ibm.ws.", "io.openliberty.", "org.apache.tomee.", "org.apache.openejb.");
+  private static final List<String> SERVER_PACKAGES =
+      List.of(
+          "org.glassfish.",
+          "fish.payara.",
+          "org.wildfly.",
+          "org.jboss.",
+          "com.ibm.ws.",
+          "io.openliberty.",
+          "org.apache.tomee.",
+          "org.apache.openejb.");
 
   private LoginMechanisms() {}
 
@@ -46,7 +55,8 @@ public final class LoginMechanisms {
     if (SERVER_PACKAGES.stream().noneMatch(className::startsWith)) {
       return className;
     }
-    String simple = className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
+    String simple =
+        className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
     String lower = simple.toLowerCase(Locale.ROOT);
     String kind;
     if (lower.contains("customform")) {

@@ -20,17 +20,21 @@ import java.util.Set;
  *
  * <p>Those values are the implementations' own classes, which other server kinds cannot read and
  * TomEE's cannot even serialize; and where they lingered after dysession restored a login, they
- * would log the caller in again after a logout. dysession continues the waiting request itself
- * (see {@link AuthenticationScope#continueAfterLogin}), the same way on every server.
+ * would log the caller in again after a logout. dysession continues the waiting request itself (see
+ * {@link AuthenticationScope#continueAfterLogin}), the same way on every server.
  */
 final class MechanismRequest extends HttpServletRequestWrapper {
 
-  /** Attribute name prefixes of the login state of Soteria (Payara, GlassFish, WildFly) and TomEE. */
-  static final List<String> LOCAL_PREFIXES = List.of("org.glassfish.soteria.", "org.apache.tomee.security.");
+  /**
+   * Attribute name prefixes of the login state of Soteria (Payara, GlassFish, WildFly) and TomEE.
+   */
+  static final List<String> LOCAL_PREFIXES =
+      List.of("org.glassfish.soteria.", "org.apache.tomee.security.");
 
   // The names under which the implementations keep the request that waits for a login.
-  private static final List<String> WAITING_REQUEST = List.of(
-      "org.glassfish.soteria.original.request", "org.apache.tomee.security.request.original");
+  private static final List<String> WAITING_REQUEST =
+      List.of(
+          "org.glassfish.soteria.original.request", "org.apache.tomee.security.request.original");
 
   private final Map<String, Object> local = new HashMap<>();
   private final Runnable loginRequested;
@@ -38,8 +42,8 @@ final class MechanismRequest extends HttpServletRequestWrapper {
   /**
    * Wraps a request.
    *
-   * @param loginRequested runs when the implementation keeps the request that waits for a login:
-   *     it is about to send the caller to the login page
+   * @param loginRequested runs when the implementation keeps the request that waits for a login: it
+   *     is about to send the caller to the login page
    */
   MechanismRequest(HttpServletRequest request, Runnable loginRequested) {
     super(request);
@@ -59,8 +63,8 @@ final class MechanismRequest extends HttpServletRequestWrapper {
     }
     // Created only once something beyond the login state is stored or asked for: TomEE's FORM
     // mechanism asks for a session on every request, even one that needs no login.
-    return new LocalStateSession(session, () -> super.getSession(true), getServletContext(), local,
-        loginRequested);
+    return new LocalStateSession(
+        session, () -> super.getSession(true), getServletContext(), local, loginRequested);
   }
 
   static boolean isLocal(String name) {
@@ -83,8 +87,12 @@ final class MechanismRequest extends HttpServletRequestWrapper {
     private final Map<String, Object> local;
     private final Runnable loginRequested;
 
-    LocalStateSession(HttpSession session, java.util.function.Supplier<HttpSession> creator,
-        ServletContext context, Map<String, Object> local, Runnable loginRequested) {
+    LocalStateSession(
+        HttpSession session,
+        java.util.function.Supplier<HttpSession> creator,
+        ServletContext context,
+        Map<String, Object> local,
+        Runnable loginRequested) {
       this.session = session;
       this.creator = creator;
       this.context = context;

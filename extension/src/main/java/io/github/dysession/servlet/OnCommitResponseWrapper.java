@@ -9,13 +9,13 @@ import java.io.PrintWriter;
 import java.io.Writer;
 
 /**
- * Calls {@link #onBeforeCommit()} once, just before the response is committed: before
- * {@code sendRedirect}, {@code sendError}, {@code flushBuffer}, a flush or close of the body, and a
- * write that fills the buffer or reaches the declared content length. While
- * {@link #isDiscarding()} is true, what the application writes, sends or resets is dropped.
+ * Calls {@link #onBeforeCommit()} once, just before the response is committed: before {@code
+ * sendRedirect}, {@code sendError}, {@code flushBuffer}, a flush or close of the body, and a write
+ * that fills the buffer or reaches the declared content length. While {@link #isDiscarding()} is
+ * true, what the application writes, sends or resets is dropped.
  *
- * <p>Not thread-safe beyond what the servlet specification asks of a response: one thread writes
- * at a time.
+ * <p>Not thread-safe beyond what the servlet specification asks of a response: one thread writes at
+ * a time.
  */
 abstract class OnCommitResponseWrapper extends HttpServletResponseWrapper {
 
@@ -46,8 +46,7 @@ abstract class OnCommitResponseWrapper extends HttpServletResponseWrapper {
   }
 
   /** Called after the application's {@link #reset()} went through, to set up headers again. */
-  void afterReset() {
-  }
+  void afterReset() {}
 
   private void committing() {
     // Once is enough: what changes after the first call is handled when the request ends.
@@ -61,7 +60,8 @@ abstract class OnCommitResponseWrapper extends HttpServletResponseWrapper {
     long before = written;
     written += bytes;
     long limit = getBufferSize();
-    if ((contentLength >= 0 && written >= contentLength) || (limit > 0 && written >= limit)
+    if ((contentLength >= 0 && written >= contentLength)
+        || (limit > 0 && written >= limit)
         || (limit <= 0 && before == 0)) {
       committing();
     }
@@ -102,7 +102,8 @@ abstract class OnCommitResponseWrapper extends HttpServletResponseWrapper {
       return;
     }
     try {
-      HttpServletResponse.class.getMethod("sendRedirect", String.class, int.class, boolean.class)
+      HttpServletResponse.class
+          .getMethod("sendRedirect", String.class, int.class, boolean.class)
           .invoke(getResponse(), location, sc, clearBuffer);
     } catch (java.lang.reflect.InvocationTargetException e) {
       if (e.getCause() instanceof IOException io) {
@@ -113,7 +114,8 @@ abstract class OnCommitResponseWrapper extends HttpServletResponseWrapper {
       }
       throw new IOException(e.getCause());
     } catch (ReflectiveOperationException e) {
-      throw new UnsupportedOperationException("sendRedirect(String, int, boolean) needs Servlet 6.1", e);
+      throw new UnsupportedOperationException(
+          "sendRedirect(String, int, boolean) needs Servlet 6.1", e);
     }
   }
 
@@ -181,13 +183,14 @@ abstract class OnCommitResponseWrapper extends HttpServletResponseWrapper {
   public synchronized PrintWriter getWriter() throws IOException {
     if (writer == null) {
       PrintWriter container = super.getWriter();
-      writer = new PrintWriter(new CommitAwareWriter(container), false) {
-        @Override
-        public boolean checkError() {
-          // The container's writer is the one that sees a client that went away.
-          return super.checkError() || container.checkError();
-        }
-      };
+      writer =
+          new PrintWriter(new CommitAwareWriter(container), false) {
+            @Override
+            public boolean checkError() {
+              // The container's writer is the one that sees a client that went away.
+              return super.checkError() || container.checkError();
+            }
+          };
     }
     return writer;
   }

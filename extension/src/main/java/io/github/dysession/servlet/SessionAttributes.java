@@ -30,22 +30,32 @@ import java.util.logging.Logger;
  * <p>Values are decoded when first read. At save time every value the request set or read is
  * encoded again (by the caller, see {@link #valuesToEncode()}) and written only if its bytes
  * changed, so in-place changes to a value are saved without {@code setAttribute}. Stored values
- * that cannot be decoded are hidden from the application but kept in the store, so that an
- * instance that can still read them (during a rolling upgrade) loses nothing.
+ * that cannot be decoded are hidden from the application but kept in the store, so that an instance
+ * that can still read them (during a rolling upgrade) loses nothing.
  *
- * <p>Thread-safe: every method holds this object's monitor, which guards all of its fields, for
- * the time of its own work only. No method calls the store, a listener or other application
- * callbacks; decoding a stored value (in {@link #read}) is the only place where application code
- * (a {@code readObject}) can run under that monitor.
+ * <p>Thread-safe: every method holds this object's monitor, which guards all of its fields, for the
+ * time of its own work only. No method calls the store, a listener or other application callbacks;
+ * decoding a stored value (in {@link #read}) is the only place where application code (a {@code
+ * readObject}) can run under that monitor.
  */
 final class SessionAttributes {
 
   private static final Logger LOG = Logger.getLogger(SessionAttributes.class.getName());
 
   /** Values of these classes cannot change in place: bytes encoded once stay right. */
-  private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Boolean.class, Integer.class,
-      Long.class, Short.class, Byte.class, Double.class, Float.class, Character.class,
-      BigDecimal.class, BigInteger.class);
+  private static final Set<Class<?>> IMMUTABLE =
+      Set.of(
+          String.class,
+          Boolean.class,
+          Integer.class,
+          Long.class,
+          Short.class,
+          Byte.class,
+          Double.class,
+          Float.class,
+          Character.class,
+          BigDecimal.class,
+          BigInteger.class);
 
   private final AttributeCodec codec;
   private SessionData stored;
@@ -57,6 +67,7 @@ final class SessionAttributes {
   private final Set<String> names;
   private final Set<String> setThisRequest = new HashSet<>();
   private final Set<String> unreadable = new HashSet<>();
+
   /** Encodings of the values set in this request, for the size check and to reuse at save. */
   private final Map<String, byte[]> pendingBytes = new HashMap<>();
 
@@ -76,9 +87,9 @@ final class SessionAttributes {
   }
 
   /**
-   * A value to encode for a save: {@code reuse}, when not null, are its bytes from
-   * {@code setAttribute}, right as they are (an immutable value); {@code fallback} are its stored
-   * bytes, to keep if it can no longer be encoded (null: none).
+   * A value to encode for a save: {@code reuse}, when not null, are its bytes from {@code
+   * setAttribute}, right as they are (an immutable value); {@code fallback} are its stored bytes,
+   * to keep if it can no longer be encoded (null: none).
    */
   record ToEncode(String name, Object value, byte[] reuse, byte[] fallback) {}
 
@@ -142,8 +153,13 @@ final class SessionAttributes {
     try {
       value = codec.decode(name, bytes);
     } catch (CodecException e) {
-      LOG.log(Level.SEVERE, "Session " + SessionIds.fingerprint(stored.id()) + ": " + e.getMessage()
-          + "; the attribute is dropped and the rest of the session is served");
+      LOG.log(
+          Level.SEVERE,
+          "Session "
+              + SessionIds.fingerprint(stored.id())
+              + ": "
+              + e.getMessage()
+              + "; the attribute is dropped and the rest of the session is served");
       names.remove(name);
       unreadable.add(name);
       return Read.NONE;
@@ -159,8 +175,14 @@ final class SessionAttributes {
   synchronized SessionData withPending(String name, byte[] encoded, Instant accessTime) {
     Map<String, byte[]> bytes = currentBytes();
     bytes.put(name, encoded);
-    return new SessionData(stored.id(), stored.creationTime(), accessTime, maxInactiveInterval,
-        stored.version(), bytes, login);
+    return new SessionData(
+        stored.id(),
+        stored.creationTime(),
+        accessTime,
+        maxInactiveInterval,
+        stored.version(),
+        bytes,
+        login);
   }
 
   /** Sets {@code name} to {@code value}, whose encoding is {@code encoded}. */
@@ -203,8 +225,9 @@ final class SessionAttributes {
       if (immutable && storedBytes.get(name) != null && !setThisRequest.contains(name)) {
         continue;
       }
-      list.add(new ToEncode(name, value, immutable ? pendingBytes.get(name) : null,
-          storedBytes.get(name)));
+      list.add(
+          new ToEncode(
+              name, value, immutable ? pendingBytes.get(name) : null, storedBytes.get(name)));
     }
     return list;
   }
@@ -240,8 +263,8 @@ final class SessionAttributes {
       }
     }
     attributes.values().removeIf(v -> v == null);
-    return new SessionData(stored.id(), stored.creationTime(), accessTime, maxInactiveInterval, 0,
-        attributes, login);
+    return new SessionData(
+        stored.id(), stored.creationTime(), accessTime, maxInactiveInterval, 0, attributes, login);
   }
 
   /** Records that the session was written as {@code data}: later saves write only newer changes. */

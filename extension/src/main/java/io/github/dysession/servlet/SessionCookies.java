@@ -18,10 +18,13 @@ final class SessionCookies {
   }
 
   /**
-   * @param maxAge the {@code Max-Age} of a cookie that hands out an id, or -1 for none (a browser-session cookie)
-   * @param extraAttributes further attributes, written after dysession's own ({@code Partitioned}, say)
+   * @param maxAge the {@code Max-Age} of a cookie that hands out an id, or -1 for none (a
+   *     browser-session cookie)
+   * @param extraAttributes further attributes, written after dysession's own ({@code Partitioned},
+   *     say)
    */
-  SessionCookies(DysessionSettings.Cookie cookie, int maxAge, java.util.Map<String, String> extraAttributes) {
+  SessionCookies(
+      DysessionSettings.Cookie cookie, int maxAge, java.util.Map<String, String> extraAttributes) {
     this.cookie = cookie;
     this.maxAge = maxAge;
     this.extraAttributes = java.util.Map.copyOf(extraAttributes);
@@ -33,9 +36,9 @@ final class SessionCookies {
   }
 
   /**
-   * Returns the first well-formed session id among the request's cookies of the configured name,
-   * or null. Malformed values are ignored; the {@code Cookie} header is parsed here rather than by
-   * the container, so a malformed cookie of another name cannot hide the session.
+   * Returns the first well-formed session id among the request's cookies of the configured name, or
+   * null. Malformed values are ignored; the {@code Cookie} header is parsed here rather than by the
+   * container, so a malformed cookie of another name cannot hide the session.
    */
   String requestedId(HttpServletRequest request) {
     Enumeration<String> headers = request.getHeaders("Cookie");

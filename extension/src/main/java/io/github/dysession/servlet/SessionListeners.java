@@ -14,9 +14,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Calls the application's session listeners for dysession sessions, which the container never
- * sees, and the binding and activation callbacks of attribute values. A listener that throws is
- * logged and does not stop the others.
+ * Calls the application's session listeners for dysession sessions, which the container never sees,
+ * and the binding and activation callbacks of attribute values. A listener that throws is logged
+ * and does not stop the others.
  */
 final class SessionListeners {
 
@@ -48,9 +48,15 @@ final class SessionListeners {
       found = null;
     }
     if (found == null) {
-      LOG.warning("dysession cannot read this server's session listeners for " + path + ": it calls the "
-          + size() + " @WebListener session listener" + (size() == 1 ? "" : "s") + " of the application "
-          + "only, not those of web.xml, web-fragment.xml or ServletContext.addListener");
+      LOG.warning(
+          "dysession cannot read this server's session listeners for "
+              + path
+              + ": it calls the "
+              + size()
+              + " @WebListener session listener"
+              + (size() == 1 ? "" : "s")
+              + " of the application "
+              + "only, not those of web.xml, web-fragment.xml or ServletContext.addListener");
       return;
     }
     lifecycle.clear();
@@ -62,9 +68,19 @@ final class SessionListeners {
       names.add(listener.getClass().getName());
     }
     List<String> leftOut = found.leftOut();
-    LOG.info(() -> "dysession calls " + names.size() + " session listener" + (names.size() == 1 ? "" : "s")
-        + " of " + path + " for its sessions" + (names.isEmpty() ? "" : ": " + String.join(", ", names))
-        + (leftOut.isEmpty() ? "" : "; the server's own, left to it: " + String.join(", ", leftOut)));
+    LOG.info(
+        () ->
+            "dysession calls "
+                + names.size()
+                + " session listener"
+                + (names.size() == 1 ? "" : "s")
+                + " of "
+                + path
+                + " for its sessions"
+                + (names.isEmpty() ? "" : ": " + String.join(", ", names))
+                + (leftOut.isEmpty()
+                    ? ""
+                    : "; the server's own, left to it: " + String.join(", ", leftOut)));
   }
 
   /** Adds a listener instance; it may implement any of the three listener interfaces. */
@@ -169,8 +185,13 @@ final class SessionListeners {
     try {
       callback.run();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Session listener " + listener.getClass().getName() + " failed: "
-          + e.getClass().getName(), e);
+      LOG.log(
+          Level.WARNING,
+          "Session listener "
+              + listener.getClass().getName()
+              + " failed: "
+              + e.getClass().getName(),
+          e);
     }
   }
 }

@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Creates, loads, saves and invalidates the dysession sessions of one web application, and
- * notifies listeners and the CDI bridge.
+ * Creates, loads, saves and invalidates the dysession sessions of one web application, and notifies
+ * listeners and the CDI bridge.
  */
 final class SessionManager {
 
@@ -27,46 +27,72 @@ final class SessionManager {
   private final SessionRuntime runtime;
   private final SessionListeners listeners;
   private final SessionCookies cookies;
-  /** A new session's max inactive interval: dysession.cache-period, or the application's session-timeout. */
+
+  /**
+   * A new session's max inactive interval: dysession.cache-period, or the application's
+   * session-timeout.
+   */
   private final Duration maxInactiveInterval;
+
   private final Clock clock;
 
-  SessionManager(ServletContext servletContext, SessionRuntime runtime, SessionListeners listeners,
+  SessionManager(
+      ServletContext servletContext,
+      SessionRuntime runtime,
+      SessionListeners listeners,
       Clock clock) {
     this.servletContext = servletContext;
     this.runtime = runtime;
     this.listeners = listeners;
-    ApplicationSessionConfig.Effective effective = servletContext == null
-        ? ApplicationSessionConfig.ofSettings(runtime.settings())
-        : ApplicationSessionConfig.merge(runtime.settings(), ApplicationSessionConfig.Application.of(servletContext));
+    ApplicationSessionConfig.Effective effective =
+        servletContext == null
+            ? ApplicationSessionConfig.ofSettings(runtime.settings())
+            : ApplicationSessionConfig.merge(
+                runtime.settings(), ApplicationSessionConfig.Application.of(servletContext));
     this.maxInactiveInterval = effective.maxInactiveInterval();
-    this.cookies = new SessionCookies(effective.cookie(), effective.maxAge(), effective.extraAttributes());
+    this.cookies =
+        new SessionCookies(effective.cookie(), effective.maxAge(), effective.extraAttributes());
     this.clock = clock;
     if (servletContext != null) {
       logSettings(servletContext, effective);
     }
   }
 
-  private static void logSettings(ServletContext context, ApplicationSessionConfig.Effective effective) {
+  private static void logSettings(
+      ServletContext context, ApplicationSessionConfig.Effective effective) {
     String path = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
     Duration interval = effective.maxInactiveInterval();
-    LOG.info(() -> "dysession sessions of " + path + ": max inactive interval "
-        + (interval.isZero() ? "none (never expire)" : interval.toSeconds() + " s") + ", cookie "
-        + effective.cookie().name()
-        + (effective.fromApplication().isEmpty() ? ""
-            : "; from the application's session-config: " + String.join(", ", effective.fromApplication())));
+    LOG.info(
+        () ->
+            "dysession sessions of "
+                + path
+                + ": max inactive interval "
+                + (interval.isZero() ? "none (never expire)" : interval.toSeconds() + " s")
+                + ", cookie "
+                + effective.cookie().name()
+                + (effective.fromApplication().isEmpty()
+                    ? ""
+                    : "; from the application's session-config: "
+                        + String.join(", ", effective.fromApplication())));
     if (!effective.ignored().isEmpty()) {
-      LOG.warning(path + ": dysession ignores the application's " + String.join(", ", effective.ignored())
-          + " and keeps its own setting");
+      LOG.warning(
+          path
+              + ": dysession ignores the application's "
+              + String.join(", ", effective.ignored())
+              + " and keeps its own setting");
     }
     try {
-      String tracking = ApplicationSessionConfig.trackingWarning(path, context.getEffectiveSessionTrackingModes(),
-          context.getDefaultSessionTrackingModes());
+      String tracking =
+          ApplicationSessionConfig.trackingWarning(
+              path,
+              context.getEffectiveSessionTrackingModes(),
+              context.getDefaultSessionTrackingModes());
       if (tracking != null) {
         LOG.warning(tracking);
       }
     } catch (RuntimeException e) {
-      LOG.log(java.util.logging.Level.FINE, "Could not read the session tracking modes of " + path, e);
+      LOG.log(
+          java.util.logging.Level.FINE, "Could not read the session tracking modes of " + path, e);
     }
   }
 
@@ -106,7 +132,8 @@ final class SessionManager {
 
   /** Creates a new session in memory; it is written when the request saves. */
   DysessionHttpSession create() {
-    SessionData data = SessionData.newSession(SessionIds.generate(), clock.instant(), maxInactiveInterval);
+    SessionData data =
+        SessionData.newSession(SessionIds.generate(), clock.instant(), maxInactiveInterval);
     return new DysessionHttpSession(this, data, true, data.creationTime());
   }
 
@@ -151,9 +178,14 @@ final class SessionManager {
       } else if (outcome.result() == SaveResult.GONE) {
         session.markInvalid();
         if (changes.changesContent()) {
-          LOG.info(() -> "Session " + SessionIds.fingerprint(session.getId()) + " was invalidated or "
-              + "expired while a request used it; the request's changes to "
-              + changes.setAttributes().keySet() + " were discarded");
+          LOG.info(
+              () ->
+                  "Session "
+                      + SessionIds.fingerprint(session.getId())
+                      + " was invalidated or "
+                      + "expired while a request used it; the request's changes to "
+                      + changes.setAttributes().keySet()
+                      + " were discarded");
         }
       }
     } finally {
@@ -180,16 +212,27 @@ final class SessionManager {
       try {
         runtime.bridge().sessionDestroyed(session);
       } catch (RuntimeException e) {
-        LOG.log(java.util.logging.Level.WARNING, "CDI session-destroyed callbacks failed for session "
-            + SessionIds.fingerprint(session.getId()), e);
+        LOG.log(
+            java.util.logging.Level.WARNING,
+            "CDI session-destroyed callbacks failed for session "
+                + SessionIds.fingerprint(session.getId()),
+            e);
       }
       for (String name : session.attributeNames()) {
         try {
           session.removeAttribute(name);
         } catch (IllegalStateException e) {
           // A listener ended or broke the session meanwhile: the rest is still unbound.
-          LOG.log(java.util.logging.Level.WARNING, "Unbinding attribute " + name + " of invalidated "
-              + "session " + SessionIds.fingerprint(session.getId()) + " failed: " + e.getMessage(), e);
+          LOG.log(
+              java.util.logging.Level.WARNING,
+              "Unbinding attribute "
+                  + name
+                  + " of invalidated "
+                  + "session "
+                  + SessionIds.fingerprint(session.getId())
+                  + " failed: "
+                  + e.getMessage(),
+              e);
         }
       }
     } finally {
@@ -209,8 +252,10 @@ final class SessionManager {
         Optional<SessionData> moved = runtime.store().changeId(oldId, newId);
         if (moved.isEmpty()) {
           session.markInvalid();
-          throw new IllegalStateException("changeSessionId: session "
-              + SessionIds.fingerprint(oldId) + " was invalidated or expired meanwhile");
+          throw new IllegalStateException(
+              "changeSessionId: session "
+                  + SessionIds.fingerprint(oldId)
+                  + " was invalidated or expired meanwhile");
         }
       }
       session.changeId(newId);

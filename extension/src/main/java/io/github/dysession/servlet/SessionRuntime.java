@@ -15,7 +15,10 @@ import java.util.Objects;
  * @param bridge the CDI implementation's hooks, or {@link SessionScopeBridge#NONE}
  */
 public record SessionRuntime(
-    SessionStore store, AttributeCodec codec, DysessionSettings settings, SessionScopeBridge bridge) {
+    SessionStore store,
+    AttributeCodec codec,
+    DysessionSettings settings,
+    SessionScopeBridge bridge) {
 
   /** Checks that every collaborator is present. */
   public SessionRuntime {

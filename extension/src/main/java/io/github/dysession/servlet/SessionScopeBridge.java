@@ -4,8 +4,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
 /**
- * Connects the session filter to a CDI implementation: switches the {@code @SessionScoped}
- * context to dysession's session around each request and fires the session's CDI events.
+ * Connects the session filter to a CDI implementation: switches the {@code @SessionScoped} context
+ * to dysession's session around each request and fires the session's CDI events.
  */
 public interface SessionScopeBridge {
 

@@ -9,8 +9,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Stands in for dysession's filter when the application lacks an API dysession needs: answers
- * every request with 500, so that sessions never fall back silently into the container's memory on
+ * Stands in for dysession's filter when the application lacks an API dysession needs: answers every
+ * request with 500, so that sessions never fall back silently into the container's memory on
  * servers that start an application although its initializer failed (Open Liberty only warns).
  */
 final class UnavailableFilter implements Filter {

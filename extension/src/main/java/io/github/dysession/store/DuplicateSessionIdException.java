@@ -7,7 +7,9 @@ public final class DuplicateSessionIdException extends SessionStoreException {
 
   /** Creates the exception for the session id with the given fingerprint. */
   public DuplicateSessionIdException(String id) {
-    super("A session with id " + SessionIds.fingerprint(id)
-        + " exists already; generate a new id and try again");
+    super(
+        "A session with id "
+            + SessionIds.fingerprint(id)
+            + " exists already; generate a new id and try again");
   }
 }

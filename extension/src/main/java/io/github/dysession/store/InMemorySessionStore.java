@@ -21,14 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>It keeps the same contract as the DynamoDB store: times are kept to the millisecond; a save
  * writes only the attributes it names, atomically per session, and is skipped for a pure touch
- * inside the touch interval; no save, create or id change brings back a session that was deleted
- * or has expired; expired records stay until they are replaced or swept, but never load; sessions
- * over the size limit are refused before anything changes. Sizes are counted as the DynamoDB store
+ * inside the touch interval; no save, create or id change brings back a session that was deleted or
+ * has expired; expired records stay until they are replaced or swept, but never load; sessions over
+ * the size limit are refused before anything changes. Sizes are counted as the DynamoDB store
  * counts them (names plus bytes plus a fixed overhead), so the limit means the same.
  *
- * <p>Thread-safe: every write is one atomic operation of the map per session. Sessions live as
- * long as the instance, in this JVM only, so it shares nothing between servers. dysession uses it
- * only where the application produces it as its {@code @Dysession SessionStore}.
+ * <p>Thread-safe: every write is one atomic operation of the map per session. Sessions live as long
+ * as the instance, in this JVM only, so it shares nothing between servers. dysession uses it only
+ * where the application produces it as its {@code @Dysession SessionStore}.
  */
 public final class InMemorySessionStore implements SessionStore {
 
@@ -105,13 +105,15 @@ public final class InMemorySessionStore implements SessionStore {
     checkSize(session);
     SessionData stored = millis(session);
     Instant now = clock.instant();
-    sessions.compute(session.id(), (id, existing) -> {
-      if (existing != null && !existing.data().isExpiredAt(now)) {
-        throw new DuplicateSessionIdException(id);
-      }
-      writes.incrementAndGet();
-      return new Entry(stored);
-    });
+    sessions.compute(
+        session.id(),
+        (id, existing) -> {
+          if (existing != null && !existing.data().isExpiredAt(now)) {
+            throw new DuplicateSessionIdException(id);
+          }
+          writes.incrementAndGet();
+          return new Entry(stored);
+        });
     if (creates.incrementAndGet() % SWEEP_EVERY == 0) {
       sweep();
     }
@@ -127,30 +129,39 @@ public final class InMemorySessionStore implements SessionStore {
     }
     Instant now = clock.instant();
     SessionData[] written = {null};
-    sessions.computeIfPresent(changes.base().id(), (id, current) -> {
-      if (current.data().isExpiredAt(now)) {
-        return current;
-      }
-      SessionData data = current.data();
-      Map<String, byte[]> attributes = new LinkedHashMap<>(data.attributes());
-      attributes.keySet().removeAll(changes.removedAttributes());
-      attributes.putAll(changes.setAttributes());
-      Map<String, Object> foreign = current.foreign();
-      if (!foreign.isEmpty()) {
-        foreign = new LinkedHashMap<>(foreign);
-        foreign.keySet().removeAll(changes.removedAttributes());
-        foreign.keySet().removeAll(changes.setAttributes().keySet());
-      }
-      SessionData result = new SessionData(id, data.creationTime(),
-          changes.lastAccessedTime().truncatedTo(ChronoUnit.MILLIS), changes.maxInactiveInterval(),
-          data.version() + 1, attributes, changes.changesLogin() ? changes.login() : data.login());
-      // Another request may have grown the session meanwhile: the merged result must fit, too.
-      checkSize(result);
-      writes.incrementAndGet();
-      written[0] = result;
-      return new Entry(result, foreign);
-    });
-    return written[0] == null ? SaveOutcome.gone()
+    sessions.computeIfPresent(
+        changes.base().id(),
+        (id, current) -> {
+          if (current.data().isExpiredAt(now)) {
+            return current;
+          }
+          SessionData data = current.data();
+          Map<String, byte[]> attributes = new LinkedHashMap<>(data.attributes());
+          attributes.keySet().removeAll(changes.removedAttributes());
+          attributes.putAll(changes.setAttributes());
+          Map<String, Object> foreign = current.foreign();
+          if (!foreign.isEmpty()) {
+            foreign = new LinkedHashMap<>(foreign);
+            foreign.keySet().removeAll(changes.removedAttributes());
+            foreign.keySet().removeAll(changes.setAttributes().keySet());
+          }
+          SessionData result =
+              new SessionData(
+                  id,
+                  data.creationTime(),
+                  changes.lastAccessedTime().truncatedTo(ChronoUnit.MILLIS),
+                  changes.maxInactiveInterval(),
+                  data.version() + 1,
+                  attributes,
+                  changes.changesLogin() ? changes.login() : data.login());
+          // Another request may have grown the session meanwhile: the merged result must fit, too.
+          checkSize(result);
+          writes.incrementAndGet();
+          written[0] = result;
+          return new Entry(result, foreign);
+        });
+    return written[0] == null
+        ? SaveOutcome.gone()
         : SaveOutcome.written(changes.result(written[0].version()));
   }
 
@@ -159,8 +170,8 @@ public final class InMemorySessionStore implements SessionStore {
     long size = size(session);
     if (size > limit) {
       List<Map.Entry<String, byte[]>> entries = new ArrayList<>(session.attributes().entrySet());
-      entries.sort(Comparator.comparingInt(
-          (Map.Entry<String, byte[]> e) -> e.getValue().length).reversed());
+      entries.sort(
+          Comparator.comparingInt((Map.Entry<String, byte[]> e) -> e.getValue().length).reversed());
       List<String> largest = new ArrayList<>();
       for (Map.Entry<String, byte[]> e : entries.subList(0, Math.min(3, entries.size()))) {
         largest.add("'" + e.getKey() + "' (" + e.getValue().length + " bytes)");
@@ -184,13 +195,15 @@ public final class InMemorySessionStore implements SessionStore {
       return Optional.empty();
     }
     Entry first = new Entry(current.data().withId(newId), current.foreign());
-    sessions.compute(newId, (id, existing) -> {
-      if (existing != null && !existing.data().isExpiredAt(now)) {
-        throw new DuplicateSessionIdException(id);
-      }
-      writes.incrementAndGet();
-      return first;
-    });
+    sessions.compute(
+        newId,
+        (id, existing) -> {
+          if (existing != null && !existing.data().isExpiredAt(now)) {
+            throw new DuplicateSessionIdException(id);
+          }
+          writes.incrementAndGet();
+          return first;
+        });
     Entry copy = first;
     // A request on the old id may write between the copy and the removal: the removal is
     // conditional on the entry we copied (entries compare by identity); a newer one is copied
@@ -211,8 +224,9 @@ public final class InMemorySessionStore implements SessionStore {
       copy = newer;
     }
     sessions.remove(newId, copy);
-    throw new SessionStoreException("The session changed on every attempt to move it to a new id; "
-        + "the id was not changed, retry the request");
+    throw new SessionStoreException(
+        "The session changed on every attempt to move it to a new id; "
+            + "the id was not changed, retry the request");
   }
 
   /** Returns how many write operations (create, save, delete, id change) reached the map. */
@@ -231,11 +245,13 @@ public final class InMemorySessionStore implements SessionStore {
    * entry. For the contract test of corrupt attributes.
    */
   public void putForeignValue(String id, String name, Object value) {
-    sessions.computeIfPresent(id, (k, e) -> {
-      Map<String, Object> foreign = new LinkedHashMap<>(e.foreign());
-      foreign.put(name, value);
-      return new Entry(e.data(), foreign);
-    });
+    sessions.computeIfPresent(
+        id,
+        (k, e) -> {
+          Map<String, Object> foreign = new LinkedHashMap<>(e.foreign());
+          foreign.put(name, value);
+          return new Entry(e.data(), foreign);
+        });
   }
 
   /** Returns how many records the map holds, expired ones included. */
@@ -250,12 +266,22 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   private static SessionData millis(SessionData s) {
-    SessionLogin login = s.login() == null ? null : new SessionLogin(s.login().caller(),
-        s.login().groups(), s.login().mechanism(),
-        s.login().authenticatedAt().truncatedTo(ChronoUnit.MILLIS));
-    return new SessionData(s.id(), s.creationTime().truncatedTo(ChronoUnit.MILLIS),
-        s.lastAccessedTime().truncatedTo(ChronoUnit.MILLIS), s.maxInactiveInterval(), s.version(),
-        s.attributes(), login);
+    SessionLogin login =
+        s.login() == null
+            ? null
+            : new SessionLogin(
+                s.login().caller(),
+                s.login().groups(),
+                s.login().mechanism(),
+                s.login().authenticatedAt().truncatedTo(ChronoUnit.MILLIS));
+    return new SessionData(
+        s.id(),
+        s.creationTime().truncatedTo(ChronoUnit.MILLIS),
+        s.lastAccessedTime().truncatedTo(ChronoUnit.MILLIS),
+        s.maxInactiveInterval(),
+        s.version(),
+        s.attributes(),
+        login);
   }
 
   private static long size(SessionData session) {

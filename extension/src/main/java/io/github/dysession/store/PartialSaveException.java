@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Thrown when a save that the store had to split into several writes failed after some of them
- * landed: {@link #stored()} is the session as the landed writes left it, so that the caller
- * records those as written and a later save writes only the rest.
+ * landed: {@link #stored()} is the session as the landed writes left it, so that the caller records
+ * those as written and a later save writes only the rest.
  */
 public class PartialSaveException extends SessionStoreException {
 
@@ -14,8 +14,8 @@ public class PartialSaveException extends SessionStoreException {
   private final transient SessionData stored;
 
   /**
-   * Creates the exception; the message says which attributes were written and which were not
-   * (names only).
+   * Creates the exception; the message says which attributes were written and which were not (names
+   * only).
    */
   public PartialSaveException(String message, SessionData stored, Throwable cause) {
     super(message, cause);

@@ -10,8 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Describes what one request changed in a session: attributes set and removed, its access time
- * and its maximum inactive interval.
+ * Describes what one request changed in a session: attributes set and removed, its access time and
+ * its maximum inactive interval.
  *
  * @param base the session as the request loaded (or created) it
  * @param lastAccessedTime the request's access time
@@ -45,9 +45,19 @@ public record SessionChanges(
   }
 
   /** Creates changes that keep the session's login as it was. */
-  public SessionChanges(SessionData base, Instant lastAccessedTime, Duration maxInactiveInterval,
-      Map<String, byte[]> setAttributes, Set<String> removedAttributes) {
-    this(base, lastAccessedTime, maxInactiveInterval, setAttributes, removedAttributes, base.login());
+  public SessionChanges(
+      SessionData base,
+      Instant lastAccessedTime,
+      Duration maxInactiveInterval,
+      Map<String, byte[]> setAttributes,
+      Set<String> removedAttributes) {
+    this(
+        base,
+        lastAccessedTime,
+        maxInactiveInterval,
+        setAttributes,
+        removedAttributes,
+        base.login());
   }
 
   /** Returns changes that only touch the session at {@code now}. */
@@ -69,9 +79,9 @@ public record SessionChanges(
   }
 
   /**
-   * Returns whether these changes must be written: when content changed, or when the stored
-   * access time is at least {@code touchInterval} old (or half the session's inactive interval,
-   * if that is shorter, so a session in use never expires between touches).
+   * Returns whether these changes must be written: when content changed, or when the stored access
+   * time is at least {@code touchInterval} old (or half the session's inactive interval, if that is
+   * shorter, so a session in use never expires between touches).
    */
   public boolean needsWrite(Duration touchInterval) {
     if (changesContent()) {
@@ -100,14 +110,26 @@ public record SessionChanges(
 
   /** Returns the session as it is once these changes are applied, with the given version. */
   public SessionData result(long version) {
-    return new SessionData(base.id(), base.creationTime(), lastAccessedTime, maxInactiveInterval,
-        version, resultingAttributes(), login);
+    return new SessionData(
+        base.id(),
+        base.creationTime(),
+        lastAccessedTime,
+        maxInactiveInterval,
+        version,
+        resultingAttributes(),
+        login);
   }
 
   /** Returns a summary without the id or any attribute value. */
   @Override
   public String toString() {
-    return "SessionChanges[" + SessionIds.fingerprint(base.id()) + ", set=" + setAttributes.keySet()
-        + ", removed=" + removedAttributes + (changesLogin() ? ", login changed" : "") + "]";
+    return "SessionChanges["
+        + SessionIds.fingerprint(base.id())
+        + ", set="
+        + setAttributes.keySet()
+        + ", removed="
+        + removedAttributes
+        + (changesLogin() ? ", login changed" : "")
+        + "]";
   }
 }

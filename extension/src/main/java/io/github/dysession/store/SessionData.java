@@ -41,8 +41,13 @@ public record SessionData(
   }
 
   /** Creates a session that is not logged in. */
-  public SessionData(String id, Instant creationTime, Instant lastAccessedTime,
-      Duration maxInactiveInterval, long version, Map<String, byte[]> attributes) {
+  public SessionData(
+      String id,
+      Instant creationTime,
+      Instant lastAccessedTime,
+      Duration maxInactiveInterval,
+      long version,
+      Map<String, byte[]> attributes) {
     this(id, creationTime, lastAccessedTime, maxInactiveInterval, version, attributes, null);
   }
 
@@ -69,18 +74,26 @@ public record SessionData(
 
   /** Returns a copy with another id. */
   public SessionData withId(String newId) {
-    return new SessionData(newId, creationTime, lastAccessedTime, maxInactiveInterval, version, attributes, login);
+    return new SessionData(
+        newId, creationTime, lastAccessedTime, maxInactiveInterval, version, attributes, login);
   }
 
   /** Returns a copy logged in as {@code newLogin} (null: logged out). */
   public SessionData withLogin(SessionLogin newLogin) {
-    return new SessionData(id, creationTime, lastAccessedTime, maxInactiveInterval, version, attributes, newLogin);
+    return new SessionData(
+        id, creationTime, lastAccessedTime, maxInactiveInterval, version, attributes, newLogin);
   }
 
   /** Returns a summary without the id, the caller or any attribute value. */
   @Override
   public String toString() {
-    return "SessionData[" + SessionIds.fingerprint(id) + ", version=" + version + ", attributes="
-        + attributes.keySet() + (login != null ? ", logged in" : "") + "]";
+    return "SessionData["
+        + SessionIds.fingerprint(id)
+        + ", version="
+        + version
+        + ", attributes="
+        + attributes.keySet()
+        + (login != null ? ", logged in" : "")
+        + "]";
   }
 }

@@ -12,11 +12,12 @@ import java.util.Set;
  *
  * @param caller the caller principal's name
  * @param groups the caller's groups (roles are mapped from them as the application declares)
- * @param mechanism the class name of the authentication mechanism that authenticated the caller,
- *     or the name of the way in ({@code request.login})
+ * @param mechanism the class name of the authentication mechanism that authenticated the caller, or
+ *     the name of the way in ({@code request.login})
  * @param authenticatedAt when the caller logged in
  */
-public record SessionLogin(String caller, Set<String> groups, String mechanism, Instant authenticatedAt) {
+public record SessionLogin(
+    String caller, Set<String> groups, String mechanism, Instant authenticatedAt) {
 
   /** The longest caller name or group name stored; longer ones are refused at login. */
   public static final int MAX_NAME_LENGTH = 1024;
@@ -27,13 +28,17 @@ public record SessionLogin(String caller, Set<String> groups, String mechanism, 
     Objects.requireNonNull(mechanism, "mechanism");
     Objects.requireNonNull(authenticatedAt, "authenticatedAt");
     if (caller.isEmpty() || caller.length() > MAX_NAME_LENGTH) {
-      throw new IllegalArgumentException("A caller name must have 1 to " + MAX_NAME_LENGTH
-          + " characters, not " + caller.length());
+      throw new IllegalArgumentException(
+          "A caller name must have 1 to "
+              + MAX_NAME_LENGTH
+              + " characters, not "
+              + caller.length());
     }
     groups = Collections.unmodifiableSet(new LinkedHashSet<>(groups));
     for (String group : groups) {
       if (group == null || group.isEmpty() || group.length() > MAX_NAME_LENGTH) {
-        throw new IllegalArgumentException("A group name must have 1 to " + MAX_NAME_LENGTH + " characters");
+        throw new IllegalArgumentException(
+            "A group name must have 1 to " + MAX_NAME_LENGTH + " characters");
       }
     }
   }

@@ -6,9 +6,9 @@ import java.util.Optional;
  * Stores sessions outside the application server: the replacement of the container's session
  * manager.
  *
- * <p>Implementations are thread-safe. They never return an expired session, never write a
- * session that was deleted (no resurrection), and never overwrite one session with another.
- * Failures of the backing service surface as {@link SessionStoreException}.
+ * <p>Implementations are thread-safe. They never return an expired session, never write a session
+ * that was deleted (no resurrection), and never overwrite one session with another. Failures of the
+ * backing service surface as {@link SessionStoreException}.
  */
 public interface SessionStore {
 

@@ -19,10 +19,18 @@ public final class SessionTooLargeException extends SessionStoreException {
    * @param largest the names of the largest attributes with their sizes, largest first
    */
   public SessionTooLargeException(String id, long size, long limit, List<String> largest) {
-    super("Session " + SessionIds.fingerprint(id) + " would take " + size + " bytes, over the limit of "
-        + limit + " bytes (dysession.max-session-bytes, at most DynamoDB's 400 KB item size); "
-        + "the change was not saved. Largest attributes: " + String.join(", ", largest)
-        + ". Store less in the session, or keep large data elsewhere and put its key in the session.");
+    super(
+        "Session "
+            + SessionIds.fingerprint(id)
+            + " would take "
+            + size
+            + " bytes, over the limit of "
+            + limit
+            + " bytes (dysession.max-session-bytes, at most DynamoDB's 400 KB item size); "
+            + "the change was not saved. Largest attributes: "
+            + String.join(", ", largest)
+            + ". Store less in the session, or keep large data elsewhere and put its key in the"
+            + " session.");
     this.size = size;
     this.limit = limit;
   }

@@ -85,9 +85,12 @@ class DysessionExtensionTest {
   private static final Map<String, String> SAVED = new HashMap<>();
 
   @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(
-          WeldInitiator.createWeld().addExtension(new DysessionExtension()).addBeanClasses(ClientConsumer.class))
-      .build();
+  WeldInitiator weld =
+      WeldInitiator.from(
+              WeldInitiator.createWeld()
+                  .addExtension(new DysessionExtension())
+                  .addBeanClasses(ClientConsumer.class))
+          .build();
 
   @Inject @Dysession DynamoDbClient client;
 
@@ -132,9 +135,11 @@ class DysessionExtensionTest {
   @Test
   void producesTheDynamoDbClientFromConfiguration() {
     assertThat(client.serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
-    assertThat(client.serviceClientConfiguration().endpointOverride()).contains(URI.create(ENDPOINT));
+    assertThat(client.serviceClientConfiguration().endpointOverride())
+        .contains(URI.create(ENDPOINT));
 
-    Bean<?> bean = beanManager.resolve(beanManager.getBeans(DynamoDbClient.class, Dysession.Literal.INSTANCE));
+    Bean<?> bean =
+        beanManager.resolve(beanManager.getBeans(DynamoDbClient.class, Dysession.Literal.INSTANCE));
     assertThat(bean.getScope()).isEqualTo(ApplicationScoped.class);
     assertThat(bean.getBeanClass()).isEqualTo(DysessionExtension.class);
     assertThat(bean.getQualifiers()).contains(Dysession.Literal.INSTANCE, Any.Literal.INSTANCE);
@@ -155,7 +160,8 @@ class DysessionExtensionTest {
     assertThat(instance).isInstanceOf(DynamoDbSessionStore.class);
     assertThat(contextualInstance(clientOf(instance))).isSameAs(contextualInstance(client));
 
-    Bean<?> bean = beanManager.resolve(beanManager.getBeans(SessionStore.class, Dysession.Literal.INSTANCE));
+    Bean<?> bean =
+        beanManager.resolve(beanManager.getBeans(SessionStore.class, Dysession.Literal.INSTANCE));
     assertThat(bean.getScope()).isEqualTo(ApplicationScoped.class);
   }
 
@@ -168,7 +174,8 @@ class DysessionExtensionTest {
     assertThat(settings.cachePeriod()).isEqualTo(Duration.ofSeconds(1800));
     assertThat(settings.keyPrefix()).isEqualTo("ext#");
     // Unset keys keep their defaults.
-    assertThat(settings.partitionKeyName()).isEqualTo(DysessionSettings.DEFAULTS.get(DysessionSettings.PARTITION_KEY_NAME));
+    assertThat(settings.partitionKeyName())
+        .isEqualTo(DysessionSettings.DEFAULTS.get(DysessionSettings.PARTITION_KEY_NAME));
     assertThat(settings.touchInterval()).isEqualTo(Duration.ofSeconds(60));
 
     DysessionExtension extension = weld.select(DysessionExtension.class).get();
@@ -180,25 +187,32 @@ class DysessionExtensionTest {
   @Test
   void usesTheApplicationsClientAndAddsNoSecondOne() throws Exception {
     List<String> log = captureLog();
-    try (WeldContainer container = newWeld()
-        .addBeanClasses(ApplicationClientProducer.class, ClientConsumer.class)
-        .initialize()) {
+    try (WeldContainer container =
+        newWeld()
+            .addBeanClasses(ApplicationClientProducer.class, ClientConsumer.class)
+            .initialize()) {
       BeanManager bm = container.getBeanManager();
       Set<Bean<?>> clients = bm.getBeans(DynamoDbClient.class, Dysession.Literal.INSTANCE);
       assertThat(clients).hasSize(1);
-      assertThat(clients.iterator().next().getBeanClass()).isEqualTo(ApplicationClientProducer.class);
+      assertThat(clients.iterator().next().getBeanClass())
+          .isEqualTo(ApplicationClientProducer.class);
 
-      DynamoDbClient resolved = container.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get();
+      DynamoDbClient resolved =
+          container.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get();
       assertThat(resolved.serviceClientConfiguration().region()).isEqualTo(Region.US_WEST_2);
       ClientConsumer appConsumer = container.select(ClientConsumer.class).get();
-      assertThat(appConsumer.client.serviceClientConfiguration().region()).isEqualTo(Region.US_WEST_2);
+      assertThat(appConsumer.client.serviceClientConfiguration().region())
+          .isEqualTo(Region.US_WEST_2);
 
-      SessionStore sessionStore = container.select(SessionStore.class, Dysession.Literal.INSTANCE).get();
+      SessionStore sessionStore =
+          container.select(SessionStore.class, Dysession.Literal.INSTANCE).get();
       Object storeInstance = contextualInstance(sessionStore);
       assertThat(storeInstance).isInstanceOf(DynamoDbSessionStore.class);
-      assertThat(contextualInstance(clientOf(storeInstance))).isSameAs(contextualInstance(resolved));
+      assertThat(contextualInstance(clientOf(storeInstance)))
+          .isSameAs(contextualInstance(resolved));
       // The settings bean is still there.
-      assertThat(container.select(DysessionSettings.class, Dysession.Literal.INSTANCE).get().region())
+      assertThat(
+              container.select(DysessionSettings.class, Dysession.Literal.INSTANCE).get().region())
           .isEqualTo("eu-west-1");
     }
     assertThat(log).anySatisfy(line -> assertThat(line).contains("client=application's"));
@@ -207,10 +221,10 @@ class DysessionExtensionTest {
   @Test
   void usesTheApplicationsSessionStoreAndAddsNoSecondOne() {
     List<String> log = captureLog();
-    try (WeldContainer container = newWeld()
-        .addBeanClasses(ApplicationStoreProducer.class)
-        .initialize()) {
-      Set<Bean<?>> stores = container.getBeanManager().getBeans(SessionStore.class, Dysession.Literal.INSTANCE);
+    try (WeldContainer container =
+        newWeld().addBeanClasses(ApplicationStoreProducer.class).initialize()) {
+      Set<Bean<?>> stores =
+          container.getBeanManager().getBeans(SessionStore.class, Dysession.Literal.INSTANCE);
       assertThat(stores).hasSize(1);
       assertThat(stores.iterator().next().getBeanClass()).isEqualTo(ApplicationStoreProducer.class);
     }
@@ -222,9 +236,11 @@ class DysessionExtensionTest {
   void logsNoApplicationClientWhenTheExtensionProducesIt() {
     List<String> log = captureLog();
     try (WeldContainer container = newWeld().initialize()) {
-      assertThat(container.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).isResolvable()).isTrue();
+      assertThat(container.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).isResolvable())
+          .isTrue();
     }
-    assertThat(log).anySatisfy(line -> assertThat(line).contains("dysession stores sessions in DynamoDB"));
+    assertThat(log)
+        .anySatisfy(line -> assertThat(line).contains("dysession stores sessions in DynamoDB"));
     assertThat(log).noneSatisfy(line -> assertThat(line).contains("client=application's"));
   }
 
@@ -232,15 +248,17 @@ class DysessionExtensionTest {
 
   @Test
   void invalidConfigurationFailsDeploymentNamingTheKey() {
-    withProperties(Map.of(DysessionSettings.CACHE_PERIOD, "-1"), () -> {
-      Weld weld = newWeld();
-      assertThatThrownBy(weld::initialize)
-          .isInstanceOf(DeploymentException.class)
-          .hasMessageContaining(DysessionSettings.CACHE_PERIOD)
-          .hasMessageContaining("-1")
-          .hasRootCauseInstanceOf(InvalidSettingsException.class);
-      weld.shutdown();
-    });
+    withProperties(
+        Map.of(DysessionSettings.CACHE_PERIOD, "-1"),
+        () -> {
+          Weld weld = newWeld();
+          assertThatThrownBy(weld::initialize)
+              .isInstanceOf(DeploymentException.class)
+              .hasMessageContaining(DysessionSettings.CACHE_PERIOD)
+              .hasMessageContaining("-1")
+              .hasRootCauseInstanceOf(InvalidSettingsException.class);
+          weld.shutdown();
+        });
   }
 
   /**
@@ -249,50 +267,68 @@ class DysessionExtensionTest {
    * the message naming the key.
    */
   @Test
-  void invalidConfigurationFailsDeploymentNamingTheKeyEvenWhenTheApplicationInjectsDysessionBeans() {
-    withProperties(Map.of(DysessionSettings.CACHE_PERIOD, "-1"), () -> {
-      Weld weld = newWeld().addBeanClasses(ClientConsumer.class);
-      assertThatThrownBy(weld::initialize)
-          .isInstanceOf(DeploymentException.class)
-          .hasMessageContaining(DysessionSettings.CACHE_PERIOD);
-      weld.shutdown();
-    });
+  void
+      invalidConfigurationFailsDeploymentNamingTheKeyEvenWhenTheApplicationInjectsDysessionBeans() {
+    withProperties(
+        Map.of(DysessionSettings.CACHE_PERIOD, "-1"),
+        () -> {
+          Weld weld = newWeld().addBeanClasses(ClientConsumer.class);
+          assertThatThrownBy(weld::initialize)
+              .isInstanceOf(DeploymentException.class)
+              .hasMessageContaining(DysessionSettings.CACHE_PERIOD);
+          weld.shutdown();
+        });
   }
 
   @Test
   void everyInvalidKeyIsReportedAtOnce() {
-    withProperties(Map.of(
-        DysessionSettings.CACHE_PERIOD, "soon",
-        DysessionSettings.ENDPOINT, "localhost:8000",
-        DysessionSettings.REGION, "Tokyo"), () -> {
-      Weld weld = newWeld();
-      assertThatThrownBy(weld::initialize)
-          .isInstanceOf(DeploymentException.class)
-          .hasMessageContaining(DysessionSettings.CACHE_PERIOD)
-          .hasMessageContaining(DysessionSettings.ENDPOINT)
-          .hasMessageContaining(DysessionSettings.REGION);
-      weld.shutdown();
-    });
+    withProperties(
+        Map.of(
+            DysessionSettings.CACHE_PERIOD, "soon",
+            DysessionSettings.ENDPOINT, "localhost:8000",
+            DysessionSettings.REGION, "Tokyo"),
+        () -> {
+          Weld weld = newWeld();
+          assertThatThrownBy(weld::initialize)
+              .isInstanceOf(DeploymentException.class)
+              .hasMessageContaining(DysessionSettings.CACHE_PERIOD)
+              .hasMessageContaining(DysessionSettings.ENDPOINT)
+              .hasMessageContaining(DysessionSettings.REGION);
+          weld.shutdown();
+        });
   }
 
   @Test
   void disabledAddsNoBeans() {
-    withProperties(Map.of(DysessionSettings.ENABLED, "false"), () -> {
-      DysessionExtension extension = new DysessionExtension();
-      try (WeldContainer container = new Weld(UUID.randomUUID().toString())
-          .disableDiscovery()
-          .addExtension(extension)
-          .initialize()) {
-        BeanManager bm = container.getBeanManager();
-        assertThat(bm.getBeans(Object.class, Dysession.Literal.INSTANCE)).isEmpty();
-        assertThat(bm.getBeans(Object.class, Any.Literal.INSTANCE))
-            .noneMatch(b -> b.getBeanClass() == DysessionExtension.class
-                && !b.getTypes().contains(DysessionExtension.class));
-        assertThat(container.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).isUnsatisfied()).isTrue();
-        assertThat(container.select(SessionStore.class, Dysession.Literal.INSTANCE).isUnsatisfied()).isTrue();
-        assertThat(extension.settings().enabled()).isFalse();
-      }
-    });
+    withProperties(
+        Map.of(DysessionSettings.ENABLED, "false"),
+        () -> {
+          DysessionExtension extension = new DysessionExtension();
+          try (WeldContainer container =
+              new Weld(UUID.randomUUID().toString())
+                  .disableDiscovery()
+                  .addExtension(extension)
+                  .initialize()) {
+            BeanManager bm = container.getBeanManager();
+            assertThat(bm.getBeans(Object.class, Dysession.Literal.INSTANCE)).isEmpty();
+            assertThat(bm.getBeans(Object.class, Any.Literal.INSTANCE))
+                .noneMatch(
+                    b ->
+                        b.getBeanClass() == DysessionExtension.class
+                            && !b.getTypes().contains(DysessionExtension.class));
+            assertThat(
+                    container
+                        .select(DynamoDbClient.class, Dysession.Literal.INSTANCE)
+                        .isUnsatisfied())
+                .isTrue();
+            assertThat(
+                    container
+                        .select(SessionStore.class, Dysession.Literal.INSTANCE)
+                        .isUnsatisfied())
+                .isTrue();
+            assertThat(extension.settings().enabled()).isFalse();
+          }
+        });
   }
 
   // ---------------------------------------------------------------- shutdown
@@ -301,21 +337,25 @@ class DysessionExtensionTest {
   void closesTheClientAtShutdown() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String endpoint = "http://127.0.0.1:" + server.getLocalPort();
-      withProperties(Map.of(DysessionSettings.ENDPOINT, endpoint, DysessionSettings.MAX_RETRIES, "0"), () -> {
-        DynamoDbClient instance;
-        WeldContainer container = newWeld().initialize();
-        try {
-          DynamoDbClient proxy = container.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get();
-          assertThat(proxy.serviceClientConfiguration().endpointOverride()).contains(URI.create(endpoint));
-          instance = (DynamoDbClient) contextualInstance(proxy);
-        } finally {
-          container.shutdown();
-        }
-        // A closed SDK client refuses work before it touches the network: its timeout scheduler
-        // (and its Apache connection pool) are shut down.
-        assertThatThrownBy(instance::listTables)
-            .isInstanceOfAny(RejectedExecutionException.class, IllegalStateException.class);
-      });
+      withProperties(
+          Map.of(DysessionSettings.ENDPOINT, endpoint, DysessionSettings.MAX_RETRIES, "0"),
+          () -> {
+            DynamoDbClient instance;
+            WeldContainer container = newWeld().initialize();
+            try {
+              DynamoDbClient proxy =
+                  container.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get();
+              assertThat(proxy.serviceClientConfiguration().endpointOverride())
+                  .contains(URI.create(endpoint));
+              instance = (DynamoDbClient) contextualInstance(proxy);
+            } finally {
+              container.shutdown();
+            }
+            // A closed SDK client refuses work before it touches the network: its timeout scheduler
+            // (and its Apache connection pool) are shut down.
+            assertThatThrownBy(instance::listTables)
+                .isInstanceOfAny(RejectedExecutionException.class, IllegalStateException.class);
+          });
       // ... and it did not even open a connection to the (local) endpoint.
       server.setSoTimeout(200);
       assertThatThrownBy(server::accept).isInstanceOf(SocketTimeoutException.class);
@@ -347,7 +387,8 @@ class DysessionExtensionTest {
         public void create(io.github.dysession.store.SessionData session) {}
 
         @Override
-        public io.github.dysession.store.SaveOutcome save(io.github.dysession.store.SessionChanges changes) {
+        public io.github.dysession.store.SaveOutcome save(
+            io.github.dysession.store.SessionChanges changes) {
           return io.github.dysession.store.SaveOutcome.gone();
         }
 
@@ -355,7 +396,8 @@ class DysessionExtensionTest {
         public void delete(String id) {}
 
         @Override
-        public java.util.Optional<io.github.dysession.store.SessionData> changeId(String oldId, String newId) {
+        public java.util.Optional<io.github.dysession.store.SessionData> changeId(
+            String oldId, String newId) {
           return java.util.Optional.empty();
         }
       };
@@ -373,7 +415,8 @@ class DysessionExtensionTest {
           .httpClientBuilder(Apache5HttpClient.builder())
           .region(Region.US_WEST_2)
           .endpointOverride(URI.create(ENDPOINT))
-          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+          .credentialsProvider(
+              StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
           .build();
     }
 
@@ -383,7 +426,9 @@ class DysessionExtensionTest {
   }
 
   private static Weld newWeld() {
-    return new Weld(UUID.randomUUID().toString()).disableDiscovery().addExtension(new DysessionExtension());
+    return new Weld(UUID.randomUUID().toString())
+        .disableDiscovery()
+        .addExtension(new DysessionExtension());
   }
 
   private static Object contextualInstance(Object proxy) {
@@ -406,18 +451,19 @@ class DysessionExtensionTest {
   private List<String> captureLog() {
     List<String> lines = new CopyOnWriteArrayList<>();
     Logger logger = Logger.getLogger(DysessionExtension.class.getName());
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getMessage());
-      }
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            lines.add(record.getMessage());
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     logger.addHandler(handler);
     capturedLoggers.add(logger);
     captureHandlers.add(handler);

@@ -38,7 +38,8 @@ class OwbSessionContextSwitchTest {
     Context parked = contexts.getCurrentContext(SessionScoped.class, false);
     assertThat(parked).isInstanceOf(SessionContext.class);
     assertThat(parked.isActive()).isFalse();
-    // The lookup that would otherwise start a context from a container session finds the parked one.
+    // The lookup that would otherwise start a context from a container session finds the parked
+    // one.
     assertThat(contexts.getCurrentContext(SessionScoped.class)).isSameAs(parked);
   }
 
@@ -46,16 +47,16 @@ class OwbSessionContextSwitchTest {
   void parkedContext_handsLookupsToDysessionsContext() {
     owbSwitch.suspend();
     Context parked = contexts.getCurrentContext(SessionScoped.class, false);
-    Contextual<Object> bean = new Contextual<>() {
-      @Override
-      public Object create(CreationalContext<Object> creationalContext) {
-        return new Object();
-      }
+    Contextual<Object> bean =
+        new Contextual<>() {
+          @Override
+          public Object create(CreationalContext<Object> creationalContext) {
+            return new Object();
+          }
 
-      @Override
-      public void destroy(Object instance, CreationalContext<Object> creationalContext) {
-      }
-    };
+          @Override
+          public void destroy(Object instance, CreationalContext<Object> creationalContext) {}
+        };
 
     // OpenWebBeans' conversation manager reads its storage bean from the parked context without
     // asking whether it is active: the lookup reaches dysession's context, here outside a request.

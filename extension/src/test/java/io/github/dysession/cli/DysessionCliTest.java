@@ -61,7 +61,8 @@ class DysessionCliTest {
     assertThat(run(flag)).isEqualTo(DysessionCli.OK);
 
     assertThat(out()).contains("Usage:");
-    for (String command : List.of("init", "destroy", "destory", "status", "--yes", "--exact", "--config")) {
+    for (String command :
+        List.of("init", "destroy", "destory", "status", "--yes", "--exact", "--config")) {
       assertThat(out()).contains(command);
     }
     assertThat(err()).isEmpty();
@@ -75,10 +76,11 @@ class DysessionCliTest {
     for (Map.Entry<String, String> e : DysessionSettings.DEFAULTS.entrySet()) {
       String key = e.getKey();
       String envName = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-      String line = lines.stream()
-          .filter(l -> l.trim().startsWith(key + " "))
-          .findFirst()
-          .orElseThrow(() -> new AssertionError("help does not list " + key + ":\n" + out()));
+      String line =
+          lines.stream()
+              .filter(l -> l.trim().startsWith(key + " "))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("help does not list " + key + ":\n" + out()));
       assertThat(line).as(key).contains(" " + envName + " ");
       assertThat(line.trim()).as(key).endsWith(e.getValue().isEmpty() ? "(unset)" : e.getValue());
     }
@@ -142,14 +144,19 @@ class DysessionCliTest {
 
     assertThat(run(command)).isEqualTo(DysessionCli.USAGE);
 
-    assertThat(err()).contains("--yes").contains("'precious-sessions'").contains(ENDPOINT).contains("eu-west-1");
+    assertThat(err())
+        .contains("--yes")
+        .contains("'precious-sessions'")
+        .contains(ENDPOINT)
+        .contains("eu-west-1");
     assertThat(out()).isEmpty();
   }
 
   @Test
   void destroyWithoutYesNamesTheDefaultTable() {
     assertThat(run("destroy")).isEqualTo(DysessionCli.USAGE);
-    assertThat(err()).contains("'" + DysessionSettings.DEFAULTS.get(DysessionSettings.TABLE_NAME) + "'");
+    assertThat(err())
+        .contains("'" + DysessionSettings.DEFAULTS.get(DysessionSettings.TABLE_NAME) + "'");
   }
 
   // ---------------------------------------------------------------- invalid configuration
@@ -184,8 +191,13 @@ class DysessionCliTest {
 
   @Test
   void everyInvalidValueIsReported() {
-    assertThat(run("-Ddysession.cache-period=-5", "-Ddysession.dynamodb-region=Tokyo",
-        "-Ddysession.dynamodb-endpoint=localhost:8000", "destroy")).isEqualTo(DysessionCli.FAILED);
+    assertThat(
+            run(
+                "-Ddysession.cache-period=-5",
+                "-Ddysession.dynamodb-region=Tokyo",
+                "-Ddysession.dynamodb-endpoint=localhost:8000",
+                "destroy"))
+        .isEqualTo(DysessionCli.FAILED);
     assertThat(err())
         .contains("3 problems")
         .contains(DysessionSettings.CACHE_PERIOD)
@@ -203,7 +215,10 @@ class DysessionCliTest {
   void aMissingConfigFileFailsClearly() {
     Path missing = dir.resolve("nowhere.properties");
     assertThat(run("--config", missing.toString(), "status")).isEqualTo(DysessionCli.FAILED);
-    assertThat(err()).contains("Cannot read the configuration file").contains(missing.toString()).contains("no such file");
+    assertThat(err())
+        .contains("Cannot read the configuration file")
+        .contains(missing.toString())
+        .contains("no such file");
     assertThat(out()).isEmpty();
   }
 
@@ -218,8 +233,11 @@ class DysessionCliTest {
   @Test
   void anUnwritableLogFileFailsWithExitStatusOne() throws IOException {
     Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
-    int status = run("-Ddysession.logging.type=FILE",
-        "-Ddysession.logging.file-path=" + notADirectory.resolve("session.log"), "status");
+    int status =
+        run(
+            "-Ddysession.logging.type=FILE",
+            "-Ddysession.logging.file-path=" + notADirectory.resolve("session.log"),
+            "status");
     assertThat(status).isEqualTo(DysessionCli.FAILED);
     assertThat(err()).contains(DysessionSettings.LOGGING_FILE_PATH);
   }
@@ -232,14 +250,16 @@ class DysessionCliTest {
     env.put(TABLE_ENV, "env-table");
     systemProperties.setProperty(DysessionSettings.TABLE_NAME, "sysprop-table");
 
-    assertThat(destroyTable("-Ddysession.dynamodb-tablename=arg-table", "--config", file.toString()))
+    assertThat(
+            destroyTable("-Ddysession.dynamodb-tablename=arg-table", "--config", file.toString()))
         .isEqualTo("arg-table");
     assertThat(destroyTable("--config", file.toString())).isEqualTo("sysprop-table");
     systemProperties.remove(DysessionSettings.TABLE_NAME);
     assertThat(destroyTable("--config", file.toString())).isEqualTo("env-table");
     env.remove(TABLE_ENV);
     assertThat(destroyTable("--config", file.toString())).isEqualTo("file-table");
-    assertThat(destroyTable()).isEqualTo(DysessionSettings.DEFAULTS.get(DysessionSettings.TABLE_NAME));
+    assertThat(destroyTable())
+        .isEqualTo(DysessionSettings.DEFAULTS.get(DysessionSettings.TABLE_NAME));
   }
 
   @Test
@@ -286,11 +306,13 @@ class DysessionCliTest {
 
   @Test
   void theConfigFileIsReadAsProperties() throws IOException {
-    Path file = config("""
-        # a microprofile-config.properties
-        dysession.dynamodb-tablename = spaced-table
-        dysession.cache-period: 120
-        """);
+    Path file =
+        config(
+            """
+            # a microprofile-config.properties
+            dysession.dynamodb-tablename = spaced-table
+            dysession.cache-period: 120
+            """);
     assertThat(destroyTable("--config=" + file)).isEqualTo("spaced-table");
   }
 
@@ -323,7 +345,8 @@ class DysessionCliTest {
   }
 
   private Path config(String content) throws IOException {
-    return Files.writeString(dir.resolve("dysession-" + System.nanoTime() + ".properties"), content);
+    return Files.writeString(
+        dir.resolve("dysession-" + System.nanoTime() + ".properties"), content);
   }
 
   private String out() {

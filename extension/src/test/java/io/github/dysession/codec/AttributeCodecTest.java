@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,7 +64,9 @@ class AttributeCodecTest {
 
   /** A plain enum. */
   public enum Planet {
-    EARTH, JUPITER, SATURN
+    EARTH,
+    JUPITER,
+    SATURN
   }
 
   /** An enum whose constants have bodies, so their runtime classes are anonymous subclasses. */
@@ -89,8 +91,14 @@ class AttributeCodecTest {
   public record Coordinates(double latitude, double longitude) {}
 
   /** A record with a nested record, a list, a map, an enum and primitives. */
-  public record Place(String name, Coordinates where, List<String> tags, Map<String, Integer> counts,
-      Planet planet, int rank, boolean visited) {}
+  public record Place(
+      String name,
+      Coordinates where,
+      List<String> tags,
+      Map<String, Integer> counts,
+      Planet planet,
+      int rank,
+      boolean visited) {}
 
   /** A record declared the way application code usually declares it: package-private. */
   record PackagePrivateRecord(String name, int count) {}
@@ -131,7 +139,9 @@ class AttributeCodecTest {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Cart c && owner.equals(c.owner) && items.equals(c.items)
+      return o instanceof Cart c
+          && owner.equals(c.owner)
+          && items.equals(c.items)
           && currency == c.currency;
     }
 
@@ -152,6 +162,7 @@ class AttributeCodecTest {
   /** Serializable, but holds a field that is not. */
   static final class HoldsNotSerializable implements Serializable {
     private static final long serialVersionUID = 1L;
+
     @SuppressWarnings("unused")
     private final Object inner = new NotSerializable();
 
@@ -380,8 +391,15 @@ class AttributeCodecTest {
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("moons", 95);
     counts.put("rings", 0);
-    Place place = new Place("Jupiter", new Coordinates(1.5, -2.25), List.of("gas", "giant"), counts,
-        Planet.JUPITER, 5, true);
+    Place place =
+        new Place(
+            "Jupiter",
+            new Coordinates(1.5, -2.25),
+            List.of("gas", "giant"),
+            counts,
+            Planet.JUPITER,
+            5,
+            true);
     byte[] bytes = codec.encode("place", place);
     assertThat(bytes[0]).isEqualTo(JSON);
     Place decoded = (Place) roundTrip(place);
@@ -517,7 +535,8 @@ class AttributeCodecTest {
     sorted.putAll(linked);
     roundTrip(sorted);
     LinkedHashSet<String> linkedSet = new LinkedHashSet<>(linked.keySet());
-    assertThat(new ArrayList<Object>((Set<?>) roundTrip(linkedSet))).containsExactlyElementsOf(linkedSet);
+    assertThat(new ArrayList<Object>((Set<?>) roundTrip(linkedSet)))
+        .containsExactlyElementsOf(linkedSet);
     roundTrip(new TreeSet<>(linked.keySet()));
     roundTrip(new java.util.LinkedList<>(List.of("a", "b")));
   }
@@ -633,8 +652,10 @@ class AttributeCodecTest {
     assertThat(jsonText(longs)).isEqualTo("M<L<J>>\0{\"k\":[5]}");
 
     byte[] record = codec.encode("c", new Coordinates(1.5, 2.5));
-    assertThat(jsonText(record)).startsWith("R:" + Coordinates.class.getName() + "\0{")
-        .contains("\"latitude\":1.5").contains("\"longitude\":2.5");
+    assertThat(jsonText(record))
+        .startsWith("R:" + Coordinates.class.getName() + "\0{")
+        .contains("\"latitude\":1.5")
+        .contains("\"longitude\":2.5");
 
     byte[] planet = codec.encode("p", Planet.SATURN);
     assertThat(jsonText(planet)).isEqualTo("E:" + Planet.class.getName() + "\0\"SATURN\"");
@@ -765,17 +786,18 @@ class AttributeCodecTest {
 
   @Test
   void decode_whenClassIsConfiguredOnAllowList_decodes() throws IOException {
-    AttributeCodec allowing = new AttributeCodec(jsonb, getClass().getClassLoader(),
-        List.of("java.awt.Point"));
+    AttributeCodec allowing =
+        new AttributeCodec(jsonb, getClass().getClassLoader(), List.of("java.awt.Point"));
     byte[] bytes = javaSerialized(new Point(3, 4));
     assertThat(allowing.decode("point", bytes)).isEqualTo(new Point(3, 4));
   }
 
   @Test
   void decode_whenClassIsConfiguredByPackagePattern_decodes() throws IOException {
-    AttributeCodec allowing = new AttributeCodec(jsonb, getClass().getClassLoader(),
-        List.of("java.awt.*"));
-    assertThat(allowing.decode("point", javaSerialized(new Point(1, 2)))).isEqualTo(new Point(1, 2));
+    AttributeCodec allowing =
+        new AttributeCodec(jsonb, getClass().getClassLoader(), List.of("java.awt.*"));
+    assertThat(allowing.decode("point", javaSerialized(new Point(1, 2))))
+        .isEqualTo(new Point(1, 2));
   }
 
   @Test
@@ -863,9 +885,26 @@ class AttributeCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "Q", "L", "L<", "L<S", "L<S>>", "S>", "SS", "M<>", "L<X>", "I<S>",
-      "E:java.lang.String", "R:java.lang.String", "E:", "R:", "L<R:java.lang.Integer>",
-      "R:java.lang.Runnable"})
+  @ValueSource(
+      strings = {
+        "",
+        "Q",
+        "L",
+        "L<",
+        "L<S",
+        "L<S>>",
+        "S>",
+        "SS",
+        "M<>",
+        "L<X>",
+        "I<S>",
+        "E:java.lang.String",
+        "R:java.lang.String",
+        "E:",
+        "R:",
+        "L<R:java.lang.Integer>",
+        "R:java.lang.Runnable"
+      })
   void decode_whenJsonDescriptorIsBad_throwsCodecException(String descriptor) {
     assertThatThrownBy(() -> codec.decode("badDescriptor", json(descriptor, "\"x\"")))
         .isInstanceOf(CodecException.class)
@@ -884,20 +923,29 @@ class AttributeCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"I\0\"abc\"", "I\0null", "S\0null", "I\0", "L<I>\0[1,", "L<I>\0{\"a\":1}",
-      "Z\0maybe", "B\0300", "H\0 70000",
-      "E:io.github.dysession.codec.AttributeCodecTest$Planet\0\"PLUTO\"",
-      "E:io.github.dysession.codec.AttributeCodecTest$Planet\0 42",
-      "R:io.github.dysession.codec.AttributeCodecTest$Coordinates\0[1,2]",
-      "R:io.github.dysession.codec.AttributeCodecTest$Coordinates\0{\"latitude\":",
-      "S\0\"unterminated"})
+  @ValueSource(
+      strings = {
+        "I\0\"abc\"",
+        "I\0null",
+        "S\0null",
+        "I\0",
+        "L<I>\0[1,",
+        "L<I>\0{\"a\":1}",
+        "Z\0maybe",
+        "B\0300",
+        "H\0 70000",
+        "E:io.github.dysession.codec.AttributeCodecTest$Planet\0\"PLUTO\"",
+        "E:io.github.dysession.codec.AttributeCodecTest$Planet\0 42",
+        "R:io.github.dysession.codec.AttributeCodecTest$Coordinates\0[1,2]",
+        "R:io.github.dysession.codec.AttributeCodecTest$Coordinates\0{\"latitude\":",
+        "S\0\"unterminated"
+      })
   void decode_whenJsonDoesNotMatchDescriptor_throwsCodecException(String content) {
     byte[] bytes = concat(new byte[] {JSON}, content.getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> codec.decode("badJson", bytes))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("'badJson'");
   }
-
 
   @Test
   void decode_whenDescriptorIsDeeplyNestedButModerate_throwsCodecExceptionOrDecodes() {
@@ -1031,18 +1079,19 @@ class AttributeCodecTest {
   void decodeAll_whenAttributeIsCorrupt_logsAttributeButNotSessionIdOrValue() {
     Logger logger = Logger.getLogger(AttributeCodec.class.getName());
     List<LogRecord> records = new ArrayList<>();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        records.add(record);
-      }
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            records.add(record);
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     logger.addHandler(handler);
     try {
       String sessionId = "B".repeat(42) + "Q";

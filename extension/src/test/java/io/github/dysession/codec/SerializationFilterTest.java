@@ -43,8 +43,9 @@ class SerializationFilterTest {
   private final SerializationFilter filter = new SerializationFilter(appLoader, List.of());
 
   /** A FilterInfo with the given values. */
-  private record Info(Class<?> serialClass, long arrayLength, long depth, long references,
-      long streamBytes) implements FilterInfo {}
+  private record Info(
+      Class<?> serialClass, long arrayLength, long depth, long references, long streamBytes)
+      implements FilterInfo {}
 
   private static Info info(Class<?> type) {
     return new Info(type, -1, 1, 1, 100);
@@ -122,8 +123,9 @@ class SerializationFilterTest {
   }
 
   @Test
-  void isAllowed_whenApplicationLoaderIsAWrapperThatSeesThisDysession_allowsItsDefiningLoadersClasses(
-      @TempDir Path dir) throws Exception {
+  void
+      isAllowed_whenApplicationLoaderIsAWrapperThatSeesThisDysession_allowsItsDefiningLoadersClasses(
+          @TempDir Path dir) throws Exception {
     ClassLoader wrapper = wrapperOf(appLoader);
     assertThat(AppPojo.class.getClassLoader()).isNotSameAs(wrapper);
     SerializationFilter liberty = new SerializationFilter(wrapper, List.of());
@@ -179,8 +181,9 @@ class SerializationFilterTest {
     try (URLClassLoader child = compile(dir, GADGET_PACKAGE, "FakeTransformer", appLoader)) {
       Class<?> gadget = child.loadClass(GADGET_CLASS);
       assertThat(filter.isAllowed(gadget)).isFalse();
-      SerializationFilter configured = new SerializationFilter(appLoader,
-          List.of(GADGET_CLASS, GADGET_PACKAGE + ".*", "org.apache.**", "*"));
+      SerializationFilter configured =
+          new SerializationFilter(
+              appLoader, List.of(GADGET_CLASS, GADGET_PACKAGE + ".*", "org.apache.**", "*"));
       assertThat(configured.isAllowed(gadget)).isFalse();
       SerializationFilter ownLoader = new SerializationFilter(child, List.of("*"));
       assertThat(ownLoader.isAllowed(gadget)).isFalse();
@@ -188,92 +191,126 @@ class SerializationFilterTest {
   }
 
   @Test
-  void isAllowed_whenClassIsAServersFacesImplementationsState_allows_butNotItsKnownGadget(@TempDir Path dir)
-      throws Exception {
+  void isAllowed_whenClassIsAServersFacesImplementationsState_allows_butNotItsKnownGadget(
+      @TempDir Path dir) throws Exception {
     // Defined by a loader of the server's, unrelated to the application's.
     ClassLoader server = ClassLoader.getPlatformClassLoader();
-    try (URLClassLoader mojarra = compile(dir.resolve("m"), "com.sun.faces.util", "StateMap", server);
-        URLClassLoader myfaces = compile(dir.resolve("f"), "org.apache.myfaces.cdi.view", "Holder", server);
+    try (URLClassLoader mojarra =
+            compile(dir.resolve("m"), "com.sun.faces.util", "StateMap", server);
+        URLClassLoader myfaces =
+            compile(dir.resolve("f"), "org.apache.myfaces.cdi.view", "Holder", server);
         URLClassLoader api = compile(dir.resolve("a"), "jakarta.faces.component", "Saver", server);
-        URLClassLoader gadget = compile(dir.resolve("g"), "org.apache.myfaces.view.facelets.el",
-            "ValueExpressionMethodExpression", server);
-        URLClassLoader el = compile(dir.resolve("e"), "org.apache.el", "ValueExpressionImpl", server)) {
+        URLClassLoader gadget =
+            compile(
+                dir.resolve("g"),
+                "org.apache.myfaces.view.facelets.el",
+                "ValueExpressionMethodExpression",
+                server);
+        URLClassLoader el =
+            compile(dir.resolve("e"), "org.apache.el", "ValueExpressionImpl", server)) {
       assertThat(filter.isAllowed(mojarra.loadClass("com.sun.faces.util.StateMap"))).isTrue();
-      assertThat(filter.isAllowed(myfaces.loadClass("org.apache.myfaces.cdi.view.Holder"))).isTrue();
+      assertThat(filter.isAllowed(myfaces.loadClass("org.apache.myfaces.cdi.view.Holder")))
+          .isTrue();
       assertThat(filter.isAllowed(api.loadClass("jakarta.faces.component.Saver"))).isTrue();
-      Class<?> refused = gadget.loadClass("org.apache.myfaces.view.facelets.el.ValueExpressionMethodExpression");
+      Class<?> refused =
+          gadget.loadClass("org.apache.myfaces.view.facelets.el.ValueExpressionMethodExpression");
       assertThat(filter.isAllowed(refused)).isFalse();
-      assertThat(new SerializationFilter(appLoader, List.of("org.apache.myfaces.**")).isAllowed(refused)).isFalse();
+      assertThat(
+              new SerializationFilter(appLoader, List.of("org.apache.myfaces.**"))
+                  .isAllowed(refused))
+          .isFalse();
       // The EL implementation is not Faces state.
       assertThat(filter.isAllowed(el.loadClass("org.apache.el.ValueExpressionImpl"))).isFalse();
     }
   }
 
   @Test
-  void isAllowed_whenClassIsACdiImplementationsSerializedForm_allows_butNotItsInterceptorChains(@TempDir Path dir)
-      throws Exception {
-    // What MyFaces's view-scope holders hold on Open Liberty (Weld) and TomEE (OpenWebBeans), defined
+  void isAllowed_whenClassIsACdiImplementationsSerializedForm_allows_butNotItsInterceptorChains(
+      @TempDir Path dir) throws Exception {
+    // What MyFaces's view-scope holders hold on Open Liberty (Weld) and TomEE (OpenWebBeans),
+    // defined
     // by server loaders the application's is unrelated to.
     ClassLoader server = ClassLoader.getPlatformClassLoader();
-    List<String> allowed = List.of("org.jboss.weld.injection.attributes.InferringFieldInjectionPointAttributes",
-        "org.jboss.weld.annotated.slim.unbacked.UnbackedMemberIdentifier", "org.jboss.weld.event.EventImpl$SerializationProxy",
-        "org.apache.webbeans.intercept.ApplicationScopedBeanInterceptorHandler",
-        "org.apache.webbeans.context.creational.CreationalContextImpl", "jakarta.enterprise.context.Destroyed");
-    List<String> refused = List.of("org.jboss.weld.interceptor.proxy.InterceptorMethodHandler",
-        "org.jboss.interceptor.proxy.InterceptorMethodHandler", "org.apache.webbeans.intercept.DefaultInterceptorHandler");
+    List<String> allowed =
+        List.of(
+            "org.jboss.weld.injection.attributes.InferringFieldInjectionPointAttributes",
+            "org.jboss.weld.annotated.slim.unbacked.UnbackedMemberIdentifier",
+            "org.jboss.weld.event.EventImpl$SerializationProxy",
+            "org.apache.webbeans.intercept.ApplicationScopedBeanInterceptorHandler",
+            "org.apache.webbeans.context.creational.CreationalContextImpl",
+            "jakarta.enterprise.context.Destroyed");
+    List<String> refused =
+        List.of(
+            "org.jboss.weld.interceptor.proxy.InterceptorMethodHandler",
+            "org.jboss.interceptor.proxy.InterceptorMethodHandler",
+            "org.apache.webbeans.intercept.DefaultInterceptorHandler");
     int n = 0;
     for (String name : allowed) {
       try (URLClassLoader loader = compile(dir.resolve("a" + n++), name, server)) {
         assertThat(filter.isAllowed(loader.loadClass(name))).as(name).isTrue();
       }
     }
-    SerializationFilter configured = new SerializationFilter(appLoader, List.of("org.jboss.**", "org.apache.webbeans.intercept.*"));
+    SerializationFilter configured =
+        new SerializationFilter(
+            appLoader, List.of("org.jboss.**", "org.apache.webbeans.intercept.*"));
     for (String name : refused) {
       try (URLClassLoader loader = compile(dir.resolve("r" + n++), name, server)) {
         Class<?> type = loader.loadClass(name);
         assertThat(filter.isAllowed(type)).as(name).isFalse();
-        assertThat(configured.isAllowed(type)).as("%s with org.jboss.** allowed", name)
+        assertThat(configured.isAllowed(type))
+            .as("%s with org.jboss.** allowed", name)
             .isEqualTo(name.startsWith("org.apache.webbeans."));
       }
     }
   }
 
   @Test
-  void decode_whenAServersObjectHoldsAClassOnlyItsOwnLoaderSees_resolvesItThere(@TempDir Path dir) throws Exception {
-    // The server's module defines a holder (visible to the application, as Liberty exports MyFaces's
+  void decode_whenAServersObjectHoldsAClassOnlyItsOwnLoaderSees_resolvesItThere(@TempDir Path dir)
+      throws Exception {
+    // The server's module defines a holder (visible to the application, as Liberty exports
+    // MyFaces's
     // CDI package) and an internal class the application's loader cannot see.
     Path classes = dir.resolve("classes");
-    compileSources(classes, java.util.Map.of(
-        "org.apache.myfaces.cdi.view.Holder", "package org.apache.myfaces.cdi.view;\n"
-            + "public class Holder implements java.io.Serializable {\n"
-            + "  private static final long serialVersionUID = 1L;\n"
-            + "  public Object inner = new org.apache.myfaces.internal.Secret();\n"
-            + "}\n",
-        "org.apache.myfaces.internal.Secret", "package org.apache.myfaces.internal;\n"
-            + "public class Secret implements java.io.Serializable {\n"
-            + "  private static final long serialVersionUID = 1L;\n"
-            + "}\n"));
-    try (URLClassLoader module = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-            ClassLoader.getPlatformClassLoader());
+    compileSources(
+        classes,
+        java.util.Map.of(
+            "org.apache.myfaces.cdi.view.Holder",
+                "package org.apache.myfaces.cdi.view;\n"
+                    + "public class Holder implements java.io.Serializable {\n"
+                    + "  private static final long serialVersionUID = 1L;\n"
+                    + "  public Object inner = new org.apache.myfaces.internal.Secret();\n"
+                    + "}\n",
+            "org.apache.myfaces.internal.Secret",
+                "package org.apache.myfaces.internal;\n"
+                    + "public class Secret implements java.io.Serializable {\n"
+                    + "  private static final long serialVersionUID = 1L;\n"
+                    + "}\n"));
+    try (URLClassLoader module =
+            new URLClassLoader(
+                new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
         Jsonb jsonb = JsonbBuilder.create()) {
-      ClassLoader application = new ClassLoader(appLoader) {
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-          if (name.startsWith("org.apache.myfaces.cdi.")) {
-            return module.loadClass(name);
-          }
-          if (name.startsWith("org.apache.myfaces.")) {
-            throw new ClassNotFoundException(name);
-          }
-          return super.loadClass(name, resolve);
-        }
-      };
+      ClassLoader application =
+          new ClassLoader(appLoader) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve)
+                throws ClassNotFoundException {
+              if (name.startsWith("org.apache.myfaces.cdi.")) {
+                return module.loadClass(name);
+              }
+              if (name.startsWith("org.apache.myfaces.")) {
+                throw new ClassNotFoundException(name);
+              }
+              return super.loadClass(name, resolve);
+            }
+          };
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       bytes.write(0x02);
       try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-        out.writeObject(module.loadClass("org.apache.myfaces.cdi.view.Holder").getConstructor().newInstance());
+        out.writeObject(
+            module.loadClass("org.apache.myfaces.cdi.view.Holder").getConstructor().newInstance());
       }
-      Object decoded = new AttributeCodec(jsonb, application, List.of()).decode("holder", bytes.toByteArray());
+      Object decoded =
+          new AttributeCodec(jsonb, application, List.of()).decode("holder", bytes.toByteArray());
       Object inner = decoded.getClass().getField("inner").get(decoded);
       assertThat(inner.getClass().getName()).isEqualTo("org.apache.myfaces.internal.Secret");
       assertThat(inner.getClass().getClassLoader()).isSameAs(module);
@@ -281,30 +318,44 @@ class SerializationFilterTest {
   }
 
   @Test
-  void decode_whenOnlyTheFrameworksLoaderSeesAClass_resolvesItThere(@TempDir Path dir) throws Exception {
-    // Weld's conversation map on Open Liberty: a JDK map of Weld classes the application cannot load.
+  void decode_whenOnlyTheFrameworksLoaderSeesAClass_resolvesItThere(@TempDir Path dir)
+      throws Exception {
+    // Weld's conversation map on Open Liberty: a JDK map of Weld classes the application cannot
+    // load.
     Path classes = dir.resolve("classes");
-    compileSources(classes, java.util.Map.of("org.jboss.weld.contexts.conversation.FakeConversation",
-        "package org.jboss.weld.contexts.conversation;\n"
-            + "public class FakeConversation implements java.io.Serializable {\n"
-            + "  private static final long serialVersionUID = 1L;\n"
-            + "}\n"));
-    try (URLClassLoader weld = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-            ClassLoader.getPlatformClassLoader());
+    compileSources(
+        classes,
+        java.util.Map.of(
+            "org.jboss.weld.contexts.conversation.FakeConversation",
+            "package org.jboss.weld.contexts.conversation;\n"
+                + "public class FakeConversation implements java.io.Serializable {\n"
+                + "  private static final long serialVersionUID = 1L;\n"
+                + "}\n"));
+    try (URLClassLoader weld =
+            new URLClassLoader(
+                new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
         Jsonb jsonb = JsonbBuilder.create()) {
       HashMap<String, Object> conversations = new HashMap<>();
-      conversations.put("1", weld.loadClass("org.jboss.weld.contexts.conversation.FakeConversation")
-          .getConstructor().newInstance());
+      conversations.put(
+          "1",
+          weld.loadClass("org.jboss.weld.contexts.conversation.FakeConversation")
+              .getConstructor()
+              .newInstance());
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       bytes.write(0x02);
       try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
         out.writeObject(conversations);
       }
-      assertThatThrownBy(() -> new AttributeCodec(jsonb, appLoader, List.of()).decode("c", bytes.toByteArray()))
+      assertThatThrownBy(
+              () ->
+                  new AttributeCodec(jsonb, appLoader, List.of()).decode("c", bytes.toByteArray()))
           .isInstanceOf(CodecException.class);
       List<String> allowed = List.of("org.jboss.weld.contexts.conversation.*");
-      Object decoded = new AttributeCodec(jsonb, appLoader, allowed, List.of(weld)).decode("c", bytes.toByteArray());
-      assertThat(((java.util.Map<?, ?>) decoded).get("1").getClass().getClassLoader()).isSameAs(weld);
+      Object decoded =
+          new AttributeCodec(jsonb, appLoader, allowed, List.of(weld))
+              .decode("c", bytes.toByteArray());
+      assertThat(((java.util.Map<?, ?>) decoded).get("1").getClass().getClassLoader())
+          .isSameAs(weld);
     }
   }
 
@@ -312,7 +363,10 @@ class SerializationFilterTest {
   void refusal_namesTheExactPatternToAdd() {
     SerializationFilter.Recorder recorder = filter.recorder();
     assertThat(recorder.checkInput(info(Point.class))).isEqualTo(Status.REJECTED);
-    assertThat(recorder.rejection()).contains("dysession.serialization.allowed-classes: java.awt.Point, or java.awt.* for its package");
+    assertThat(recorder.rejection())
+        .contains(
+            "dysession.serialization.allowed-classes: java.awt.Point, or java.awt.* for its"
+                + " package");
   }
 
   @Test
@@ -332,10 +386,10 @@ class SerializationFilterTest {
           .hasMessageContaining("'gadget'")
           .hasMessageContaining("allow-list");
       // The same kind of class outside the denied packages is the application's own and decodes.
-      try (URLClassLoader other = compile(dir.resolve("ok"), "com.example.ok", "FakeTransformer",
-          appLoader)) {
-        Object harmless = other.loadClass("com.example.ok.FakeTransformer")
-            .getConstructor().newInstance();
+      try (URLClassLoader other =
+          compile(dir.resolve("ok"), "com.example.ok", "FakeTransformer", appLoader)) {
+        Object harmless =
+            other.loadClass("com.example.ok.FakeTransformer").getConstructor().newInstance();
         ByteArrayOutputStream ok = new ByteArrayOutputStream();
         ok.write(0x02);
         try (ObjectOutputStream out = new ObjectOutputStream(ok)) {
@@ -389,8 +443,7 @@ class SerializationFilterTest {
 
   @Test
   void checkInput_whenDepthExceedsLimit_rejects() {
-    assertThat(filter.checkInput(new Info(String.class, -1, 100, 1, 10)))
-        .isEqualTo(Status.ALLOWED);
+    assertThat(filter.checkInput(new Info(String.class, -1, 100, 1, 10))).isEqualTo(Status.ALLOWED);
     assertThat(filter.checkInput(new Info(String.class, -1, 101, 1, 10)))
         .isEqualTo(Status.REJECTED);
     assertThat(filter.checkInput(new Info(null, -1, 101, 1, 10))).isEqualTo(Status.REJECTED);
@@ -418,23 +471,37 @@ class SerializationFilterTest {
    * Compiles a tiny public Serializable class at run time and returns a child loader of {@code
    * parent} that defines it, so that test classes in foreign packages need no source file.
    */
-  private static URLClassLoader compile(Path dir, String className, ClassLoader parent) throws Exception {
+  private static URLClassLoader compile(Path dir, String className, ClassLoader parent)
+      throws Exception {
     int dot = className.lastIndexOf('.');
     String simple = className.substring(dot + 1);
     String pkg = className.substring(0, dot);
     int nested = simple.indexOf('$');
-    String source = nested < 0
-        ? "package " + pkg + ";\npublic class " + simple + " implements java.io.Serializable {}\n"
-        : "package " + pkg + ";\npublic class " + simple.substring(0, nested) + " {\n  public static class "
-            + simple.substring(nested + 1) + " implements java.io.Serializable {}\n}\n";
+    String source =
+        nested < 0
+            ? "package "
+                + pkg
+                + ";\npublic class "
+                + simple
+                + " implements java.io.Serializable {}\n"
+            : "package "
+                + pkg
+                + ";\npublic class "
+                + simple.substring(0, nested)
+                + " {\n  public static class "
+                + simple.substring(nested + 1)
+                + " implements java.io.Serializable {}\n}\n";
     Path classes = dir.resolve("classes");
-    compileSources(classes, java.util.Map.of(nested < 0 ? className : className.substring(0, className.indexOf('$')),
-        source));
+    compileSources(
+        classes,
+        java.util.Map.of(
+            nested < 0 ? className : className.substring(0, className.indexOf('$')), source));
     return new URLClassLoader(new URL[] {classes.toUri().toURL()}, parent);
   }
 
   /** Compiles sources (by class name) into {@code classes}. */
-  private static void compileSources(Path classes, java.util.Map<String, String> sources) throws Exception {
+  private static void compileSources(Path classes, java.util.Map<String, String> sources)
+      throws Exception {
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     assumeTrue(compiler != null, "no Java compiler available");
     Path src = classes.resolveSibling("src");
@@ -446,7 +513,9 @@ class SerializationFilterTest {
       args.add(file.toString());
     }
     Files.createDirectories(classes);
-    assertThat(compiler.run(null, null, null, args.toArray(String[]::new))).as("javac exit code").isZero();
+    assertThat(compiler.run(null, null, null, args.toArray(String[]::new)))
+        .as("javac exit code")
+        .isZero();
   }
 
   private static URLClassLoader compile(Path dir, String pkg, String simpleName, ClassLoader parent)
@@ -457,13 +526,22 @@ class SerializationFilterTest {
     Path classes = dir.resolve("classes");
     Files.createDirectories(src.getParent());
     Files.createDirectories(classes);
-    Files.writeString(src, "package " + pkg + ";\n"
-        + "public class " + simpleName + " implements java.io.Serializable {\n"
-        + "  private static final long serialVersionUID = 1L;\n"
-        + "  public " + simpleName + "() {}\n"
-        + "}\n", StandardCharsets.UTF_8);
-    int rc = compiler.run(null, null, null, "--release", "17", "-d", classes.toString(),
-        src.toString());
+    Files.writeString(
+        src,
+        "package "
+            + pkg
+            + ";\n"
+            + "public class "
+            + simpleName
+            + " implements java.io.Serializable {\n"
+            + "  private static final long serialVersionUID = 1L;\n"
+            + "  public "
+            + simpleName
+            + "() {}\n"
+            + "}\n",
+        StandardCharsets.UTF_8);
+    int rc =
+        compiler.run(null, null, null, "--release", "17", "-d", classes.toString(), src.toString());
     assertThat(rc).as("javac exit code").isZero();
     return new URLClassLoader(new URL[] {classes.toUri().toURL()}, parent);
   }

@@ -76,9 +76,7 @@ class DysessionSettingsTest {
     InvalidSettingsException e = invalid(keyValues);
     assertThat(e.problems()).hasSize(1);
     String problem = e.problems().get(0);
-    assertThat(problem)
-        .startsWith(key + "=\"" + badValue + "\" ")
-        .contains(fix);
+    assertThat(problem).startsWith(key + "=\"" + badValue + "\" ").contains(fix);
     assertThat(e.getMessage()).contains("1 problem").contains(problem);
     return problem;
   }
@@ -101,7 +99,9 @@ class DysessionSettingsTest {
     assertThat(s.touchInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.consistentReads()).isTrue();
     assertThat(s.keyPrefix()).isEmpty();
-    assertThat(s.maxSessionBytes()).isEqualTo(400 * 1024).isEqualTo(DysessionSettings.DYNAMODB_ITEM_LIMIT);
+    assertThat(s.maxSessionBytes())
+        .isEqualTo(400 * 1024)
+        .isEqualTo(DysessionSettings.DYNAMODB_ITEM_LIMIT);
     assertThat(s.apiCallTimeout()).isEqualTo(Duration.ofMillis(5000));
     assertThat(s.apiCallAttemptTimeout()).isEqualTo(Duration.ofMillis(2000));
     assertThat(s.maxRetries()).isEqualTo(3);
@@ -120,38 +120,47 @@ class DysessionSettingsTest {
   @Test
   void defaults_listsEveryKeyWithItsDocumentedValue() {
     assertThat(DysessionSettings.DEFAULTS)
-        .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-            Map.entry(TABLE_NAME, "sessions"),
-            Map.entry(PARTITION_KEY_NAME, "PK"),
-            Map.entry(SORT_KEY_NAME, "SK"),
-            Map.entry(TTL_ATTRIBUTE_NAME, "ttl"),
-            Map.entry(CACHE_PERIOD, "3600"),
-            Map.entry(REGION, "ap-northeast-1"),
-            Map.entry(LOGGING_TYPE, "CONSOLE"),
-            Map.entry(LOGGING_FILE_PATH, "session.log"),
-            Map.entry(ENDPOINT, ""),
-            Map.entry(CREATE_TABLE, "false"),
-            Map.entry(COOKIE_NAME, "DYSESSION"),
-            Map.entry(ENABLED, "true"),
-            Map.entry(TOUCH_INTERVAL, "60"),
-            Map.entry(CONSISTENT_READS, "true"),
-            Map.entry(KEY_PREFIX, ""),
-            Map.entry(MAX_SESSION_BYTES, "409600"),
-            Map.entry(API_CALL_TIMEOUT, "5000"),
-            Map.entry(API_CALL_ATTEMPT_TIMEOUT, "2000"),
-            Map.entry(MAX_RETRIES, "3"),
-            Map.entry(ALLOWED_CLASSES, ""),
-            Map.entry(COOKIE_SECURE, "AUTO"),
-            Map.entry(COOKIE_SAME_SITE, "Lax"),
-            Map.entry(COOKIE_DOMAIN, ""),
-            Map.entry(COOKIE_PATH, ""),
-            Map.entry(COOKIE_HTTP_ONLY, "true"),
-            Map.entry(DysessionSettings.LOGIN_ROTATE_ID, "true")));
-    assertThat(DysessionSettings.DEFAULTS.keySet()).allMatch(k -> k.startsWith(DysessionSettings.PREFIX));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.ofEntries(
+                Map.entry(TABLE_NAME, "sessions"),
+                Map.entry(PARTITION_KEY_NAME, "PK"),
+                Map.entry(SORT_KEY_NAME, "SK"),
+                Map.entry(TTL_ATTRIBUTE_NAME, "ttl"),
+                Map.entry(CACHE_PERIOD, "3600"),
+                Map.entry(REGION, "ap-northeast-1"),
+                Map.entry(LOGGING_TYPE, "CONSOLE"),
+                Map.entry(LOGGING_FILE_PATH, "session.log"),
+                Map.entry(ENDPOINT, ""),
+                Map.entry(CREATE_TABLE, "false"),
+                Map.entry(COOKIE_NAME, "DYSESSION"),
+                Map.entry(ENABLED, "true"),
+                Map.entry(TOUCH_INTERVAL, "60"),
+                Map.entry(CONSISTENT_READS, "true"),
+                Map.entry(KEY_PREFIX, ""),
+                Map.entry(MAX_SESSION_BYTES, "409600"),
+                Map.entry(API_CALL_TIMEOUT, "5000"),
+                Map.entry(API_CALL_ATTEMPT_TIMEOUT, "2000"),
+                Map.entry(MAX_RETRIES, "3"),
+                Map.entry(ALLOWED_CLASSES, ""),
+                Map.entry(COOKIE_SECURE, "AUTO"),
+                Map.entry(COOKIE_SAME_SITE, "Lax"),
+                Map.entry(COOKIE_DOMAIN, ""),
+                Map.entry(COOKIE_PATH, ""),
+                Map.entry(COOKIE_HTTP_ONLY, "true"),
+                Map.entry(DysessionSettings.LOGIN_ROTATE_ID, "true")));
+    assertThat(DysessionSettings.DEFAULTS.keySet())
+        .allMatch(k -> k.startsWith(DysessionSettings.PREFIX));
     // The django-dysession keys come first, in documentation order.
     assertThat(List.copyOf(DysessionSettings.DEFAULTS.keySet()).subList(0, 8))
-        .containsExactly(TABLE_NAME, PARTITION_KEY_NAME, SORT_KEY_NAME, TTL_ATTRIBUTE_NAME,
-            CACHE_PERIOD, REGION, LOGGING_TYPE, LOGGING_FILE_PATH);
+        .containsExactly(
+            TABLE_NAME,
+            PARTITION_KEY_NAME,
+            SORT_KEY_NAME,
+            TTL_ATTRIBUTE_NAME,
+            CACHE_PERIOD,
+            REGION,
+            LOGGING_TYPE,
+            LOGGING_FILE_PATH);
   }
 
   @Test
@@ -165,7 +174,9 @@ class DysessionSettingsTest {
     assertThat(all.isExplicit(DysessionSettings.CACHE_PERIOD)).isTrue();
     assertThat(all.isExplicit(DysessionSettings.COOKIE_PATH)).isFalse();
     for (Map.Entry<String, String> e : DysessionSettings.DEFAULTS.entrySet()) {
-      assertThat(settings(e.getKey(), e.getValue())).usingRecursiveComparison().ignoringFields("explicitKeys")
+      assertThat(settings(e.getKey(), e.getValue()))
+          .usingRecursiveComparison()
+          .ignoringFields("explicitKeys")
           .as("setting %s to its default %s", e.getKey(), e.getValue())
           .isEqualTo(defaults);
     }
@@ -179,7 +190,8 @@ class DysessionSettingsTest {
 
   @Test
   void defaults_isUnmodifiable() {
-    assertThrows(UnsupportedOperationException.class,
+    assertThrows(
+        UnsupportedOperationException.class,
         () -> DysessionSettings.DEFAULTS.put(TABLE_NAME, "other"));
   }
 
@@ -187,32 +199,33 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenEveryKeyOverridden_parsesEachValue() {
-    DysessionSettings s = settings(
-        ENABLED, "false",
-        TABLE_NAME, "my_table.v2-prod",
-        PARTITION_KEY_NAME, "pk",
-        SORT_KEY_NAME, "sk",
-        TTL_ATTRIBUTE_NAME, "expires_at",
-        CACHE_PERIOD, " 7200 ",
-        REGION, "us-east-1",
-        ENDPOINT, "http://127.0.0.1:8000",
-        CREATE_TABLE, "TRUE",
-        TOUCH_INTERVAL, "120",
-        CONSISTENT_READS, "False",
-        KEY_PREFIX, "myapp#",
-        MAX_SESSION_BYTES, "100000",
-        API_CALL_TIMEOUT, "10000",
-        API_CALL_ATTEMPT_TIMEOUT, "3000",
-        MAX_RETRIES, "0",
-        ALLOWED_CLASSES, "com.example.Cart; com.example.model.**,org.acme.*",
-        LOGGING_TYPE, "FILE",
-        LOGGING_FILE_PATH, "/var/log/dysession.log",
-        COOKIE_NAME, "SID",
-        COOKIE_SECURE, "always",
-        COOKIE_SAME_SITE, "strict",
-        COOKIE_DOMAIN, ".example.com",
-        COOKIE_PATH, "/app",
-        COOKIE_HTTP_ONLY, "false");
+    DysessionSettings s =
+        settings(
+            ENABLED, "false",
+            TABLE_NAME, "my_table.v2-prod",
+            PARTITION_KEY_NAME, "pk",
+            SORT_KEY_NAME, "sk",
+            TTL_ATTRIBUTE_NAME, "expires_at",
+            CACHE_PERIOD, " 7200 ",
+            REGION, "us-east-1",
+            ENDPOINT, "http://127.0.0.1:8000",
+            CREATE_TABLE, "TRUE",
+            TOUCH_INTERVAL, "120",
+            CONSISTENT_READS, "False",
+            KEY_PREFIX, "myapp#",
+            MAX_SESSION_BYTES, "100000",
+            API_CALL_TIMEOUT, "10000",
+            API_CALL_ATTEMPT_TIMEOUT, "3000",
+            MAX_RETRIES, "0",
+            ALLOWED_CLASSES, "com.example.Cart; com.example.model.**,org.acme.*",
+            LOGGING_TYPE, "FILE",
+            LOGGING_FILE_PATH, "/var/log/dysession.log",
+            COOKIE_NAME, "SID",
+            COOKIE_SECURE, "always",
+            COOKIE_SAME_SITE, "strict",
+            COOKIE_DOMAIN, ".example.com",
+            COOKIE_PATH, "/app",
+            COOKIE_HTTP_ONLY, "false");
 
     assertThat(s.enabled()).isFalse();
     assertThat(s.tableName()).isEqualTo("my_table.v2-prod");
@@ -274,7 +287,8 @@ class DysessionSettingsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"us-east-1", "eu-west-3", "ap-southeast-2", "us-gov-west-1", "cn-north-1"})
+  @ValueSource(
+      strings = {"us-east-1", "eu-west-3", "ap-southeast-2", "us-gov-west-1", "cn-north-1"})
   void from_whenRegionIsAnAwsRegionCode_acceptsIt(String region) {
     assertThat(settings(REGION, region).region()).isEqualTo(region);
   }
@@ -303,7 +317,8 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenAllowedClassesHasEmptyParts_skipsThem() {
-    assertThat(settings(ALLOWED_CLASSES, ";com.a.B;;, ;").allowedClasses()).containsExactly("com.a.B");
+    assertThat(settings(ALLOWED_CLASSES, ";com.a.B;;, ;").allowedClasses())
+        .containsExactly("com.a.B");
   }
 
   @Test
@@ -321,23 +336,23 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenTableNameHasSpaceAndPunctuation_failsNamingKeyValueAndFix() {
-    assertSingleProblem(TABLE_NAME, "bad name!", "use 3 to 255 characters from A-Z",
-        TABLE_NAME, "bad name!");
+    assertSingleProblem(
+        TABLE_NAME, "bad name!", "use 3 to 255 characters from A-Z", TABLE_NAME, "bad name!");
   }
 
   @Test
   void from_whenTableNameTooLong_failsNamingKeyValueAndFix() {
     String name = "t".repeat(256);
     // Values longer than 200 characters are shown cut to 200 and marked with "...".
-    assertSingleProblem(TABLE_NAME, "t".repeat(200) + "...", "use 3 to 255 characters",
-        TABLE_NAME, name);
+    assertSingleProblem(
+        TABLE_NAME, "t".repeat(200) + "...", "use 3 to 255 characters", TABLE_NAME, name);
     assertThat(settings(TABLE_NAME, "t".repeat(255)).tableName()).hasSize(255);
   }
 
   @Test
   void from_whenCachePeriodNegative_failsNamingKeyValueAndFix() {
-    assertSingleProblem(CACHE_PERIOD, "-5", "use a number of seconds from 1 to 2147483647",
-        CACHE_PERIOD, "-5");
+    assertSingleProblem(
+        CACHE_PERIOD, "-5", "use a number of seconds from 1 to 2147483647", CACHE_PERIOD, "-5");
   }
 
   @Test
@@ -347,23 +362,28 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenCachePeriodNotNumeric_failsNamingKeyValueAndFix() {
-    assertSingleProblem(CACHE_PERIOD, "1h", "is not a whole number of seconds; use a number from 1",
-        CACHE_PERIOD, "1h");
+    assertSingleProblem(
+        CACHE_PERIOD,
+        "1h",
+        "is not a whole number of seconds; use a number from 1",
+        CACHE_PERIOD,
+        "1h");
     assertSingleProblem(CACHE_PERIOD, "abc", "use a number from 1", CACHE_PERIOD, "abc");
   }
 
   @Test
   void from_whenEndpointHasNoScheme_failsNamingKeyValueAndFix() {
-    assertSingleProblem(ENDPOINT, "127.0.0.1:8000", "http://127.0.0.1:8000",
-        ENDPOINT, "127.0.0.1:8000");
-    assertSingleProblem(ENDPOINT, "localhost:8000", "http://localhost:8000",
-        ENDPOINT, "localhost:8000");
+    assertSingleProblem(
+        ENDPOINT, "127.0.0.1:8000", "http://127.0.0.1:8000", ENDPOINT, "127.0.0.1:8000");
+    assertSingleProblem(
+        ENDPOINT, "localhost:8000", "http://localhost:8000", ENDPOINT, "localhost:8000");
   }
 
   @Test
   void from_whenEndpointHasFtpScheme_failsNamingKeyValueAndFix() {
-    String problem = assertSingleProblem(ENDPOINT, "ftp://example.com", "http://",
-        ENDPOINT, "ftp://example.com");
+    String problem =
+        assertSingleProblem(
+            ENDPOINT, "ftp://example.com", "http://", ENDPOINT, "ftp://example.com");
     assertThat(problem).contains("https://");
   }
 
@@ -374,14 +394,22 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenEndpointIsNotAUri_failsNamingKeyValueAndFix() {
-    assertSingleProblem(ENDPOINT, "http://exa mple.com", "is not a URI; write it as http://HOST:PORT",
-        ENDPOINT, "http://exa mple.com");
+    assertSingleProblem(
+        ENDPOINT,
+        "http://exa mple.com",
+        "is not a URI; write it as http://HOST:PORT",
+        ENDPOINT,
+        "http://exa mple.com");
   }
 
   @Test
   void from_whenLoggingTypeSyslog_failsNamingKeyValueAndFix() {
-    assertSingleProblem(LOGGING_TYPE, "SYSLOG", "is not one of CONSOLE, FILE; use one of them",
-        LOGGING_TYPE, "SYSLOG");
+    assertSingleProblem(
+        LOGGING_TYPE,
+        "SYSLOG",
+        "is not one of CONSOLE, FILE; use one of them",
+        LOGGING_TYPE,
+        "SYSLOG");
   }
 
   @Test
@@ -392,8 +420,8 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenCreateTableNotBoolean_failsNamingKeyValueAndFix() {
-    assertSingleProblem(CREATE_TABLE, "yes", "is not a boolean; use true or false",
-        CREATE_TABLE, "yes");
+    assertSingleProblem(
+        CREATE_TABLE, "yes", "is not a boolean; use true or false", CREATE_TABLE, "yes");
   }
 
   @Test
@@ -405,28 +433,41 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenPartitionAndSortKeyNamesEqual_failsNamingKeyValueAndFix() {
-    String problem = assertSingleProblem(SORT_KEY_NAME, "id", "give the two attributes different names",
-        PARTITION_KEY_NAME, "id", SORT_KEY_NAME, "id");
+    String problem =
+        assertSingleProblem(
+            SORT_KEY_NAME,
+            "id",
+            "give the two attributes different names",
+            PARTITION_KEY_NAME,
+            "id",
+            SORT_KEY_NAME,
+            "id");
     assertThat(problem).contains(PARTITION_KEY_NAME);
   }
 
   @Test
   void from_whenTtlAttributeEqualsAKeyName_failsNamingKeyValueAndFix() {
-    String problem = assertSingleProblem(TTL_ATTRIBUTE_NAME, "PK",
-        "give the two attributes different names", TTL_ATTRIBUTE_NAME, "PK");
+    String problem =
+        assertSingleProblem(
+            TTL_ATTRIBUTE_NAME,
+            "PK",
+            "give the two attributes different names",
+            TTL_ATTRIBUTE_NAME,
+            "PK");
     assertThat(problem).contains(PARTITION_KEY_NAME);
-    assertSingleProblem(TTL_ATTRIBUTE_NAME, "SK", "is the same as " + SORT_KEY_NAME,
-        TTL_ATTRIBUTE_NAME, "SK");
+    assertSingleProblem(
+        TTL_ATTRIBUTE_NAME, "SK", "is the same as " + SORT_KEY_NAME, TTL_ATTRIBUTE_NAME, "SK");
   }
 
   @Test
   void from_whenAttributeNameHasReservedPrefix_failsNamingKeyValueAndFix() {
-    String problem = assertSingleProblem(PARTITION_KEY_NAME, "ds_pk", "choose another name",
-        PARTITION_KEY_NAME, "ds_pk");
+    String problem =
+        assertSingleProblem(
+            PARTITION_KEY_NAME, "ds_pk", "choose another name", PARTITION_KEY_NAME, "ds_pk");
     assertThat(problem).contains(DysessionSettings.RESERVED_ATTRIBUTE_PREFIX);
     assertSingleProblem(SORT_KEY_NAME, "ds_sk", "choose another name", SORT_KEY_NAME, "ds_sk");
-    assertSingleProblem(TTL_ATTRIBUTE_NAME, "ds_ttl", "choose another name",
-        TTL_ATTRIBUTE_NAME, "ds_ttl");
+    assertSingleProblem(
+        TTL_ATTRIBUTE_NAME, "ds_ttl", "choose another name", TTL_ATTRIBUTE_NAME, "ds_ttl");
   }
 
   @Test
@@ -439,8 +480,9 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenTouchIntervalEqualsCachePeriod_failsNamingKeyValueAndFix() {
-    String problem = assertSingleProblem(TOUCH_INTERVAL, "300", "set it below 300",
-        CACHE_PERIOD, "300", TOUCH_INTERVAL, "300");
+    String problem =
+        assertSingleProblem(
+            TOUCH_INTERVAL, "300", "set it below 300", CACHE_PERIOD, "300", TOUCH_INTERVAL, "300");
     assertThat(problem).contains(CACHE_PERIOD);
   }
 
@@ -451,50 +493,71 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenTouchIntervalNegativeOrNotNumeric_failsNamingKeyValueAndFix() {
-    assertSingleProblem(TOUCH_INTERVAL, "-1", "use a number of seconds from 0", TOUCH_INTERVAL, "-1");
+    assertSingleProblem(
+        TOUCH_INTERVAL, "-1", "use a number of seconds from 0", TOUCH_INTERVAL, "-1");
     assertSingleProblem(TOUCH_INTERVAL, "1m", "use a number from 0", TOUCH_INTERVAL, "1m");
   }
 
   @Test
   void from_whenAttemptTimeoutLongerThanCallTimeout_failsNamingKeyValueAndFix() {
-    String problem = assertSingleProblem(API_CALL_ATTEMPT_TIMEOUT, "3000", "set it to at most 1000",
-        API_CALL_TIMEOUT, "1000", API_CALL_ATTEMPT_TIMEOUT, "3000");
+    String problem =
+        assertSingleProblem(
+            API_CALL_ATTEMPT_TIMEOUT,
+            "3000",
+            "set it to at most 1000",
+            API_CALL_TIMEOUT,
+            "1000",
+            API_CALL_ATTEMPT_TIMEOUT,
+            "3000");
     assertThat(problem).contains(API_CALL_TIMEOUT + " (1000)");
   }
 
   @Test
   void from_whenTimeoutsOutOfRange_failsNamingKeyValueAndFix() {
-    assertSingleProblem(API_CALL_TIMEOUT, "600001", "use a number of milliseconds from 1 to 600000",
-        API_CALL_TIMEOUT, "600001");
-    assertSingleProblem(API_CALL_ATTEMPT_TIMEOUT, "0", "use a number of milliseconds from 1",
-        API_CALL_ATTEMPT_TIMEOUT, "0");
+    assertSingleProblem(
+        API_CALL_TIMEOUT,
+        "600001",
+        "use a number of milliseconds from 1 to 600000",
+        API_CALL_TIMEOUT,
+        "600001");
+    assertSingleProblem(
+        API_CALL_ATTEMPT_TIMEOUT,
+        "0",
+        "use a number of milliseconds from 1",
+        API_CALL_ATTEMPT_TIMEOUT,
+        "0");
   }
 
   @Test
   void from_whenMaxRetriesOutOfRange_failsNamingKeyValueAndFix() {
-    assertSingleProblem(MAX_RETRIES, "21", "use a number of retries from 0 to 20", MAX_RETRIES, "21");
+    assertSingleProblem(
+        MAX_RETRIES, "21", "use a number of retries from 0 to 20", MAX_RETRIES, "21");
     assertThat(settings(MAX_RETRIES, "20").maxRetries()).isEqualTo(20);
   }
 
   @Test
   void from_whenMaxSessionBytesOutOfRange_failsNamingKeyValueAndFix() {
-    assertSingleProblem(MAX_SESSION_BYTES, "409601", "use a number of bytes from 1024 to 409600",
-        MAX_SESSION_BYTES, "409601");
+    assertSingleProblem(
+        MAX_SESSION_BYTES,
+        "409601",
+        "use a number of bytes from 1024 to 409600",
+        MAX_SESSION_BYTES,
+        "409601");
     assertSingleProblem(MAX_SESSION_BYTES, "1023", "from 1024", MAX_SESSION_BYTES, "1023");
   }
 
   @Test
   void from_whenKeyPrefixHasSpaceOrIsTooLong_failsNamingKeyValueAndFix() {
-    assertSingleProblem(KEY_PREFIX, "my app#", "without spaces, for example myapp#",
-        KEY_PREFIX, "my app#");
+    assertSingleProblem(
+        KEY_PREFIX, "my app#", "without spaces, for example myapp#", KEY_PREFIX, "my app#");
     String tooLong = "p".repeat(65);
     assertSingleProblem(KEY_PREFIX, tooLong, "use at most 64", KEY_PREFIX, tooLong);
   }
 
   @Test
   void from_whenCookieNameHasSpace_failsNamingKeyValueAndFix() {
-    assertSingleProblem(COOKIE_NAME, "my cookie", "use a cookie name of letters, digits",
-        COOKIE_NAME, "my cookie");
+    assertSingleProblem(
+        COOKIE_NAME, "my cookie", "use a cookie name of letters, digits", COOKIE_NAME, "my cookie");
   }
 
   @ParameterizedTest
@@ -505,36 +568,58 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenCookieSecureInvalid_failsNamingKeyValueAndFix() {
-    assertSingleProblem(COOKIE_SECURE, "SOMETIMES", "is not one of AUTO, ALWAYS, NEVER",
-        COOKIE_SECURE, "SOMETIMES");
+    assertSingleProblem(
+        COOKIE_SECURE,
+        "SOMETIMES",
+        "is not one of AUTO, ALWAYS, NEVER",
+        COOKIE_SECURE,
+        "SOMETIMES");
   }
 
   @Test
   void from_whenSameSiteNoneWithSecureNever_failsNamingKeyValueAndFix() {
-    String problem = assertSingleProblem(COOKIE_SAME_SITE, "None",
-        "set " + COOKIE_SECURE + " to AUTO or ALWAYS, or choose Lax",
-        COOKIE_SAME_SITE, "None", COOKIE_SECURE, "NEVER");
+    String problem =
+        assertSingleProblem(
+            COOKIE_SAME_SITE,
+            "None",
+            "set " + COOKIE_SECURE + " to AUTO or ALWAYS, or choose Lax",
+            COOKIE_SAME_SITE,
+            "None",
+            COOKIE_SECURE,
+            "NEVER");
     assertThat(problem).contains("requires a Secure cookie");
   }
 
   @Test
   void from_whenSameSiteInvalid_failsNamingKeyValueAndFix() {
-    assertSingleProblem(COOKIE_SAME_SITE, "Sometimes", "use Lax, Strict, None, or Unset",
-        COOKIE_SAME_SITE, "Sometimes");
+    assertSingleProblem(
+        COOKIE_SAME_SITE,
+        "Sometimes",
+        "use Lax, Strict, None, or Unset",
+        COOKIE_SAME_SITE,
+        "Sometimes");
   }
 
   @Test
   void from_whenCookieDomainOrPathInvalid_failsNamingKeyValueAndFix() {
-    assertSingleProblem(COOKIE_DOMAIN, "exa mple.com", "use a host name such as example.com",
-        COOKIE_DOMAIN, "exa mple.com");
+    assertSingleProblem(
+        COOKIE_DOMAIN,
+        "exa mple.com",
+        "use a host name such as example.com",
+        COOKIE_DOMAIN,
+        "exa mple.com");
     assertSingleProblem(COOKIE_PATH, "app", "use a path starting with '/'", COOKIE_PATH, "app");
     assertSingleProblem(COOKIE_PATH, "/a;b", "without ';'", COOKIE_PATH, "/a;b");
   }
 
   @Test
   void from_whenAllowedClassesHasRejectionPattern_failsNamingKeyValueAndFix() {
-    assertSingleProblem(ALLOWED_CLASSES, "!foo", "use class names, package.* or package.**",
-        ALLOWED_CLASSES, "!foo");
+    assertSingleProblem(
+        ALLOWED_CLASSES,
+        "!foo",
+        "use class names, package.* or package.**",
+        ALLOWED_CLASSES,
+        "!foo");
   }
 
   @Test
@@ -548,26 +633,30 @@ class DysessionSettingsTest {
   @Test
   void from_whenValueHasControlCharacters_escapesThemInTheMessage() {
     InvalidSettingsException e = invalid(TABLE_NAME, "ab\u0001cd");
-    assertThat(e.problems()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+    assertThat(e.problems())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
         .contains("ab\\u0001cd")
         .doesNotContain("\u0001");
   }
 
   @Test
   void from_whenSeveralValuesInvalid_reportsThemAllInOneException() {
-    InvalidSettingsException e = invalid(
-        TABLE_NAME, "ab",
-        CACHE_PERIOD, "-1",
-        REGION, "Tokyo",
-        LOGGING_TYPE, "SYSLOG",
-        COOKIE_NAME, "my cookie");
+    InvalidSettingsException e =
+        invalid(
+            TABLE_NAME, "ab",
+            CACHE_PERIOD, "-1",
+            REGION, "Tokyo",
+            LOGGING_TYPE, "SYSLOG",
+            COOKIE_NAME, "my cookie");
 
     assertThat(e.problems()).hasSize(5);
     assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(TABLE_NAME + "=\"ab\""));
     assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(CACHE_PERIOD + "=\"-1\""));
     assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(REGION + "=\"Tokyo\""));
-    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(LOGGING_TYPE + "=\"SYSLOG\""));
-    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(COOKIE_NAME + "=\"my cookie\""));
+    assertThat(e.problems())
+        .anySatisfy(p -> assertThat(p).startsWith(LOGGING_TYPE + "=\"SYSLOG\""));
+    assertThat(e.problems())
+        .anySatisfy(p -> assertThat(p).startsWith(COOKIE_NAME + "=\"my cookie\""));
     assertThat(e.getMessage()).startsWith("Invalid dysession configuration (5 problems):");
     for (String problem : e.problems()) {
       assertThat(e.getMessage()).contains("\n  - " + problem);
@@ -586,13 +675,20 @@ class DysessionSettingsTest {
   void describe_namesTheTableAndContainsNoCredentials() {
     String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     String accessKey = "AKIAIOSFODNN7EXAMPLE";
-    Map<String, String> values = map(
-        TABLE_NAME, "orders-sessions",
-        LOGGING_TYPE, "file",
-        LOGGING_FILE_PATH, "/tmp/ds.log",
-        "aws.accessKeyId", accessKey,
-        "aws.secretAccessKey", secret,
-        "dysession.aws-secret-access-key", secret);
+    Map<String, String> values =
+        map(
+            TABLE_NAME,
+            "orders-sessions",
+            LOGGING_TYPE,
+            "file",
+            LOGGING_FILE_PATH,
+            "/tmp/ds.log",
+            "aws.accessKeyId",
+            accessKey,
+            "aws.secretAccessKey",
+            secret,
+            "dysession.aws-secret-access-key",
+            secret);
     DysessionSettings s = DysessionSettings.from(SettingsSource.of(values));
 
     String description = s.describe();
@@ -623,18 +719,19 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenReadThroughSmallRyeConfig_parsesTheValues() {
-    Map<String, String> props = map(
-        TABLE_NAME, "mp-table",
-        CACHE_PERIOD, "900",
-        ENDPOINT, "http://localhost:8000",
-        LOGGING_TYPE, "file",
-        COOKIE_SAME_SITE, "Unset");
-    SmallRyeConfig config = new SmallRyeConfigBuilder()
-        .withSources(new PropertiesConfigSource(props, "test", 500))
-        .build();
+    Map<String, String> props =
+        map(
+            TABLE_NAME, "mp-table",
+            CACHE_PERIOD, "900",
+            ENDPOINT, "http://localhost:8000",
+            LOGGING_TYPE, "file",
+            COOKIE_SAME_SITE, "Unset");
+    SmallRyeConfig config =
+        new SmallRyeConfigBuilder()
+            .withSources(new PropertiesConfigSource(props, "test", 500))
+            .build();
 
-    DysessionSettings s =
-        DysessionSettings.from(key -> config.getOptionalValue(key, String.class));
+    DysessionSettings s = DysessionSettings.from(key -> config.getOptionalValue(key, String.class));
 
     assertThat(s.tableName()).isEqualTo("mp-table");
     assertThat(s.cachePeriod()).isEqualTo(Duration.ofSeconds(900));
@@ -648,23 +745,28 @@ class DysessionSettingsTest {
 
   @Test
   void from_whenSmallRyeConfigHasInvalidValue_failsNamingKeyValueAndFix() {
-    SmallRyeConfig config = new SmallRyeConfigBuilder()
-        .withSources(new PropertiesConfigSource(map(CACHE_PERIOD, "-3"), "test", 500))
-        .build();
+    SmallRyeConfig config =
+        new SmallRyeConfigBuilder()
+            .withSources(new PropertiesConfigSource(map(CACHE_PERIOD, "-3"), "test", 500))
+            .build();
 
-    InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
-        () -> DysessionSettings.from(key -> config.getOptionalValue(key, String.class)));
+    InvalidSettingsException e =
+        assertThrows(
+            InvalidSettingsException.class,
+            () -> DysessionSettings.from(key -> config.getOptionalValue(key, String.class)));
 
-    assertThat(e.problems()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+    assertThat(e.problems())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
         .startsWith(CACHE_PERIOD + "=\"-3\"")
         .contains("use a number of seconds");
   }
 
   @Test
   void environment_mapsKeyToUpperCaseUnderscoreVariable() {
-    Map<String, String> env = map(
-        "DYSESSION_DYNAMODB_TABLENAME", "env-table",
-        "DYSESSION_COOKIE_SAME_SITE", "Strict");
+    Map<String, String> env =
+        map(
+            "DYSESSION_DYNAMODB_TABLENAME", "env-table",
+            "DYSESSION_COOKIE_SAME_SITE", "Strict");
     SettingsSource source = SettingsSource.environment(env::get);
 
     assertThat(source.get(TABLE_NAME)).contains("env-table");
@@ -677,13 +779,19 @@ class DysessionSettingsTest {
 
   @Test
   void environment_prefersExactKeyThenSanitizedThenUpperCase() {
-    SettingsSource all = SettingsSource.environment(map(
-        "dysession.cache-period", "100",
-        "dysession_cache_period", "200",
-        "DYSESSION_CACHE_PERIOD", "300")::get);
-    SettingsSource noExact = SettingsSource.environment(map(
-        "dysession_cache_period", "200",
-        "DYSESSION_CACHE_PERIOD", "300")::get);
+    SettingsSource all =
+        SettingsSource.environment(
+            map(
+                    "dysession.cache-period", "100",
+                    "dysession_cache_period", "200",
+                    "DYSESSION_CACHE_PERIOD", "300")
+                ::get);
+    SettingsSource noExact =
+        SettingsSource.environment(
+            map(
+                    "dysession_cache_period", "200",
+                    "DYSESSION_CACHE_PERIOD", "300")
+                ::get);
 
     assertThat(all.get(CACHE_PERIOD)).contains("100");
     assertThat(noExact.get(CACHE_PERIOD)).contains("200");
@@ -692,9 +800,12 @@ class DysessionSettingsTest {
   @Test
   void layered_takesTheFirstSourceThatHasTheKey() {
     SettingsSource systemProperties = SettingsSource.of(map(TABLE_NAME, "from-sysprops"));
-    SettingsSource environment = SettingsSource.environment(map(
-        "DYSESSION_DYNAMODB_TABLENAME", "from-env",
-        "DYSESSION_CACHE_PERIOD", "1800")::get);
+    SettingsSource environment =
+        SettingsSource.environment(
+            map(
+                    "DYSESSION_DYNAMODB_TABLENAME", "from-env",
+                    "DYSESSION_CACHE_PERIOD", "1800")
+                ::get);
     Properties file = new Properties();
     file.setProperty(TABLE_NAME, "from-file");
     file.setProperty(CACHE_PERIOD, "900");

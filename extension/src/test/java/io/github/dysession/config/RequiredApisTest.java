@@ -35,8 +35,11 @@ class RequiredApisTest {
 
   @Test
   void missing_whenJsonbApiIsVisibleButNoImplementation_namesJsonb() throws Exception {
-    URL api = Class.forName(Api.JSON_B.className(), false, testLoader)
-        .getProtectionDomain().getCodeSource().getLocation();
+    URL api =
+        Class.forName(Api.JSON_B.className(), false, testLoader)
+            .getProtectionDomain()
+            .getCodeSource()
+            .getLocation();
     try (URLClassLoader apiOnly = new URLClassLoader(new URL[] {api}, null)) {
       assertThat(Class.forName(Api.JSON_B.className(), false, apiOnly)).isNotNull();
       assertThat(RequiredApis.missing(apiOnly, false)).contains(Api.JSON_B);
@@ -62,16 +65,18 @@ class RequiredApisTest {
         .contains("servlet-6.0, cdi-4.0, jsonb-3.0, mpConfig-3.1")
         .doesNotContain("<feature>jsonb-3.0</feature>");
     assertThat(RequiredApis.message(List.of(Api.MICROPROFILE_CONFIG, Api.JSON_B), true))
-        .contains("MicroProfile Config (org.eclipse.microprofile.config) and JSON-B "
-            + "(jakarta.json.bind) are not available")
+        .contains(
+            "MicroProfile Config (org.eclipse.microprofile.config) and JSON-B "
+                + "(jakarta.json.bind) are not available")
         .contains("Add <feature>mpConfig-3.1</feature> <feature>jsonb-3.0</feature>");
   }
 
   @Test
   void message_elsewhere_namesTheApisAndHowServersProvideThem() {
     assertThat(RequiredApis.message(List.of(Api.JSON_B), false))
-        .startsWith("dysession cannot store this application's sessions: JSON-B "
-            + "(jakarta.json.bind) is not available to the application.")
+        .startsWith(
+            "dysession cannot store this application's sessions: JSON-B "
+                + "(jakarta.json.bind) is not available to the application.")
         .contains("Open Liberty: <feature>jsonb-3.0</feature>");
   }
 

@@ -18,7 +18,9 @@ class SettingKeysTest {
     for (SettingKey<?> key : SettingKeys.all()) {
       names.add(key.name());
     }
-    assertThat(names).doesNotHaveDuplicates().containsExactlyElementsOf(DysessionSettings.DEFAULTS.keySet());
+    assertThat(names)
+        .doesNotHaveDuplicates()
+        .containsExactlyElementsOf(DysessionSettings.DEFAULTS.keySet());
     assertThat(SettingKeys.CACHE_PERIOD.environmentVariable()).isEqualTo("DYSESSION_CACHE_PERIOD");
     assertThat(SettingKeys.ALLOWED_CLASSES.environmentVariable())
         .isEqualTo("DYSESSION_SERIALIZATION_ALLOWED_CLASSES");
@@ -28,7 +30,8 @@ class SettingKeysTest {
   void readmeConfigurationTable_listsEveryKeyWithItsEnvironmentVariable() throws Exception {
     String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
     for (SettingKey<?> key : SettingKeys.all()) {
-      assertThat(readme).as("README's row of %s", key)
+      assertThat(readme)
+          .as("README's row of %s", key)
           .contains("| `" + key.name() + "` | `" + key.environmentVariable() + "` |");
     }
   }
@@ -36,8 +39,9 @@ class SettingKeysTest {
   @Test
   void environmentSource_findsEachKeyByItsEnvironmentVariable() {
     for (SettingKey<?> key : SettingKeys.all()) {
-      SettingsSource env = SettingsSource.environment(
-          name -> name.equals(key.environmentVariable()) ? "value" : null);
+      SettingsSource env =
+          SettingsSource.environment(
+              name -> name.equals(key.environmentVariable()) ? "value" : null);
       assertThat(env.get(key.name())).as(key.name()).hasValue("value");
     }
   }

@@ -28,31 +28,35 @@ class DysessionLoggingTest {
 
   private static final String ESC = "\u001b[";
   private static final String RESET = "\u001b[0m";
+
   /** time, level, [short logger name], message. */
   private static final String LINE =
       "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} %s \\[DysessionLoggingTest\\] %s";
 
   /** A logger below dysession's, as every dysession class has. */
   private final Logger logger = Logger.getLogger(DysessionLoggingTest.class.getName());
+
   private final Logger dysessionRoot = Logger.getLogger(DysessionLogging.LOGGER_NAME);
+
   /** The parent of dysession's logger, standing in for the server's log. */
   private final Logger parent = Logger.getLogger("io.github");
 
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
   private final PrintStream stream = new PrintStream(console, true, StandardCharsets.UTF_8);
   private final List<LogRecord> parentRecords = new ArrayList<>();
-  private final Handler parentHandler = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      parentRecords.add(record);
-    }
+  private final Handler parentHandler =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          parentRecords.add(record);
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
   private Level savedRootLevel;
 
   @BeforeEach
@@ -77,7 +81,10 @@ class DysessionLoggingTest {
 
     logger.log(Level.INFO, "hello {0}", "world");
 
-    assertThat(lines()).singleElement().asString().matches(String.format(LINE, "INFO", "hello world"));
+    assertThat(lines())
+        .singleElement()
+        .asString()
+        .matches(String.format(LINE, "INFO", "hello world"));
     assertThat(text()).endsWith(System.lineSeparator());
   }
 
@@ -91,11 +98,12 @@ class DysessionLoggingTest {
     logger.info("fine");
     logger.fine("detail");
 
-    assertThat(withoutTime(lines())).containsExactly(
-        line(ESC + "1;31mERROR" + RESET, "bad"),
-        line(ESC + "33mWARNING" + RESET, "careful"),
-        line(ESC + "32mINFO" + RESET, "fine"),
-        line(ESC + "36mDEBUG" + RESET, "detail"));
+    assertThat(withoutTime(lines()))
+        .containsExactly(
+            line(ESC + "1;31mERROR" + RESET, "bad"),
+            line(ESC + "33mWARNING" + RESET, "careful"),
+            line(ESC + "32mINFO" + RESET, "fine"),
+            line(ESC + "36mDEBUG" + RESET, "detail"));
   }
 
   @Test
@@ -169,7 +177,10 @@ class DysessionLoggingTest {
     DysessionLogging.reset();
 
     List<String> written = Files.readAllLines(file, StandardCharsets.UTF_8);
-    assertThat(written).singleElement().asString().matches(String.format(LINE, "WARNING", "to the file"));
+    assertThat(written)
+        .singleElement()
+        .asString()
+        .matches(String.format(LINE, "WARNING", "to the file"));
     assertThat(console.size()).as("nothing on the console").isZero();
     assertThat(parentRecords).isEmpty();
   }
@@ -182,7 +193,9 @@ class DysessionLoggingTest {
     logger.severe("plain");
     DysessionLogging.reset();
 
-    assertThat(Files.readString(file, StandardCharsets.UTF_8)).doesNotContain("\u001b").contains("ERROR");
+    assertThat(Files.readString(file, StandardCharsets.UTF_8))
+        .doesNotContain("\u001b")
+        .contains("ERROR");
   }
 
   /**
@@ -224,8 +237,10 @@ class DysessionLoggingTest {
     DysessionLogging.configure(console(), Map.of(), false, stream);
     Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
 
-    assertThatThrownBy(() -> DysessionLogging.configure(
-            file(notADirectory.resolve("session.log")), Map.of(), false, stream))
+    assertThatThrownBy(
+            () ->
+                DysessionLogging.configure(
+                    file(notADirectory.resolve("session.log")), Map.of(), false, stream))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(DysessionSettings.LOGGING_FILE_PATH)
         .hasMessageContaining(DysessionSettings.LOGGING_TYPE + "=CONSOLE");
@@ -252,7 +267,8 @@ class DysessionLoggingTest {
   void reconfiguringMovesOutputToTheNewStream() {
     ByteArrayOutputStream other = new ByteArrayOutputStream();
     DysessionLogging.configure(console(), Map.of(), false, stream);
-    DysessionLogging.configure(console(), Map.of(), false, new PrintStream(other, true, StandardCharsets.UTF_8));
+    DysessionLogging.configure(
+        console(), Map.of(), false, new PrintStream(other, true, StandardCharsets.UTF_8));
 
     logger.info("moved");
 
@@ -276,16 +292,17 @@ class DysessionLoggingTest {
 
   @Test
   void resetKeepsHandlersThatDysessionDidNotInstall() {
-    Handler foreign = new Handler() {
-      @Override
-      public void publish(LogRecord record) {}
+    Handler foreign =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {}
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     dysessionRoot.addHandler(foreign);
     try {
       DysessionLogging.configure(console(), Map.of(), false, stream);
@@ -330,7 +347,8 @@ class DysessionLoggingTest {
   @Test
   void formatterPrintsTheStackTrace() {
     IllegalStateException thrown =
-        new IllegalStateException("kaput", new java.io.UncheckedIOException(new IOException("disk")));
+        new IllegalStateException(
+            "kaput", new java.io.UncheckedIOException(new IOException("disk")));
     LogRecord record = new LogRecord(Level.SEVERE, "it broke");
     record.setLoggerName(DysessionLoggingTest.class.getName());
     record.setThrown(thrown);
@@ -340,7 +358,9 @@ class DysessionLoggingTest {
     String[] lines = text.split("\\R");
     assertThat(lines[0]).matches(String.format(LINE, "ERROR", "it broke"));
     assertThat(lines[1]).isEqualTo("java.lang.IllegalStateException: kaput");
-    assertThat(text).contains("\tat " + DysessionLoggingTest.class.getName() + ".formatterPrintsTheStackTrace(");
+    assertThat(text)
+        .contains(
+            "\tat " + DysessionLoggingTest.class.getName() + ".formatterPrintsTheStackTrace(");
     assertThat(text).contains("Caused by: java.io.UncheckedIOException: java.io.IOException: disk");
   }
 
@@ -360,7 +380,8 @@ class DysessionLoggingTest {
     LogRecord record = new LogRecord(Level.INFO, "no logger");
     record.setLoggerName(null);
 
-    assertThat(new DysessionFormatter(false).format(record)).contains(" INFO [dysession] no logger");
+    assertThat(new DysessionFormatter(false).format(record))
+        .contains(" INFO [dysession] no logger");
   }
 
   @Test
@@ -369,19 +390,25 @@ class DysessionLoggingTest {
     record.setLoggerName("x.Y");
     record.setParameters(new Object[] {"sessions", "eu-west-1"});
 
-    assertThat(new DysessionFormatter(false).format(record)).contains(" INFO [Y] table sessions in eu-west-1");
+    assertThat(new DysessionFormatter(false).format(record))
+        .contains(" INFO [Y] table sessions in eu-west-1");
   }
 
   // ---------------------------------------------------------------- helpers
 
   private static DysessionSettings console() {
-    return DysessionSettings.from(SettingsSource.of(Map.of(DysessionSettings.LOGGING_TYPE, "CONSOLE")));
+    return DysessionSettings.from(
+        SettingsSource.of(Map.of(DysessionSettings.LOGGING_TYPE, "CONSOLE")));
   }
 
   private static DysessionSettings file(Path path) {
-    return DysessionSettings.from(SettingsSource.of(Map.of(
-        DysessionSettings.LOGGING_TYPE, "FILE",
-        DysessionSettings.LOGGING_FILE_PATH, path.toString())));
+    return DysessionSettings.from(
+        SettingsSource.of(
+            Map.of(
+                DysessionSettings.LOGGING_TYPE,
+                "FILE",
+                DysessionSettings.LOGGING_FILE_PATH,
+                path.toString())));
   }
 
   private String text() {

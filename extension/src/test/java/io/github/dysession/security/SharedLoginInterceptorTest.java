@@ -35,11 +35,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SharedLoginInterceptorTest {
 
   @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
-          .addExtension(new DysessionExtension())
-          .addBeanClasses(SharedLoginInterceptor.class, PasswordStore.class, ValidateOnlyStore.class,
-              OwnMechanism.class))
-      .build();
+  WeldInitiator weld =
+      WeldInitiator.from(
+              WeldInitiator.createWeld()
+                  .addExtension(new DysessionExtension())
+                  .addBeanClasses(
+                      SharedLoginInterceptor.class,
+                      PasswordStore.class,
+                      ValidateOnlyStore.class,
+                      OwnMechanism.class))
+          .build();
 
   @Inject PasswordStore passwords;
 
@@ -99,8 +104,8 @@ class SharedLoginInterceptorTest {
   /** An application's mechanism whose methods its superclass declares. */
   abstract static class BaseMechanism implements HttpAuthenticationMechanism {
     @Override
-    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
-        HttpMessageContext context) {
+    public AuthenticationStatus validateRequest(
+        HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
       return context.doNothing();
     }
   }
@@ -117,17 +122,21 @@ class SharedLoginInterceptorTest {
       if (!login.getPasswordAsString().equals("right")) {
         return CredentialValidationResult.INVALID_RESULT;
       }
-      return new CredentialValidationResult(login.getCaller(),
+      return new CredentialValidationResult(
+          login.getCaller(),
           login.getCaller().equals("alice") ? Set.of("user", "admin") : Set.of("user"));
     }
   }
 
-  /** A store that only validates: its groups are not the caller's (Jakarta Security ignores them). */
+  /**
+   * A store that only validates: its groups are not the caller's (Jakarta Security ignores them).
+   */
   @ApplicationScoped
   static class ValidateOnlyStore implements IdentityStore {
     @Override
     public CredentialValidationResult validate(Credential credential) {
-      return new CredentialValidationResult(((UsernamePasswordCredential) credential).getCaller(), Set.of("ignored"));
+      return new CredentialValidationResult(
+          ((UsernamePasswordCredential) credential).getCaller(), Set.of("ignored"));
     }
 
     @Override

@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A client with a cookie jar, as a browser keeps one: it sends back the cookies the application
- * set and follows no redirect by itself.
+ * A client with a cookie jar, as a browser keeps one: it sends back the cookies the application set
+ * and follows no redirect by itself.
  */
 final class Browser {
 
@@ -24,12 +24,13 @@ final class Browser {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-  private final HttpClient client = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .cookieHandler(cookies)
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(TIMEOUT)
-      .build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .cookieHandler(cookies)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(TIMEOUT)
+          .build();
 
   /** Sends a GET and reads the body as text. */
   HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
@@ -39,10 +40,13 @@ final class Browser {
   /** Sends a GET with the given {@code Cookie} header instead of the jar's, and reads the body. */
   HttpResponse<String> getWithCookieHeader(URI uri, String cookieHeader)
       throws IOException, InterruptedException {
-    HttpClient bare = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(TIMEOUT).build();
-    return bare.send(request(uri).header("Cookie", cookieHeader).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpClient bare =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT)
+            .build();
+    return bare.send(
+        request(uri).header("Cookie", cookieHeader).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Sends a GET and returns as soon as the headers are in; the body is read from the stream. */
@@ -53,8 +57,11 @@ final class Browser {
   /** Returns the session id in the jar, or null. */
   String sessionId() {
     List<HttpCookie> all = cookies.getCookieStore().getCookies();
-    return all.stream().filter(c -> c.getName().equals(COOKIE)).map(HttpCookie::getValue)
-        .findFirst().orElse(null);
+    return all.stream()
+        .filter(c -> c.getName().equals(COOKIE))
+        .map(HttpCookie::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   /** Puts a session cookie into the jar, as if the application had set it for {@code uri}. */

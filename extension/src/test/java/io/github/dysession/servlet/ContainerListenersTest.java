@@ -20,7 +20,8 @@ class ContainerListenersTest {
 
   static final class IdListener implements HttpSessionIdListener {
     @Override
-    public void sessionIdChanged(jakarta.servlet.http.HttpSessionEvent event, String oldSessionId) {}
+    public void sessionIdChanged(
+        jakarta.servlet.http.HttpSessionEvent event, String oldSessionId) {}
   }
 
   static final class ContextOnly implements ServletContextListener {
@@ -85,8 +86,12 @@ class ContainerListenersTest {
 
   static final class UndertowListeners {
     @SuppressWarnings("unused")
-    private final List<Object> allListeners = List.of(new Managed(LIFECYCLE), new Managed(ATTRIBUTE),
-        new Managed(new ContextOnly()), new Managed(ID));
+    private final List<Object> allListeners =
+        List.of(
+            new Managed(LIFECYCLE),
+            new Managed(ATTRIBUTE),
+            new Managed(new ContextOnly()),
+            new Managed(ID));
   }
 
   record Managed(EventListener instance) {}
@@ -116,26 +121,44 @@ class ContainerListenersTest {
   @Test
   void select_keepsEachListenerOnce_andLeavesDysessionsOwnOut() {
     AppListener twin = new AppListener();
-    ContainerListeners.Found found = ContainerListeners.select("test", List.of(LIFECYCLE, twin, ATTRIBUTE,
-        new ContextOnly(), new ContainerSessionWarning(), LIFECYCLE));
+    ContainerListeners.Found found =
+        ContainerListeners.select(
+            "test",
+            List.of(
+                LIFECYCLE,
+                twin,
+                ATTRIBUTE,
+                new ContextOnly(),
+                new ContainerSessionWarning(),
+                LIFECYCLE));
     // One class registered two ways (two instances, or one instance in two lists) is called once.
     assertThat(found.listeners()).containsExactly(LIFECYCLE, ATTRIBUTE);
     assertThat(found.leftOut()).isEmpty();
   }
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"org.jboss.weld.module.web.servlet.WeldInitialListener",
-      "org.apache.webbeans.servlet.WebBeansConfigurationListener", "org.apache.openejb.server.httpd.EndWebBeansListener",
-      "org.apache.tomcat.websocket.server.WsSessionListener", "io.undertow.websockets.jsr.JsrWebSocketFilter$LogoutListener",
-      "com.ibm.ws.cdi.web.factories.Weld50InitialListener", "org.glassfish.weld.WeldTerminationListenerProxy"})
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "org.jboss.weld.module.web.servlet.WeldInitialListener",
+        "org.apache.webbeans.servlet.WebBeansConfigurationListener",
+        "org.apache.openejb.server.httpd.EndWebBeansListener",
+        "org.apache.tomcat.websocket.server.WsSessionListener",
+        "io.undertow.websockets.jsr.JsrWebSocketFilter$LogoutListener",
+        "com.ibm.ws.cdi.web.factories.Weld50InitialListener",
+        "org.glassfish.weld.WeldTerminationListenerProxy"
+      })
   void isServersOwn_whenTheServerOrItsCdiRegisteredIt_isTrue(String className) {
     assertThat(ContainerListeners.isServersOwn(className)).isTrue();
   }
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"com.sun.faces.config.ConfigureListener",
-      "org.apache.myfaces.webapp.MyFacesHttpSessionListener", "com.example.AuditListener",
-      "io.github.dysession.it.app.SessionEventsListener"})
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "com.sun.faces.config.ConfigureListener",
+        "org.apache.myfaces.webapp.MyFacesHttpSessionListener",
+        "com.example.AuditListener",
+        "io.github.dysession.it.app.SessionEventsListener"
+      })
   void isServersOwn_whenAFrameworkOrTheApplicationRegisteredIt_isFalse(String className) {
     assertThat(ContainerListeners.isServersOwn(className)).isFalse();
   }

@@ -39,16 +39,17 @@ class DysessionFilterTest {
   private static final CountDownLatch RELEASE = new CountDownLatch(1);
 
   @RegisterExtension
-  static final EmbeddedTomcat TOMCAT = new EmbeddedTomcat()
-      .servlet("/large", DysessionFilterTest::writeLargeBody)
-      .servlet("/redirect", DysessionFilterTest::setThenRedirect)
-      .servlet("/teapot", DysessionFilterTest::setThenSendError)
-      .servlet("/throw", DysessionFilterTest::setThenThrow)
-      .servlet("/error", DysessionFilterTest::errorPage)
-      .servlet("/async", DysessionFilterTest::completeOnAnotherThread)
-      .servlet("/plain", (request, response) -> response.getWriter().print("hello"))
-      .errorPage(HttpServletResponse.SC_EXPECTATION_FAILED, "/error")
-      .errorPage(Boom.class, "/error");
+  static final EmbeddedTomcat TOMCAT =
+      new EmbeddedTomcat()
+          .servlet("/large", DysessionFilterTest::writeLargeBody)
+          .servlet("/redirect", DysessionFilterTest::setThenRedirect)
+          .servlet("/teapot", DysessionFilterTest::setThenSendError)
+          .servlet("/throw", DysessionFilterTest::setThenThrow)
+          .servlet("/error", DysessionFilterTest::errorPage)
+          .servlet("/async", DysessionFilterTest::completeOnAnotherThread)
+          .servlet("/plain", (request, response) -> response.getWriter().print("hello"))
+          .errorPage(HttpServletResponse.SC_EXPECTATION_FAILED, "/error")
+          .errorPage(Boom.class, "/error");
 
   private final Browser browser = new Browser();
 
@@ -95,8 +96,8 @@ class DysessionFilterTest {
     HttpResponse<String> response = browser.get(TOMCAT.uri("/redirect"));
 
     assertThat(response.statusCode()).isEqualTo(HttpServletResponse.SC_FOUND);
-    assertThat(response.headers().firstValue("Location")).hasValueSatisfying(
-        location -> assertThat(location).endsWith("/landing"));
+    assertThat(response.headers().firstValue("Location"))
+        .hasValueSatisfying(location -> assertThat(location).endsWith("/landing"));
     assertThat(SEEN.get()).containsExactly(entry("cart", List.of("apple")));
     assertThat(TOMCAT.stored(browser.sessionId())).containsExactly(entry("cart", List.of("apple")));
   }
@@ -110,8 +111,7 @@ class DysessionFilterTest {
   }
 
   @Test
-  void sendError_savesFirst_andTheErrorPageSeesTheSession_andItsChangesAreSaved()
-      throws Exception {
+  void sendError_savesFirst_andTheErrorPageSeesTheSession_andItsChangesAreSaved() throws Exception {
     HttpResponse<String> response = browser.get(TOMCAT.uri("/teapot"));
 
     assertThat(response.statusCode()).isEqualTo(HttpServletResponse.SC_EXPECTATION_FAILED);
@@ -150,8 +150,11 @@ class DysessionFilterTest {
       throws Exception {
     HttpSession session = request.getSession(false);
     response.setContentType("text/plain;charset=UTF-8");
-    response.getWriter().print("error page: "
-        + (session == null ? "no session" : "step=" + session.getAttribute("step")));
+    response
+        .getWriter()
+        .print(
+            "error page: "
+                + (session == null ? "no session" : "step=" + session.getAttribute("step")));
     if (session != null) {
       session.setAttribute("errorPage", "seen");
     }
@@ -168,15 +171,18 @@ class DysessionFilterTest {
         .containsOnly(entry("step", "completed"), entry("startedOn", "container"));
   }
 
-  private static void completeOnAnotherThread(HttpServletRequest request,
-      HttpServletResponse response) {
+  private static void completeOnAnotherThread(
+      HttpServletRequest request, HttpServletResponse response) {
     request.getSession().setAttribute("startedOn", "container");
     AsyncContext async = request.startAsync();
-    Thread worker = new Thread(() -> {
-      HttpSession session = ((HttpServletRequest) async.getRequest()).getSession();
-      session.setAttribute("step", "completed");
-      async.complete();
-    }, "dysession-test-async");
+    Thread worker =
+        new Thread(
+            () -> {
+              HttpSession session = ((HttpServletRequest) async.getRequest()).getSession();
+              session.setAttribute("step", "completed");
+              async.complete();
+            },
+            "dysession-test-async");
     worker.start();
   }
 

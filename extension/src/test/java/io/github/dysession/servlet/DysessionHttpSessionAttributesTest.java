@@ -16,9 +16,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tests the attributes of a {@link DysessionHttpSession} across requests, in a real Tomcat on an
- * in-memory store: each change reaches the store and fires the application's attribute listener
- * and the value's binding callbacks exactly once; a value changed in place is saved without
- * {@code setAttribute} and fires nothing.
+ * in-memory store: each change reaches the store and fires the application's attribute listener and
+ * the value's binding callbacks exactly once; a value changed in place is saved without {@code
+ * setAttribute} and fires nothing.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DysessionHttpSessionAttributesTest {
@@ -26,15 +26,26 @@ class DysessionHttpSessionAttributesTest {
   private static final RecordingListener LISTENER = new RecordingListener();
 
   @RegisterExtension
-  static final EmbeddedTomcat TOMCAT = new EmbeddedTomcat()
-      .listener(LISTENER)
-      .servlet("/set", (request, response) -> request.getSession()
-          .setAttribute(request.getParameter("name"), request.getParameter("value")))
-      .servlet("/ticket", (request, response) -> request.getSession()
-          .setAttribute("ticket", new Ticket(request.getParameter("label"))))
-      .servlet("/remove", (request, response) -> request.getSession()
-          .removeAttribute(request.getParameter("name")))
-      .servlet("/append", DysessionHttpSessionAttributesTest::append);
+  static final EmbeddedTomcat TOMCAT =
+      new EmbeddedTomcat()
+          .listener(LISTENER)
+          .servlet(
+              "/set",
+              (request, response) ->
+                  request
+                      .getSession()
+                      .setAttribute(request.getParameter("name"), request.getParameter("value")))
+          .servlet(
+              "/ticket",
+              (request, response) ->
+                  request
+                      .getSession()
+                      .setAttribute("ticket", new Ticket(request.getParameter("label"))))
+          .servlet(
+              "/remove",
+              (request, response) ->
+                  request.getSession().removeAttribute(request.getParameter("name")))
+          .servlet("/append", DysessionHttpSessionAttributesTest::append);
 
   private final Browser browser = new Browser();
 
@@ -67,26 +78,25 @@ class DysessionHttpSessionAttributesTest {
     assertThat(TOMCAT.stored(id)).isEmpty();
 
     browser.get(TOMCAT.uri("/remove?name=colour"));
-    assertThat(LISTENER.events()).containsExactly("created " + id, "added colour",
-        "replaced colour was red", "removed colour");
+    assertThat(LISTENER.events())
+        .containsExactly(
+            "created " + id, "added colour", "replaced colour was red", "removed colour");
   }
 
   @Test
-  void bindingListenerValue_isBoundAndUnboundOnce_evenWhenReadBackFromTheStore()
-      throws Exception {
+  void bindingListenerValue_isBoundAndUnboundOnce_evenWhenReadBackFromTheStore() throws Exception {
     browser.get(TOMCAT.uri("/ticket?label=t1"));
     browser.get(TOMCAT.uri("/ticket?label=t2"));
     browser.get(TOMCAT.uri("/remove?name=ticket"));
 
     assertThat(Ticket.EVENTS).containsExactly("bound t1", "bound t2", "unbound t1", "unbound t2");
-    assertThat(LISTENER.events()).endsWith("added ticket", "replaced ticket was Ticket[label=t1]",
-        "removed ticket");
+    assertThat(LISTENER.events())
+        .endsWith("added ticket", "replaced ticket was Ticket[label=t1]", "removed ticket");
     assertThat(TOMCAT.stored(browser.sessionId())).isEmpty();
   }
 
   @Test
-  void valueChangedInPlace_isSavedWithoutSetAttribute_andFiresNoAttributeEvent()
-      throws Exception {
+  void valueChangedInPlace_isSavedWithoutSetAttribute_andFiresNoAttributeEvent() throws Exception {
     browser.get(TOMCAT.uri("/append?item=apple"));
     String id = browser.sessionId();
     LISTENER.clear();

@@ -14,7 +14,6 @@ import jakarta.json.bind.JsonbBuilder;
 import java.lang.reflect.Method;
 import java.time.Clock;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -37,8 +36,10 @@ class DysessionHttpSessionTest {
 
   private DysessionHttpSession newSession() {
     DysessionSettings settings = DysessionSettings.from(SettingsSource.of(Map.of()));
-    AttributeCodec codec = new AttributeCodec(jsonb, getClass().getClassLoader(), settings.allowedClasses());
-    SessionRuntime runtime = new SessionRuntime(new UnusedStore(), codec, settings, SessionScopeBridge.NONE);
+    AttributeCodec codec =
+        new AttributeCodec(jsonb, getClass().getClassLoader(), settings.allowedClasses());
+    SessionRuntime runtime =
+        new SessionRuntime(new UnusedStore(), codec, settings, SessionScopeBridge.NONE);
     return new SessionManager(null, runtime, new SessionListeners(), Clock.systemUTC()).create();
   }
 
@@ -82,7 +83,8 @@ class DysessionHttpSessionTest {
     // must match exactly, or the call ends in AbstractMethodError.
     assertThat(method("getValue", String.class).getReturnType()).isEqualTo(Object.class);
     assertThat(method("getValueNames").getReturnType()).isEqualTo(String[].class);
-    assertThat(method("putValue", String.class, Object.class).getReturnType()).isEqualTo(void.class);
+    assertThat(method("putValue", String.class, Object.class).getReturnType())
+        .isEqualTo(void.class);
     assertThat(method("removeValue", String.class).getReturnType()).isEqualTo(void.class);
     assertThat(method("getSessionContext").getReturnType().getName())
         .isEqualTo("jakarta.servlet.http.HttpSessionContext");
@@ -99,7 +101,9 @@ class DysessionHttpSessionTest {
     }
   }
 
-  /** Loads dysession's classes itself and hides Servlet 5's HttpSessionContext, as Servlet 6 does. */
+  /**
+   * Loads dysession's classes itself and hides Servlet 5's HttpSessionContext, as Servlet 6 does.
+   */
   private static final class Servlet6Loader extends java.net.URLClassLoader {
     Servlet6Loader(ClassLoader parent) {
       super(new java.net.URL[0], parent);
@@ -116,7 +120,8 @@ class DysessionHttpSessionTest {
         }
         Class<?> loaded = findLoadedClass(name);
         if (loaded == null) {
-          try (java.io.InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+          try (java.io.InputStream in =
+              getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
             if (in == null) {
               throw new ClassNotFoundException(name);
             }

@@ -24,9 +24,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DysessionRequestTest {
 
   @RegisterExtension
-  static final EmbeddedTomcat TOMCAT = new EmbeddedTomcat()
-      .servlet("/count", DysessionRequestTest::count)
-      .servlet("/peek", DysessionRequestTest::peek);
+  static final EmbeddedTomcat TOMCAT =
+      new EmbeddedTomcat()
+          .servlet("/count", DysessionRequestTest::count)
+          .servlet("/peek", DysessionRequestTest::peek);
 
   private final Browser browser = new Browser();
 
@@ -37,8 +38,15 @@ class DysessionRequestTest {
     HttpSession session = request.getSession();
     Integer count = (Integer) session.getAttribute("count");
     session.setAttribute("count", count == null ? 1 : count + 1);
-    response.getWriter().print("count=" + session.getAttribute("count") + " new=" + session.isNew()
-        + " requestedValid=" + requestedValid);
+    response
+        .getWriter()
+        .print(
+            "count="
+                + session.getAttribute("count")
+                + " new="
+                + session.isNew()
+                + " requestedValid="
+                + requestedValid);
   }
 
   /** Answers whether the request has a session, without making one. */
@@ -73,9 +81,16 @@ class DysessionRequestTest {
   }
 
   @ParameterizedTest(name = "DYSESSION={0}")
-  @ValueSource(strings = {"", "abc", "\"quoted\"", "../../etc/passwd",
-      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "x' OR '1'='1"})
+  @ValueSource(
+      strings = {
+        "",
+        "abc",
+        "\"quoted\"",
+        "../../etc/passwd",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "x' OR '1'='1"
+      })
   void malformedCookie_getsAFreshSession_withoutAnError(String value) throws Exception {
     HttpResponse<String> response =
         browser.getWithCookieHeader(TOMCAT.uri("/count"), "DYSESSION=" + value);

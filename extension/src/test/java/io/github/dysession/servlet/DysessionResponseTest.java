@@ -12,22 +12,33 @@ class DysessionResponseTest {
 
   private static final String COOKIE = "DYSESSION=abc; Path=/app; HttpOnly; SameSite=Lax";
 
-  /** The container's response: only headers, which {@code reset()} clears as Undertow does before an error page. */
+  /**
+   * The container's response: only headers, which {@code reset()} clears as Undertow does before an
+   * error page.
+   */
   private final List<String[]> headers = new ArrayList<>();
 
-  private final HttpServletResponse container = (HttpServletResponse) Proxy.newProxyInstance(
-      HttpServletResponse.class.getClassLoader(), new Class<?>[] {HttpServletResponse.class},
-      (proxy, method, args) -> switch (method.getName()) {
-        case "addHeader" -> headers.add(new String[] {(String) args[0], (String) args[1]});
-        case "getHeaders" -> headers.stream().filter(h -> h[0].equalsIgnoreCase((String) args[0]))
-            .map(h -> h[1]).toList();
-        case "reset" -> {
-          headers.clear();
-          yield null;
-        }
-        case "isCommitted" -> false;
-        default -> throw new UnsupportedOperationException(method.getName());
-      });
+  private final HttpServletResponse container =
+      (HttpServletResponse)
+          Proxy.newProxyInstance(
+              HttpServletResponse.class.getClassLoader(),
+              new Class<?>[] {HttpServletResponse.class},
+              (proxy, method, args) ->
+                  switch (method.getName()) {
+                    case "addHeader" ->
+                        headers.add(new String[] {(String) args[0], (String) args[1]});
+                    case "getHeaders" ->
+                        headers.stream()
+                            .filter(h -> h[0].equalsIgnoreCase((String) args[0]))
+                            .map(h -> h[1])
+                            .toList();
+                    case "reset" -> {
+                      headers.clear();
+                      yield null;
+                    }
+                    case "isCommitted" -> false;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                  });
 
   private List<String> setCookies() {
     return container.getHeaders("Set-Cookie").stream().toList();

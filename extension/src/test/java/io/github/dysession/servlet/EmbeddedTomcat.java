@@ -100,11 +100,16 @@ final class EmbeddedTomcat implements BeforeAllCallback, AfterAllCallback {
    * no such session.
    */
   Map<String, Object> stored(String id) {
-    return store.load(id).map(data -> {
-      Map<String, Object> values = new LinkedHashMap<>();
-      data.attributes().forEach((name, bytes) -> values.put(name, codec.decode(name, bytes)));
-      return values;
-    }).orElse(null);
+    return store
+        .load(id)
+        .map(
+            data -> {
+              Map<String, Object> values = new LinkedHashMap<>();
+              data.attributes()
+                  .forEach((name, bytes) -> values.put(name, codec.decode(name, bytes)));
+              return values;
+            })
+        .orElse(null);
   }
 
   /** Returns the address of {@code path} in the application. */
@@ -123,8 +128,8 @@ final class EmbeddedTomcat implements BeforeAllCallback, AfterAllCallback {
     baseDir = Files.createTempDirectory("dysession-tomcat");
     jsonb = JsonbBuilder.create();
     DysessionSettings settings = DysessionSettings.from(SettingsSource.of(Map.of()));
-    codec = new AttributeCodec(jsonb, EmbeddedTomcat.class.getClassLoader(),
-        settings.allowedClasses());
+    codec =
+        new AttributeCodec(jsonb, EmbeddedTomcat.class.getClassLoader(), settings.allowedClasses());
     SessionRuntime runtime = new SessionRuntime(store, codec, settings, SessionScopeBridge.NONE);
 
     tomcat = new Tomcat();
@@ -133,17 +138,20 @@ final class EmbeddedTomcat implements BeforeAllCallback, AfterAllCallback {
     connector.setPort(0);
     connector.setProperty("address", "127.0.0.1");
     tomcat.setConnector(connector);
-    context = (StandardContext) tomcat.addContext("",
-        Files.createDirectory(baseDir.resolve("webapp")).toString());
+    context =
+        (StandardContext)
+            tomcat.addContext("", Files.createDirectory(baseDir.resolve("webapp")).toString());
     // The leak checks at stop need --add-opens; one JVM per test run leaks nothing worth them.
     context.setClearReferencesObjectStreamClassCaches(false);
     context.setClearReferencesThreadLocals(false);
     context.setClearReferencesRmiTargets(false);
     context.addServletContainerInitializer(new DysessionInitializer(), null);
-    context.addServletContainerInitializer((classes, servletContext) -> {
-      servletContext.setAttribute(TestSessionRuntimes.ATTRIBUTE, runtime);
-      listeners.forEach(servletContext::addListener);
-    }, null);
+    context.addServletContainerInitializer(
+        (classes, servletContext) -> {
+          servletContext.setAttribute(TestSessionRuntimes.ATTRIBUTE, runtime);
+          listeners.forEach(servletContext::addListener);
+        },
+        null);
     int n = 0;
     for (Map.Entry<String, Handler> e : servlets.entrySet()) {
       Wrapper wrapper =

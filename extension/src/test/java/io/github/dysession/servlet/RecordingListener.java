@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An application's session listener of all three kinds, which writes down every call it gets:
  * {@code "created <id>"}, {@code "destroyed <id> user=<user attribute>"}, {@code "added <name>"},
- * {@code "replaced <name> was <old value>"}, {@code "removed <name>"} and
- * {@code "id <old id> -> <new id>"}.
+ * {@code "replaced <name> was <old value>"}, {@code "removed <name>"} and {@code "id <old id> ->
+ * <new id>"}.
  */
 final class RecordingListener
     implements HttpSessionListener, HttpSessionAttributeListener, HttpSessionIdListener {
@@ -38,8 +38,11 @@ final class RecordingListener
   @Override
   public void sessionDestroyed(HttpSessionEvent event) {
     // The session's values are still there while it is being destroyed.
-    events.add("destroyed " + event.getSession().getId() + " user="
-        + event.getSession().getAttribute("user"));
+    events.add(
+        "destroyed "
+            + event.getSession().getId()
+            + " user="
+            + event.getSession().getAttribute("user"));
   }
 
   @Override

@@ -25,21 +25,26 @@ class SessionManagerTest {
   private static final RecordingListener LISTENER = new RecordingListener();
 
   @RegisterExtension
-  static final EmbeddedTomcat TOMCAT = new EmbeddedTomcat()
-      .listener(LISTENER)
-      .servlet("/login", SessionManagerTest::logIn)
-      .servlet("/logout", (request, response) -> request.getSession().invalidate())
-      .servlet("/rotate", SessionManagerTest::rotate)
-      .servlet("/whoami", SessionManagerTest::whoAmI)
-      .servlet("/create-and-rotate", (request, response) -> {
-        request.getSession().setAttribute("user", "bo");
-        response.addCookie(new jakarta.servlet.http.Cookie("theme", "dark"));
-        request.changeSessionId();
-      })
-      .servlet("/relogin", (request, response) -> {
-        request.getSession().invalidate();
-        request.getSession().setAttribute("user", "cy");
-      });
+  static final EmbeddedTomcat TOMCAT =
+      new EmbeddedTomcat()
+          .listener(LISTENER)
+          .servlet("/login", SessionManagerTest::logIn)
+          .servlet("/logout", (request, response) -> request.getSession().invalidate())
+          .servlet("/rotate", SessionManagerTest::rotate)
+          .servlet("/whoami", SessionManagerTest::whoAmI)
+          .servlet(
+              "/create-and-rotate",
+              (request, response) -> {
+                request.getSession().setAttribute("user", "bo");
+                response.addCookie(new jakarta.servlet.http.Cookie("theme", "dark"));
+                request.changeSessionId();
+              })
+          .servlet(
+              "/relogin",
+              (request, response) -> {
+                request.getSession().invalidate();
+                request.getSession().setAttribute("user", "cy");
+              });
 
   private final Browser browser = new Browser();
 
@@ -74,10 +79,15 @@ class SessionManagerTest {
     browser.get(TOMCAT.uri("/whoami"));
     browser.get(TOMCAT.uri("/login"));
 
-    assertThat(LISTENER.events()).containsExactly("created " + id, "added user", "added ticket",
-        "replaced user was ann", "replaced ticket was Ticket[label=t1]");
-    assertThat(TOMCAT.stored(id)).containsOnly(entry("user", "ann"),
-        entry("ticket", new Ticket("t1")));
+    assertThat(LISTENER.events())
+        .containsExactly(
+            "created " + id,
+            "added user",
+            "added ticket",
+            "replaced user was ann",
+            "replaced ticket was Ticket[label=t1]");
+    assertThat(TOMCAT.stored(id))
+        .containsOnly(entry("user", "ann"), entry("ticket", new Ticket("t1")));
   }
 
   @Test
@@ -92,10 +102,12 @@ class SessionManagerTest {
     assertThat(TOMCAT.store().recordExists(id)).isFalse();
     // Destroyed first, while the values are still there; then each value is removed.
     assertThat(LISTENER.events()).first().isEqualTo("destroyed " + id + " user=ann");
-    assertThat(LISTENER.events()).containsExactlyInAnyOrder("destroyed " + id + " user=ann",
-        "removed user", "removed ticket");
+    assertThat(LISTENER.events())
+        .containsExactlyInAnyOrder(
+            "destroyed " + id + " user=ann", "removed user", "removed ticket");
     assertThat(Ticket.EVENTS).containsExactly("unbound t1");
-    assertThat(logout.headers().allValues("Set-Cookie")).singleElement()
+    assertThat(logout.headers().allValues("Set-Cookie"))
+        .singleElement()
         .satisfies(cookie -> assertThat(cookie).startsWith("DYSESSION=;").contains("Max-Age=0"));
     assertThat(browser.sessionId()).isNull();
     assertThat(browser.get(TOMCAT.uri("/whoami")).body()).isEqualTo("nobody");
@@ -127,8 +139,8 @@ class SessionManagerTest {
     assertThat(response.body()).isEqualTo(old + " " + now);
     assertThat(LISTENER.events()).containsExactly("id " + old + " -> " + now);
     assertThat(TOMCAT.store().recordExists(old)).isFalse();
-    assertThat(TOMCAT.stored(now)).containsOnly(entry("user", "ann"),
-        entry("ticket", new Ticket("t1")));
+    assertThat(TOMCAT.stored(now))
+        .containsOnly(entry("user", "ann"), entry("ticket", new Ticket("t1")));
     assertThat(browser.sessionId()).isEqualTo(now);
     assertThat(browser.get(TOMCAT.uri("/whoami")).body()).isEqualTo("ann");
     assertThat(browser.getWithCookieHeader(TOMCAT.uri("/whoami"), "DYSESSION=" + old).body())
@@ -140,10 +152,13 @@ class SessionManagerTest {
   void newSessionWhoseIdChangesInTheSameRequest_getsOneCookie_withTheNewId() throws Exception {
     HttpResponse<String> response = browser.get(TOMCAT.uri("/create-and-rotate"));
 
-    List<String> ours = response.headers().allValues("Set-Cookie").stream()
-        .filter(c -> c.startsWith("DYSESSION=")).toList();
+    List<String> ours =
+        response.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("DYSESSION="))
+            .toList();
     assertThat(ours).as("dysession's Set-Cookie headers").hasSize(1);
-    assertThat(response.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("theme=dark"));
+    assertThat(response.headers().allValues("Set-Cookie"))
+        .anyMatch(c -> c.startsWith("theme=dark"));
     String id = browser.sessionId();
     assertThat(ours.get(0)).startsWith("DYSESSION=" + id + ";");
     assertThat(TOMCAT.stored(id)).containsOnly(entry("user", "bo"));
@@ -156,7 +171,8 @@ class SessionManagerTest {
 
     HttpResponse<String> response = browser.get(TOMCAT.uri("/relogin"));
 
-    assertThat(response.headers().allValues("Set-Cookie")).singleElement()
+    assertThat(response.headers().allValues("Set-Cookie"))
+        .singleElement()
         .satisfies(c -> assertThat(c).startsWith("DYSESSION=" + browser.sessionId() + ";"));
     assertThat(browser.sessionId()).isNotEqualTo(old);
     assertThat(TOMCAT.stored(browser.sessionId())).containsOnly(entry("user", "cy"));

@@ -50,7 +50,8 @@ class SessionChangesTest {
   void needsWrite_whenPureTouchAtOrAfterTouchInterval_returnsTrue() {
     assertThat(SessionChanges.touch(base(), T0.plusSeconds(60)).needsWrite(TOUCH)).isTrue();
     assertThat(SessionChanges.touch(base(), T0.plusSeconds(61)).needsWrite(TOUCH)).isTrue();
-    assertThat(SessionChanges.touch(base(), T0.plus(Duration.ofDays(1))).needsWrite(TOUCH)).isTrue();
+    assertThat(SessionChanges.touch(base(), T0.plus(Duration.ofDays(1))).needsWrite(TOUCH))
+        .isTrue();
   }
 
   @Test
@@ -60,24 +61,30 @@ class SessionChangesTest {
 
   @Test
   void needsWrite_whenAttributeSet_returnsTrueInsideTouchInterval() {
-    SessionChanges changes = new SessionChanges(base(), T0.plusSeconds(1), base().maxInactiveInterval(),
-        Map.of("c", bytes("c")), Set.of());
+    SessionChanges changes =
+        new SessionChanges(
+            base(),
+            T0.plusSeconds(1),
+            base().maxInactiveInterval(),
+            Map.of("c", bytes("c")),
+            Set.of());
     assertThat(changes.changesContent()).isTrue();
     assertThat(changes.needsWrite(TOUCH)).isTrue();
   }
 
   @Test
   void needsWrite_whenAttributeRemoved_returnsTrueInsideTouchInterval() {
-    SessionChanges changes = new SessionChanges(base(), T0.plusSeconds(1), base().maxInactiveInterval(),
-        Map.of(), Set.of("a"));
+    SessionChanges changes =
+        new SessionChanges(
+            base(), T0.plusSeconds(1), base().maxInactiveInterval(), Map.of(), Set.of("a"));
     assertThat(changes.changesContent()).isTrue();
     assertThat(changes.needsWrite(TOUCH)).isTrue();
   }
 
   @Test
   void needsWrite_whenMaxInactiveIntervalChanged_returnsTrueInsideTouchInterval() {
-    SessionChanges changes = new SessionChanges(base(), T0.plusSeconds(1), Duration.ofMinutes(45),
-        Map.of(), Set.of());
+    SessionChanges changes =
+        new SessionChanges(base(), T0.plusSeconds(1), Duration.ofMinutes(45), Map.of(), Set.of());
     assertThat(changes.changesContent()).isTrue();
     assertThat(changes.needsWrite(TOUCH)).isTrue();
   }
@@ -103,9 +110,11 @@ class SessionChangesTest {
     for (Duration never : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1)}) {
       SessionData immortal = base(never);
       assertThat(SessionChanges.touch(immortal, T0.plusSeconds(59)).needsWrite(TOUCH))
-          .as("interval %s at 59s", never).isFalse();
+          .as("interval %s at 59s", never)
+          .isFalse();
       assertThat(SessionChanges.touch(immortal, T0.plusSeconds(60)).needsWrite(TOUCH))
-          .as("interval %s at 60s", never).isTrue();
+          .as("interval %s at 60s", never)
+          .isTrue();
     }
   }
 
@@ -118,7 +127,8 @@ class SessionChangesTest {
     Map<String, byte[]> set = new LinkedHashMap<>();
     set.put("b", newB);
     set.put("c", c);
-    SessionChanges changes = new SessionChanges(base(), T0, base().maxInactiveInterval(), set, Set.of("a"));
+    SessionChanges changes =
+        new SessionChanges(base(), T0, base().maxInactiveInterval(), set, Set.of("a"));
 
     Map<String, byte[]> result = changes.resultingAttributes();
 
@@ -132,16 +142,17 @@ class SessionChangesTest {
 
   @Test
   void resultingAttributes_whenRemovingAnAbsentName_ignoresIt() {
-    SessionChanges changes = new SessionChanges(base(), T0, base().maxInactiveInterval(), Map.of(),
-        Set.of("missing"));
+    SessionChanges changes =
+        new SessionChanges(base(), T0, base().maxInactiveInterval(), Map.of(), Set.of("missing"));
     assertThat(changes.resultingAttributes()).containsOnlyKeys("a", "b");
   }
 
   @Test
   void result_carriesNewTimeIntervalAndAttributesButKeepsIdCreationAndVersion() {
     Instant now = T0.plusSeconds(5);
-    SessionChanges changes = new SessionChanges(base(), now, Duration.ofMinutes(10),
-        Map.of("c", bytes("c")), Set.of("a"));
+    SessionChanges changes =
+        new SessionChanges(
+            base(), now, Duration.ofMinutes(10), Map.of("c", bytes("c")), Set.of("a"));
 
     SessionData result = changes.result();
 
@@ -166,9 +177,16 @@ class SessionChangesTest {
 
   @Test
   void constructor_whenNameBothSetAndRemoved_throws() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SessionChanges(base(), T0, base().maxInactiveInterval(),
-            Map.of("x", bytes("x"), "y", bytes("y")), Set.of("y", "z")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new SessionChanges(
+                    base(),
+                    T0,
+                    base().maxInactiveInterval(),
+                    Map.of("x", bytes("x"), "y", bytes("y")),
+                    Set.of("y", "z")));
     assertThat(e.getMessage()).contains("'y'").contains("both set and removed");
   }
 
@@ -176,7 +194,8 @@ class SessionChangesTest {
   void constructor_copiesAndFreezesTheCollections() {
     Map<String, byte[]> set = new HashMap<>(Map.of("c", bytes("c")));
     Set<String> removed = new HashSet<>(Set.of("a"));
-    SessionChanges changes = new SessionChanges(base(), T0, base().maxInactiveInterval(), set, removed);
+    SessionChanges changes =
+        new SessionChanges(base(), T0, base().maxInactiveInterval(), set, removed);
 
     set.put("d", bytes("d"));
     removed.add("b");
@@ -189,7 +208,8 @@ class SessionChangesTest {
 
   @Test
   void constructor_whenBaseNull_throws() {
-    assertThrows(NullPointerException.class,
+    assertThrows(
+        NullPointerException.class,
         () -> new SessionChanges(null, T0, Duration.ZERO, Map.of(), Set.of()));
   }
 
@@ -197,8 +217,13 @@ class SessionChangesTest {
 
   @Test
   void toString_neverContainsTheSessionId() {
-    SessionChanges changes = new SessionChanges(base(), T0, base().maxInactiveInterval(),
-        Map.of("c", bytes("secret-value")), Set.of("a"));
+    SessionChanges changes =
+        new SessionChanges(
+            base(),
+            T0,
+            base().maxInactiveInterval(),
+            Map.of("c", bytes("secret-value")),
+            Set.of("a"));
 
     String text = changes.toString();
 
@@ -224,11 +249,14 @@ class SessionChangesTest {
 
   @Test
   void sessionData_neverExpires_whenIntervalZeroOrNegative() {
-    for (Duration never : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1), Duration.ofDays(-365)}) {
+    for (Duration never :
+        new Duration[] {Duration.ZERO, Duration.ofSeconds(-1), Duration.ofDays(-365)}) {
       SessionData data = base(never);
       assertThat(data.neverExpires()).as("interval %s", never).isTrue();
       assertThat(data.expiryTime()).as("interval %s", never).isNull();
-      assertThat(data.isExpiredAt(T0.plus(Duration.ofDays(3650)))).as("interval %s", never).isFalse();
+      assertThat(data.isExpiredAt(T0.plus(Duration.ofDays(3650))))
+          .as("interval %s", never)
+          .isFalse();
     }
     assertThat(base(Duration.ofSeconds(1)).neverExpires()).isFalse();
   }
@@ -278,9 +306,14 @@ class SessionChangesTest {
     SessionData base = SessionData.newSession("id", now, java.time.Duration.ofHours(1));
     SessionLogin login = new SessionLogin("alice", java.util.Set.of("user"), "m", now);
 
-    SessionChanges loggingIn = new SessionChanges(base, now, base.maxInactiveInterval(), Map.of(), Set.of(), login);
-    SessionChanges keeping = new SessionChanges(base.withLogin(login), now, base.maxInactiveInterval(), Map.of(), Set.of());
-    SessionChanges loggingOut = new SessionChanges(base.withLogin(login), now, base.maxInactiveInterval(), Map.of(), Set.of(), null);
+    SessionChanges loggingIn =
+        new SessionChanges(base, now, base.maxInactiveInterval(), Map.of(), Set.of(), login);
+    SessionChanges keeping =
+        new SessionChanges(
+            base.withLogin(login), now, base.maxInactiveInterval(), Map.of(), Set.of());
+    SessionChanges loggingOut =
+        new SessionChanges(
+            base.withLogin(login), now, base.maxInactiveInterval(), Map.of(), Set.of(), null);
 
     assertThat(loggingIn.changesLogin()).isTrue();
     assertThat(loggingIn.changesContent()).isTrue();

@@ -93,7 +93,8 @@ class SessionIdsTest {
   @ValueSource(strings = {"+", "/", "=", " ", ".", "é", "\u00c0", "\uff21", "\u0000", "\n"})
   void isWellFormed_whenCharacterOutsideBase64Url_returnsFalse(String bad) {
     assertThat(SessionIds.isWellFormed(bad + VALID.substring(1))).isFalse();
-    assertThat(SessionIds.isWellFormed(VALID.substring(0, 20) + bad + VALID.substring(21))).isFalse();
+    assertThat(SessionIds.isWellFormed(VALID.substring(0, 20) + bad + VALID.substring(21)))
+        .isFalse();
   }
 
   @Test
@@ -119,8 +120,11 @@ class SessionIdsTest {
     String prefix = SessionIds.generate().substring(0, 42);
     for (int i = 0; i < ALPHABET.length(); i++) {
       String candidate = prefix + ALPHABET.charAt(i);
-      boolean canonical = Base64.getUrlEncoder().withoutPadding()
-          .encodeToString(Base64.getUrlDecoder().decode(candidate)).equals(candidate);
+      boolean canonical =
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(Base64.getUrlDecoder().decode(candidate))
+              .equals(candidate);
       assertThat(SessionIds.isWellFormed(candidate))
           .as("last character %s (index %d)", ALPHABET.charAt(i), i)
           .isEqualTo(i % 4 == 0)
@@ -137,7 +141,8 @@ class SessionIdsTest {
 
   @Test
   void fingerprint_isTheFirst4BytesOfSha256() throws Exception {
-    byte[] hash = MessageDigest.getInstance("SHA-256").digest(VALID.getBytes(StandardCharsets.UTF_8));
+    byte[] hash =
+        MessageDigest.getInstance("SHA-256").digest(VALID.getBytes(StandardCharsets.UTF_8));
     assertThat(SessionIds.fingerprint(VALID)).isEqualTo("#" + HexFormat.of().formatHex(hash, 0, 4));
   }
 
@@ -145,7 +150,8 @@ class SessionIdsTest {
   void fingerprint_isStable() {
     String id = SessionIds.generate();
     assertThat(SessionIds.fingerprint(id)).isEqualTo(SessionIds.fingerprint(id));
-    assertThat(SessionIds.fingerprint(id)).isEqualTo(SessionIds.fingerprint(new String(id.toCharArray())));
+    assertThat(SessionIds.fingerprint(id))
+        .isEqualTo(SessionIds.fingerprint(new String(id.toCharArray())));
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.github.dysession.store.dynamodb;
 
 import io.github.dysession.config.DynamoDbSettings;
-import io.github.dysession.config.DysessionSettings;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -28,16 +27,20 @@ public final class DynamoDbClientFactory {
    *
    * @param interceptors execution interceptors to add, for example to count calls
    */
-  public static DynamoDbClient create(DynamoDbSettings settings, ExecutionInterceptor... interceptors) {
-    // The HTTP client is chosen explicitly: with several on the class path the SDK picks one silently.
-    DynamoDbClientBuilder builder = DynamoDbClient.builder()
-        .httpClientBuilder(Apache5HttpClient.builder()
-            .connectionTimeout(CONNECTION_TIMEOUT)
-            .socketTimeout(settings.apiCallAttemptTimeout())
-            .maxConnections(MAX_CONNECTIONS))
-        .region(Region.of(settings.region()))
-        .credentialsProvider(DefaultCredentialsProvider.builder().build())
-        .overrideConfiguration(overrides(settings, interceptors));
+  public static DynamoDbClient create(
+      DynamoDbSettings settings, ExecutionInterceptor... interceptors) {
+    // The HTTP client is chosen explicitly: with several on the class path the SDK picks one
+    // silently.
+    DynamoDbClientBuilder builder =
+        DynamoDbClient.builder()
+            .httpClientBuilder(
+                Apache5HttpClient.builder()
+                    .connectionTimeout(CONNECTION_TIMEOUT)
+                    .socketTimeout(settings.apiCallAttemptTimeout())
+                    .maxConnections(MAX_CONNECTIONS))
+            .region(Region.of(settings.region()))
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .overrideConfiguration(overrides(settings, interceptors));
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());
     }
@@ -46,10 +49,11 @@ public final class DynamoDbClientFactory {
 
   private static ClientOverrideConfiguration overrides(
       DynamoDbSettings settings, ExecutionInterceptor... interceptors) {
-    ClientOverrideConfiguration.Builder b = ClientOverrideConfiguration.builder()
-        .apiCallTimeout(settings.apiCallTimeout())
-        .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
-        .retryStrategy(RetryMode.STANDARD);
+    ClientOverrideConfiguration.Builder b =
+        ClientOverrideConfiguration.builder()
+            .apiCallTimeout(settings.apiCallTimeout())
+            .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+            .retryStrategy(RetryMode.STANDARD);
     b.retryStrategy(rs -> rs.maxAttempts(settings.maxRetries() + 1));
     for (ExecutionInterceptor interceptor : interceptors) {
       b.addExecutionInterceptor(interceptor);

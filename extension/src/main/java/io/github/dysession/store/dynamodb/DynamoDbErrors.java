@@ -30,8 +30,8 @@ final class DynamoDbErrors {
   /**
    * Runs one DynamoDB call: the one place where the SDK's failures are translated, by exception
    * type and error code. {@link ConditionalCheckFailedException} passes through for the caller; a
-   * request DynamoDB refuses becomes a {@link DynamoDbRefusedException}; everything else a
-   * {@link SessionStoreException}, logged once per outage.
+   * request DynamoDB refuses becomes a {@link DynamoDbRefusedException}; everything else a {@link
+   * SessionStoreException}, logged once per outage.
    */
   <T> T call(String action, Supplier<T> call) {
     T result;
@@ -41,28 +41,49 @@ final class DynamoDbErrors {
       recovered();
       throw e;
     } catch (ResourceNotFoundException e) {
-      throw failed(action, "table '" + settings.tableName() + "' does not exist in region "
-          + settings.region() + "; create it with the dysession CLI's init command or set "
-          + DysessionSettings.CREATE_TABLE + "=true", e);
+      throw failed(
+          action,
+          "table '"
+              + settings.tableName()
+              + "' does not exist in region "
+              + settings.region()
+              + "; create it with the dysession CLI's init command or set "
+              + DysessionSettings.CREATE_TABLE
+              + "=true",
+          e);
     } catch (DynamoDbException e) {
       if (isValidation(e)) {
         // A request the table refuses (item too large, bad document path) is not an outage.
         recovered();
-        throw new DynamoDbRefusedException("Could not " + action + ": DynamoDB refused the request: "
-            + message(e), e);
+        throw new DynamoDbRefusedException(
+            "Could not " + action + ": DynamoDB refused the request: " + message(e), e);
       }
       if (e.isThrottlingException()) {
-        throw failed(action, "DynamoDB throttled the request beyond " + settings.maxRetries()
-            + " retries (" + e.awsErrorDetails().errorCode() + "); raise the table's capacity or "
-            + DysessionSettings.MAX_RETRIES, e);
+        throw failed(
+            action,
+            "DynamoDB throttled the request beyond "
+                + settings.maxRetries()
+                + " retries ("
+                + e.awsErrorDetails().errorCode()
+                + "); raise the table's capacity or "
+                + DysessionSettings.MAX_RETRIES,
+            e);
       }
       String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
-      throw failed(action, "DynamoDB answered " + e.statusCode() + " " + code + ": " + message(e), e);
+      throw failed(
+          action, "DynamoDB answered " + e.statusCode() + " " + code + ": " + message(e), e);
     } catch (SdkClientException e) {
-      throw failed(action, "DynamoDB at " + (settings.endpoint() == null ? settings.region()
-          : settings.endpoint()) + " could not be reached within " + settings.apiCallTimeout().toMillis()
-          + " ms (" + e.getClass().getSimpleName() + "); check the network, the endpoint and "
-          + DysessionSettings.API_CALL_TIMEOUT, e);
+      throw failed(
+          action,
+          "DynamoDB at "
+              + (settings.endpoint() == null ? settings.region() : settings.endpoint())
+              + " could not be reached within "
+              + settings.apiCallTimeout().toMillis()
+              + " ms ("
+              + e.getClass().getSimpleName()
+              + "); check the network, the endpoint and "
+              + DysessionSettings.API_CALL_TIMEOUT,
+          e);
     } catch (SdkException e) {
       throw failed(action, "the AWS SDK failed: " + e.getMessage(), e);
     }
@@ -72,7 +93,8 @@ final class DynamoDbErrors {
 
   /** Returns whether DynamoDB refused the request itself (HTTP 400 ValidationException). */
   private static boolean isValidation(DynamoDbException e) {
-    return e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode());
+    return e.awsErrorDetails() != null
+        && "ValidationException".equals(e.awsErrorDetails().errorCode());
   }
 
   /** Returns the error message DynamoDB gave, or an empty string. */
@@ -92,8 +114,12 @@ final class DynamoDbErrors {
   private void recovered() {
     long failures = failuresInOutage.getAndSet(0);
     if (failures > 0) {
-      LOG.info(() -> "DynamoDB calls succeed again after " + failures + " failed "
-          + (failures == 1 ? "call" : "calls"));
+      LOG.info(
+          () ->
+              "DynamoDB calls succeed again after "
+                  + failures
+                  + " failed "
+                  + (failures == 1 ? "call" : "calls"));
     }
   }
 }

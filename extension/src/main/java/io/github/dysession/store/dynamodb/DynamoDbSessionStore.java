@@ -4,9 +4,9 @@ import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.DuplicateSessionIdException;
 import io.github.dysession.store.PartialSaveException;
+import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
-import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionTooLargeException;
@@ -74,12 +74,18 @@ public final class DynamoDbSessionStore implements SessionStore {
 
   /** Reads a session's item; null when it is absent or its TTL has passed. */
   private Map<String, AttributeValue> readItem(String id, String action, boolean consistent) {
-    GetItemResponse response = errors.call(action, () -> client.getItem(b -> b
-        .tableName(settings.tableName())
-        .key(items.key(id))
-        .consistentRead(consistent)
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    if (!response.hasItem() || response.item().isEmpty()
+    GetItemResponse response =
+        errors.call(
+            action,
+            () ->
+                client.getItem(
+                    b ->
+                        b.tableName(settings.tableName())
+                            .key(items.key(id))
+                            .consistentRead(consistent)
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    if (!response.hasItem()
+        || response.item().isEmpty()
         || items.ttlPassed(response.item(), clock.instant())) {
       return null;
     }
@@ -97,17 +103,27 @@ public final class DynamoDbSessionStore implements SessionStore {
     long now = clock.instant().getEpochSecond();
     String token = SessionItem.newWriteToken();
     try {
-      errors.call("create a session", () -> client.putItem(b -> b
-          .tableName(settings.tableName())
-          .item(items.toItem(session, token))
-          // An expired item that DynamoDB has not deleted yet does not hold on to its id.
-          .conditionExpression("attribute_not_exists(#pk) OR #ttl <= :now")
-          .expressionAttributeNames(Map.of("#pk", settings.partitionKeyName(),
-              "#ttl", settings.ttlAttributeName()))
-          .expressionAttributeValues(Map.of(":now", SessionItem.number(now)))
-          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+      errors.call(
+          "create a session",
+          () ->
+              client.putItem(
+                  b ->
+                      b.tableName(settings.tableName())
+                          .item(items.toItem(session, token))
+                          // An expired item that DynamoDB has not deleted yet does not hold on to
+                          // its id.
+                          .conditionExpression("attribute_not_exists(#pk) OR #ttl <= :now")
+                          .expressionAttributeNames(
+                              Map.of(
+                                  "#pk",
+                                  settings.partitionKeyName(),
+                                  "#ttl",
+                                  settings.ttlAttributeName()))
+                          .expressionAttributeValues(Map.of(":now", SessionItem.number(now)))
+                          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
     } catch (ConditionalCheckFailedException e) {
-      Map<String, AttributeValue> existing = readItem(session.id(), "check a created session", true);
+      Map<String, AttributeValue> existing =
+          readItem(session.id(), "check a created session", true);
       if (existing == null || !token.equals(SessionItem.writeToken(existing))) {
         throw new DuplicateSessionIdException(session.id());
       }
@@ -134,8 +150,8 @@ public final class DynamoDbSessionStore implements SessionStore {
     }
     // A touch alone carries no content, so it needs no such condition: a late one can only move the
     // access time back by the length of its delay.
-    Applied applied = new Applied(changes.changesContent() ? result.version() : UNCHECKED,
-        result.version());
+    Applied applied =
+        new Applied(changes.changesContent() ? result.version() : UNCHECKED, result.version());
     List<Update> updates = updatesFor(changes, result);
     for (int i = 0; i < updates.size(); i++) {
       try {
@@ -157,8 +173,12 @@ public final class DynamoDbSessionStore implements SessionStore {
    * The failure of a split save after {@code landed} of its writes: says which attributes were
    * written and which were not, and carries the session as the landed writes left it.
    */
-  private static PartialSaveException partial(SessionChanges changes, List<Update> updates,
-      int landed, long version, RuntimeException cause) {
+  private static PartialSaveException partial(
+      SessionChanges changes,
+      List<Update> updates,
+      int landed,
+      long version,
+      RuntimeException cause) {
     Map<String, byte[]> attributes = new java.util.LinkedHashMap<>(changes.base().attributes());
     java.util.Set<String> written = new java.util.LinkedHashSet<>();
     java.util.Set<String> notWritten = new java.util.LinkedHashSet<>();
@@ -174,21 +194,38 @@ public final class DynamoDbSessionStore implements SessionStore {
     }
     SessionData base = changes.base();
     // The first write carries the access time, the interval and the login.
-    SessionData stored = new SessionData(base.id(), base.creationTime(), changes.lastAccessedTime(),
-        changes.maxInactiveInterval(), version, attributes,
-        changes.changesLogin() ? changes.login() : base.login());
-    return new PartialSaveException("Session " + io.github.dysession.store.SessionIds.fingerprint(
-        base.id()) + ": a save split into " + updates.size() + " writes failed at write "
-        + (landed + 1) + "; written: " + written + ", not written: " + notWritten + ": "
-        + cause.getMessage(), stored, cause);
+    SessionData stored =
+        new SessionData(
+            base.id(),
+            base.creationTime(),
+            changes.lastAccessedTime(),
+            changes.maxInactiveInterval(),
+            version,
+            attributes,
+            changes.changesLogin() ? changes.login() : base.login());
+    return new PartialSaveException(
+        "Session "
+            + io.github.dysession.store.SessionIds.fingerprint(base.id())
+            + ": a save split into "
+            + updates.size()
+            + " writes failed at write "
+            + (landed + 1)
+            + "; written: "
+            + written
+            + ", not written: "
+            + notWritten
+            + ": "
+            + cause.getMessage(),
+        stored,
+        cause);
   }
 
   /**
    * Where a save stands after one of its updates: the base for the next update (the version the
    * request's changes are based on, or {@link #UNCHECKED}) and the version the item has after this
    * save's writes so far, as counted (each write adds one) or read back after a conflict. Writes of
-   * other requests that land between two reads are not counted, so the version is never higher
-   * than the item's.
+   * other requests that land between two reads are not counted, so the version is never higher than
+   * the item's.
    */
   private record Applied(long base, long version) {}
 
@@ -209,7 +246,8 @@ public final class DynamoDbSessionStore implements SessionStore {
         update(result, update, base, token);
         return new Applied(base, known + 1);
       } catch (ConditionalCheckFailedException e) {
-        Map<String, AttributeValue> current = readItem(result.id(), "re-read a session after a concurrent write", true);
+        Map<String, AttributeValue> current =
+            readItem(result.id(), "re-read a session after a concurrent write", true);
         if (current == null) {
           return null;
         }
@@ -222,10 +260,16 @@ public final class DynamoDbSessionStore implements SessionStore {
           return null;
         }
         if (System.nanoTime() - deadline > 0) {
-          throw new io.github.dysession.store.SessionStoreException("Session "
-              + io.github.dysession.store.SessionIds.fingerprint(result.id()) + " was written by other "
-              + "requests on each of " + attempt + " attempts to save " + changes.setAttributes().keySet()
-              + " within dysession.api-call-timeout-ms; the changes were not saved, retry the request");
+          throw new io.github.dysession.store.SessionStoreException(
+              "Session "
+                  + io.github.dysession.store.SessionIds.fingerprint(result.id())
+                  + " was written by other "
+                  + "requests on each of "
+                  + attempt
+                  + " attempts to save "
+                  + changes.setAttributes().keySet()
+                  + " within dysession.api-call-timeout-ms; the changes were not saved, retry the"
+                  + " request");
         }
         // A request that read a newer version wrote in between: apply this request's changes on
         // top of what is stored now.
@@ -234,7 +278,8 @@ public final class DynamoDbSessionStore implements SessionStore {
         pauseAfterConflict(attempt);
       } catch (DynamoDbRefusedException e) {
         // Why DynamoDB refused is read off the item, not off the message.
-        Map<String, AttributeValue> current = readItem(result.id(), "re-read a refused session", true);
+        Map<String, AttributeValue> current =
+            readItem(result.id(), "re-read a refused session", true);
         if (current == null) {
           return null;
         }
@@ -244,10 +289,14 @@ public final class DynamoDbSessionStore implements SessionStore {
           addAttributeMap(result.id());
           continue;
         }
-        long size = items.size(withChanges(items.fromItem(result.id(), current, clock.instant()), changes));
+        long size =
+            items.size(withChanges(items.fromItem(result.id(), current, clock.instant()), changes));
         if (size > DysessionSettings.DYNAMODB_ITEM_LIMIT) {
           // Another request grew the session meanwhile, past DynamoDB's item limit.
-          throw new SessionTooLargeException(result.id(), size, settings.maxSessionBytes(),
+          throw new SessionTooLargeException(
+              result.id(),
+              size,
+              settings.maxSessionBytes(),
               SessionItem.largest(changes.setAttributes()));
         }
         throw e;
@@ -260,17 +309,25 @@ public final class DynamoDbSessionStore implements SessionStore {
     Map<String, byte[]> attributes = new java.util.LinkedHashMap<>(stored.attributes());
     attributes.keySet().removeAll(changes.removedAttributes());
     attributes.putAll(changes.setAttributes());
-    return new SessionData(stored.id(), stored.creationTime(), changes.lastAccessedTime(),
-        changes.maxInactiveInterval(), stored.version(), attributes, changes.login());
+    return new SessionData(
+        stored.id(),
+        stored.creationTime(),
+        changes.lastAccessedTime(),
+        changes.maxInactiveInterval(),
+        stored.version(),
+        attributes,
+        changes.login());
   }
 
   private static void pauseAfterConflict(int attempt) {
     try {
       // Random, so that writers of one session do not collide in step; short, as conflicts are.
-      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << Math.min(attempt, 5)));
+      Thread.sleep(
+          java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << Math.min(attempt, 5)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new io.github.dysession.store.SessionStoreException("Interrupted while saving a session", e);
+      throw new io.github.dysession.store.SessionStoreException(
+          "Interrupted while saving a session", e);
     }
   }
 
@@ -290,27 +347,44 @@ public final class DynamoDbSessionStore implements SessionStore {
     Map<String, String> expressionNames = names;
     String conditionExpression = condition;
     String updateExpression = expression;
-    errors.call("save a session", () -> client.updateItem(b -> b
-        .tableName(settings.tableName())
-        .key(items.key(result.id()))
-        .updateExpression(updateExpression)
-        .conditionExpression(conditionExpression)
-        .expressionAttributeNames(expressionNames)
-        .expressionAttributeValues(values)
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    errors.call(
+        "save a session",
+        () ->
+            client.updateItem(
+                b ->
+                    b.tableName(settings.tableName())
+                        .key(items.key(result.id()))
+                        .updateExpression(updateExpression)
+                        .conditionExpression(conditionExpression)
+                        .expressionAttributeNames(expressionNames)
+                        .expressionAttributeValues(values)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
   }
 
   private void addAttributeMap(String id) {
     try {
-      errors.call("repair a session item", () -> client.updateItem(b -> b
-          .tableName(settings.tableName())
-          .key(items.key(id))
-          .updateExpression("SET #attrs = :empty")
-          .conditionExpression("attribute_exists(#pk) AND NOT attribute_type(#attrs, :m)")
-          .expressionAttributeNames(Map.of("#pk", settings.partitionKeyName(),
-              "#attrs", SessionItem.ATTRIBUTES))
-          .expressionAttributeValues(Map.of(":empty", AttributeValue.fromM(Map.of()),
-              ":m", AttributeValue.fromS("M")))));
+      errors.call(
+          "repair a session item",
+          () ->
+              client.updateItem(
+                  b ->
+                      b.tableName(settings.tableName())
+                          .key(items.key(id))
+                          .updateExpression("SET #attrs = :empty")
+                          .conditionExpression(
+                              "attribute_exists(#pk) AND NOT attribute_type(#attrs, :m)")
+                          .expressionAttributeNames(
+                              Map.of(
+                                  "#pk",
+                                  settings.partitionKeyName(),
+                                  "#attrs",
+                                  SessionItem.ATTRIBUTES))
+                          .expressionAttributeValues(
+                              Map.of(
+                                  ":empty",
+                                  AttributeValue.fromM(Map.of()),
+                                  ":m",
+                                  AttributeValue.fromS("M")))));
     } catch (ConditionalCheckFailedException e) {
       // Someone else repaired it, or it is gone: the retried update tells which.
     }
@@ -318,17 +392,21 @@ public final class DynamoDbSessionStore implements SessionStore {
 
   @Override
   public void delete(String id) {
-    errors.call("delete a session", () -> client.deleteItem(b -> b
-        .tableName(settings.tableName())
-        .key(items.key(id))
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    errors.call(
+        "delete a session",
+        () ->
+            client.deleteItem(
+                b ->
+                    b.tableName(settings.tableName())
+                        .key(items.key(id))
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
   }
 
   /**
    * Moves a session to a new id: copies it to the new id, marks the old item (on condition of the
    * version copied), then deletes it (on the same condition). A request on the old id that writes
-   * meanwhile makes a condition fail, and the newer old item is copied again. An invalidation of the
-   * old id before the mark wins over the move; once the mark is set, the move wins, so a delete
+   * meanwhile makes a condition fail, and the newer old item is copied again. An invalidation of
+   * the old id before the mark wins over the move; once the mark is set, the move wins, so a delete
    * whose answer was lost (retried by the SDK, then finding no item) is not taken for an
    * invalidation.
    */
@@ -342,25 +420,39 @@ public final class DynamoDbSessionStore implements SessionStore {
     create(moved);
     for (int attempt = 0; attempt < CHANGE_ID_ATTEMPTS; attempt++) {
       Map<String, AttributeValue> copied = Map.of(":ver", SessionItem.number(moved.version()));
-      Map<String, String> names = Map.of("#ver", SessionItem.VERSION, "#moving", SessionItem.MOVING);
+      Map<String, String> names =
+          Map.of("#ver", SessionItem.VERSION, "#moving", SessionItem.MOVING);
       Map<String, AttributeValue> changed;
       try {
-        errors.call("mark an old session id", () -> client.updateItem(b -> b
-            .tableName(settings.tableName())
-            .key(items.key(oldId))
-            .updateExpression("SET #moving = :true")
-            .conditionExpression("#ver = :ver")
-            .expressionAttributeNames(names)
-            .expressionAttributeValues(Map.of(":ver", copied.get(":ver"), ":true", AttributeValue.fromBool(true)))
-            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+        errors.call(
+            "mark an old session id",
+            () ->
+                client.updateItem(
+                    b ->
+                        b.tableName(settings.tableName())
+                            .key(items.key(oldId))
+                            .updateExpression("SET #moving = :true")
+                            .conditionExpression("#ver = :ver")
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(
+                                Map.of(
+                                    ":ver",
+                                    copied.get(":ver"),
+                                    ":true",
+                                    AttributeValue.fromBool(true)))
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
         try {
-          errors.call("retire an old session id", () -> client.deleteItem(b -> b
-              .tableName(settings.tableName())
-              .key(items.key(oldId))
-              .conditionExpression("#ver = :ver")
-              .expressionAttributeNames(Map.of("#ver", SessionItem.VERSION))
-              .expressionAttributeValues(copied)
-              .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+          errors.call(
+              "retire an old session id",
+              () ->
+                  client.deleteItem(
+                      b ->
+                          b.tableName(settings.tableName())
+                              .key(items.key(oldId))
+                              .conditionExpression("#ver = :ver")
+                              .expressionAttributeNames(Map.of("#ver", SessionItem.VERSION))
+                              .expressionAttributeValues(copied)
+                              .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
           return Optional.of(moved);
         } catch (ConditionalCheckFailedException e) {
           changed = readItem(oldId, "re-read a session being moved", true);
@@ -381,22 +473,32 @@ public final class DynamoDbSessionStore implements SessionStore {
       // Written meanwhile: copy the newer session to the new id, then try again.
       moved = items.fromItem(oldId, changed, clock.instant()).withId(newId);
       SessionData copy = moved;
-      errors.call("copy a session to its new id", () -> client.putItem(b -> b
-          .tableName(settings.tableName())
-          .item(items.toItem(copy, SessionItem.newWriteToken()))
-          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+      errors.call(
+          "copy a session to its new id",
+          () ->
+              client.putItem(
+                  b ->
+                      b.tableName(settings.tableName())
+                          .item(items.toItem(copy, SessionItem.newWriteToken()))
+                          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
     }
     delete(newId);
-    throw new io.github.dysession.store.SessionStoreException("Session "
-        + io.github.dysession.store.SessionIds.fingerprint(oldId) + " changed on every one of "
-        + CHANGE_ID_ATTEMPTS + " attempts to move it to a new id; the id was not changed, retry the request");
+    throw new io.github.dysession.store.SessionStoreException(
+        "Session "
+            + io.github.dysession.store.SessionIds.fingerprint(oldId)
+            + " changed on every one of "
+            + CHANGE_ID_ATTEMPTS
+            + " attempts to move it to a new id; the id was not changed, retry the request");
   }
 
   @Override
   public void checkSize(SessionData session) {
     long size = items.size(session);
     if (size > settings.maxSessionBytes()) {
-      throw new SessionTooLargeException(session.id(), size, settings.maxSessionBytes(),
+      throw new SessionTooLargeException(
+          session.id(),
+          size,
+          settings.maxSessionBytes(),
           SessionItem.largest(session.attributes()));
     }
   }
@@ -433,8 +535,10 @@ public final class DynamoDbSessionStore implements SessionStore {
     private final List<String> removes = new ArrayList<>();
     private final Map<String, String> names = new HashMap<>();
     private final Map<String, AttributeValue> values = new HashMap<>();
+
     /** The attribute names this update sets and removes. */
     private final List<String> set = new ArrayList<>();
+
     private final List<String> removed = new ArrayList<>();
     private int counter;
 

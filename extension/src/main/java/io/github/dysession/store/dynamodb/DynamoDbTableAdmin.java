@@ -52,28 +52,36 @@ public final class DynamoDbTableAdmin {
   public enum TtlResult {
     /** TTL is enabled on the configured attribute. */
     ENABLED,
-    /** The endpoint does not implement TTL (dynalite, for example); sessions expire on read only. */
+    /**
+     * The endpoint does not implement TTL (dynalite, for example); sessions expire on read only.
+     */
     UNSUPPORTED
   }
 
   /**
-   * Creates the table (partition and sort key of type string, on-demand billing) and waits until
-   * it is ACTIVE. An existing table with the configured keys is left as it is.
+   * Creates the table (partition and sort key of type string, on-demand billing) and waits until it
+   * is ACTIVE. An existing table with the configured keys is left as it is.
    *
    * @throws IllegalStateException when a table of that name exists with other keys
    */
   public CreateResult create() {
     try {
-      client.createTable(b -> b
-          .tableName(settings.tableName())
-          .billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(
-              stringAttribute(settings.partitionKeyName()), stringAttribute(settings.sortKeyName()))
-          .keySchema(
-              KeySchemaElement.builder().attributeName(settings.partitionKeyName())
-                  .keyType(KeyType.HASH).build(),
-              KeySchemaElement.builder().attributeName(settings.sortKeyName())
-                  .keyType(KeyType.RANGE).build()));
+      client.createTable(
+          b ->
+              b.tableName(settings.tableName())
+                  .billingMode(BillingMode.PAY_PER_REQUEST)
+                  .attributeDefinitions(
+                      stringAttribute(settings.partitionKeyName()),
+                      stringAttribute(settings.sortKeyName()))
+                  .keySchema(
+                      KeySchemaElement.builder()
+                          .attributeName(settings.partitionKeyName())
+                          .keyType(KeyType.HASH)
+                          .build(),
+                      KeySchemaElement.builder()
+                          .attributeName(settings.sortKeyName())
+                          .keyType(KeyType.RANGE)
+                          .build()));
       waitUntilActive();
       return CreateResult.CREATED;
     } catch (ResourceInUseException e) {
@@ -86,17 +94,19 @@ public final class DynamoDbTableAdmin {
   /** Enables DynamoDB TTL on the configured attribute, or reports that the endpoint lacks TTL. */
   public TtlResult enableTtl() {
     try {
-      TimeToLiveDescription current = client.describeTimeToLive(b -> b.tableName(settings.tableName()))
-          .timeToLiveDescription();
+      TimeToLiveDescription current =
+          client.describeTimeToLive(b -> b.tableName(settings.tableName())).timeToLiveDescription();
       if (current != null
           && settings.ttlAttributeName().equals(current.attributeName())
           && ("ENABLED".equals(current.timeToLiveStatusAsString())
               || "ENABLING".equals(current.timeToLiveStatusAsString()))) {
         return TtlResult.ENABLED;
       }
-      client.updateTimeToLive(b -> b
-          .tableName(settings.tableName())
-          .timeToLiveSpecification(t -> t.attributeName(settings.ttlAttributeName()).enabled(true)));
+      client.updateTimeToLive(
+          b ->
+              b.tableName(settings.tableName())
+                  .timeToLiveSpecification(
+                      t -> t.attributeName(settings.ttlAttributeName()).enabled(true)));
       return TtlResult.ENABLED;
     } catch (ResourceNotFoundException e) {
       throw e;
@@ -111,16 +121,29 @@ public final class DynamoDbTableAdmin {
   /** Creates the table if needed and enables TTL; logs one line for each result. */
   public void init() {
     CreateResult created = create();
-    LOG.info(() -> created == CreateResult.CREATED
-        ? "Created DynamoDB table '" + settings.tableName() + "' (on-demand, keys "
-            + settings.partitionKeyName() + "/" + settings.sortKeyName() + ")"
-        : "DynamoDB table '" + settings.tableName() + "' exists already with keys "
-            + settings.partitionKeyName() + "/" + settings.sortKeyName());
+    LOG.info(
+        () ->
+            created == CreateResult.CREATED
+                ? "Created DynamoDB table '"
+                    + settings.tableName()
+                    + "' (on-demand, keys "
+                    + settings.partitionKeyName()
+                    + "/"
+                    + settings.sortKeyName()
+                    + ")"
+                : "DynamoDB table '"
+                    + settings.tableName()
+                    + "' exists already with keys "
+                    + settings.partitionKeyName()
+                    + "/"
+                    + settings.sortKeyName());
     if (enableTtl() == TtlResult.ENABLED) {
       LOG.info(() -> "TTL is enabled on attribute '" + settings.ttlAttributeName() + "'");
     } else {
-      LOG.warning(() -> "The endpoint does not support DynamoDB TTL (UpdateTimeToLive); expired "
-          + "sessions are still never served, but their items stay until deleted");
+      LOG.warning(
+          () ->
+              "The endpoint does not support DynamoDB TTL (UpdateTimeToLive); expired "
+                  + "sessions are still never served, but their items stay until deleted");
     }
   }
 
@@ -164,17 +187,19 @@ public final class DynamoDbTableAdmin {
     TableDescription table = describeTable();
     List<String> keys = new ArrayList<>();
     for (KeySchemaElement k : table.keySchema()) {
-      String type = table.attributeDefinitions().stream()
-          .filter(a -> a.attributeName().equals(k.attributeName()))
-          .map(a -> a.attributeTypeAsString())
-          .findFirst().orElse("?");
+      String type =
+          table.attributeDefinitions().stream()
+              .filter(a -> a.attributeName().equals(k.attributeName()))
+              .map(a -> a.attributeTypeAsString())
+              .findFirst()
+              .orElse("?");
       keys.add(k.attributeName() + " (" + k.keyTypeAsString() + ", " + type + ")");
     }
     String ttlStatus;
     String ttlAttribute;
     try {
-      TimeToLiveDescription ttl = client.describeTimeToLive(b -> b.tableName(settings.tableName()))
-          .timeToLiveDescription();
+      TimeToLiveDescription ttl =
+          client.describeTimeToLive(b -> b.tableName(settings.tableName())).timeToLiveDescription();
       ttlStatus = ttl == null ? "DISABLED" : ttl.timeToLiveStatusAsString();
       ttlAttribute = ttl == null ? null : ttl.attributeName();
     } catch (DynamoDbException e) {
@@ -185,10 +210,20 @@ public final class DynamoDbTableAdmin {
       ttlAttribute = null;
     }
     long count = exactCount ? countItems() : nullToZero(table.itemCount());
-    String billing = table.billingModeSummary() == null
-        ? "PROVISIONED" : table.billingModeSummary().billingModeAsString();
-    return new Status(table.tableName(), table.tableStatusAsString(), keys, billing, ttlStatus,
-        ttlAttribute, count, exactCount, nullToZero(table.tableSizeBytes()));
+    String billing =
+        table.billingModeSummary() == null
+            ? "PROVISIONED"
+            : table.billingModeSummary().billingModeAsString();
+    return new Status(
+        table.tableName(),
+        table.tableStatusAsString(),
+        keys,
+        billing,
+        ttlStatus,
+        ttlAttribute,
+        count,
+        exactCount,
+        nullToZero(table.tableSizeBytes()));
   }
 
   private long countItems() {
@@ -196,13 +231,14 @@ public final class DynamoDbTableAdmin {
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> from = start;
-      ScanResponse page = client.scan(b -> b
-          .tableName(settings.tableName())
-          .select(Select.COUNT)
-          .exclusiveStartKey(from));
+      ScanResponse page =
+          client.scan(
+              b -> b.tableName(settings.tableName()).select(Select.COUNT).exclusiveStartKey(from));
       count += page.count();
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-          ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
     return count;
   }
@@ -222,10 +258,22 @@ public final class DynamoDbTableAdmin {
       }
     }
     if (!settings.partitionKeyName().equals(hash) || !settings.sortKeyName().equals(range)) {
-      throw new IllegalStateException("Table '" + settings.tableName() + "' exists with keys " + hash
-          + "/" + range + ", but dysession is configured for " + settings.partitionKeyName() + "/"
-          + settings.sortKeyName() + "; set " + DysessionSettings.PARTITION_KEY_NAME + " and "
-          + DysessionSettings.SORT_KEY_NAME + " to the table's keys, or use another table name");
+      throw new IllegalStateException(
+          "Table '"
+              + settings.tableName()
+              + "' exists with keys "
+              + hash
+              + "/"
+              + range
+              + ", but dysession is configured for "
+              + settings.partitionKeyName()
+              + "/"
+              + settings.sortKeyName()
+              + "; set "
+              + DysessionSettings.PARTITION_KEY_NAME
+              + " and "
+              + DysessionSettings.SORT_KEY_NAME
+              + " to the table's keys, or use another table name");
     }
   }
 
@@ -253,7 +301,9 @@ public final class DynamoDbTableAdmin {
 
   /** A string key attribute of the table. */
   private static AttributeDefinition stringAttribute(String name) {
-    return AttributeDefinition.builder().attributeName(name)
-        .attributeType(ScalarAttributeType.S).build();
+    return AttributeDefinition.builder()
+        .attributeName(name)
+        .attributeType(ScalarAttributeType.S)
+        .build();
   }
 }

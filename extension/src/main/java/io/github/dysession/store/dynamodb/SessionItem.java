@@ -51,8 +51,8 @@ final class SessionItem {
   static final String WRITER = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "writer";
 
   /**
-   * The newest session version that a write changing content was based on (read by its request):
-   * a write based on an older one is a late duplicate or must be applied again on top.
+   * The newest session version that a write changing content was based on (read by its request): a
+   * write based on an older one is a late duplicate or must be applied again on top.
    */
   static final String BASE = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "base";
 
@@ -100,7 +100,9 @@ final class SessionItem {
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  /** Returns whether the item holds its attribute map (an item written by dysession always does). */
+  /**
+   * Returns whether the item holds its attribute map (an item written by dysession always does).
+   */
   static boolean hasAttributeMap(Map<String, AttributeValue> item) {
     AttributeValue attributes = item.get(ATTRIBUTES);
     return attributes != null && attributes.hasM();
@@ -143,7 +145,9 @@ final class SessionItem {
   static AttributeValue login(SessionLogin login) {
     Map<String, AttributeValue> map = new HashMap<>(4);
     map.put(LOGIN_CALLER, AttributeValue.fromS(login.caller()));
-    map.put(LOGIN_GROUPS, AttributeValue.fromL(login.groups().stream().map(AttributeValue::fromS).toList()));
+    map.put(
+        LOGIN_GROUPS,
+        AttributeValue.fromL(login.groups().stream().map(AttributeValue::fromS).toList()));
     map.put(LOGIN_MECHANISM, AttributeValue.fromS(login.mechanism()));
     map.put(LOGIN_AT, number(login.authenticatedAt().toEpochMilli()));
     return AttributeValue.fromM(map);
@@ -165,13 +169,24 @@ final class SessionItem {
       for (AttributeValue group : map.get(LOGIN_GROUPS).l()) {
         groups.add(Objects.requireNonNull(group.s()));
       }
-      Instant at = Instant.ofEpochMilli(new java.math.BigDecimal(map.get(LOGIN_AT).n()).longValueExact());
-      return new SessionLogin(Objects.requireNonNull(caller), new java.util.LinkedHashSet<>(groups),
-          Objects.requireNonNull(mechanism), at);
+      Instant at =
+          Instant.ofEpochMilli(new java.math.BigDecimal(map.get(LOGIN_AT).n()).longValueExact());
+      return new SessionLogin(
+          Objects.requireNonNull(caller),
+          new java.util.LinkedHashSet<>(groups),
+          Objects.requireNonNull(mechanism),
+          at);
     } catch (RuntimeException e) {
-      LOG.warning(() -> "Session " + SessionIds.fingerprint(id) + ": the stored login (item attribute "
-          + LOGIN + ") cannot be read (" + e.getClass().getSimpleName() + "); the session is served "
-          + "as logged out");
+      LOG.warning(
+          () ->
+              "Session "
+                  + SessionIds.fingerprint(id)
+                  + ": the stored login (item attribute "
+                  + LOGIN
+                  + ") cannot be read ("
+                  + e.getClass().getSimpleName()
+                  + "); the session is served "
+                  + "as logged out");
       return null;
     }
   }
@@ -184,27 +199,41 @@ final class SessionItem {
     Instant accessed = instant(item, ACCESSED, now);
     Instant created = instant(item, CREATED, accessed);
     Long interval = longValue(item, MAX_INACTIVE);
-    Duration maxInactive =
-        interval == null ? settings.cachePeriod() : Duration.ofSeconds(interval);
+    Duration maxInactive = interval == null ? settings.cachePeriod() : Duration.ofSeconds(interval);
     long version = version(item);
     Map<String, byte[]> attributes = new LinkedHashMap<>();
     AttributeValue map = item.get(ATTRIBUTES);
     if (map != null && map.hasM()) {
-      map.m().forEach((name, value) -> {
-        if (value.b() != null) {
-          attributes.put(name, value.b().asByteArrayUnsafe());
-        } else {
-          LOG.log(Level.SEVERE, () -> "Session " + SessionIds.fingerprint(id) + ": attribute '" + name
-              + "' is stored as " + value.type() + ", not as binary; it is dropped from the session "
-              + "(was it written by something other than dysession?)");
-        }
-      });
+      map.m()
+          .forEach(
+              (name, value) -> {
+                if (value.b() != null) {
+                  attributes.put(name, value.b().asByteArrayUnsafe());
+                } else {
+                  LOG.log(
+                      Level.SEVERE,
+                      () ->
+                          "Session "
+                              + SessionIds.fingerprint(id)
+                              + ": attribute '"
+                              + name
+                              + "' is stored as "
+                              + value.type()
+                              + ", not as binary; it is dropped from the session "
+                              + "(was it written by something other than dysession?)");
+                }
+              });
     } else if (map != null) {
-      LOG.severe(() -> "Session " + SessionIds.fingerprint(id) + ": item attribute " + ATTRIBUTES
-          + " is not a map; the session is served without attributes");
+      LOG.severe(
+          () ->
+              "Session "
+                  + SessionIds.fingerprint(id)
+                  + ": item attribute "
+                  + ATTRIBUTES
+                  + " is not a map; the session is served without attributes");
     }
-    return new SessionData(id, created, accessed, maxInactive, version, attributes,
-        login(id, item.get(LOGIN)));
+    return new SessionData(
+        id, created, accessed, maxInactive, version, attributes, login(id, item.get(LOGIN)));
   }
 
   /** Returns whether the item's TTL attribute says it has expired at {@code now}. */
@@ -213,7 +242,9 @@ final class SessionItem {
     return ttl != null && ttl <= now.getEpochSecond();
   }
 
-  /** Returns the TTL value (expiry rounded up to whole epoch seconds), or null if it never expires. */
+  /**
+   * Returns the TTL value (expiry rounded up to whole epoch seconds), or null if it never expires.
+   */
   static Long ttlSeconds(SessionData session) {
     Instant expiry = session.expiryTime();
     if (expiry == null) {
@@ -236,9 +267,21 @@ final class SessionItem {
     }
     SessionLogin login = session.login();
     if (login != null) {
-      size += utf8(LOGIN) + CONTAINER_OVERHEAD + utf8(LOGIN_CALLER) + utf8(login.caller()) + 1
-          + utf8(LOGIN_MECHANISM) + utf8(login.mechanism()) + 1 + utf8(LOGIN_AT) + NUMBER_SIZE + 1
-          + utf8(LOGIN_GROUPS) + CONTAINER_OVERHEAD + 1;
+      size +=
+          utf8(LOGIN)
+              + CONTAINER_OVERHEAD
+              + utf8(LOGIN_CALLER)
+              + utf8(login.caller())
+              + 1
+              + utf8(LOGIN_MECHANISM)
+              + utf8(login.mechanism())
+              + 1
+              + utf8(LOGIN_AT)
+              + NUMBER_SIZE
+              + 1
+              + utf8(LOGIN_GROUPS)
+              + CONTAINER_OVERHEAD
+              + 1;
       for (String group : login.groups()) {
         size += utf8(group) + 1;
       }
@@ -249,7 +292,8 @@ final class SessionItem {
   /** Returns up to three attribute names with their sizes, largest first, for error messages. */
   static List<String> largest(Map<String, byte[]> attributes) {
     List<Map.Entry<String, byte[]>> entries = new ArrayList<>(attributes.entrySet());
-    entries.sort(Comparator.comparingInt((Map.Entry<String, byte[]> e) -> e.getValue().length).reversed());
+    entries.sort(
+        Comparator.comparingInt((Map.Entry<String, byte[]> e) -> e.getValue().length).reversed());
     List<String> result = new ArrayList<>();
     for (Map.Entry<String, byte[]> e : entries.subList(0, Math.min(3, entries.size()))) {
       result.add("'" + e.getKey() + "' (" + e.getValue().length + " bytes)");

@@ -57,8 +57,8 @@ public final class BenchMain {
     List<PayaraMicro> servers = new ArrayList<>();
     try {
       PayaraMicro dysA = null;
-      DysessionSettings settings = DysessionSettings.from(SettingsSource.of(Map.of(
-          "dysession.dynamodb-tablename", TABLE)));
+      DysessionSettings settings =
+          DysessionSettings.from(SettingsSource.of(Map.of("dysession.dynamodb-tablename", TABLE)));
       if (s.runs("calls") || s.runs("e2e")) {
         dynalite = Dynalite.start(null);
         dynamo = DynamoDbClients.forEndpoint(dynalite.endpoint());
@@ -91,10 +91,12 @@ public final class BenchMain {
     }
 
     if (s.jfr() && s.runs("e2e")) {
-      results.e2eProfile.put(Results.DYS_DYNALITE, JfrSummary.summarize(
-          List.of(jfrFile(s.itDir(), "dys-a"), jfrFile(s.itDir(), "dys-b"))));
-      results.e2eProfile.put(Results.OWN_HAZELCAST, JfrSummary.summarize(
-          List.of(jfrFile(s.itDir(), "hz-a"), jfrFile(s.itDir(), "hz-b"))));
+      results.e2eProfile.put(
+          Results.DYS_DYNALITE,
+          JfrSummary.summarize(List.of(jfrFile(s.itDir(), "dys-a"), jfrFile(s.itDir(), "dys-b"))));
+      results.e2eProfile.put(
+          Results.OWN_HAZELCAST,
+          JfrSummary.summarize(List.of(jfrFile(s.itDir(), "hz-a"), jfrFile(s.itDir(), "hz-b"))));
     }
     if (s.runs("codec")) {
       results.codec = JmhRunner.run(s);
@@ -106,8 +108,9 @@ public final class BenchMain {
 
   // ---- Part 2: library overhead ----------------------------------------------------------------
 
-  private static void runOverhead(BenchSettings s, Results results, Path war, Path warDir,
-      List<PayaraMicro> servers) throws Exception {
+  private static void runOverhead(
+      BenchSettings s, Results results, Path war, Path warDir, List<PayaraMicro> servers)
+      throws Exception {
     Path memstoreWar = Wars.memstore(war, warDir);
     PayaraMicro.Builder own = base("own-mem", war).systemProperty("dysession.enabled", "false");
     PayaraMicro.Builder dys = base("dys-mem", memstoreWar);
@@ -117,20 +120,45 @@ public final class BenchMain {
     PayaraMicro a = pair.get(0);
     PayaraMicro b = pair.get(1);
     try {
-      LoadDriver.Target ta = new LoadDriver.Target(Results.OWN_MEMORY, List.of(a.baseUri()), "JSESSIONID", List.of(a.pid()));
-      LoadDriver.Target tb = new LoadDriver.Target(Results.DYS_MEMORY, List.of(b.baseUri()), "DYSESSION", List.of(b.pid()));
+      LoadDriver.Target ta =
+          new LoadDriver.Target(
+              Results.OWN_MEMORY, List.of(a.baseUri()), "JSESSIONID", List.of(a.pid()));
+      LoadDriver.Target tb =
+          new LoadDriver.Target(
+              Results.DYS_MEMORY, List.of(b.baseUri()), "DYSESSION", List.of(b.pid()));
       LoadDriver.Mix mix = new LoadDriver.Mix(Results.MIX_OVERHEAD, 0.0);
       System.out.println("[bench] overhead: warming up both instances");
-      LoadDriver.run(ta, mix, s.clients(), s.overheadWarmup(), Duration.ofSeconds(1), s.maxRequestsPerRun(), 1);
-      LoadDriver.run(tb, mix, s.clients(), s.overheadWarmup(), Duration.ofSeconds(1), s.maxRequestsPerRun(), 2);
+      LoadDriver.run(
+          ta,
+          mix,
+          s.clients(),
+          s.overheadWarmup(),
+          Duration.ofSeconds(1),
+          s.maxRequestsPerRun(),
+          1);
+      LoadDriver.run(
+          tb,
+          mix,
+          s.clients(),
+          s.overheadWarmup(),
+          Duration.ofSeconds(1),
+          s.maxRequestsPerRun(),
+          2);
       LoadDriver.Result ra = new LoadDriver.Result(ta.label(), mix.label());
       LoadDriver.Result rb = new LoadDriver.Result(tb.label(), mix.label());
       for (int i = 0; i < 2 * s.overheadRounds(); i++) {
         // A B B A A B B A ...: drift (JIT, garbage, neighbours) hits both alike.
         boolean first = ((i + 1) / 2) % 2 == 0;
         LoadDriver.Target t = first ? ta : tb;
-        LoadDriver.Result r = LoadDriver.run(t, mix, s.clients(), s.overheadRoundWarmup(), s.overheadRound(),
-            s.maxRequestsPerRun(), 10 + i);
+        LoadDriver.Result r =
+            LoadDriver.run(
+                t,
+                mix,
+                s.clients(),
+                s.overheadRoundWarmup(),
+                s.overheadRound(),
+                s.maxRequestsPerRun(),
+                10 + i);
         System.out.println("[bench] overhead round " + (i + 1) + ": " + r.summary());
         (first ? ra : rb).add(r);
       }
@@ -138,7 +166,8 @@ public final class BenchMain {
       results.overhead.add(rb);
       System.out.println("[bench] overhead: " + ra.summary());
       System.out.println("[bench] overhead: " + rb.summary());
-      System.out.printf("[bench] overhead: dysession/in-memory throughput = %.3f of Payara's own%n",
+      System.out.printf(
+          "[bench] overhead: dysession/in-memory throughput = %.3f of Payara's own%n",
           rb.throughput() / ra.throughput());
     } finally {
       stopQuietly(a);
@@ -154,16 +183,24 @@ public final class BenchMain {
 
   // ---- Part 3: end to end, two instances -------------------------------------------------------
 
-  private static void runEndToEnd(BenchSettings s, Results results, Path war, Path warDir,
-      List<PayaraMicro> servers, PayaraMicro dysA, Dynalite dynalite) throws Exception {
+  private static void runEndToEnd(
+      BenchSettings s,
+      Results results,
+      Path war,
+      Path warDir,
+      List<PayaraMicro> servers,
+      PayaraMicro dysA,
+      Dynalite dynalite)
+      throws Exception {
     Path hazelcastWar = Wars.hazelcast(war, warDir);
     int p1 = freePort();
     int p2 = freePort();
     String cluster = "dysession-bench-" + UUID.randomUUID().toString().substring(0, 8);
-    List<PayaraMicro.Builder> builders = List.of(
-        profiled(s, dysession("dys-b", war, dynalite), "dys-b"),
-        profiled(s, hazelcast("hz-a", hazelcastWar, cluster, p1, p2, p1), "hz-a"),
-        profiled(s, hazelcast("hz-b", hazelcastWar, cluster, p1, p2, p2), "hz-b"));
+    List<PayaraMicro.Builder> builders =
+        List.of(
+            profiled(s, dysession("dys-b", war, dynalite), "dys-b"),
+            profiled(s, hazelcast("hz-a", hazelcastWar, cluster, p1, p2, p1), "hz-a"),
+            profiled(s, hazelcast("hz-b", hazelcastWar, cluster, p1, p2, p2), "hz-b"));
     List<PayaraMicro> started = startAll(servers, builders);
     PayaraMicro dysB = started.get(0);
     PayaraMicro hzA = started.get(1);
@@ -181,24 +218,49 @@ public final class BenchMain {
       System.out.println("[bench] " + server.name() + " listens on " + sockets);
     }
     long dynalitePid = ProcessCpu.dynalitePid().orElse(-1L);
-    LoadDriver.Target dys = new LoadDriver.Target(Results.DYS_DYNALITE, List.of(dysA.baseUri(), dysB.baseUri()),
-        "DYSESSION", List.of(dysA.pid(), dysB.pid()), dynalitePid < 0 ? List.of(-1L) : List.of(dynalitePid));
-    LoadDriver.Target hz = new LoadDriver.Target(Results.OWN_HAZELCAST, List.of(hzA.baseUri(), hzB.baseUri()),
-        "JSESSIONID", List.of(hzA.pid(), hzB.pid()));
+    LoadDriver.Target dys =
+        new LoadDriver.Target(
+            Results.DYS_DYNALITE,
+            List.of(dysA.baseUri(), dysB.baseUri()),
+            "DYSESSION",
+            List.of(dysA.pid(), dysB.pid()),
+            dynalitePid < 0 ? List.of(-1L) : List.of(dynalitePid));
+    LoadDriver.Target hz =
+        new LoadDriver.Target(
+            Results.OWN_HAZELCAST,
+            List.of(hzA.baseUri(), hzB.baseUri()),
+            "JSESSIONID",
+            List.of(hzA.pid(), hzB.pid()));
     // Fresh instances: load their classes and let the JIT work before anything is measured.
     LoadDriver.Mix writeHeavy = new LoadDriver.Mix(Results.MIX_WRITE_HEAVY, 0.5);
     for (LoadDriver.Target target : List.of(dys, hz)) {
       System.out.println("[bench] end to end: priming " + target.label());
-      LoadDriver.run(target, writeHeavy, s.clients(), s.e2ePrime(), Duration.ofSeconds(1), s.maxRequestsPerRun(), 7);
+      LoadDriver.run(
+          target,
+          writeHeavy,
+          s.clients(),
+          s.e2ePrime(),
+          Duration.ofSeconds(1),
+          s.maxRequestsPerRun(),
+          7);
     }
     int seed = 100;
-    for (LoadDriver.Mix mix : List.of(new LoadDriver.Mix(Results.MIX_READ_HEAVY, 0.9),
-        new LoadDriver.Mix(Results.MIX_WRITE_HEAVY, 0.5))) {
+    for (LoadDriver.Mix mix :
+        List.of(
+            new LoadDriver.Mix(Results.MIX_READ_HEAVY, 0.9),
+            new LoadDriver.Mix(Results.MIX_WRITE_HEAVY, 0.5))) {
       // Alternate which system goes first.
       List<LoadDriver.Target> order = seed == 100 ? List.of(dys, hz) : List.of(hz, dys);
       for (LoadDriver.Target target : order) {
-        LoadDriver.Result r = LoadDriver.run(target, mix, s.clients(), s.e2eWarmup(), s.e2eMeasure(),
-            s.maxRequestsPerRun(), seed++);
+        LoadDriver.Result r =
+            LoadDriver.run(
+                target,
+                mix,
+                s.clients(),
+                s.e2eWarmup(),
+                s.e2eMeasure(),
+                s.maxRequestsPerRun(),
+                seed++);
         results.e2e.add(r);
         System.out.println("[bench] end to end: " + r.summary());
       }
@@ -214,12 +276,14 @@ public final class BenchMain {
     return itDir.resolve("target/bench/jfr").resolve(name + ".jfr");
   }
 
-  private static PayaraMicro.Builder profiled(BenchSettings s, PayaraMicro.Builder builder, String name)
-      throws IOException {
+  private static PayaraMicro.Builder profiled(
+      BenchSettings s, PayaraMicro.Builder builder, String name) throws IOException {
     if (s.jfr()) {
       Files.createDirectories(jfrFile(s.itDir(), name).getParent());
       Files.deleteIfExists(jfrFile(s.itDir(), name));
-      builder.jvmArg("-XX:StartFlightRecording=settings=default,dumponexit=true,filename=" + jfrFile(s.itDir(), name));
+      builder.jvmArg(
+          "-XX:StartFlightRecording=settings=default,dumponexit=true,filename="
+              + jfrFile(s.itDir(), name));
     }
     return builder;
   }
@@ -247,22 +311,29 @@ public final class BenchMain {
    * A Payara Micro instance of a two-member Hazelcast cluster on loopback only: TCP/IP discovery of
    * the two members (no multicast), the data grid on 127.0.0.1 ({@code --interfaces} picks the
    * address, {@code hazelcast.socket.bind.any=false} binds it instead of the wildcard address), a
-   * private cluster name, backups on the other member although both share an address
-   * ({@code --nohostaware}), no phone-home.
+   * private cluster name, backups on the other member although both share an address ({@code
+   * --nohostaware}), no phone-home.
    */
-  private static PayaraMicro.Builder hazelcast(String name, Path war, String cluster, int p1, int p2, int own) {
+  private static PayaraMicro.Builder hazelcast(
+      String name, Path war, String cluster, int p1, int p2, int own) {
     return base(name, war)
         .systemProperty("dysession.enabled", "false")
         .systemProperty("hazelcast.socket.bind.any", "false")
         .systemProperty("hazelcast.phone.home.enabled", "false")
-        .clustered(List.of(
-            "--clustermode", "tcpip:127.0.0.1:" + p1 + ",127.0.0.1:" + p2,
-            "--interfaces", "127.0.0.1",
-            "--hzpublicaddress", "127.0.0.1",
-            "--startport", Integer.toString(own),
-            "--clustername", cluster,
-            "--nohostaware",
-            "--disablephonehome"));
+        .clustered(
+            List.of(
+                "--clustermode",
+                "tcpip:127.0.0.1:" + p1 + ",127.0.0.1:" + p2,
+                "--interfaces",
+                "127.0.0.1",
+                "--hzpublicaddress",
+                "127.0.0.1",
+                "--startport",
+                Integer.toString(own),
+                "--clustername",
+                cluster,
+                "--nohostaware",
+                "--disablephonehome"));
   }
 
   private static PayaraMicro start(List<PayaraMicro> servers, PayaraMicro.Builder builder) {
@@ -273,19 +344,22 @@ public final class BenchMain {
    * Starts instances one after the other (in parallel, a busy 2-core machine can starve a booting
    * instance past the harness's readiness grace) and registers them for stopping.
    */
-  private static List<PayaraMicro> startAll(List<PayaraMicro> servers, List<PayaraMicro.Builder> builders) {
+  private static List<PayaraMicro> startAll(
+      List<PayaraMicro> servers, List<PayaraMicro.Builder> builders) {
     List<PayaraMicro> started = new ArrayList<>();
     for (PayaraMicro.Builder b : builders) {
       PayaraMicro server = b.start();
       started.add(server);
       servers.add(server);
-      System.out.printf("[bench] %s ready in %.1f s on %s%n", server.name(),
-          server.startupTime().toMillis() / 1000.0, server.baseUri());
+      System.out.printf(
+          "[bench] %s ready in %.1f s on %s%n",
+          server.name(), server.startupTime().toMillis() / 1000.0, server.baseUri());
     }
     return started;
   }
 
-  private static boolean awaitCluster(PayaraMicro a, PayaraMicro b, Duration timeout) throws InterruptedException {
+  private static boolean awaitCluster(PayaraMicro a, PayaraMicro b, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (a.log().contains("DG Size: 2") && b.log().contains("DG Size: 2")) {

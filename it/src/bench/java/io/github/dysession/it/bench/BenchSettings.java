@@ -9,13 +9,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The sizes of one benchmark run, from system properties. {@code -Dbench.quick=true} shrinks
- * every phase to seconds: a smoke run that proves the command works, not a measurement.
+ * The sizes of one benchmark run, from system properties. {@code -Dbench.quick=true} shrinks every
+ * phase to seconds: a smoke run that proves the command works, not a measurement.
  *
- * <p>Properties: {@code bench.quick} (false), {@code bench.parts} (comma-separated subset of
- * {@code calls,overhead,e2e,codec}; all by default), {@code bench.clients} (virtual clients of
- * the load phases), {@code bench.jfr} (true: record the overhead phase's servers with JFR, default
- * settings, and summarise the hot spots).
+ * <p>Properties: {@code bench.quick} (false), {@code bench.parts} (comma-separated subset of {@code
+ * calls,overhead,e2e,codec}; all by default), {@code bench.clients} (virtual clients of the load
+ * phases), {@code bench.jfr} (true: record the overhead phase's servers with JFR, default settings,
+ * and summarise the hot spots).
  */
 record BenchSettings(
     boolean quick,
@@ -43,28 +43,64 @@ record BenchSettings(
   static BenchSettings fromSystemProperties() {
     boolean quick = Boolean.getBoolean("bench.quick");
     String partsProperty = System.getProperty("bench.parts", "").trim();
-    Set<String> parts = partsProperty.isEmpty() || partsProperty.equals("all")
-        ? new LinkedHashSet<>(Arrays.asList("calls", "overhead", "e2e", "codec"))
-        : new LinkedHashSet<>(Arrays.asList(partsProperty.toLowerCase(Locale.ROOT).split("\\s*,\\s*")));
+    Set<String> parts =
+        partsProperty.isEmpty() || partsProperty.equals("all")
+            ? new LinkedHashSet<>(Arrays.asList("calls", "overhead", "e2e", "codec"))
+            : new LinkedHashSet<>(
+                Arrays.asList(partsProperty.toLowerCase(Locale.ROOT).split("\\s*,\\s*")));
     for (String part : parts) {
       if (!ALL_PARTS.contains(part)) {
-        throw new IllegalArgumentException("bench.parts: unknown part '" + part + "'; use " + ALL_PARTS);
+        throw new IllegalArgumentException(
+            "bench.parts: unknown part '" + part + "'; use " + ALL_PARTS);
       }
     }
     int clients = Integer.getInteger("bench.clients", quick ? 8 : 16);
-    Path itDir = Paths.get(System.getProperty("dysession.it.basedir", ".")).toAbsolutePath().normalize();
+    Path itDir =
+        Paths.get(System.getProperty("dysession.it.basedir", ".")).toAbsolutePath().normalize();
     boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "true"));
     if (quick) {
-      return new BenchSettings(true, parts, clients,
-          Duration.ofSeconds(4), 2, Duration.ofSeconds(1), Duration.ofSeconds(3),
-          Duration.ofSeconds(4), Duration.ofSeconds(2), Duration.ofSeconds(4), 20_000,
-          1, 1, "200ms", 1, "300ms", jfr, itDir, itDir.resolve("benchmarks"));
+      return new BenchSettings(
+          true,
+          parts,
+          clients,
+          Duration.ofSeconds(4),
+          2,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(3),
+          Duration.ofSeconds(4),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(4),
+          20_000,
+          1,
+          1,
+          "200ms",
+          1,
+          "300ms",
+          jfr,
+          itDir,
+          itDir.resolve("benchmarks"));
     }
     // About 11 minutes in all on a quiet 2-core machine, build included (the limit is 15).
-    return new BenchSettings(false, parts, clients,
-        Duration.ofSeconds(20), 4, Duration.ofSeconds(3), Duration.ofSeconds(15),
-        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(25), 2_000_000,
-        1, 2, "1s", 4, "1s", jfr, itDir, itDir.resolve("benchmarks"));
+    return new BenchSettings(
+        false,
+        parts,
+        clients,
+        Duration.ofSeconds(20),
+        4,
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(25),
+        2_000_000,
+        1,
+        2,
+        "1s",
+        4,
+        "1s",
+        jfr,
+        itDir,
+        itDir.resolve("benchmarks"));
   }
 
   boolean runs(String part) {
@@ -72,14 +108,27 @@ record BenchSettings(
   }
 
   String describe() {
-    return String.format(Locale.ROOT,
-        "%s run: %d closed-loop clients; overhead: %d s warm-up per variant, then %d rounds per variant, "
-            + "alternating (A B B A ...), of %d s measured after %d s warm-up; end-to-end: %d s priming per system, then "
-            + "%d s warm-up + %d s measured per mix and system; at most %,d requests per measured run; JMH: %d fork, %d x %s warm-up, "
-            + "%d x %s measured",
-        quick ? "QUICK (smoke)" : "Full", clients, overheadWarmup.toSeconds(), overheadRounds,
-        overheadRound.toSeconds(), overheadRoundWarmup.toSeconds(), e2ePrime.toSeconds(), e2eWarmup.toSeconds(),
-        e2eMeasure.toSeconds(), maxRequestsPerRun, jmhForks, jmhWarmupIterations, jmhWarmupTime,
-        jmhIterations, jmhTime);
+    return String.format(
+        Locale.ROOT,
+        "%s run: %d closed-loop clients; overhead: %d s warm-up per variant, then %d rounds per"
+            + " variant, alternating (A B B A ...), of %d s measured after %d s warm-up;"
+            + " end-to-end: %d s priming per system, then %d s warm-up + %d s measured per mix and"
+            + " system; at most %,d requests per measured run; JMH: %d fork, %d x %s warm-up, %d x"
+            + " %s measured",
+        quick ? "QUICK (smoke)" : "Full",
+        clients,
+        overheadWarmup.toSeconds(),
+        overheadRounds,
+        overheadRound.toSeconds(),
+        overheadRoundWarmup.toSeconds(),
+        e2ePrime.toSeconds(),
+        e2eWarmup.toSeconds(),
+        e2eMeasure.toSeconds(),
+        maxRequestsPerRun,
+        jmhForks,
+        jmhWarmupIterations,
+        jmhWarmupTime,
+        jmhIterations,
+        jmhTime);
   }
 }

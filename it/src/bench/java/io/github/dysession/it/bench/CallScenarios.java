@@ -22,8 +22,14 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 final class CallScenarios {
 
   /** What one kind of request cost. */
-  record Row(String scenario, String request, String target, Map<String, Map<String, Number>> details,
-      Long itemSizeEstimate, Long itemSizeRules, boolean stable) {
+  record Row(
+      String scenario,
+      String request,
+      String target,
+      Map<String, Map<String, Number>> details,
+      Long itemSizeEstimate,
+      Long itemSizeRules,
+      boolean stable) {
 
     long calls(String operation) {
       Map<String, Number> d = details.get(operation);
@@ -48,7 +54,8 @@ final class CallScenarios {
     }
   }
 
-  private static final List<String> ORDER = List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem");
+  private static final List<String> ORDER =
+      List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem");
 
   private interface Setup {
     void run(SessionClient client) throws Exception;
@@ -60,7 +67,8 @@ final class CallScenarios {
   private final int repetitions;
   private final SessionClient control = new SessionClient(null);
 
-  CallScenarios(AppServer server, DynamoDbClient dynamo, DysessionSettings settings, int repetitions) {
+  CallScenarios(
+      AppServer server, DynamoDbClient dynamo, DysessionSettings settings, int repetitions) {
     this.server = server;
     this.dynamo = dynamo;
     this.settings = settings;
@@ -70,27 +78,81 @@ final class CallScenarios {
   List<Row> run() throws Exception {
     String changed = "z".repeat(100);
     List<Row> rows = new ArrayList<>();
-    rows.add(measure("Request that never touches the session (session cookie sent)", "GET ping",
-        "0 calls", c -> fill(c, 20), "GET", "ping"));
-    rows.add(measure("Read-only, inside the touch interval (1 of 20 attributes)", "GET s?op=get&name=f0",
-        "1 GetItem, 0 writes", c -> fill(c, 20), "GET", "s?op=get&name=f0"));
-    rows.add(measure("Read-only, inside the touch interval (1 of 200 attributes)", "GET s?op=get&name=f0",
-        "1 GetItem, 0 writes", c -> fill(c, 200), "GET", "s?op=get&name=f0"));
-    rows.add(measure("Change 1 attribute of a 20-attribute session", "POST s?op=set&name=f1 (100 chars)",
-        "1 GetItem + 1 UpdateItem", c -> fill(c, 20), "POST", "s?op=set&name=f1&value=" + changed));
-    rows.add(measure("Change 1 attribute of a 200-attribute session", "POST s?op=set&name=f1 (100 chars)",
-        "1 GetItem + 1 UpdateItem, same bytes sent", c -> fill(c, 200), "POST", "s?op=set&name=f1&value=" + changed));
-    rows.add(measure("Change a @SessionScoped bean (20-attribute session)", "POST api/counter",
-        "1 GetItem + 1 UpdateItem", c -> {
-          fill(c, 20);
-          c.json("POST", server.uri("api/counter"));
-        }, "POST", "api/counter"));
-    rows.add(measure("New session (first setAttribute)", "POST s?op=set&name=a&value=1",
-        "1 PutItem", c -> { }, "POST", "s?op=set&name=a&value=1"));
-    rows.add(measure("Invalidation (20-attribute session)", "POST s?op=invalidate",
-        "1 GetItem + 1 DeleteItem", c -> fill(c, 20), "POST", "s?op=invalidate"));
-    rows.add(measure("changeSessionId (20-attribute session)", "POST s?op=rotate",
-        "GetItem, PutItem (new id), UpdateItem (mark) + DeleteItem (old id)", c -> fill(c, 20), "POST", "s?op=rotate"));
+    rows.add(
+        measure(
+            "Request that never touches the session (session cookie sent)",
+            "GET ping",
+            "0 calls",
+            c -> fill(c, 20),
+            "GET",
+            "ping"));
+    rows.add(
+        measure(
+            "Read-only, inside the touch interval (1 of 20 attributes)",
+            "GET s?op=get&name=f0",
+            "1 GetItem, 0 writes",
+            c -> fill(c, 20),
+            "GET",
+            "s?op=get&name=f0"));
+    rows.add(
+        measure(
+            "Read-only, inside the touch interval (1 of 200 attributes)",
+            "GET s?op=get&name=f0",
+            "1 GetItem, 0 writes",
+            c -> fill(c, 200),
+            "GET",
+            "s?op=get&name=f0"));
+    rows.add(
+        measure(
+            "Change 1 attribute of a 20-attribute session",
+            "POST s?op=set&name=f1 (100 chars)",
+            "1 GetItem + 1 UpdateItem",
+            c -> fill(c, 20),
+            "POST",
+            "s?op=set&name=f1&value=" + changed));
+    rows.add(
+        measure(
+            "Change 1 attribute of a 200-attribute session",
+            "POST s?op=set&name=f1 (100 chars)",
+            "1 GetItem + 1 UpdateItem, same bytes sent",
+            c -> fill(c, 200),
+            "POST",
+            "s?op=set&name=f1&value=" + changed));
+    rows.add(
+        measure(
+            "Change a @SessionScoped bean (20-attribute session)",
+            "POST api/counter",
+            "1 GetItem + 1 UpdateItem",
+            c -> {
+              fill(c, 20);
+              c.json("POST", server.uri("api/counter"));
+            },
+            "POST",
+            "api/counter"));
+    rows.add(
+        measure(
+            "New session (first setAttribute)",
+            "POST s?op=set&name=a&value=1",
+            "1 PutItem",
+            c -> {},
+            "POST",
+            "s?op=set&name=a&value=1"));
+    rows.add(
+        measure(
+            "Invalidation (20-attribute session)",
+            "POST s?op=invalidate",
+            "1 GetItem + 1 DeleteItem",
+            c -> fill(c, 20),
+            "POST",
+            "s?op=invalidate"));
+    rows.add(
+        measure(
+            "changeSessionId (20-attribute session)",
+            "POST s?op=rotate",
+            "GetItem, PutItem (new id), UpdateItem (mark) + DeleteItem (old id)",
+            c -> fill(c, 20),
+            "POST",
+            "s?op=rotate"));
     return rows;
   }
 
@@ -98,7 +160,8 @@ final class CallScenarios {
     client.json("POST", server.uri("s?op=fill&count=" + attributes + "&bytes=100"));
   }
 
-  private Row measure(String scenario, String request, String target, Setup setup, String method, String path)
+  private Row measure(
+      String scenario, String request, String target, Setup setup, String method, String path)
       throws Exception {
     Map<String, Map<String, Number>> last = null;
     boolean stable = true;
@@ -121,28 +184,46 @@ final class CallScenarios {
     Long rules = null;
     String id = client.sessionId();
     if (id != null) {
-      GetItemResponse item = dynamo.getItem(b -> b.tableName(settings.tableName()).consistentRead(true)
-          .key(Map.of(settings.partitionKeyName(), AttributeValue.fromS(settings.keyPrefix() + id),
-              settings.sortKeyName(), AttributeValue.fromS("SESSION"))));
+      GetItemResponse item =
+          dynamo.getItem(
+              b ->
+                  b.tableName(settings.tableName())
+                      .consistentRead(true)
+                      .key(
+                          Map.of(
+                              settings.partitionKeyName(),
+                              AttributeValue.fromS(settings.keyPrefix() + id),
+                              settings.sortKeyName(),
+                              AttributeValue.fromS("SESSION"))));
       if (item.hasItem() && !item.item().isEmpty()) {
         estimate = ItemSizes.dysessionEstimate(settings, id, item.item());
         rules = ItemSizes.dynamoDbRules(item.item());
       }
     }
-    Row row = new Row(scenario, request, target, Objects.requireNonNull(last), estimate, rules, stable);
-    System.out.printf("[bench] calls: %-62s %-40s sent %6d B, received %6d B, capacity %5.1f, item %s B%s%n",
-        scenario, row.callSummary(), row.sum("requestBytes"), row.sum("responseBytes"), row.capacity(),
-        estimate == null ? "-" : estimate.toString(), stable ? "" : " (VARIES between repetitions)");
+    Row row =
+        new Row(scenario, request, target, Objects.requireNonNull(last), estimate, rules, stable);
+    System.out.printf(
+        "[bench] calls: %-62s %-40s sent %6d B, received %6d B, capacity %5.1f, item %s B%s%n",
+        scenario,
+        row.callSummary(),
+        row.sum("requestBytes"),
+        row.sum("responseBytes"),
+        row.capacity(),
+        estimate == null ? "-" : estimate.toString(),
+        stable ? "" : " (VARIES between repetitions)");
     return row;
   }
 
   @SuppressWarnings("unchecked")
   private Map<String, Map<String, Number>> details() throws Exception {
     Map<String, Object> answer = control.json("GET", server.uri("s?op=calls"));
-    Map<String, Map<String, Number>> details = new TreeMap<>(java.util.Comparator
-        .comparingInt((String op) -> ORDER.indexOf(op) < 0 ? ORDER.size() : ORDER.indexOf(op))
-        .thenComparing(op -> op));
-    ((Map<String, Map<String, Number>>) answer.get("details")).forEach((op, d) -> details.put(op, new LinkedHashMap<>(d)));
+    Map<String, Map<String, Number>> details =
+        new TreeMap<>(
+            java.util.Comparator.comparingInt(
+                    (String op) -> ORDER.indexOf(op) < 0 ? ORDER.size() : ORDER.indexOf(op))
+                .thenComparing(op -> op));
+    ((Map<String, Map<String, Number>>) answer.get("details"))
+        .forEach((op, d) -> details.put(op, new LinkedHashMap<>(d)));
     return details;
   }
 
@@ -151,5 +232,4 @@ final class CallScenarios {
     details.forEach((op, d) -> counts.put(op, d.get("calls").longValue()));
     return counts;
   }
-
 }

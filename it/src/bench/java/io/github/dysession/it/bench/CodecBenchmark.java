@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Part 4: {@link AttributeCodec} encode and decode of typical attribute values, JSON-B (what the
- * codec picks for JSON-friendly values) against Java serialization, plain and compressed
- * (see {@link CodecCases}).
+ * codec picks for JSON-friendly values) against Java serialization, plain and compressed (see
+ * {@link CodecCases}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -23,8 +23,15 @@ import org.openjdk.jmh.annotations.State;
 public class CodecBenchmark {
 
   /** {@code value/format}, one of {@link CodecCases#CASES}. */
-  @Param({"smallMap/json", "smallMap/java", "recordList/json", "recordList/java", "bean/java",
-      "largeRecordList/json", "largeRecordList/java"})
+  @Param({
+    "smallMap/json",
+    "smallMap/java",
+    "recordList/json",
+    "recordList/java",
+    "bean/java",
+    "largeRecordList/json",
+    "largeRecordList/java"
+  })
   public String caseName;
 
   private AttributeCodec codec;

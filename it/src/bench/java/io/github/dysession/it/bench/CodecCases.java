@@ -18,26 +18,33 @@ import java.util.zip.Deflater;
 
 /**
  * The attribute values of the codec benchmark and the two ways to write them: {@code json}, what
- * dysession's {@link AttributeCodec} does with them (JSON-B with a type descriptor), and
- * {@code java}, the codec's Java-serialization format (tag {@code 0x02} + an
- * {@code ObjectOutputStream}), deflated above 1 KB as the codec does. Both decode through the
- * codec's real {@code decode} (allow-list filter included).
+ * dysession's {@link AttributeCodec} does with them (JSON-B with a type descriptor), and {@code
+ * java}, the codec's Java-serialization format (tag {@code 0x02} + an {@code ObjectOutputStream}),
+ * deflated above 1 KB as the codec does. Both decode through the codec's real {@code decode}
+ * (allow-list filter included).
  */
 public final class CodecCases {
 
   /** The cases, as {@code value/format}. */
-  public static final List<String> CASES = List.of(
-      "smallMap/json", "smallMap/java",
-      "recordList/json", "recordList/java",
-      "bean/java",
-      "largeRecordList/json", "largeRecordList/java");
+  public static final List<String> CASES =
+      List.of(
+          "smallMap/json",
+          "smallMap/java",
+          "recordList/json",
+          "recordList/java",
+          "bean/java",
+          "largeRecordList/json",
+          "largeRecordList/java");
 
   /** What the values are, for the report. */
-  public static final Map<String, String> DESCRIPTIONS = Map.of(
-      "smallMap", "`LinkedHashMap<String, String>` with 5 entries",
-      "recordList", "`ArrayList` of 5 records (`String`, `int`, `BigDecimal`)",
-      "bean", "`Serializable` `@SessionScoped`-like bean (`int`, `String`, `Instant`, `ArrayList<String>` of 5)",
-      "largeRecordList", "`ArrayList` of 60 records: over 1 KB, so compressed");
+  public static final Map<String, String> DESCRIPTIONS =
+      Map.of(
+          "smallMap", "`LinkedHashMap<String, String>` with 5 entries",
+          "recordList", "`ArrayList` of 5 records (`String`, `int`, `BigDecimal`)",
+          "bean",
+              "`Serializable` `@SessionScoped`-like bean (`int`, `String`, `Instant`,"
+                  + " `ArrayList<String>` of 5)",
+          "largeRecordList", "`ArrayList` of 60 records: over 1 KB, so compressed");
 
   /** A line of a shopping cart: a public record, so JSON-B can write it. */
   public record Item(String sku, int quantity, BigDecimal price) implements Serializable {}
@@ -62,7 +69,10 @@ public final class CodecCases {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof CartBean b && b.count == count && b.user.equals(user) && b.since.equals(since)
+      return o instanceof CartBean b
+          && b.count == count
+          && b.user.equals(user)
+          && b.since.equals(since)
           && b.recent.equals(recent);
     }
 
@@ -102,12 +112,18 @@ public final class CodecCases {
   private static ArrayList<Item> items(int n) {
     ArrayList<Item> items = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      items.add(new Item("SKU-" + (100_000 + i * 7919 % 90_000), 1 + i % 4, new BigDecimal("19.99").add(BigDecimal.valueOf(i))));
+      items.add(
+          new Item(
+              "SKU-" + (100_000 + i * 7919 % 90_000),
+              1 + i % 4,
+              new BigDecimal("19.99").add(BigDecimal.valueOf(i))));
     }
     return items;
   }
 
-  /** Encodes {@code value} in {@code format} ("json": the codec; "java": the codec's Java format). */
+  /**
+   * Encodes {@code value} in {@code format} ("json": the codec; "java": the codec's Java format).
+   */
   public static byte[] encode(AttributeCodec codec, String format, Object value) {
     return switch (format) {
       case "json" -> codec.encode("v", value);

@@ -15,8 +15,8 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * The hot spots of a JFR recording, from the execution samples of the HTTP worker threads
- * ({@code http-thread-pool*}: boot and background threads left out).
+ * The hot spots of a JFR recording, from the execution samples of the HTTP worker threads ({@code
+ * http-thread-pool*}: boot and background threads left out).
  *
  * <p>A sample counts as dysession's own work when its innermost dysession frame is not the filter
  * handing the request on down the chain (the application's work that the filter wraps is not
@@ -30,8 +30,13 @@ import jdk.jfr.consumer.RecordingFile;
  * @param topDysessionLeaf dysession samples by top frame
  * @param areas request-thread samples by the code doing the work (see {@link #AREAS})
  */
-record JfrSummary(long samples, long dysessionSamples, Map<String, Long> topSelf,
-    Map<String, Long> topDysession, Map<String, Long> topDysessionLeaf, Map<String, Long> areas) {
+record JfrSummary(
+    long samples,
+    long dysessionSamples,
+    Map<String, Long> topSelf,
+    Map<String, Long> topDysession,
+    Map<String, Long> topDysessionLeaf,
+    Map<String, Long> areas) {
 
   private static final int TOP = 12;
 
@@ -47,12 +52,24 @@ record JfrSummary(long samples, long dysessionSamples, Map<String, Long> topSelf
     a.put("dysession", List.of("io.github.dysession."));
     a.put("AWS SDK", List.of("software.amazon.awssdk."));
     a.put("Apache HttpClient 5", List.of("org.apache.hc."));
-    a.put("Hazelcast", List.of("com.hazelcast.", "fish.payara.ha.", "fish.payara.nucleus.hazelcast."));
-    a.put("JSON-B (Yasson)", List.of("org.eclipse.yasson.", "org.eclipse.parsson.", "org.glassfish.json."));
+    a.put(
+        "Hazelcast",
+        List.of("com.hazelcast.", "fish.payara.ha.", "fish.payara.nucleus.hazelcast."));
+    a.put(
+        "JSON-B (Yasson)",
+        List.of("org.eclipse.yasson.", "org.eclipse.parsson.", "org.glassfish.json."));
     a.put("Weld", List.of("org.jboss.weld."));
     a.put("Jersey (JAX-RS)", List.of("org.glassfish.jersey."));
-    a.put("Payara (web container, Grizzly, rest)", List.of("org.glassfish.", "org.apache.catalina.", "com.sun.enterprise.",
-        "fish.payara.", "org.jvnet.", "com.sun.web.", "org.apache.naming."));
+    a.put(
+        "Payara (web container, Grizzly, rest)",
+        List.of(
+            "org.glassfish.",
+            "org.apache.catalina.",
+            "com.sun.enterprise.",
+            "fish.payara.",
+            "org.jvnet.",
+            "com.sun.web.",
+            "org.apache.naming."));
     return a;
   }
 
@@ -82,56 +99,63 @@ record JfrSummary(long samples, long dysessionSamples, Map<String, Long> topSelf
     long samples = 0;
     long dysession = 0;
     for (Path file : files) {
-    if (!Files.exists(file)) {
-      System.out.println("[bench] no JFR recording at " + file);
-      continue;
-    }
-    try (RecordingFile recording = new RecordingFile(file)) {
-      while (recording.hasMoreEvents()) {
-        RecordedEvent event = recording.readEvent();
-        if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
-          continue;
-        }
-        RecordedThread thread = event.getThread("sampledThread");
-        RecordedStackTrace stack = event.getStackTrace();
-        if (thread == null || thread.getJavaName() == null || !thread.getJavaName().startsWith("http-thread-pool")
-            || stack == null || stack.getFrames().isEmpty()) {
-          continue;
-        }
-        samples++;
-        List<RecordedFrame> frames = stack.getFrames();
-        areas.merge(area(frames), 1L, Long::sum);
-        String top = name(frames.get(0));
-        self.merge(top, 1L, Long::sum);
-        int inner = -1;
-        for (int i = 0; i < frames.size(); i++) {
-          if (isDysession(name(frames.get(i)))) {
-            inner = i;
-            break;
-          }
-        }
-        if (inner < 0) {
-          continue;
-        }
-        String method = name(frames.get(inner));
-        boolean handingOn = (method.endsWith("DysessionFilter.doFilter") || method.endsWith("DysessionFilter.runOnThisThread"))
-            && inner > 0 && frames.get(inner - 1).getMethod().getType().getName().contains("FilterChain");
-        if (handingOn) {
-          continue;
-        }
-        dysession++;
-        innermost.merge(method, 1L, Long::sum);
-        leaf.merge(top, 1L, Long::sum);
+      if (!Files.exists(file)) {
+        System.out.println("[bench] no JFR recording at " + file);
+        continue;
       }
-    } catch (IOException e) {
-      System.out.println("[bench] cannot read " + file + ": " + e);
-    }
+      try (RecordingFile recording = new RecordingFile(file)) {
+        while (recording.hasMoreEvents()) {
+          RecordedEvent event = recording.readEvent();
+          if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+            continue;
+          }
+          RecordedThread thread = event.getThread("sampledThread");
+          RecordedStackTrace stack = event.getStackTrace();
+          if (thread == null
+              || thread.getJavaName() == null
+              || !thread.getJavaName().startsWith("http-thread-pool")
+              || stack == null
+              || stack.getFrames().isEmpty()) {
+            continue;
+          }
+          samples++;
+          List<RecordedFrame> frames = stack.getFrames();
+          areas.merge(area(frames), 1L, Long::sum);
+          String top = name(frames.get(0));
+          self.merge(top, 1L, Long::sum);
+          int inner = -1;
+          for (int i = 0; i < frames.size(); i++) {
+            if (isDysession(name(frames.get(i)))) {
+              inner = i;
+              break;
+            }
+          }
+          if (inner < 0) {
+            continue;
+          }
+          String method = name(frames.get(inner));
+          boolean handingOn =
+              (method.endsWith("DysessionFilter.doFilter")
+                      || method.endsWith("DysessionFilter.runOnThisThread"))
+                  && inner > 0
+                  && frames.get(inner - 1).getMethod().getType().getName().contains("FilterChain");
+          if (handingOn) {
+            continue;
+          }
+          dysession++;
+          innermost.merge(method, 1L, Long::sum);
+          leaf.merge(top, 1L, Long::sum);
+        }
+      } catch (IOException e) {
+        System.out.println("[bench] cannot read " + file + ": " + e);
+      }
     }
     return new JfrSummary(samples, dysession, top(self), top(innermost), top(leaf), top(areas));
   }
 
   private static boolean isDysession(String method) {
-    return method.startsWith("io.github.dysession.") && !method.startsWith("io.github.dysession.it.");
+    return method.startsWith("io.github.dysession.")
+        && !method.startsWith("io.github.dysession.it.");
   }
 
   private static String name(RecordedFrame frame) {

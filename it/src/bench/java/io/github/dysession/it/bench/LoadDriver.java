@@ -18,13 +18,14 @@ import org.HdrHistogram.Histogram;
 /**
  * A closed-loop HTTP load generator: {@code clients} virtual users, each on its own thread with its
  * own session cookie, each sending its next request as soon as the previous one answered. Each user
- * goes round-robin over the target's instances (request k of user i goes to instance (i + k) mod n),
- * as behind a load balancer without sticky sessions. Loopback only; bounded by time and by a
+ * goes round-robin over the target's instances (request k of user i goes to instance (i + k) mod
+ * n), as behind a load balancer without sticky sessions. Loopback only; bounded by time and by a
  * request budget.
  *
- * <p>Requests: a write is {@code POST s?op=incr&name=c} (the session counter plus one, answered with
- * the new value), a read {@code GET s?op=get&name=c}. Latency is measured per request (send to last
- * byte) into an HdrHistogram, in microseconds, for requests completed inside the measured window.
+ * <p>Requests: a write is {@code POST s?op=incr&name=c} (the session counter plus one, answered
+ * with the new value), a read {@code GET s?op=get&name=c}. Latency is measured per request (send to
+ * last byte) into an HdrHistogram, in microseconds, for requests completed inside the measured
+ * window.
  *
  * <p>Correctness, per user, over the whole run (warm-up included): every acknowledged increment
  * should be in the final counter (else an update was lost); a read should never show less than the
@@ -33,11 +34,12 @@ import org.HdrHistogram.Histogram;
  */
 final class LoadDriver {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
 
@@ -45,7 +47,8 @@ final class LoadDriver {
    * The servers under load: their base URIs (round-robin), session cookie name, and pids for CPU
    * accounting: the application servers' and the session backend's (dynalite), if it is a process.
    */
-  record Target(String label, List<URI> bases, String cookieName, List<Long> pids, List<Long> backendPids) {
+  record Target(
+      String label, List<URI> bases, String cookieName, List<Long> pids, List<Long> backendPids) {
     Target(String label, List<URI> bases, String cookieName, List<Long> pids) {
       this(label, bases, cookieName, pids, List.of());
     }
@@ -89,7 +92,8 @@ final class LoadDriver {
     }
 
     double percentileMillis(double percentile) {
-      return histogram.getTotalCount() == 0 ? Double.NaN
+      return histogram.getTotalCount() == 0
+          ? Double.NaN
           : histogram.getValueAtPercentile(percentile) / 1000.0;
     }
 
@@ -99,7 +103,9 @@ final class LoadDriver {
 
     /** Server CPU microseconds per measured request, or NaN when unknown. */
     double cpuMicrosPerRequest() {
-      return !cpuKnown || requests == 0 ? Double.NaN : (cpuNanos + backendCpuNanos) / 1000.0 / requests;
+      return !cpuKnown || requests == 0
+          ? Double.NaN
+          : (cpuNanos + backendCpuNanos) / 1000.0 / requests;
     }
 
     /** The session backend's (dynalite's) share of {@link #cpuMicrosPerRequest}, or NaN. */
@@ -130,11 +136,22 @@ final class LoadDriver {
     }
 
     String summary() {
-      return String.format(Locale.ROOT,
-          "%-34s %-22s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  cpu %6.0f us/req  errors %d  "
-              + "lost %d/%d  stale %d/%d  replaced %d",
-          system, mix, throughput(), percentileMillis(50), percentileMillis(99), cpuMicrosPerRequest(),
-          errors, updatesLost, acked, staleReads, readsAfterRemoteWrite, sessionsReplaced)
+      return String.format(
+              Locale.ROOT,
+              "%-34s %-22s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  cpu %6.0f us/req  errors %d  "
+                  + "lost %d/%d  stale %d/%d  replaced %d",
+              system,
+              mix,
+              throughput(),
+              percentileMillis(50),
+              percentileMillis(99),
+              cpuMicrosPerRequest(),
+              errors,
+              updatesLost,
+              acked,
+              staleReads,
+              readsAfterRemoteWrite,
+              sessionsReplaced)
           + (firstError == null ? "" : "  (first error: " + firstError + ")");
     }
   }
@@ -146,8 +163,15 @@ final class LoadDriver {
    * {@code measure}, or until {@code maxRequests} measured requests, whichever comes first; then
    * each user reads its counter from every instance to count lost updates.
    */
-  static Result run(Target target, Mix mix, int clients, Duration warmup, Duration measure, long maxRequests,
-      long seed) throws InterruptedException {
+  static Result run(
+      Target target,
+      Mix mix,
+      int clients,
+      Duration warmup,
+      Duration measure,
+      long maxRequests,
+      long seed)
+      throws InterruptedException {
     long start = System.nanoTime();
     long measureStart = start + warmup.toNanos();
     long end = measureStart + measure.toNanos();
@@ -159,8 +183,10 @@ final class LoadDriver {
     for (int i = 0; i < clients; i++) {
       User user = new User(i, target, mix, new Random(seed * 1000 + i));
       users.add(user);
-      Thread thread = new Thread(() -> user.loop(measureStart, end, measured, maxRequests, budgetReached, budgetAt),
-          "load-" + target.label() + "-" + i);
+      Thread thread =
+          new Thread(
+              () -> user.loop(measureStart, end, measured, maxRequests, budgetReached, budgetAt),
+              "load-" + target.label() + "-" + i);
       thread.setDaemon(true);
       threads.add(thread);
     }
@@ -223,7 +249,8 @@ final class LoadDriver {
     private final Random random;
     private final Histogram histogram = new Histogram(1, HIGHEST_MICROS, 3);
     volatile boolean stop;
-    // All cookies the servers set, like a browser (Payara's replication needs its JSESSIONIDVERSION).
+    // All cookies the servers set, like a browser (Payara's replication needs its
+    // JSESSIONIDVERSION).
     private final java.util.Map<String, String> cookies = new java.util.LinkedHashMap<>();
     private String cookie;
     private String sessionKey;
@@ -253,7 +280,12 @@ final class LoadDriver {
       this.random = random;
     }
 
-    void loop(long measureStart, long end, AtomicLong measured, long maxRequests, CountDownLatch budgetReached,
+    void loop(
+        long measureStart,
+        long end,
+        AtomicLong measured,
+        long maxRequests,
+        CountDownLatch budgetReached,
         long[] budgetAt) {
       boolean first = true;
       while (!stop && System.nanoTime() < end) {
@@ -295,16 +327,21 @@ final class LoadDriver {
       }
     }
 
-    /** Sends one request; returns the counter value it answered (0 for none), or null on an HTTP error. */
+    /**
+     * Sends one request; returns the counter value it answered (0 for none), or null on an HTTP
+     * error.
+     */
     private Long send(int instance, boolean write) throws IOException, InterruptedException {
       URI base = target.bases().get(instance);
-      HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(write ? "s?op=incr&name=c" : "s?op=get&name=c"))
-          .timeout(REQUEST_TIMEOUT)
-          .method(write ? "POST" : "GET", HttpRequest.BodyPublishers.noBody());
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(base.resolve(write ? "s?op=incr&name=c" : "s?op=get&name=c"))
+              .timeout(REQUEST_TIMEOUT)
+              .method(write ? "POST" : "GET", HttpRequest.BodyPublishers.noBody());
       if (cookie != null) {
         request.header("Cookie", cookie);
       }
-      HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
       for (String setCookie : response.headers().allValues("set-cookie")) {
         takeCookie(setCookie);
       }
@@ -313,7 +350,11 @@ final class LoadDriver {
         errors++;
         if (firstError == null) {
           String body = response.body().replaceAll("\\s+", " ");
-          firstError = "HTTP " + response.statusCode() + " " + body.substring(0, Math.min(120, body.length()));
+          firstError =
+              "HTTP "
+                  + response.statusCode()
+                  + " "
+                  + body.substring(0, Math.min(120, body.length()));
         }
         pause();
         return null;
@@ -328,7 +369,8 @@ final class LoadDriver {
       }
       String name = setCookie.substring(0, equals).trim();
       int semicolon = setCookie.indexOf(';');
-      String value = setCookie.substring(equals + 1, semicolon < 0 ? setCookie.length() : semicolon).trim();
+      String value =
+          setCookie.substring(equals + 1, semicolon < 0 ? setCookie.length() : semicolon).trim();
       boolean expired = value.isEmpty() || setCookie.toLowerCase(Locale.ROOT).contains("max-age=0");
       if (expired) {
         cookies.remove(name);
@@ -355,7 +397,8 @@ final class LoadDriver {
         return null;
       }
       StringBuilder sb = new StringBuilder();
-      cookies.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+      cookies.forEach(
+          (k, v) -> sb.append(sb.length() == 0 ? "" : "; ").append(k).append('=').append(v));
       return sb.toString();
     }
 
@@ -382,7 +425,9 @@ final class LoadDriver {
       previousInstance = instance;
     }
 
-    /** Reads the counter from every instance: increments acknowledged but in none of them are lost. */
+    /**
+     * Reads the counter from every instance: increments acknowledged but in none of them are lost.
+     */
     void finalCheck() {
       if (cookie == null || ackedInSession == 0) {
         return;
@@ -390,8 +435,14 @@ final class LoadDriver {
       long best = -1;
       for (URI base : target.bases()) {
         try {
-          HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base.resolve("s?op=get&name=c"))
-              .timeout(REQUEST_TIMEOUT).header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+          HttpResponse<String> response =
+              HTTP.send(
+                  HttpRequest.newBuilder(base.resolve("s?op=get&name=c"))
+                      .timeout(REQUEST_TIMEOUT)
+                      .header("Cookie", cookie)
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
           for (String setCookie : response.headers().allValues("set-cookie")) {
             takeCookie(setCookie);
           }

@@ -25,23 +25,36 @@ final class Machine {
     m.put("nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));
     m.put("CPU", cpuModel());
     m.put("memory", memory());
-    m.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
-        + System.getProperty("os.arch") + ")");
-    m.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + " (servers, load generator and JMH)");
+    m.put(
+        "OS",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " ("
+            + System.getProperty("os.arch")
+            + ")");
+    m.put(
+        "JDK",
+        System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.runtime.version")
+            + " (servers, load generator and JMH)");
     m.put("Payara Micro", payaraVersion(payaraJar));
     m.put("Hazelcast (in Payara Micro)", hazelcastVersion(payaraJar));
     m.put("dynalite", packageVersion(itDir.resolve("node_modules/dynalite/package.json")));
     m.put("node", command("node", "--version"));
     m.put("AWS SDK for Java", sdkVersion());
-    m.put("load average at start (1 min)", String.format(java.util.Locale.ROOT, "%.2f", ProcessCpu.loadAverage()));
+    m.put(
+        "load average at start (1 min)",
+        String.format(java.util.Locale.ROOT, "%.2f", ProcessCpu.loadAverage()));
     return m;
   }
 
   private static String cpuModel() {
     try {
-      Matcher matcher = Pattern.compile("(?m)^model name\\s*:\\s*(.+)$")
-          .matcher(Files.readString(Paths.get("/proc/cpuinfo")));
+      Matcher matcher =
+          Pattern.compile("(?m)^model name\\s*:\\s*(.+)$")
+              .matcher(Files.readString(Paths.get("/proc/cpuinfo")));
       return matcher.find() ? matcher.group(1).trim() : "unknown";
     } catch (IOException e) {
       return "unknown";
@@ -50,8 +63,9 @@ final class Machine {
 
   private static String memory() {
     try {
-      Matcher matcher = Pattern.compile("(?m)^MemTotal:\\s*(\\d+) kB")
-          .matcher(Files.readString(Paths.get("/proc/meminfo")));
+      Matcher matcher =
+          Pattern.compile("(?m)^MemTotal:\\s*(\\d+) kB")
+              .matcher(Files.readString(Paths.get("/proc/meminfo")));
       return matcher.find() ? (Long.parseLong(matcher.group(1)) / 1024 / 1024) + " GiB" : "unknown";
     } catch (IOException e) {
       return "unknown";
@@ -63,7 +77,9 @@ final class Machine {
       return "unknown";
     }
     try (ZipFile zip = new ZipFile(jar.toFile())) {
-      var entry = zip.getEntry("META-INF/maven/fish.payara.server.internal.extras/payara-micro-boot/pom.properties");
+      var entry =
+          zip.getEntry(
+              "META-INF/maven/fish.payara.server.internal.extras/payara-micro-boot/pom.properties");
       if (entry != null) {
         Properties p = new Properties();
         try (InputStream in = zip.getInputStream(entry)) {
@@ -86,7 +102,8 @@ final class Machine {
       if (entry == null) {
         return "unknown";
       }
-      try (java.util.zip.ZipInputStream nested = new java.util.zip.ZipInputStream(zip.getInputStream(entry))) {
+      try (java.util.zip.ZipInputStream nested =
+          new java.util.zip.ZipInputStream(zip.getInputStream(entry))) {
         for (var e = nested.getNextEntry(); e != null; e = nested.getNextEntry()) {
           if (e.getName().equals("META-INF/maven/com.hazelcast/hazelcast/pom.properties")) {
             Properties p = new Properties();
@@ -103,7 +120,9 @@ final class Machine {
 
   private static String packageVersion(Path packageJson) {
     try {
-      Matcher matcher = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(Files.readString(packageJson));
+      Matcher matcher =
+          Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"")
+              .matcher(Files.readString(packageJson));
       return matcher.find() ? matcher.group(1) : "unknown";
     } catch (IOException e) {
       return "unknown";

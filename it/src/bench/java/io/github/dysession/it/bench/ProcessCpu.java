@@ -49,7 +49,8 @@ final class ProcessCpu {
 
   /** The dynalite (node) child process of this JVM, if one runs. */
   static Optional<Long> dynalitePid() {
-    return ProcessHandle.current().descendants()
+    return ProcessHandle.current()
+        .descendants()
         .filter(p -> p.info().commandLine().map(c -> c.contains("dynalite")).orElse(false))
         .map(ProcessHandle::pid)
         .findFirst();

@@ -44,9 +44,12 @@ final class Report {
 
   private static final String OWN = "Payara's own sessions";
   private static final String DYS = "dysession";
-  private static final String GROUP_OVERHEAD = "1 instance, 100% writes: in memory vs dysession + in-memory store";
-  private static final String GROUP_READ = "2 instances, 90% reads: Hazelcast vs dysession + dynalite";
-  private static final String GROUP_WRITE = "2 instances, 50% writes: Hazelcast vs dysession + dynalite";
+  private static final String GROUP_OVERHEAD =
+      "1 instance, 100% writes: in memory vs dysession + in-memory store";
+  private static final String GROUP_READ =
+      "2 instances, 90% reads: Hazelcast vs dysession + dynalite";
+  private static final String GROUP_WRITE =
+      "2 instances, 50% writes: Hazelcast vs dysession + dynalite";
 
   private Report() {}
 
@@ -61,13 +64,21 @@ final class Report {
     Path readme = itDir.getParent().resolve("README.md");
     if (Files.exists(readme)) {
       String text = Files.readString(readme, StandardCharsets.UTF_8);
-      Files.writeString(readme, replaceSection(text, readmeSection(r, chart)), StandardCharsets.UTF_8);
+      Files.writeString(
+          readme, replaceSection(text, readmeSection(r, chart)), StandardCharsets.UTF_8);
     }
     System.out.println();
-    System.out.println("[bench] ===== headline" + (r.settings.quick() ? " (QUICK SMOKE RUN: not representative)" : "") + " =====");
+    System.out.println(
+        "[bench] ===== headline"
+            + (r.settings.quick() ? " (QUICK SMOKE RUN: not representative)" : "")
+            + " =====");
     System.out.println(headlineTable(r));
-    System.out.println("[bench] wrote " + itDir.resolve("BENCHMARKS.md") + (chart ? ", " + itDir.resolve(CHART) : "")
-        + " and the Benchmarks section of " + readme);
+    System.out.println(
+        "[bench] wrote "
+            + itDir.resolve("BENCHMARKS.md")
+            + (chart ? ", " + itDir.resolve(CHART) : "")
+            + " and the Benchmarks section of "
+            + readme);
   }
 
   // ---- BENCHMARKS.md ---------------------------------------------------------------------------
@@ -76,17 +87,28 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append("# dysession benchmarks\n\n");
     if (r.settings.quick()) {
-      md.append("> **Quick smoke run** (`-Dbench.quick=true`): a few seconds per phase, on a machine that may be\n"
-          + "> busy with other work. These figures only show that the suite runs end to end; they are **not**\n"
-          + "> measurements. Run the full command on a quiet machine for real figures.\n\n");
+      md.append(
+          "> **Quick smoke run** (`-Dbench.quick=true`): a few seconds per phase, on a machine that"
+              + " may be\n"
+              + "> busy with other work. These figures only show that the suite runs end to end;"
+              + " they are **not**\n"
+              + "> measurements. Run the full command on a quiet machine for real figures.\n\n");
     }
-    md.append("Written by `").append(COMMAND).append(r.settings.quick() ? " -Dbench.quick=true" : "")
-        .append("` (").append(String.format(Locale.ROOT, "%.0f", r.seconds)).append(" s). ")
-        .append(r.settings.describe()).append(".\n\n");
+    md.append("Written by `")
+        .append(COMMAND)
+        .append(r.settings.quick() ? " -Dbench.quick=true" : "")
+        .append("` (")
+        .append(String.format(Locale.ROOT, "%.0f", r.seconds))
+        .append(" s). ")
+        .append(r.settings.describe())
+        .append(".\n\n");
     md.append("## Machine and versions\n\n| | |\n|---|---|\n");
     r.machine.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-    md.append("\nEverything (load generator, servers, dynalite, JMH) runs on this one machine, over 127.0.0.1. "
-        + "A load-average figure well above the number of cores at the start means other work shared the CPUs.\n\n");
+    md.append(
+        "\n"
+            + "Everything (load generator, servers, dynalite, JMH) runs on this one machine, over"
+            + " 127.0.0.1. A load-average figure well above the number of cores at the start means"
+            + " other work shared the CPUs.\n\n");
 
     md.append("## Headline\n\n").append(headlineTable(r)).append("\n");
     if (chart) {
@@ -97,21 +119,40 @@ final class Report {
     if (r.calls == null) {
       md.append("Not run in this invocation.\n\n");
     } else {
-      md.append("One Payara Micro instance with dysession on dynalite, default settings (touch interval 60 s, "
-          + "consistent reads). Attributes are 100-character strings (`s?op=fill`). Counted inside the server by "
-          + "an AWS SDK execution interceptor (`CallCounter`): calls per operation, HTTP body bytes sent and "
-          + "received, and the `ConsumedCapacity` DynamoDB (here dynalite) returned — read units for GetItem, "
-          + "write units for the rest. Item size: dysession's estimate (the number its 400 KB guard uses) / the "
-          + "item counted by DynamoDB's documented size rules, read back after the request.\n\n");
-      md.append("| request | target | DynamoDB calls | bytes sent | bytes received | capacity units | item size (B) |\n");
+      md.append(
+          "One Payara Micro instance with dysession on dynalite, default settings (touch interval"
+              + " 60 s, consistent reads). Attributes are 100-character strings (`s?op=fill`)."
+              + " Counted inside the server by an AWS SDK execution interceptor (`CallCounter`):"
+              + " calls per operation, HTTP body bytes sent and received, and the"
+              + " `ConsumedCapacity` DynamoDB (here dynalite) returned — read units for GetItem,"
+              + " write units for the rest. Item size: dysession's estimate (the number its 400 KB"
+              + " guard uses) / the item counted by DynamoDB's documented size rules, read back"
+              + " after the request.\n\n");
+      md.append(
+          "| request | target | DynamoDB calls | bytes sent | bytes received | capacity units |"
+              + " item size (B) |\n");
       md.append("|---|---|---|---:|---:|---:|---:|\n");
       for (CallScenarios.Row row : r.calls) {
-        md.append("| ").append(row.scenario()).append(" <br>`").append(row.request()).append("` | ")
-            .append(row.target()).append(" | ").append(row.callSummary()).append(row.stable() ? "" : " (varies)")
-            .append(" | ").append(perOperation(row, "requestBytes")).append(" | ")
-            .append(perOperation(row, "responseBytes")).append(" | ")
-            .append(capacity(row)).append(" | ")
-            .append(row.itemSizeEstimate() == null ? "–" : row.itemSizeEstimate() + " / " + row.itemSizeRules())
+        md.append("| ")
+            .append(row.scenario())
+            .append(" <br>`")
+            .append(row.request())
+            .append("` | ")
+            .append(row.target())
+            .append(" | ")
+            .append(row.callSummary())
+            .append(row.stable() ? "" : " (varies)")
+            .append(" | ")
+            .append(perOperation(row, "requestBytes"))
+            .append(" | ")
+            .append(perOperation(row, "responseBytes"))
+            .append(" | ")
+            .append(capacity(row))
+            .append(" | ")
+            .append(
+                row.itemSizeEstimate() == null
+                    ? "–"
+                    : row.itemSizeEstimate() + " / " + row.itemSizeRules())
             .append(" |\n");
       }
       md.append("\n").append(callNotes(r.calls)).append("\n");
@@ -122,33 +163,46 @@ final class Report {
       md.append("Not run in this invocation.\n\n");
     } else {
       md.append("One Payara Micro 6 instance per variant, the same test WAR, the same load: ")
-          .append(r.settings.clients()).append(" closed-loop clients each with its own session, every request "
-          + "`POST s?op=incr` (read an Integer attribute, set it plus one, answer the session as JSON). "
-          + "(a) Payara's own in-memory sessions (`-Ddysession.enabled=false`); (b) dysession over an in-memory "
-          + "`SessionStore` (a `ConcurrentHashMap` implementing the SPI contract, produced as "
-          + "`@Produces @Dysession SessionStore` in a WAR variant): everything dysession does per request — "
-          + "cookie, load, decode, encode, change detection, size check, conditional save — without a network. "
-          + "Rounds alternate A B B A … so that drift hits both alike; figures are over all rounds. "
-          + "Server CPU is the instance's user+system CPU time over the measured windows divided by requests.\n\n");
+          .append(r.settings.clients())
+          .append(
+              " closed-loop clients each with its own session, every request `POST s?op=incr` (read"
+                  + " an Integer attribute, set it plus one, answer the session as JSON). (a)"
+                  + " Payara's own in-memory sessions (`-Ddysession.enabled=false`); (b) dysession"
+                  + " over an in-memory `SessionStore` (a `ConcurrentHashMap` implementing the SPI"
+                  + " contract, produced as `@Produces @Dysession SessionStore` in a WAR variant):"
+                  + " everything dysession does per request — cookie, load, decode, encode, change"
+                  + " detection, size check, conditional save — without a network. Rounds alternate"
+                  + " A B B A … so that drift hits both alike; figures are over all rounds. Server"
+                  + " CPU is the instance's user+system CPU time over the measured windows divided"
+                  + " by requests.\n\n");
       md.append(loadTable(r.overhead, false));
       LoadDriver.Result a = r.find(r.overhead, Results.OWN_MEMORY, Results.MIX_OVERHEAD);
       LoadDriver.Result b = r.find(r.overhead, Results.DYS_MEMORY, Results.MIX_OVERHEAD);
       if (a != null && b != null) {
         double ratio = b.throughput() / a.throughput();
-        md.append(String.format(Locale.ROOT, "%nThroughput ratio (b)/(a): **%.2f** (target ≥ 0.90: %s). "
-            + "Server CPU per request: %.0f µs vs %.0f µs (%+.0f µs for dysession).%n%n", ratio,
-            ratio >= 0.90 ? "met" : "missed", a.cpuMicrosPerRequest(), b.cpuMicrosPerRequest(),
-            b.cpuMicrosPerRequest() - a.cpuMicrosPerRequest()));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "%nThroughput ratio (b)/(a): **%.2f** (target ≥ 0.90: %s). "
+                    + "Server CPU per request: %.0f µs vs %.0f µs (%+.0f µs for dysession).%n%n",
+                ratio,
+                ratio >= 0.90 ? "met" : "missed",
+                a.cpuMicrosPerRequest(),
+                b.cpuMicrosPerRequest(),
+                b.cpuMicrosPerRequest() - a.cpuMicrosPerRequest()));
       }
-      md.append("Where dysession's time goes (seen in JFR profiles of this phase; the tables below, when present, "
-          + "are this run's): per request it reads its cookie, loads the session and "
-          + "copies its attribute map into the request's session object, decodes each attribute read with JSON-B, "
-          + "and encodes each attribute set with JSON-B once, in `setAttribute` (to refuse an unstorable value at "
-          + "once and check the size); the save reuses those bytes for immutable values such as `Integer` or "
-          + "`String` and encodes other values again (to catch in-place changes). It switches Weld's built-in "
-          + "session context off and on reflectively and calls the store through its Weld client proxy. The map "
-          + "copies are the clearest savings left. The load generator shares the two cores, so "
-          + "the throughput ratio understates a difference in server CPU per request.\n\n");
+      md.append(
+          "Where dysession's time goes (seen in JFR profiles of this phase; the tables below, when"
+              + " present, are this run's): per request it reads its cookie, loads the session and"
+              + " copies its attribute map into the request's session object, decodes each"
+              + " attribute read with JSON-B, and encodes each attribute set with JSON-B once, in"
+              + " `setAttribute` (to refuse an unstorable value at once and check the size); the"
+              + " save reuses those bytes for immutable values such as `Integer` or `String` and"
+              + " encodes other values again (to catch in-place changes). It switches Weld's"
+              + " built-in session context off and on reflectively and calls the store through its"
+              + " Weld client proxy. The map copies are the clearest savings left. The load"
+              + " generator shares the two cores, so the throughput ratio understates a difference"
+              + " in server CPU per request.\n\n");
       if (!r.profile.isEmpty()) {
         md.append(profileSection(r));
       }
@@ -158,30 +212,52 @@ final class Report {
     if (r.e2e.isEmpty()) {
       md.append("Not run in this invocation.\n\n");
     } else {
-      md.append("Two Payara Micro 6 instances per system; ").append(r.settings.clients())
-          .append(" closed-loop clients, each with its own session, send request k of client i to instance "
-          + "(i + k) mod 2 — a round-robin balancer without sticky sessions, so every request lands on the other "
-          + "instance than the one before. Writes `POST s?op=incr`, reads `GET s?op=get` (the same counter). "
-          + "dysession: both instances on one dynalite; server CPU includes dynalite's (in brackets) — a Node.js "
-          + "stand-in for DynamoDB that here competes for the same two cores, as real DynamoDB would not, while each "
-          + "DynamoDB call also costs the instance an AWS SDK request (JSON, SigV4 signature, HTTP). Payara: a WAR variant "
-          + "with `<distributable/>` and `persistence-type=\"hazelcast\"` in `payara-web.xml`, the two instances "
-          + "clustered over TCP/IP on 127.0.0.1 only (cluster formed: " + (r.clusterFormed ? "yes" : "**NO**")
-          + ").\n\n");
+      md.append("Two Payara Micro 6 instances per system; ")
+          .append(r.settings.clients())
+          .append(
+              " closed-loop clients, each with its own session, send request k of client i to"
+                  + " instance (i + k) mod 2 — a round-robin balancer without sticky sessions, so"
+                  + " every request lands on the other instance than the one before. Writes `POST"
+                  + " s?op=incr`, reads `GET s?op=get` (the same counter). dysession: both"
+                  + " instances on one dynalite; server CPU includes dynalite's (in brackets) — a"
+                  + " Node.js stand-in for DynamoDB that here competes for the same two cores, as"
+                  + " real DynamoDB would not, while each DynamoDB call also costs the instance an"
+                  + " AWS SDK request (JSON, SigV4 signature, HTTP). Payara: a WAR variant with"
+                  + " `<distributable/>` and `persistence-type=\"hazelcast\"` in `payara-web.xml`,"
+                  + " the two instances clustered over TCP/IP on 127.0.0.1 only (cluster formed: "
+                  + (r.clusterFormed ? "yes" : "**NO**")
+                  + ").\n\n");
       md.append(loadTable(r.e2e, true));
-      md.append("\nCorrectness, over each whole run (warm-up included): *updates lost* = increments the server "
-          + "acknowledged that are missing from the final counter (read from both instances, the higher kept), "
-          + "or that vanished with a session replaced by a new one; *writes on a stale base* = increments that "
-          + "did not answer the client's previous value + 1; *stale reads* = reads showing less than the client's "
-          + "last acknowledged write, out of the reads that directly followed a write on the other instance.\n\n");
+      md.append(
+          "\n"
+              + "Correctness, over each whole run (warm-up included): *updates lost* = increments"
+              + " the server acknowledged that are missing from the final counter (read from both"
+              + " instances, the higher kept), or that vanished with a session replaced by a new"
+              + " one; *writes on a stale base* = increments that did not answer the client's"
+              + " previous value + 1; *stale reads* = reads showing less than the client's last"
+              + " acknowledged write, out of the reads that directly followed a write on the other"
+              + " instance.\n\n");
       if (!r.e2eProfile.isEmpty()) {
         md.append(e2eProfileSection(r));
       }
-      md.append("Listening sockets of the instances (checked with `ListeningSockets`, from /proc):\n\n");
-      r.sockets.forEach((name, sockets) -> md.append("- ").append(name).append(": ")
-          .append(sockets.isEmpty() ? "(none found)" : String.join(", ", sockets)).append("\n"));
-      boolean allLoopback = r.sockets.values().stream().flatMap(List::stream).noneMatch(x -> x.contains("NOT LOOPBACK"));
-      md.append("\n").append(allLoopback ? "Nothing listens beyond loopback." : "**Some sockets listen beyond loopback.**")
+      md.append(
+          "Listening sockets of the instances (checked with `ListeningSockets`, from /proc):\n\n");
+      r.sockets.forEach(
+          (name, sockets) ->
+              md.append("- ")
+                  .append(name)
+                  .append(": ")
+                  .append(sockets.isEmpty() ? "(none found)" : String.join(", ", sockets))
+                  .append("\n"));
+      boolean allLoopback =
+          r.sockets.values().stream()
+              .flatMap(List::stream)
+              .noneMatch(x -> x.contains("NOT LOOPBACK"));
+      md.append("\n")
+          .append(
+              allLoopback
+                  ? "Nothing listens beyond loopback."
+                  : "**Some sockets listen beyond loopback.**")
           .append("\n\n");
     }
 
@@ -189,30 +265,48 @@ final class Report {
     if (r.codec == null) {
       md.append("Not run in this invocation.\n\n");
     } else {
-      md.append("`AttributeCodec` encode and decode (JMH ").append(r.codec.jmhVersion())
-          .append(", average time, ns/op ± 99.9% error where JMH gives one). *json*: what the codec does with "
-          + "JSON-friendly values (JSON-B with a type descriptor). *java*: the codec's Java-serialization "
-          + "format (tag + `ObjectOutputStream`, deflated above 1 KB as the codec does), decoded by the codec "
-          + "through its allow-list filter. A bean class is never JSON in the codec, so it has no json row. "
-          + "Bytes: the stored value; in brackets its size before compression where it was compressed.\n\n");
-      md.append("| value | format | encode ns/op | decode ns/op | bytes |\n|---|---|---:|---:|---:|\n");
+      md.append("`AttributeCodec` encode and decode (JMH ")
+          .append(r.codec.jmhVersion())
+          .append(
+              ", average time, ns/op ± 99.9% error where JMH gives one). *json*: what the codec"
+                  + " does with JSON-friendly values (JSON-B with a type descriptor). *java*: the"
+                  + " codec's Java-serialization format (tag + `ObjectOutputStream`, deflated above"
+                  + " 1 KB as the codec does), decoded by the codec through its allow-list filter."
+                  + " A bean class is never JSON in the codec, so it has no json row. Bytes: the"
+                  + " stored value; in brackets its size before compression where it was"
+                  + " compressed.\n\n");
+      md.append(
+          "| value | format | encode ns/op | decode ns/op | bytes |\n|---|---|---:|---:|---:|\n");
       for (JmhRunner.Row row : r.codec.rows()) {
-        md.append("| ").append(CodecCases.DESCRIPTIONS.getOrDefault(row.value(), row.value())).append(" | ")
-            .append(row.format()).append(" | ").append(ns(row.encodeNs(), row.encodeError())).append(" | ")
-            .append(ns(row.decodeNs(), row.decodeError())).append(" | ").append(row.bytes())
-            .append(row.plainBytes() > row.bytes() ? " (" + row.plainBytes() + ")" : "").append(" |\n");
+        md.append("| ")
+            .append(CodecCases.DESCRIPTIONS.getOrDefault(row.value(), row.value()))
+            .append(" | ")
+            .append(row.format())
+            .append(" | ")
+            .append(ns(row.encodeNs(), row.encodeError()))
+            .append(" | ")
+            .append(ns(row.decodeNs(), row.decodeError()))
+            .append(" | ")
+            .append(row.bytes())
+            .append(row.plainBytes() > row.bytes() ? " (" + row.plainBytes() + ")" : "")
+            .append(" |\n");
       }
       md.append("\n");
     }
 
-    md.append("## How to reproduce\n\n```sh\n").append(COMMAND).append("                       # full run, about 10–12 minutes on 2 cores\n")
-        .append(COMMAND).append(" -Dbench.quick=true    # smoke run, seconds per phase\n```\n\n")
-        .append("Options: `-Dbench.parts=calls,overhead,e2e,codec` (a subset), `-Dbench.clients=N`, "
-            + "`-Dbench.jfr=true` (profile the overhead phase with JFR and add the hot spots here). "
-            + "The profile runs only this suite (the regular integration tests are skipped); the load generator "
-            + "is `LoadDriver` (JDK HttpClient, one thread and one cookie per client, HdrHistogram), closed loop: "
-            + "latency is per request, without correction for coordinated omission. Raw logs: "
-            + "`it/target/payara-runs/`, `it/target/bench/`.\n");
+    md.append("## How to reproduce\n\n```sh\n")
+        .append(COMMAND)
+        .append("                       # full run, about 10–12 minutes on 2 cores\n")
+        .append(COMMAND)
+        .append(" -Dbench.quick=true    # smoke run, seconds per phase\n```\n\n")
+        .append(
+            "Options: `-Dbench.parts=calls,overhead,e2e,codec` (a subset), `-Dbench.clients=N`,"
+                + " `-Dbench.jfr=true` (profile the overhead phase with JFR and add the hot spots"
+                + " here). The profile runs only this suite (the regular integration tests are"
+                + " skipped); the load generator is `LoadDriver` (JDK HttpClient, one thread and"
+                + " one cookie per client, HdrHistogram), closed loop: latency is per request,"
+                + " without correction for coordinated omission. Raw logs:"
+                + " `it/target/payara-runs/`, `it/target/bench/`.\n");
     return md.toString();
   }
 
@@ -223,21 +317,33 @@ final class Report {
     if (w20 != null && w200 != null) {
       long b20 = bytes(w20, "UpdateItem", "requestBytes");
       long b200 = bytes(w200, "UpdateItem", "requestBytes");
-      notes.append(String.format(Locale.ROOT, "- The UpdateItem that saves one changed attribute sends %d bytes with 20 "
-          + "attributes in the session and %d bytes with 200: the untouched attributes are not sent.%n", b20, b200));
+      notes.append(
+          String.format(
+              Locale.ROOT,
+              "- The UpdateItem that saves one changed attribute sends %d bytes with 20 attributes"
+                  + " in the session and %d bytes with 200: the untouched attributes are not"
+                  + " sent.%n",
+              b20,
+              b200));
       double c20 = capacityOf(w20, "UpdateItem");
       double c200 = capacityOf(w200, "UpdateItem");
-      notes.append(String.format(Locale.ROOT, "- Its consumed write capacity is %.0f vs %.0f units: DynamoDB bills an "
-          + "UpdateItem by the size of the whole item (before or after, the larger), 1 unit per KB, not by the bytes "
-          + "sent. With one item per session, a write costs more the bigger the session is; the reads likewise "
-          + "(1 unit per 4 KB, consistent).%n", c20, c200));
+      notes.append(
+          String.format(
+              Locale.ROOT,
+              "- Its consumed write capacity is %.0f vs %.0f units: DynamoDB bills an UpdateItem by"
+                  + " the size of the whole item (before or after, the larger), 1 unit per KB, not"
+                  + " by the bytes sent. With one item per session, a write costs more the bigger"
+                  + " the session is; the reads likewise (1 unit per 4 KB, consistent).%n",
+              c20,
+              c200));
     }
     CallScenarios.Row rotate = find(rows, "changeSessionId (20-attribute session)");
     if (rotate != null && rotate.calls("GetItem") > 1) {
-      notes.append("- changeSessionId reads the session twice: once when the request opens it, once more in "
-          + "`SessionStore.changeId` (the store copies the latest stored version, then marks and deletes the "
-          + "old item on condition of that version; the mark, one small UpdateItem, makes a retried delete "
-          + "safe).\n");
+      notes.append(
+          "- changeSessionId reads the session twice: once when the request opens it, once more in"
+              + " `SessionStore.changeId` (the store copies the latest stored version, then marks"
+              + " and deletes the old item on condition of that version; the mark, one small"
+              + " UpdateItem, makes a retried delete safe).\n");
     }
     return notes.toString();
   }
@@ -261,7 +367,12 @@ final class Report {
       return "0";
     }
     List<String> parts = new ArrayList<>();
-    row.details().forEach((op, d) -> parts.add(d.get(key).longValue() + (row.details().size() > 1 ? " " + abbreviate(op) : "")));
+    row.details()
+        .forEach(
+            (op, d) ->
+                parts.add(
+                    d.get(key).longValue()
+                        + (row.details().size() > 1 ? " " + abbreviate(op) : "")));
     return String.join(" + ", parts);
   }
 
@@ -270,8 +381,12 @@ final class Report {
       return "0";
     }
     List<String> parts = new ArrayList<>();
-    row.details().forEach((op, d) -> parts.add(trim(d.get("capacityUnits").doubleValue())
-        + (op.equals("GetItem") ? " RCU" : " WCU")));
+    row.details()
+        .forEach(
+            (op, d) ->
+                parts.add(
+                    trim(d.get("capacityUnits").doubleValue())
+                        + (op.equals("GetItem") ? " RCU" : " WCU")));
     return String.join(" + ", parts);
   }
 
@@ -294,15 +409,20 @@ final class Report {
     if (Double.isNaN(v)) {
       return "–";
     }
-    return String.format(Locale.ROOT, "%,.0f", v) + (Double.isNaN(error) ? "" : String.format(Locale.ROOT, " ± %,.0f", error));
+    return String.format(Locale.ROOT, "%,.0f", v)
+        + (Double.isNaN(error) ? "" : String.format(Locale.ROOT, " ± %,.0f", error));
   }
 
   private static String loadTable(List<LoadDriver.Result> results, boolean correctness) {
     StringBuilder t = new StringBuilder();
-    t.append("| mix | system | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req" + (correctness ? " (of which dynalite)" : "")
-        + " | errors |");
+    t.append(
+        "| mix | system | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req"
+            + (correctness ? " (of which dynalite)" : "")
+            + " | errors |");
     if (correctness) {
-      t.append(" updates lost | writes on a stale base | stale reads / reads after a write elsewhere | sessions replaced |");
+      t.append(
+          " updates lost | writes on a stale base | stale reads / reads after a write elsewhere |"
+              + " sessions replaced |");
     }
     t.append("\n|---|---|---:|---:|---:|---:|---:|---:|");
     if (correctness) {
@@ -314,64 +434,119 @@ final class Report {
       if (correctness && r.backendCpuNanos > 0) {
         cpu += String.format(Locale.ROOT, " (%.0f)", r.backendCpuMicrosPerRequest());
       }
-      t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.2f | %.2f | %.2f | %s | %d |", r.mix, r.system,
-          r.throughput(), r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(99.9), cpu, r.errors));
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %,.0f | %.2f | %.2f | %.2f | %s | %d |",
+              r.mix,
+              r.system,
+              r.throughput(),
+              r.percentileMillis(50),
+              r.percentileMillis(99),
+              r.percentileMillis(99.9),
+              cpu,
+              r.errors));
       if (correctness) {
-        t.append(String.format(Locale.ROOT, " %d of %d | %d of %d | %d / %d | %d |", r.updatesLost, r.acked,
-            r.writesOnStaleBase, r.writes, r.staleReads, r.readsAfterRemoteWrite, r.sessionsReplaced));
+        t.append(
+            String.format(
+                Locale.ROOT,
+                " %d of %d | %d of %d | %d / %d | %d |",
+                r.updatesLost,
+                r.acked,
+                r.writesOnStaleBase,
+                r.writes,
+                r.staleReads,
+                r.readsAfterRemoteWrite,
+                r.sessionsReplaced));
       }
       t.append("\n");
     }
     for (LoadDriver.Result r : results) {
       if (r.errors > 0) {
-        t.append(String.format(Locale.ROOT, "%n%s, %s: %d failed requests; the first: %s%n", r.system, r.mix, r.errors,
-            r.firstError == null ? "?" : r.firstError.replace("|", "/")));
+        t.append(
+            String.format(
+                Locale.ROOT,
+                "%n%s, %s: %d failed requests; the first: %s%n",
+                r.system,
+                r.mix,
+                r.errors,
+                r.firstError == null ? "?" : r.firstError.replace("|", "/")));
       }
     }
     return t.toString();
   }
 
   private static String profileSection(Results r) {
-    StringBuilder md = new StringBuilder("### Profile (JFR execution samples of the HTTP worker threads)\n\n");
-    md.append("Recorded over the whole overhead phase (JFR default settings; `-Dbench.jfr=false` turns it off). *dysession's own work*: samples whose "
-        + "innermost dysession frame is not the filter handing the request on to the application.\n\n");
-    r.profile.forEach((system, p) -> {
-      md.append(String.format(Locale.ROOT, "**%s**: %d request-thread samples, %.1f%% in dysession's own work; %s.%n%n",
-          system, p.samples(), p.samples() == 0 ? 0 : 100.0 * p.dysessionSamples() / p.samples(), areaShares(p)));
-      md.append("| top of stack, all request-thread samples | samples |\n|---|---:|\n");
-      p.topSelf().forEach((m, n) -> md.append("| `").append(m).append("` | ").append(n).append(" |\n"));
-      if (!p.topDysession().isEmpty()) {
-        md.append("\n| dysession's own work: innermost dysession method | samples |\n|---|---:|\n");
-        p.topDysession().forEach((m, n) -> md.append("| `").append(m).append("` | ").append(n).append(" |\n"));
-        md.append("\n| dysession's own work: top of stack | samples |\n|---|---:|\n");
-        p.topDysessionLeaf().forEach((m, n) -> md.append("| `").append(m).append("` | ").append(n).append(" |\n"));
-      }
-      md.append("\n");
-    });
+    StringBuilder md =
+        new StringBuilder("### Profile (JFR execution samples of the HTTP worker threads)\n\n");
+    md.append(
+        "Recorded over the whole overhead phase (JFR default settings; `-Dbench.jfr=false` turns it"
+            + " off). *dysession's own work*: samples whose innermost dysession frame is not the"
+            + " filter handing the request on to the application.\n\n");
+    r.profile.forEach(
+        (system, p) -> {
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "**%s**: %d request-thread samples, %.1f%% in dysession's own work; %s.%n%n",
+                  system,
+                  p.samples(),
+                  p.samples() == 0 ? 0 : 100.0 * p.dysessionSamples() / p.samples(),
+                  areaShares(p)));
+          md.append("| top of stack, all request-thread samples | samples |\n|---|---:|\n");
+          p.topSelf()
+              .forEach(
+                  (m, n) -> md.append("| `").append(m).append("` | ").append(n).append(" |\n"));
+          if (!p.topDysession().isEmpty()) {
+            md.append(
+                "\n| dysession's own work: innermost dysession method | samples |\n|---|---:|\n");
+            p.topDysession()
+                .forEach(
+                    (m, n) -> md.append("| `").append(m).append("` | ").append(n).append(" |\n"));
+            md.append("\n| dysession's own work: top of stack | samples |\n|---|---:|\n");
+            p.topDysessionLeaf()
+                .forEach(
+                    (m, n) -> md.append("| `").append(m).append("` | ").append(n).append(" |\n"));
+          }
+          md.append("\n");
+        });
     return md.toString();
   }
 
   private static String areaShares(JfrSummary p) {
     List<String> parts = new ArrayList<>();
-    p.areas().forEach((area, n) -> {
-      if (n > 0 && p.samples() > 0) {
-        parts.add(String.format(Locale.ROOT, "%s %.0f%%", area, 100.0 * n / p.samples()));
-      }
-    });
-    return parts.isEmpty() ? "no samples" : "by the code doing the work: " + String.join(", ", parts);
+    p.areas()
+        .forEach(
+            (area, n) -> {
+              if (n > 0 && p.samples() > 0) {
+                parts.add(String.format(Locale.ROOT, "%s %.0f%%", area, 100.0 * n / p.samples()));
+              }
+            });
+    return parts.isEmpty()
+        ? "no samples"
+        : "by the code doing the work: " + String.join(", ", parts);
   }
 
   private static String e2eProfileSection(Results r) {
-    StringBuilder md = new StringBuilder("Where the CPU goes (JFR, default settings, request threads of both instances of each "
-        + "system over their whole life; each sample goes to the code of its innermost frame outside the JDK; "
-        + "Hazelcast also works on threads of its own, which are not counted here, while the CPU column above "
-        + "counts every thread):\n\n");
-    r.e2eProfile.forEach((system, p) -> md.append(String.format(Locale.ROOT, "- %s: %d samples; %s.%n", system,
-        p.samples(), areaShares(p))));
-    md.append("\nThe AWS SDK's share is a cost per DynamoDB call (building the request, signing it, HTTP), spread thin "
-        + "over the SDK's generic machinery in the profiles seen while building this suite; dysession already makes "
-        + "the fewest calls a non-sticky design allows (section 1), so only a lighter client would lower it. "
-        + "dynalite's own CPU (in brackets above) would not be on the application's machines with real DynamoDB.\n\n");
+    StringBuilder md =
+        new StringBuilder(
+            "Where the CPU goes (JFR, default settings, request threads of both instances of each"
+                + " system over their whole life; each sample goes to the code of its innermost"
+                + " frame outside the JDK; Hazelcast also works on threads of its own, which are"
+                + " not counted here, while the CPU column above counts every thread):\n\n");
+    r.e2eProfile.forEach(
+        (system, p) ->
+            md.append(
+                String.format(
+                    Locale.ROOT, "- %s: %d samples; %s.%n", system, p.samples(), areaShares(p))));
+    md.append(
+        "\n"
+            + "The AWS SDK's share is a cost per DynamoDB call (building the request, signing it,"
+            + " HTTP), spread thin over the SDK's generic machinery in the profiles seen while"
+            + " building this suite; dysession already makes the fewest calls a non-sticky design"
+            + " allows (section 1), so only a lighter client would lower it. dynalite's own CPU (in"
+            + " brackets above) would not be on the application's machines with real"
+            + " DynamoDB.\n\n");
     return md.toString();
   }
 
@@ -379,29 +554,58 @@ final class Report {
 
   static String headlineTable(Results r) {
     StringBuilder t = new StringBuilder();
-    t.append("| measure | Payara's own sessions | dysession | dysession / own |\n|---|---:|---:|---:|\n");
+    t.append(
+        "| measure | Payara's own sessions | dysession | dysession / own |\n"
+            + "|---|---:|---:|---:|\n");
     LoadDriver.Result a = r.find(r.overhead, Results.OWN_MEMORY, Results.MIX_OVERHEAD);
     LoadDriver.Result b = r.find(r.overhead, Results.DYS_MEMORY, Results.MIX_OVERHEAD);
     if (a != null && b != null) {
-      t.append(row("1 instance, 100% writes: req/s (in memory vs in-memory store)", a, b, LoadDriver.Result::throughput, "%,.0f"));
+      t.append(
+          row(
+              "1 instance, 100% writes: req/s (in memory vs in-memory store)",
+              a, b, LoadDriver.Result::throughput, "%,.0f"));
       t.append(row("1 instance, 100% writes: p50 / p99 ms", a, b));
-      t.append(row("1 instance, 100% writes: server CPU µs/request", a, b, LoadDriver.Result::cpuMicrosPerRequest, "%,.0f"));
+      t.append(
+          row(
+              "1 instance, 100% writes: server CPU µs/request",
+              a, b, LoadDriver.Result::cpuMicrosPerRequest, "%,.0f"));
     }
     for (String mix : List.of(Results.MIX_READ_HEAVY, Results.MIX_WRITE_HEAVY)) {
       LoadDriver.Result h = r.find(r.e2e, Results.OWN_HAZELCAST, mix);
       LoadDriver.Result d = r.find(r.e2e, Results.DYS_DYNALITE, mix);
       if (h != null && d != null) {
-        t.append(row("2 instances, " + mix + ": req/s (Hazelcast vs dynalite)", h, d, LoadDriver.Result::throughput, "%,.0f"));
+        t.append(
+            row(
+                "2 instances, " + mix + ": req/s (Hazelcast vs dynalite)",
+                h,
+                d,
+                LoadDriver.Result::throughput,
+                "%,.0f"));
         t.append(row("2 instances, " + mix + ": p50 / p99 ms", h, d));
-        t.append(String.format(Locale.ROOT, "| 2 instances, %s: updates lost / stale reads | %d of %d / %d of %d | %d of %d / %d of %d | |%n",
-            mix, h.updatesLost, h.acked, h.staleReads, h.readsAfterRemoteWrite,
-            d.updatesLost, d.acked, d.staleReads, d.readsAfterRemoteWrite));
+        t.append(
+            String.format(
+                Locale.ROOT,
+                "| 2 instances, %s: updates lost / stale reads | %d of %d / %d of %d | %d of %d /"
+                    + " %d of %d | |%n",
+                mix,
+                h.updatesLost,
+                h.acked,
+                h.staleReads,
+                h.readsAfterRemoteWrite,
+                d.updatesLost,
+                d.acked,
+                d.staleReads,
+                d.readsAfterRemoteWrite));
       }
     }
     if (r.calls != null) {
       t.append("| DynamoDB calls: untouched / read-only / one attribute changed | | ")
-          .append(shortCalls(r.calls, 0)).append(" / ").append(shortCalls(r.calls, 1)).append(" / ")
-          .append(shortCalls(r.calls, 3)).append(" | |\n");
+          .append(shortCalls(r.calls, 0))
+          .append(" / ")
+          .append(shortCalls(r.calls, 1))
+          .append(" / ")
+          .append(shortCalls(r.calls, 3))
+          .append(" | |\n");
     }
     return t.toString();
   }
@@ -410,39 +614,67 @@ final class Report {
     return index < rows.size() ? rows.get(index).callSummary() : "–";
   }
 
-  private static String row(String label, LoadDriver.Result own, LoadDriver.Result dys,
-      ToDoubleFunction<LoadDriver.Result> f, String format) {
+  private static String row(
+      String label,
+      LoadDriver.Result own,
+      LoadDriver.Result dys,
+      ToDoubleFunction<LoadDriver.Result> f,
+      String format) {
     double o = f.applyAsDouble(own);
     double d = f.applyAsDouble(dys);
-    return String.format(Locale.ROOT, "| %s | " + format + " | " + format + " | %.2f |%n", label, o, d, d / o);
+    return String.format(
+        Locale.ROOT, "| %s | " + format + " | " + format + " | %.2f |%n", label, o, d, d / o);
   }
 
   private static String row(String label, LoadDriver.Result own, LoadDriver.Result dys) {
-    return String.format(Locale.ROOT, "| %s | %.2f / %.2f | %.2f / %.2f | |%n", label,
-        own.percentileMillis(50), own.percentileMillis(99), dys.percentileMillis(50), dys.percentileMillis(99));
+    return String.format(
+        Locale.ROOT,
+        "| %s | %.2f / %.2f | %.2f / %.2f | |%n",
+        label,
+        own.percentileMillis(50),
+        own.percentileMillis(99),
+        dys.percentileMillis(50),
+        dys.percentileMillis(99));
   }
 
   private static String readmeSection(Results r, boolean chart) {
     StringBuilder s = new StringBuilder();
     s.append(START).append("\n");
-    s.append("_Generated by `").append(COMMAND).append(r.settings.quick() ? " -Dbench.quick=true" : "")
-        .append("` on ").append(r.machine.getOrDefault("date", "?")).append(", ")
-        .append(r.machine.getOrDefault("nproc", "?")).append(" cores (")
-        .append(r.machine.getOrDefault("CPU", "?")).append("), ")
-        .append(r.machine.getOrDefault("JDK", "?").replace(" (servers, load generator and JMH)", ""))
-        .append(", Payara Micro ").append(r.machine.getOrDefault("Payara Micro", "?")).append("._\n\n");
+    s.append("_Generated by `")
+        .append(COMMAND)
+        .append(r.settings.quick() ? " -Dbench.quick=true" : "")
+        .append("` on ")
+        .append(r.machine.getOrDefault("date", "?"))
+        .append(", ")
+        .append(r.machine.getOrDefault("nproc", "?"))
+        .append(" cores (")
+        .append(r.machine.getOrDefault("CPU", "?"))
+        .append("), ")
+        .append(
+            r.machine.getOrDefault("JDK", "?").replace(" (servers, load generator and JMH)", ""))
+        .append(", Payara Micro ")
+        .append(r.machine.getOrDefault("Payara Micro", "?"))
+        .append("._\n\n");
     if (r.settings.quick()) {
-      s.append("> **Quick smoke run**: seconds per phase on a busy machine — these figures only show that the "
-          + "suite runs; they are not measurements.\n\n");
+      s.append(
+          "> **Quick smoke run**: seconds per phase on a busy machine — these figures only show"
+              + " that the suite runs; they are not measurements.\n\n");
     }
     s.append(headlineTable(r)).append("\n");
     if (chart) {
       s.append("![Throughput and latency](it/").append(CHART).append(")\n\n");
     }
-    s.append("Everything on one machine over 127.0.0.1, servers and load generator sharing the cores. Details, "
-        + "method, all tables (DynamoDB calls, bytes and capacity per request kind; overhead; end to end with "
-        + "correctness; codec JMH) and the machine: [it/BENCHMARKS.md](it/BENCHMARKS.md); chart: [it/")
-        .append(CHART).append("](it/").append(CHART).append("). Reproduce with `").append(COMMAND).append("`.\n");
+    s.append(
+            "Everything on one machine over 127.0.0.1, servers and load generator sharing the"
+                + " cores. Details, method, all tables (DynamoDB calls, bytes and capacity per"
+                + " request kind; overhead; end to end with correctness; codec JMH) and the"
+                + " machine: [it/BENCHMARKS.md](it/BENCHMARKS.md); chart: [it/")
+        .append(CHART)
+        .append("](it/")
+        .append(CHART)
+        .append("). Reproduce with `")
+        .append(COMMAND)
+        .append("`.\n");
     s.append(END);
     return s.toString();
   }
@@ -467,31 +699,78 @@ final class Report {
     DefaultCategoryDataset throughput = new DefaultCategoryDataset();
     DefaultCategoryDataset p50 = new DefaultCategoryDataset();
     DefaultCategoryDataset p99 = new DefaultCategoryDataset();
-    add(r, r.overhead, Results.OWN_MEMORY, Results.DYS_MEMORY, Results.MIX_OVERHEAD, GROUP_OVERHEAD, throughput, p50, p99);
-    add(r, r.e2e, Results.OWN_HAZELCAST, Results.DYS_DYNALITE, Results.MIX_READ_HEAVY, GROUP_READ, throughput, p50, p99);
-    add(r, r.e2e, Results.OWN_HAZELCAST, Results.DYS_DYNALITE, Results.MIX_WRITE_HEAVY, GROUP_WRITE, throughput, p50, p99);
+    add(
+        r,
+        r.overhead,
+        Results.OWN_MEMORY,
+        Results.DYS_MEMORY,
+        Results.MIX_OVERHEAD,
+        GROUP_OVERHEAD,
+        throughput,
+        p50,
+        p99);
+    add(
+        r,
+        r.e2e,
+        Results.OWN_HAZELCAST,
+        Results.DYS_DYNALITE,
+        Results.MIX_READ_HEAVY,
+        GROUP_READ,
+        throughput,
+        p50,
+        p99);
+    add(
+        r,
+        r.e2e,
+        Results.OWN_HAZELCAST,
+        Results.DYS_DYNALITE,
+        Results.MIX_WRITE_HEAVY,
+        GROUP_WRITE,
+        throughput,
+        p50,
+        p99);
     String suffix = r.settings.quick() ? " — QUICK SMOKE RUN, not representative" : "";
-    List<JFreeChart> charts = List.of(
-        bars("Throughput (requests/s, higher is better)" + suffix, "requests/s", throughput, "#,##0"),
-        bars("Median latency p50 (ms, lower is better)" + suffix, "ms", p50, "0.00"),
-        bars("Tail latency p99 (ms, lower is better)" + suffix, "ms", p99, "0.00"));
+    List<JFreeChart> charts =
+        List.of(
+            bars(
+                "Throughput (requests/s, higher is better)" + suffix,
+                "requests/s",
+                throughput,
+                "#,##0"),
+            bars("Median latency p50 (ms, lower is better)" + suffix, "ms", p50, "0.00"),
+            bars("Tail latency p99 (ms, lower is better)" + suffix, "ms", p99, "0.00"));
     int width = 1300;
     int height = 460;
     int header = 60;
-    BufferedImage image = new BufferedImage(width, header + height * charts.size(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage image =
+        new BufferedImage(width, header + height * charts.size(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, image.getWidth(), image.getHeight());
       g.setColor(Color.DARK_GRAY);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
-      g.drawString("dysession vs Payara's own sessions, Payara Micro " + r.machine.getOrDefault("Payara Micro", "?")
-          + ", " + r.machine.getOrDefault("nproc", "?") + " cores, " + r.machine.getOrDefault("date", "?")
-          + ", " + r.settings.clients() + " closed-loop clients", 20, 25);
-      g.drawString(r.machine.getOrDefault("CPU", "") + " — "
-          + r.machine.getOrDefault("JDK", "").replace(" (servers, load generator and JMH)", ""), 20, 47);
+      g.drawString(
+          "dysession vs Payara's own sessions, Payara Micro "
+              + r.machine.getOrDefault("Payara Micro", "?")
+              + ", "
+              + r.machine.getOrDefault("nproc", "?")
+              + " cores, "
+              + r.machine.getOrDefault("date", "?")
+              + ", "
+              + r.settings.clients()
+              + " closed-loop clients",
+          20,
+          25);
+      g.drawString(
+          r.machine.getOrDefault("CPU", "")
+              + " — "
+              + r.machine.getOrDefault("JDK", "").replace(" (servers, load generator and JMH)", ""),
+          20,
+          47);
       g.setStroke(new BasicStroke(1));
       for (int i = 0; i < charts.size(); i++) {
         charts.get(i).draw(g, new Rectangle2D.Double(0, header + i * height, width, height));
@@ -503,8 +782,16 @@ final class Report {
     ImageIO.write(image, "png", file.toFile());
   }
 
-  private static void add(Results r, List<LoadDriver.Result> list, String own, String dys, String mix, String group,
-      DefaultCategoryDataset throughput, DefaultCategoryDataset p50, DefaultCategoryDataset p99) {
+  private static void add(
+      Results r,
+      List<LoadDriver.Result> list,
+      String own,
+      String dys,
+      String mix,
+      String group,
+      DefaultCategoryDataset throughput,
+      DefaultCategoryDataset p50,
+      DefaultCategoryDataset p99) {
     LoadDriver.Result o = r.find(list, own, mix);
     LoadDriver.Result d = r.find(list, dys, mix);
     if (o == null || d == null) {
@@ -518,8 +805,11 @@ final class Report {
     p99.addValue(d.percentileMillis(99), DYS, group);
   }
 
-  private static JFreeChart bars(String title, String axis, DefaultCategoryDataset data, String numberFormat) {
-    JFreeChart chart = ChartFactory.createBarChart(title, null, axis, data, PlotOrientation.VERTICAL, true, false, false);
+  private static JFreeChart bars(
+      String title, String axis, DefaultCategoryDataset data, String numberFormat) {
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            title, null, axis, data, PlotOrientation.VERTICAL, true, false, false);
     chart.setBackgroundPaint(Color.WHITE);
     chart.setTitle(new TextTitle(title, new Font(Font.SANS_SERIF, Font.BOLD, 16)));
     CategoryPlot plot = chart.getCategoryPlot();
@@ -534,8 +824,9 @@ final class Report {
     renderer.setItemMargin(0.05);
     renderer.setSeriesPaint(0, new Color(0x8C, 0x8C, 0x8C));
     renderer.setSeriesPaint(1, new Color(0x1F, 0x77, 0xB4));
-    DecimalFormat labels = new DecimalFormat(numberFormat, DecimalFormatSymbols.getInstance(Locale.ROOT));
-    labels.setRoundingMode(java.math.RoundingMode.HALF_UP);  // as String.format rounds in the tables
+    DecimalFormat labels =
+        new DecimalFormat(numberFormat, DecimalFormatSymbols.getInstance(Locale.ROOT));
+    labels.setRoundingMode(java.math.RoundingMode.HALF_UP); // as String.format rounds in the tables
     renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", labels));
     renderer.setDefaultItemLabelsVisible(true);
     renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));

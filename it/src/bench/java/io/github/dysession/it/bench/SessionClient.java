@@ -14,11 +14,12 @@ import java.util.Map;
 final class SessionClient {
 
   static final Jsonb JSON = JsonbBuilder.create();
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   private final String cookieName;
   private String cookie;
@@ -33,17 +34,21 @@ final class SessionClient {
   }
 
   HttpResponse<String> send(String method, URI uri) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     if (cookie != null && cookieName != null) {
       request.header("Cookie", cookieName + "=" + cookie);
     }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (cookieName != null) {
       for (String setCookie : response.headers().allValues("set-cookie")) {
         if (setCookie.startsWith(cookieName + "=")) {
           int end = setCookie.indexOf(';');
-          String value = setCookie.substring(cookieName.length() + 1, end < 0 ? setCookie.length() : end);
+          String value =
+              setCookie.substring(cookieName.length() + 1, end < 0 ? setCookie.length() : end);
           cookie = value.isEmpty() ? null : value;
         }
       }
@@ -56,8 +61,8 @@ final class SessionClient {
   Map<String, Object> json(String method, URI uri) throws IOException, InterruptedException {
     HttpResponse<String> response = send(method, uri);
     if (response.statusCode() != 200) {
-      throw new IllegalStateException(method + " " + uri + " answered " + response.statusCode() + ": "
-          + response.body());
+      throw new IllegalStateException(
+          method + " " + uri + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.fromJson(response.body(), Map.class);
   }

@@ -22,18 +22,21 @@ import java.util.zip.ZipOutputStream;
 /**
  * The benchmark's WAR variants, made from the test WAR ({@code target/dysession-it.war}) so that
  * all of them run the very same application:
+ *
  * <ul>
- * <li><b>memstore</b>: plus {@code io.github.dysession.it.memstore} (the {@link InMemoryStoreProducer},
- * whose {@code @Produces @Dysession SessionStore} hands out an {@link InMemorySessionStore}, a class
- * of the dysession jar in {@code WEB-INF/lib}): dysession with no network behind it;</li>
- * <li><b>hazelcast</b>: plus {@code <distributable/>} in {@code web.xml} and
- * {@code persistence-type="hazelcast"} in {@code WEB-INF/payara-web.xml}: Payara's own session
- * replication (run with {@code -Ddysession.enabled=false}).</li>
+ *   <li><b>memstore</b>: plus {@code io.github.dysession.it.memstore} (the {@link
+ *       InMemoryStoreProducer}, whose {@code @Produces @Dysession SessionStore} hands out an {@link
+ *       InMemorySessionStore}, a class of the dysession jar in {@code WEB-INF/lib}): dysession with
+ *       no network behind it;
+ *   <li><b>hazelcast</b>: plus {@code <distributable/>} in {@code web.xml} and {@code
+ *       persistence-type="hazelcast"} in {@code WEB-INF/payara-web.xml}: Payara's own session
+ *       replication (run with {@code -Ddysession.enabled=false}).
  * </ul>
  */
 final class Wars {
 
-  static final String PAYARA_WEB_XML = """
+  static final String PAYARA_WEB_XML =
+      """
       <?xml version="1.0" encoding="UTF-8"?>
       <!-- Payara's own session replication through its Hazelcast data grid (benchmark variant). -->
       <payara-web-app>
@@ -66,25 +69,37 @@ final class Wars {
   }
 
   static Path hazelcast(Path war, Path dir) {
-    Map<String, byte[]> extra = Map.of("WEB-INF/payara-web.xml", PAYARA_WEB_XML.getBytes(StandardCharsets.UTF_8));
-    return write(war, dir.resolve("dysession-it-hazelcast.war"), extra, Map.of("WEB-INF/web.xml", webXml -> {
-      String text = new String(webXml, StandardCharsets.UTF_8);
-      int at = text.indexOf("</display-name>");
-      if (at < 0) {
-        throw new IllegalStateException("web.xml has no <display-name> to put <distributable/> after");
-      }
-      at += "</display-name>".length();
-      return (text.substring(0, at) + "\n  <distributable/>" + text.substring(at)).getBytes(StandardCharsets.UTF_8);
-    }));
+    Map<String, byte[]> extra =
+        Map.of("WEB-INF/payara-web.xml", PAYARA_WEB_XML.getBytes(StandardCharsets.UTF_8));
+    return write(
+        war,
+        dir.resolve("dysession-it-hazelcast.war"),
+        extra,
+        Map.of(
+            "WEB-INF/web.xml",
+            webXml -> {
+              String text = new String(webXml, StandardCharsets.UTF_8);
+              int at = text.indexOf("</display-name>");
+              if (at < 0) {
+                throw new IllegalStateException(
+                    "web.xml has no <display-name> to put <distributable/> after");
+              }
+              at += "</display-name>".length();
+              return (text.substring(0, at) + "\n  <distributable/>" + text.substring(at))
+                  .getBytes(StandardCharsets.UTF_8);
+            }));
   }
 
-  private static Path write(Path war, Path target, Map<String, byte[]> extra,
+  private static Path write(
+      Path war,
+      Path target,
+      Map<String, byte[]> extra,
       Map<String, java.util.function.UnaryOperator<byte[]>> transform) {
     try {
       Files.createDirectories(target.getParent());
       try (ZipFile in = new ZipFile(war.toFile());
-           OutputStream file = Files.newOutputStream(target);
-           ZipOutputStream out = new ZipOutputStream(file)) {
+          OutputStream file = Files.newOutputStream(target);
+          ZipOutputStream out = new ZipOutputStream(file)) {
         Enumeration<? extends ZipEntry> entries = in.entries();
         while (entries.hasMoreElements()) {
           ZipEntry e = entries.nextElement();

@@ -18,15 +18,16 @@ public final class ItemSizes {
   private ItemSizes() {}
 
   /** dysession's estimate for the session a stored item holds. */
-  public static long dysessionEstimate(DysessionSettings settings, String id, Map<String, AttributeValue> item) {
+  public static long dysessionEstimate(
+      DysessionSettings settings, String id, Map<String, AttributeValue> item) {
     SessionItem items = new SessionItem(settings.dynamoDb());
     return items.size(items.fromItem(id, item, Instant.now()));
   }
 
   /**
-   * The item's size by DynamoDB's rules: per attribute its name's UTF-8 bytes plus its value's size;
-   * strings and binaries by length, numbers about one byte per two significant digits plus one, maps
-   * and lists 3 bytes plus one per element plus their elements (map keys count as names).
+   * The item's size by DynamoDB's rules: per attribute its name's UTF-8 bytes plus its value's
+   * size; strings and binaries by length, numbers about one byte per two significant digits plus
+   * one, maps and lists 3 bytes plus one per element plus their elements (map keys count as names).
    */
   public static long dynamoDbRules(Map<String, AttributeValue> item) {
     long size = 0;

@@ -20,11 +20,11 @@ public class AppFilter implements Filter {
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     HttpSession session = ((HttpServletRequest) request).getSession(false);
-    ((HttpServletResponse) response).setHeader("X-App-Filter-Request",
-        request.getClass().getSimpleName());
+    ((HttpServletResponse) response)
+        .setHeader("X-App-Filter-Request", request.getClass().getSimpleName());
     if (session != null) {
-      ((HttpServletResponse) response).setHeader("X-App-Filter-Session",
-          session.getClass().getSimpleName());
+      ((HttpServletResponse) response)
+          .setHeader("X-App-Filter-Session", session.getClass().getSimpleName());
     }
     chain.doFilter(request, response);
   }

@@ -17,17 +17,18 @@ public class AsyncServlet extends HttpServlet {
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
     String value = req.getParameter("value");
     AsyncContext async = req.startAsync();
-    async.start(() -> {
-      try {
-        HttpServletRequest request = (HttpServletRequest) async.getRequest();
-        request.getSession().setAttribute("async", value);
-        async.getResponse().setContentType("text/plain");
-        async.getResponse().getWriter().write(request.getSession().getClass().getSimpleName());
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      } finally {
-        async.complete();
-      }
-    });
+    async.start(
+        () -> {
+          try {
+            HttpServletRequest request = (HttpServletRequest) async.getRequest();
+            request.getSession().setAttribute("async", value);
+            async.getResponse().setContentType("text/plain");
+            async.getResponse().getWriter().write(request.getSession().getClass().getSimpleName());
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          } finally {
+            async.complete();
+          }
+        });
   }
 }

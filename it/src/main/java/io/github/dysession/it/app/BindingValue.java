@@ -7,7 +7,8 @@ import jakarta.servlet.http.HttpSessionEvent;
 import java.io.Serializable;
 
 /** A session value that wants to know when it is bound, unbound, stored and read back. */
-public class BindingValue implements HttpSessionBindingListener, HttpSessionActivationListener, Serializable {
+public class BindingValue
+    implements HttpSessionBindingListener, HttpSessionActivationListener, Serializable {
 
   private static final long serialVersionUID = 1L;
 

@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 /**
  * Counts the DynamoDB calls of this server instance by operation, with the bytes they sent and
  * received and the capacity DynamoDB says they consumed. The AWS SDK loads it as a global
- * interceptor for every client in the application
- * ({@code software/amazon/awssdk/global/handlers/execution.interceptors}).
+ * interceptor for every client in the application ({@code
+ * software/amazon/awssdk/global/handlers/execution.interceptors}).
  *
  * <p>Bytes are HTTP bodies (the JSON DynamoDB speaks), counted per attempt, so a retried call
  * counts twice. Consumed capacity is what the response's {@code ConsumedCapacity} says; dysession
@@ -45,19 +45,29 @@ public class CallCounter implements ExecutionInterceptor {
   }
 
   @Override
-  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+  public void beforeTransmission(
+      Context.BeforeTransmission context, ExecutionAttributes attributes) {
     Stats stats = stats(attributes);
     stats.attempts.increment();
-    long length = context.requestBody()
-        .flatMap(body -> body.optionalContentLength())
-        .orElseGet(() -> context.httpRequest().firstMatchingHeader("Content-Length")
-            .map(Long::parseLong).orElse(0L));
+    long length =
+        context
+            .requestBody()
+            .flatMap(body -> body.optionalContentLength())
+            .orElseGet(
+                () ->
+                    context
+                        .httpRequest()
+                        .firstMatchingHeader("Content-Length")
+                        .map(Long::parseLong)
+                        .orElse(0L));
     stats.requestBytes.add(length);
   }
 
   @Override
   public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
-    context.httpResponse().firstMatchingHeader("Content-Length")
+    context
+        .httpResponse()
+        .firstMatchingHeader("Content-Length")
         .ifPresent(length -> stats(attributes).responseBytes.add(Long.parseLong(length)));
   }
 
@@ -68,7 +78,10 @@ public class CallCounter implements ExecutionInterceptor {
     Object capacity = response.getValueForField("ConsumedCapacity", Object.class).orElse(null);
     double units = 0;
     boolean reported = false;
-    for (Object c : capacity instanceof List<?> list ? list : capacity == null ? List.of() : List.of(capacity)) {
+    for (Object c :
+        capacity instanceof List<?> list
+            ? list
+            : capacity == null ? List.of() : List.of(capacity)) {
       if (c instanceof ConsumedCapacity cc && cc.capacityUnits() != null) {
         units += cc.capacityUnits();
         reported = true;
@@ -97,23 +110,24 @@ public class CallCounter implements ExecutionInterceptor {
   }
 
   /**
-   * Returns per operation: {@code calls}, {@code attempts}, {@code requestBytes},
-   * {@code responseBytes}, {@code capacityUnits} (summed) and {@code callsWithCapacity} (how many
+   * Returns per operation: {@code calls}, {@code attempts}, {@code requestBytes}, {@code
+   * responseBytes}, {@code capacityUnits} (summed) and {@code callsWithCapacity} (how many
    * responses reported consumed capacity).
    */
   public static Map<String, Map<String, Number>> details() {
     Map<String, Map<String, Number>> result = new TreeMap<>();
-    CALLS.forEach((operation, calls) -> {
-      Stats stats = STATS.getOrDefault(operation, new Stats());
-      Map<String, Number> d = new LinkedHashMap<>();
-      d.put("calls", calls.get());
-      d.put("attempts", stats.attempts.sum());
-      d.put("requestBytes", stats.requestBytes.sum());
-      d.put("responseBytes", stats.responseBytes.sum());
-      d.put("capacityUnits", stats.capacityUnits.sum());
-      d.put("callsWithCapacity", stats.withCapacity.sum());
-      result.put(operation, d);
-    });
+    CALLS.forEach(
+        (operation, calls) -> {
+          Stats stats = STATS.getOrDefault(operation, new Stats());
+          Map<String, Number> d = new LinkedHashMap<>();
+          d.put("calls", calls.get());
+          d.put("attempts", stats.attempts.sum());
+          d.put("requestBytes", stats.requestBytes.sum());
+          d.put("responseBytes", stats.responseBytes.sum());
+          d.put("capacityUnits", stats.capacityUnits.sum());
+          d.put("callsWithCapacity", stats.withCapacity.sum());
+          result.put(operation, d);
+        });
     return result;
   }
 

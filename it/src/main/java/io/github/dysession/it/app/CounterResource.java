@@ -12,7 +12,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A JAX-RS resource using a @SessionScoped bean, an injected HttpSession and the request's session. */
+/**
+ * A JAX-RS resource using a @SessionScoped bean, an injected HttpSession and the request's session.
+ */
 @Path("counter")
 @Produces(MediaType.APPLICATION_JSON)
 public class CounterResource {
@@ -32,10 +34,14 @@ public class CounterResource {
     return state(counter.count());
   }
 
-  /** Increments, then holds the request open for {@code ms} milliseconds before answering (fault tests). */
+  /**
+   * Increments, then holds the request open for {@code ms} milliseconds before answering (fault
+   * tests).
+   */
   @POST
   @Path("slow")
-  public Map<String, Object> incrementSlowly(@jakarta.ws.rs.QueryParam("ms") long ms) throws InterruptedException {
+  public Map<String, Object> incrementSlowly(@jakarta.ws.rs.QueryParam("ms") long ms)
+      throws InterruptedException {
     int value = counter.increment(System.getProperty("dysession.it.instance", "?"));
     Thread.sleep(ms);
     return state(value);

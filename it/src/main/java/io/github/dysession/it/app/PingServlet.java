@@ -1,11 +1,10 @@
 package io.github.dysession.it.app;
 
-import java.io.IOException;
-
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 
 /**
  * Readiness probe of the test application: {@code GET /ping} answers {@code pong <instance name>},
@@ -15,15 +14,16 @@ import jakarta.servlet.http.HttpServletResponse;
 @WebServlet(urlPatterns = "/ping")
 public class PingServlet extends HttpServlet {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    /** System property naming the server instance, set by the test harness. */
-    public static final String INSTANCE_PROPERTY = "dysession.it.instance";
+  /** System property naming the server instance, set by the test harness. */
+  public static final String INSTANCE_PROPERTY = "dysession.it.instance";
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setContentType("text/plain;charset=UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        response.getWriter().print("pong " + System.getProperty(INSTANCE_PROPERTY, "?"));
-    }
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    response.setContentType("text/plain;charset=UTF-8");
+    response.setHeader("Cache-Control", "no-store");
+    response.getWriter().print("pong " + System.getProperty(INSTANCE_PROPERTY, "?"));
+  }
 }

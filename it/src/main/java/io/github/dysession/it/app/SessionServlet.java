@@ -103,7 +103,8 @@ public class SessionServlet extends HttpServlet {
         } else {
           // Servlet 6.1's sendRedirect(String, int), called reflectively: this app builds on 6.0.
           try {
-            HttpServletResponse.class.getMethod("sendRedirect", String.class, int.class)
+            HttpServletResponse.class
+                .getMethod("sendRedirect", String.class, int.class)
                 .invoke(resp, req.getParameter("to"), Integer.parseInt(status));
           } catch (NoSuchMethodException e) {
             resp.sendRedirect(req.getParameter("to"));
@@ -137,16 +138,29 @@ public class SessionServlet extends HttpServlet {
         // interface: this application compiles against Servlet 6, which removed them.
         HttpSession session = req.getSession();
         try {
-          HttpSession.class.getMethod("putValue", String.class, Object.class).invoke(session, name, value);
-          HttpSession.class.getMethod("putValue", String.class, Object.class).invoke(session, name + "-gone", value);
+          HttpSession.class
+              .getMethod("putValue", String.class, Object.class)
+              .invoke(session, name, value);
+          HttpSession.class
+              .getMethod("putValue", String.class, Object.class)
+              .invoke(session, name + "-gone", value);
           HttpSession.class.getMethod("removeValue", String.class).invoke(session, name + "-gone");
-          out.put("getValue", HttpSession.class.getMethod("getValue", String.class).invoke(session, name));
-          out.put("valueNames", List.of((String[]) HttpSession.class.getMethod("getValueNames").invoke(session)));
+          out.put(
+              "getValue",
+              HttpSession.class.getMethod("getValue", String.class).invoke(session, name));
+          out.put(
+              "valueNames",
+              List.of((String[]) HttpSession.class.getMethod("getValueNames").invoke(session)));
           Object context = HttpSession.class.getMethod("getSessionContext").invoke(session);
           Class<?> contextType = Class.forName("jakarta.servlet.http.HttpSessionContext");
-          out.put("contextIds", Collections.list(
-              (java.util.Enumeration<?>) contextType.getMethod("getIds").invoke(context)).size());
-          out.put("contextSession", contextType.getMethod("getSession", String.class).invoke(context, session.getId()));
+          out.put(
+              "contextIds",
+              Collections.list(
+                      (java.util.Enumeration<?>) contextType.getMethod("getIds").invoke(context))
+                  .size());
+          out.put(
+              "contextSession",
+              contextType.getMethod("getSession", String.class).invoke(context, session.getId()));
           out.put("servlet5", "present");
         } catch (NoSuchMethodException | ClassNotFoundException e) {
           out.put("servlet5", "absent");
@@ -180,7 +194,7 @@ public class SessionServlet extends HttpServlet {
         Events.reset();
         CallCounter.reset();
       }
-      case "dump" -> { }
+      case "dump" -> {}
       default -> {
         resp.sendError(400, "unknown op");
         return;
@@ -216,8 +230,11 @@ public class SessionServlet extends HttpServlet {
     Map<String, Object> attributes = new LinkedHashMap<>();
     for (String n : Collections.list(session.getAttributeNames())) {
       Object v = session.getAttribute(n);
-      attributes.put(n, v == null || n.startsWith("io.github.dysession.bean.")
-          ? String.valueOf(v == null ? null : v.getClass().getSimpleName()) : v);
+      attributes.put(
+          n,
+          v == null || n.startsWith("io.github.dysession.bean.")
+              ? String.valueOf(v == null ? null : v.getClass().getSimpleName())
+              : v);
     }
     s.put("attributes", attributes);
     out.put("session", s);
@@ -225,7 +242,8 @@ public class SessionServlet extends HttpServlet {
 
   static String hash(String id) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 6);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The demo's JSON API. Every answer is the view of {@link DemoState#view}: {@code node},
- * {@code session}, {@code new}, {@code attributes}, {@code counter}; errors add {@code error}.
+ * The demo's JSON API. Every answer is the view of {@link DemoState#view}: {@code node}, {@code
+ * session}, {@code new}, {@code attributes}, {@code counter}; errors add {@code error}.
  */
 @Path("/")
 @RequestScoped
@@ -46,7 +46,8 @@ public class DemoResource {
     HttpSession session = request.getSession();
     session.setAttribute("is_admin", true);
     session.setAttribute("bottle_of_milks", 20);
-    session.setAttribute("planet_have_been_to", new ArrayList<>(List.of("Earth", "Jupiter", "Saturn")));
+    session.setAttribute(
+        "planet_have_been_to", new ArrayList<>(List.of("Earth", "Jupiter", "Saturn")));
     return ok();
   }
 
@@ -135,8 +136,11 @@ public class DemoResource {
       return error(Response.Status.BAD_REQUEST, "The attribute name must not be empty.");
     }
     if (DemoState.isInternal(name)) {
-      return error(Response.Status.BAD_REQUEST, "Names starting with '" + DemoState.INTERNAL_PREFIX
-          + "' are dysession's own; choose another name.");
+      return error(
+          Response.Status.BAD_REQUEST,
+          "Names starting with '"
+              + DemoState.INTERNAL_PREFIX
+              + "' are dysession's own; choose another name.");
     }
     return null;
   }

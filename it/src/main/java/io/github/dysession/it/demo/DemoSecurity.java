@@ -16,8 +16,12 @@ import java.util.Set;
  */
 @ApplicationScoped
 @DeclareRoles("user")
-@FormAuthenticationMechanismDefinition(loginToContinue = @LoginToContinue(
-    loginPage = "/login.html", errorPage = "/login.html?error", useForwardToLogin = false))
+@FormAuthenticationMechanismDefinition(
+    loginToContinue =
+        @LoginToContinue(
+            loginPage = "/login.html",
+            errorPage = "/login.html?error",
+            useForwardToLogin = false))
 public class DemoSecurity implements IdentityStore {
 
   /** The demo user's name. */

@@ -23,8 +23,10 @@ public class DemoState {
 
   /** System property naming the serving instance, e.g. {@code A (port 8080)}. */
   public static final String NODE_PROPERTY = "dysession.it.instance";
+
   /** System property with the URL of the same page on the other instance. */
   public static final String OTHER_URL_PROPERTY = "demo.otherUrl";
+
   /** System property naming the other instance. */
   public static final String OTHER_NODE_PROPERTY = "demo.otherNode";
 
@@ -53,7 +55,9 @@ public class DemoState {
     return out;
   }
 
-  /** Returns the application's attributes of the session, sorted by name (empty without a session). */
+  /**
+   * Returns the application's attributes of the session, sorted by name (empty without a session).
+   */
   public static Map<String, Object> attributes(HttpSession session) {
     Map<String, Object> attributes = new TreeMap<>();
     if (session != null) {
@@ -76,7 +80,9 @@ public class DemoState {
     return existing == null ? 0 : ((Counter) existing).value();
   }
 
-  /** Returns whether {@code name} is one of dysession's own entries, which the demo leaves alone. */
+  /**
+   * Returns whether {@code name} is one of dysession's own entries, which the demo leaves alone.
+   */
   public static boolean isInternal(String name) {
     return name.startsWith(INTERNAL_PREFIX);
   }

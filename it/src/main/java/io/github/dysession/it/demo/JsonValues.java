@@ -23,9 +23,9 @@ final class JsonValues {
   }
 
   /**
-   * Parses one JSON value into plain Java values: whole numbers become {@code Integer} or
-   * {@code Long}, other numbers {@code BigDecimal}, arrays {@code ArrayList}, objects
-   * {@code LinkedHashMap}.
+   * Parses one JSON value into plain Java values: whole numbers become {@code Integer} or {@code
+   * Long}, other numbers {@code BigDecimal}, arrays {@code ArrayList}, objects {@code
+   * LinkedHashMap}.
    *
    * @throws IllegalArgumentException if {@code text} is not a JSON value
    */

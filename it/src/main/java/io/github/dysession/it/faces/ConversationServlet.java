@@ -10,8 +10,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * A long-running conversation driven by {@code POST ?op=}: {@code begin}, {@code add&item=},
- * {@code end}, {@code show}, each with the {@code cid} of the conversation to continue. Answers the
+ * A long-running conversation driven by {@code POST ?op=}: {@code begin}, {@code add&item=}, {@code
+ * end}, {@code show}, each with the {@code cid} of the conversation to continue. Answers the
  * conversation's id, whether it is transient, its items, and {@code destroyed}: the carts ended on
  * this instance.
  */
@@ -20,11 +20,9 @@ public class ConversationServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
 
-  @Inject
-  Conversation conversation;
+  @Inject Conversation conversation;
 
-  @Inject
-  ConversationCart cart;
+  @Inject ConversationCart cart;
 
   @Override
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -50,14 +48,26 @@ public class ConversationServlet extends HttpServlet {
         items.append(items.length() > 1 ? "," : "").append('"').append(item).append('"');
       }
       items.append(']');
-      resp.getWriter().write("{\"node\":\"" + System.getProperty("dysession.it.instance", "?") + "\",\"cid\":"
-          + (conversation.isTransient() ? "null" : "\"" + conversation.getId() + "\"")
-          + ",\"transient\":" + conversation.isTransient() + ",\"items\":" + items
-          + ",\"destroyed\":" + ConversationCart.DESTROYED.get() + "}");
+      resp.getWriter()
+          .write(
+              "{\"node\":\""
+                  + System.getProperty("dysession.it.instance", "?")
+                  + "\",\"cid\":"
+                  + (conversation.isTransient() ? "null" : "\"" + conversation.getId() + "\"")
+                  + ",\"transient\":"
+                  + conversation.isTransient()
+                  + ",\"items\":"
+                  + items
+                  + ",\"destroyed\":"
+                  + ConversationCart.DESTROYED.get()
+                  + "}");
     } catch (NonexistentConversationException e) {
       resp.setStatus(404);
-      resp.getWriter().write("{\"error\":\"NonexistentConversationException\",\"destroyed\":"
-          + ConversationCart.DESTROYED.get() + "}");
+      resp.getWriter()
+          .write(
+              "{\"error\":\"NonexistentConversationException\",\"destroyed\":"
+                  + ConversationCart.DESTROYED.get()
+                  + "}");
     }
   }
 }

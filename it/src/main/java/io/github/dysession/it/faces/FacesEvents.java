@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reports what happened on this instance ({@code viewBeansDestroyed}: {@code @PreDestroy} calls of
- * view-scoped beans; {@code listenerEvents}: the counts of {@link ListenerEvents}) and the session's
- * class. {@code POST ?op=} changes the session: {@code set&name=&value=}, {@code remove&name=},
- * {@code changeId}, {@code invalidate}; {@code reset} forgets this instance's counts.
+ * view-scoped beans; {@code listenerEvents}: the counts of {@link ListenerEvents}) and the
+ * session's class. {@code POST ?op=} changes the session: {@code set&name=&value=}, {@code
+ * remove&name=}, {@code changeId}, {@code invalidate}; {@code reset} forgets this instance's
+ * counts.
  */
 @WebServlet("/events")
 public class FacesEvents extends HttpServlet {
@@ -33,7 +34,8 @@ public class FacesEvents extends HttpServlet {
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String op = String.valueOf(req.getParameter("op"));
     switch (op) {
-      case "set" -> req.getSession().setAttribute(req.getParameter("name"), req.getParameter("value"));
+      case "set" ->
+          req.getSession().setAttribute(req.getParameter("name"), req.getParameter("value"));
       case "remove" -> req.getSession().removeAttribute(req.getParameter("name"));
       case "changeId" -> req.changeSessionId();
       case "invalidate" -> {
@@ -58,13 +60,25 @@ public class FacesEvents extends HttpServlet {
     HttpSession session = req.getSession(false);
     StringBuilder events = new StringBuilder("{");
     for (Map.Entry<String, Integer> e : ListenerEvents.snapshot().entrySet()) {
-      events.append(events.length() > 1 ? "," : "").append('"').append(e.getKey()).append("\":").append(e.getValue());
+      events
+          .append(events.length() > 1 ? "," : "")
+          .append('"')
+          .append(e.getKey())
+          .append("\":")
+          .append(e.getValue());
     }
     events.append('}');
     resp.setContentType("application/json");
-    resp.getWriter().write("{\"node\":\"" + System.getProperty("dysession.it.instance", "?")
-        + "\",\"viewBeansDestroyed\":" + VIEW_BEANS_DESTROYED.get()
-        + ",\"listenerEvents\":" + events
-        + ",\"sessionClass\":\"" + (session == null ? "" : session.getClass().getSimpleName()) + "\"}");
+    resp.getWriter()
+        .write(
+            "{\"node\":\""
+                + System.getProperty("dysession.it.instance", "?")
+                + "\",\"viewBeansDestroyed\":"
+                + VIEW_BEANS_DESTROYED.get()
+                + ",\"listenerEvents\":"
+                + events
+                + ",\"sessionClass\":\""
+                + (session == null ? "" : session.getClass().getSimpleName())
+                + "\"}");
   }
 }

@@ -13,8 +13,7 @@ public class ViewCounter implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  @Inject
-  private SessionCounter session;
+  @Inject private SessionCounter session;
 
   private int count;
 

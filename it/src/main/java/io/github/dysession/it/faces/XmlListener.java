@@ -8,5 +8,4 @@ import jakarta.servlet.annotation.WebListener;
  * hear each event once.
  */
 @WebListener
-public class XmlListener extends RecordingListener {
-}
+public class XmlListener extends RecordingListener {}

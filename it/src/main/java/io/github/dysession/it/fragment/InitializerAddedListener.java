@@ -1,5 +1,4 @@
 package io.github.dysession.it.fragment;
 
 /** Added by {@link ListenerAddingInitializer} with {@code ServletContext.addListener(Class)}. */
-public class InitializerAddedListener extends RecordingListener {
-}
+public class InitializerAddedListener extends RecordingListener {}

@@ -4,7 +4,10 @@ import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import java.util.Set;
 
-/** A framework's initializer in a jar of {@code WEB-INF/lib}: registers its session listener by class. */
+/**
+ * A framework's initializer in a jar of {@code WEB-INF/lib}: registers its session listener by
+ * class.
+ */
 public class ListenerAddingInitializer implements ServletContainerInitializer {
 
   @Override

@@ -18,7 +18,10 @@ public final class ListenerEvents {
 
   /** Counts one event of {@code listener}. */
   public static void record(Object listener, String event) {
-    EVENTS.computeIfAbsent(listener.getClass().getSimpleName() + ":" + event, k -> new AtomicInteger()).incrementAndGet();
+    EVENTS
+        .computeIfAbsent(
+            listener.getClass().getSimpleName() + ":" + event, k -> new AtomicInteger())
+        .incrementAndGet();
   }
 
   /** Returns the counts so far, sorted by key. */

@@ -8,12 +8,12 @@ import jakarta.servlet.http.HttpSessionListener;
 
 /**
  * A session listener of every kind that counts its events in {@link ListenerEvents}: created,
- * destroyed, id changed, and added/replaced/removed of attributes whose name starts with
- * {@code probe} (Faces keeps attributes of its own in the session too). Subclasses differ only in how
- * they are registered.
+ * destroyed, id changed, and added/replaced/removed of attributes whose name starts with {@code
+ * probe} (Faces keeps attributes of its own in the session too). Subclasses differ only in how they
+ * are registered.
  */
-public abstract class RecordingListener implements HttpSessionListener, HttpSessionAttributeListener,
-    HttpSessionIdListener {
+public abstract class RecordingListener
+    implements HttpSessionListener, HttpSessionAttributeListener, HttpSessionIdListener {
 
   @Override
   public void sessionCreated(HttpSessionEvent se) {

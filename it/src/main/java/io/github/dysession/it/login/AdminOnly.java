@@ -9,8 +9,7 @@ import jakarta.ejb.Stateless;
 @Stateless
 public class AdminOnly {
 
-  @Resource
-  private SessionContext context;
+  @Resource private SessionContext context;
 
   /** Returns the caller's name as the EJB container sees it. */
   @RolesAllowed("admin")

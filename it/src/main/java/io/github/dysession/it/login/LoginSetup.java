@@ -12,7 +12,10 @@ import jakarta.security.enterprise.authentication.mechanism.http.LoginToContinue
  */
 @ApplicationScoped
 @DeclareRoles({"user", "admin"})
-@FormAuthenticationMechanismDefinition(loginToContinue = @LoginToContinue(
-    loginPage = "/login.html", errorPage = "/login-error.html", useForwardToLogin = false))
-public class LoginSetup {
-}
+@FormAuthenticationMechanismDefinition(
+    loginToContinue =
+        @LoginToContinue(
+            loginPage = "/login.html",
+            errorPage = "/login-error.html",
+            useForwardToLogin = false))
+public class LoginSetup {}

@@ -18,12 +18,12 @@ public class ProtectedServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
 
-  @Inject
-  private SecurityContext security;
+  @Inject private SecurityContext security;
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     resp.setContentType("application/json");
-    resp.getWriter().write(CallerReport.of(req, security, Map.of("page", req.getServletPath().substring(1))));
+    resp.getWriter()
+        .write(CallerReport.of(req, security, Map.of("page", req.getServletPath().substring(1))));
   }
 }

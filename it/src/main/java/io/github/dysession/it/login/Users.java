@@ -15,9 +15,12 @@ import java.util.Set;
 @ApplicationScoped
 public class Users implements IdentityStore {
 
-  private static final Map<String, String> PASSWORDS = Map.of("alice", "alice-secret", "bob", "bob-secret");
-  private static final Map<String, Set<String>> GROUPS = Map.of("alice", Set.of("user", "admin"), "bob", Set.of("user"));
-  static final java.util.concurrent.atomic.AtomicLong VALIDATIONS = new java.util.concurrent.atomic.AtomicLong();
+  private static final Map<String, String> PASSWORDS =
+      Map.of("alice", "alice-secret", "bob", "bob-secret");
+  private static final Map<String, Set<String>> GROUPS =
+      Map.of("alice", Set.of("user", "admin"), "bob", Set.of("user"));
+  static final java.util.concurrent.atomic.AtomicLong VALIDATIONS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   @Override
   public CredentialValidationResult validate(Credential credential) {

@@ -12,30 +12,32 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * An unprotected page: reports the caller, and by {@code op} sets a session attribute
- * ({@code note}), logs in ({@code request.login(user, password)}; 403 when refused), logs out
- * ({@code request.logout()}), invalidates the session, or answers the DynamoDB calls this
- * application made ({@code calls}, {@code reset}).
+ * An unprotected page: reports the caller, and by {@code op} sets a session attribute ({@code
+ * note}), logs in ({@code request.login(user, password)}; 403 when refused), logs out ({@code
+ * request.logout()}), invalidates the session, or answers the DynamoDB calls this application made
+ * ({@code calls}, {@code reset}).
  */
 @WebServlet("/who")
 public class WhoServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
 
-  @Inject
-  private SecurityContext security;
+  @Inject private SecurityContext security;
 
   @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp)
+      throws IOException, ServletException {
     handle(req, resp);
   }
 
   @Override
-  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp)
+      throws IOException, ServletException {
     handle(req, resp);
   }
 
-  private void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+  private void handle(HttpServletRequest req, HttpServletResponse resp)
+      throws IOException, ServletException {
     String op = req.getParameter("op");
     resp.setContentType("application/json");
     switch (op == null ? "" : op) {
@@ -55,7 +57,10 @@ public class WhoServlet extends HttpServlet {
         }
       }
       case "calls" -> {
-        resp.getWriter().write(jakarta.json.bind.JsonbBuilder.create().toJson(Map.of("calls", CallerReport.calls())));
+        resp.getWriter()
+            .write(
+                jakarta.json.bind.JsonbBuilder.create()
+                    .toJson(Map.of("calls", CallerReport.calls())));
         return;
       }
       case "reset" -> io.github.dysession.it.app.CallCounter.reset();

@@ -51,6 +51,7 @@ class DemoBrowserIT {
   static final String CHROMEDRIVER_PROPERTY = "dysession.it.chromedriver";
 
   private static final Duration WAIT = Duration.ofSeconds(20);
+
   /**
    * Quiets "Unable to find CDP implementation matching N": the test uses no DevTools, so it ships
    * none. Held in a field, as JUL keeps loggers only weakly.
@@ -72,7 +73,8 @@ class DemoBrowserIT {
   @BeforeAll
   void startDemoAndBrowser() throws IOException {
     Path chromium = executable(CHROMIUM_PROPERTY, "/usr/bin/chromium", "chromium");
-    Path chromedriver = executable(CHROMEDRIVER_PROPERTY, "/usr/bin/chromedriver", "chromium-driver");
+    Path chromedriver =
+        executable(CHROMEDRIVER_PROPERTY, "/usr/bin/chromedriver", "chromium-driver");
 
     int[] ports = twoFreePorts();
     portA = ports[0];
@@ -81,19 +83,28 @@ class DemoBrowserIT {
     pageA = DemoCluster.pageUri(portA).toString();
     pageB = DemoCluster.pageUri(portB).toString();
 
-    Path work = Files.createDirectories(Dynalite.baseDir().resolve("target").resolve("demo-browser"));
+    Path work =
+        Files.createDirectories(Dynalite.baseDir().resolve("target").resolve("demo-browser"));
     Path profile = Files.createTempDirectory(work, "chromium-profile-");
     // An explicit driver executable: Selenium Manager is never asked to find (or fetch) one.
-    service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(chromedriver.toFile())
-        .usingAnyFreePort()
-        .withLogFile(work.resolve("chromedriver.log").toFile())
-        .build();
+    service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(chromedriver.toFile())
+            .usingAnyFreePort()
+            .withLogFile(work.resolve("chromedriver.log").toFile())
+            .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile, "--window-size=1280,1024");
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--user-data-dir=" + profile,
+        "--window-size=1280,1024");
     driver = new ChromeDriver(service, options);
   }
 
@@ -144,8 +155,11 @@ class DemoBrowserIT {
     assertThat(cookie.isSecure()).isFalse();
     assertThat(cookie.getValue()).matches("[A-Za-z0-9_-]{43}");
     assertThat((String) ((JavascriptExecutor) driver).executeScript("return document.cookie"))
-        .as("cookies visible to scripts").doesNotContain("DYSESSION");
-    assertThat(driver.getPageSource()).as("the page never shows the session id").doesNotContain(cookie.getValue());
+        .as("cookies visible to scripts")
+        .doesNotContain("DYSESSION");
+    assertThat(driver.getPageSource())
+        .as("the page never shows the session id")
+        .doesNotContain(cookie.getValue());
   }
 
   @Test
@@ -160,7 +174,8 @@ class DemoBrowserIT {
     assertThat(value("planet_have_been_to")).isEqualTo("[\"Earth\",\"Jupiter\",\"Saturn\"]");
 
     driver.findElement(By.cssSelector("tr[data-name='is_admin'] button")).click();
-    await(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-name='is_admin']")),
+    await(
+        ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-name='is_admin']")),
         "is_admin removed");
     awaitLoaded();
     driver.get(pageB);
@@ -179,7 +194,10 @@ class DemoBrowserIT {
     assertThat(text("login")).startsWith("Not logged in");
     driver.findElement(By.id("account")).click();
     awaitPresent(By.id("j_username"));
-    assertThat(driver.getCurrentUrl()).as("the login page, on A").startsWith(pageA).endsWith("login.html");
+    assertThat(driver.getCurrentUrl())
+        .as("the login page, on A")
+        .startsWith(pageA)
+        .endsWith("login.html");
     driver.findElement(By.id("j_username")).sendKeys("demo");
     driver.findElement(By.id("j_password")).sendKeys("dysession");
     driver.findElement(By.id("log-in")).click();
@@ -187,7 +205,9 @@ class DemoBrowserIT {
     assertThat(driver.getCurrentUrl()).isEqualTo(pageA + "account");
     assertThat(text("caller")).isEqualTo("demo");
     assertThat(text("node")).isEqualTo(DemoCluster.nodeName("A", portA));
-    assertThat(driver.manage().getCookieNamed("JSESSIONID")).as("container session cookie").isNull();
+    assertThat(driver.manage().getCookieNamed("JSESSIONID"))
+        .as("container session cookie")
+        .isNull();
 
     driver.findElement(By.id("other-account")).click();
     await(ExpectedConditions.urlToBe(pageB + "account"), "the account page on B");
@@ -213,7 +233,10 @@ class DemoBrowserIT {
   }
 
   private String value(String attribute) {
-    return driver.findElement(By.cssSelector("tr[data-name='" + attribute + "'] code.value")).getText().strip();
+    return driver
+        .findElement(By.cssSelector("tr[data-name='" + attribute + "'] code.value"))
+        .getText()
+        .strip();
   }
 
   private void click(String id) {
@@ -234,7 +257,9 @@ class DemoBrowserIT {
 
   /** A button clicked before the page's script ran would do nothing. */
   private void awaitLoaded() {
-    await(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")),
+    await(
+        d ->
+            "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")),
         "document.readyState = complete");
   }
 
@@ -242,28 +267,50 @@ class DemoBrowserIT {
     try {
       return new WebDriverWait(driver, WAIT).until(condition);
     } catch (TimeoutException e) {
-      String status = driver.findElements(By.id("status")).stream().map(WebElement::getText).findFirst().orElse("");
-      throw new AssertionError("Waited " + WAIT.toSeconds() + " s for " + what + " at " + driver.getCurrentUrl()
-          + " (status line: '" + status + "'); the page:\n" + driver.getPageSource(), e);
+      String status =
+          driver.findElements(By.id("status")).stream()
+              .map(WebElement::getText)
+              .findFirst()
+              .orElse("");
+      throw new AssertionError(
+          "Waited "
+              + WAIT.toSeconds()
+              + " s for "
+              + what
+              + " at "
+              + driver.getCurrentUrl()
+              + " (status line: '"
+              + status
+              + "'); the page:\n"
+              + driver.getPageSource(),
+          e);
     }
   }
 
-  /** Returns the executable: its system property, else the Debian path; fails clearly if missing. */
+  /**
+   * Returns the executable: its system property, else the Debian path; fails clearly if missing.
+   */
   private static Path executable(String property, String debianPath, String debianPackage) {
     String configured = System.getProperty(property);
     Path path = Paths.get(configured == null || configured.isBlank() ? debianPath : configured);
     if (!Files.isExecutable(path)) {
-      fail(path + " is missing, so the browser test cannot run. Install Chromium and its driver with"
-          + " `apt-get install -y chromium chromium-driver` (Debian package " + debianPackage
-          + "; .ci/run does this), or name other executables with -D" + CHROMIUM_PROPERTY + "=... and -D"
-          + CHROMEDRIVER_PROPERTY + "=...");
+      fail(
+          path
+              + " is missing, so the browser test cannot run. Install Chromium and its driver with"
+              + " `apt-get install -y chromium chromium-driver` (Debian package "
+              + debianPackage
+              + "; .ci/run does this), or name other executables with -D"
+              + CHROMIUM_PROPERTY
+              + "=... and -D"
+              + CHROMEDRIVER_PROPERTY
+              + "=...");
     }
     return path;
   }
 
   private static int[] twoFreePorts() {
     try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-         ServerSocket second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        ServerSocket second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return new int[] {first.getLocalPort(), second.getLocalPort()};
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot find free ports on 127.0.0.1", e);

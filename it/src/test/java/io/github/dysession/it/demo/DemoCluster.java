@@ -19,19 +19,22 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo's three processes: dynalite on 127.0.0.1 with its data in a folder, the table created
- * by the CLI jar's {@code init} (run as its own {@code java -jar} process, as an operator would),
- * and two Payara Micro 6 instances A and B with the demo WAR under {@code /demo}, each page
- * linking to the other. Used by {@link DemoLauncher} and {@link DemoBrowserIT}.
+ * The demo's three processes: dynalite on 127.0.0.1 with its data in a folder, the table created by
+ * the CLI jar's {@code init} (run as its own {@code java -jar} process, as an operator would), and
+ * two Payara Micro 6 instances A and B with the demo WAR under {@code /demo}, each page linking to
+ * the other. Used by {@link DemoLauncher} and {@link DemoBrowserIT}.
  */
 final class DemoCluster implements AutoCloseable {
 
   /** System property (set by the build) with the path of the demo WAR. */
   static final String WAR_PROPERTY = "dysession.it.demoWar";
+
   /** System property (set by the build) with the path of the CLI jar. */
   static final String CLI_JAR_PROPERTY = "dysession.it.cliJar";
+
   /** The demo's context root. */
   static final String CONTEXT_ROOT = "demo";
+
   /** The table the demo uses: the library's default. */
   static final String TABLE = "sessions";
 
@@ -50,28 +53,37 @@ final class DemoCluster implements AutoCloseable {
   }
 
   /**
-   * Starts dynalite with its data in {@code dataDir}, runs {@code init}, then starts A on
-   * {@code portA} and B on {@code portB} (both 127.0.0.1) side by side. Whatever started is stopped
-   * again if a later step fails.
+   * Starts dynalite with its data in {@code dataDir}, runs {@code init}, then starts A on {@code
+   * portA} and B on {@code portB} (both 127.0.0.1) side by side. Whatever started is stopped again
+   * if a later step fails.
    *
-   * @param dataDir dynalite's data folder (kept between runs), or {@code null} to keep the data in memory
-   * @param namePrefix prefix of the instances' names (their logs are target/payara-runs/PREFIX-a.log, ...)
+   * @param dataDir dynalite's data folder (kept between runs), or {@code null} to keep the data in
+   *     memory
+   * @param namePrefix prefix of the instances' names (their logs are
+   *     target/payara-runs/PREFIX-a.log, ...)
    */
   static DemoCluster start(Path dataDir, int portA, int portB, String namePrefix) {
     requirePortFree(portA, "A");
     requirePortFree(portB, "B");
-    Path war = file(WAR_PROPERTY, Dynalite.baseDir().resolve("target").resolve("dysession-demo.war"),
-        "demo WAR");
+    Path war =
+        file(
+            WAR_PROPERTY,
+            Dynalite.baseDir().resolve("target").resolve("dysession-demo.war"),
+            "demo WAR");
     Path cliJar = file(CLI_JAR_PROPERTY, null, "CLI jar");
     Dynalite dynalite = Dynalite.start(dataDir);
     List<AutoCloseable> started = new ArrayList<>(List.of(dynalite));
     try {
       String initOutput = init(cliJar, dynalite);
       // Own threads: the common pool has a single thread on a 2-core machine.
-      CompletableFuture<PayaraMicro> a = CompletableFuture.supplyAsync(
-          () -> instance(namePrefix + "-a", "A", portA, "B", portB, war, dynalite), DemoCluster::inNewThread);
-      CompletableFuture<PayaraMicro> b = CompletableFuture.supplyAsync(
-          () -> instance(namePrefix + "-b", "B", portB, "A", portA, war, dynalite), DemoCluster::inNewThread);
+      CompletableFuture<PayaraMicro> a =
+          CompletableFuture.supplyAsync(
+              () -> instance(namePrefix + "-a", "A", portA, "B", portB, war, dynalite),
+              DemoCluster::inNewThread);
+      CompletableFuture<PayaraMicro> b =
+          CompletableFuture.supplyAsync(
+              () -> instance(namePrefix + "-b", "B", portB, "A", portA, war, dynalite),
+              DemoCluster::inNewThread);
       a.whenComplete((p, e) -> addStarted(started, p));
       b.whenComplete((p, e) -> addStarted(started, p));
       try {
@@ -111,8 +123,14 @@ final class DemoCluster implements AutoCloseable {
     return letter + " (port " + port + ")";
   }
 
-  private static PayaraMicro instance(String name, String letter, int port, String otherLetter, int otherPort,
-      Path war, Dynalite dynalite) {
+  private static PayaraMicro instance(
+      String name,
+      String letter,
+      int port,
+      String otherLetter,
+      int otherPort,
+      Path war,
+      Dynalite dynalite) {
     return PayaraMicro.builder(name)
         .release(PayaraMicro.Release.PAYARA_6)
         .war(war)
@@ -132,20 +150,26 @@ final class DemoCluster implements AutoCloseable {
   /** Runs {@code java -jar <cli jar> -D... init} against dynalite and returns its output. */
   private static String init(Path cliJar, Dynalite dynalite) {
     Path log = Dynalite.baseDir().resolve("target").resolve("demo-init.log");
-    List<String> command = List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Daws.accessKeyId=demo", "-Daws.secretAccessKey=demo",
-        "-jar", cliJar.toString(),
-        "-Ddysession.dynamodb-endpoint=" + dynalite.endpoint(),
-        "-Ddysession.dynamodb-tablename=" + TABLE,
-        "init");
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().keySet().removeIf(k -> {
-      String upper = k.toUpperCase(Locale.ROOT);
-      return upper.startsWith("DYSESSION_") || upper.startsWith("AWS_");
-    });
+    List<String> command =
+        List.of(
+            Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Daws.accessKeyId=demo",
+            "-Daws.secretAccessKey=demo",
+            "-jar",
+            cliJar.toString(),
+            "-Ddysession.dynamodb-endpoint=" + dynalite.endpoint(),
+            "-Ddysession.dynamodb-tablename=" + TABLE,
+            "init");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder
+        .environment()
+        .keySet()
+        .removeIf(
+            k -> {
+              String upper = k.toUpperCase(Locale.ROOT);
+              return upper.startsWith("DYSESSION_") || upper.startsWith("AWS_");
+            });
     builder.environment().put("NO_COLOR", "1");
     try {
       Process process = builder.start();
@@ -153,13 +177,23 @@ final class DemoCluster implements AutoCloseable {
       if (!process.waitFor(INIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
-        throw new IllegalStateException("`" + String.join(" ", command) + "` did not finish within "
-            + INIT_TIMEOUT_SECONDS + " s:\n" + Files.readString(log, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "`"
+                + String.join(" ", command)
+                + "` did not finish within "
+                + INIT_TIMEOUT_SECONDS
+                + " s:\n"
+                + Files.readString(log, StandardCharsets.UTF_8));
       }
       String output = Files.readString(log, StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
-        throw new IllegalStateException("`" + String.join(" ", command) + "` failed with exit code "
-            + process.exitValue() + ":\n" + output);
+        throw new IllegalStateException(
+            "`"
+                + String.join(" ", command)
+                + "` failed with exit code "
+                + process.exitValue()
+                + ":\n"
+                + output);
       }
       return output;
     } catch (IOException e) {
@@ -174,9 +208,14 @@ final class DemoCluster implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
     } catch (IOException e) {
-      throw new IllegalStateException("Port " + port + " of 127.0.0.1 (instance " + instance
-          + ") is in use by another process; stop it or choose other ports, e.g. "
-          + "-Ddemo.portA=9080 -Ddemo.portB=9081", e);
+      throw new IllegalStateException(
+          "Port "
+              + port
+              + " of 127.0.0.1 (instance "
+              + instance
+              + ") is in use by another process; stop it or choose other ports, e.g. "
+              + "-Ddemo.portA=9080 -Ddemo.portB=9081",
+          e);
     }
   }
 
@@ -184,9 +223,14 @@ final class DemoCluster implements AutoCloseable {
     String value = System.getProperty(property);
     Path path = value != null && !value.isBlank() ? Paths.get(value) : fallback;
     if (path == null || !Files.isRegularFile(path)) {
-      throw new IllegalStateException("The " + what + " " + (path == null ? "(system property " + property
-          + " is not set)" : path + " does not exist")
-          + ". Build it first: `mvn -B -Pdemo verify` from the top folder builds everything.");
+      throw new IllegalStateException(
+          "The "
+              + what
+              + " "
+              + (path == null
+                  ? "(system property " + property + " is not set)"
+                  : path + " does not exist")
+              + ". Build it first: `mvn -B -Pdemo verify` from the top folder builds everything.");
     }
     return path.toAbsolutePath().normalize();
   }

@@ -21,7 +21,7 @@ public class InMemoryStoreProducer {
   @Dysession
   @ApplicationScoped
   SessionStore store(@Dysession DysessionSettings settings) {
-    return new InMemorySessionStore(settings.touchInterval(), settings.maxSessionBytes(),
-        Clock.systemUTC());
+    return new InMemorySessionStore(
+        settings.touchInterval(), settings.maxSessionBytes(), Clock.systemUTC());
   }
 }

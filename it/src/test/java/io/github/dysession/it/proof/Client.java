@@ -43,13 +43,15 @@ final class Client {
 
   /** Sends a request with the jar's cookie and takes the session cookie from the answer. */
   Answer send(String method, URI uri) throws IOException, InterruptedException {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     if (sessionId != null) {
       builder.header("Cookie", ProofCluster.COOKIE + "=" + sessionId);
     }
-    HttpResponse<String> response = cluster.http().send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        cluster.http().send(builder.build(), HttpResponse.BodyHandlers.ofString());
     List<String> cookies = new ArrayList<>();
     for (String header : response.headers().allValues("Set-Cookie")) {
       if (header.startsWith(ProofCluster.COOKIE + "=")) {
@@ -64,7 +66,10 @@ final class Client {
         }
       }
     }
-    return new Answer(response.statusCode(), response.body(), cookies,
+    return new Answer(
+        response.statusCode(),
+        response.body(),
+        cookies,
         response.headers().firstValue("Retry-After").orElse(null));
   }
 
@@ -92,7 +97,8 @@ final class Client {
   /** The test application's short hash of an id (first 6 bytes of SHA-256, hex). */
   static String hash(String id) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 6);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

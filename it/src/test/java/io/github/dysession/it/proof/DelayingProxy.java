@@ -83,10 +83,13 @@ final class DelayingProxy implements AutoCloseable {
         if (request == null) {
           break;
         }
-        String head = new String(request, 0, Math.min(request.length, 4096), StandardCharsets.ISO_8859_1)
-            .toLowerCase(Locale.ROOT);
+        String head =
+            new String(request, 0, Math.min(request.length, 4096), StandardCharsets.ISO_8859_1)
+                .toLowerCase(Locale.ROOT);
         String operation = delayedOperation.get();
-        if (operation != null && head.contains("x-amz-target: dynamodb_20120810." + operation.toLowerCase(Locale.ROOT))
+        if (operation != null
+            && head.contains(
+                "x-amz-target: dynamodb_20120810." + operation.toLowerCase(Locale.ROOT))
             && delayedOperation.compareAndSet(operation, null)) {
           sleep(delay);
           out.write(request);
@@ -112,7 +115,8 @@ final class DelayingProxy implements AutoCloseable {
   private static void relayResponses(Socket up, Socket client) {
     byte[] buffer = new byte[16384];
     boolean clientGone = false;
-    try (up; client) {
+    try (up;
+        client) {
       InputStream in = up.getInputStream();
       OutputStream out = client.getOutputStream();
       int n;
@@ -142,8 +146,11 @@ final class DelayingProxy implements AutoCloseable {
         return null;
       }
       head.write(b);
-      matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-          ? matched + 1 : (b == '\r' ? 1 : 0);
+      matched =
+          (b == '\r' && (matched == 0 || matched == 2))
+                  || (b == '\n' && (matched == 1 || matched == 3))
+              ? matched + 1
+              : (b == '\r' ? 1 : 0);
     }
     String text = head.toString(StandardCharsets.ISO_8859_1);
     int length = 0;

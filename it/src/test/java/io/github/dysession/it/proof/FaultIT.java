@@ -21,20 +21,23 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Faults during load, on two Payara Micro 6 instances with short DynamoDB timeouts (2 s per call,
  * 700 ms per attempt, 1 retry):
+ *
  * <ol>
- * <li>dynalite (data on disk) is killed with SIGKILL and restarted while clients keep sending:
- * requests in the gap get 503 with Retry-After, never 500, never a new session (no client's cookie
- * is ever replaced); afterwards every session is intact. Then dynalite is stopped (SIGSTOP) for
- * longer than one call attempt and resumed, with the same checks;</li>
- * <li>one Payara instance is killed with SIGKILL while clients keep sending: the load balancer (the
- * test) takes it out of the rotation a moment later, and clients continue on the other instance
- * with their sessions. With more than one kill, the killed instance is restarted under load before
- * the other one is killed, so a restarted instance serves the same sessions.</li>
+ *   <li>dynalite (data on disk) is killed with SIGKILL and restarted while clients keep sending:
+ *       requests in the gap get 503 with Retry-After, never 500, never a new session (no client's
+ *       cookie is ever replaced); afterwards every session is intact. Then dynalite is stopped
+ *       (SIGSTOP) for longer than one call attempt and resumed, with the same checks;
+ *   <li>one Payara instance is killed with SIGKILL while clients keep sending: the load balancer
+ *       (the test) takes it out of the rotation a moment later, and clients continue on the other
+ *       instance with their sessions. With more than one kill, the killed instance is restarted
+ *       under load before the other one is killed, so a restarted instance serves the same
+ *       sessions.
  * </ol>
- * Quick run: {@code dysession.proof.fault.clients} (20) clients, {@code fault.outages} (1)
- * outage of {@code fault.outageMillis} (2000) ms, {@code fault.stalls} (1) stall (SIGSTOP) of
- * {@code fault.stallMillis} (1100) ms, {@code fault.instanceKills} (1), with
- * {@code fault.betweenMillis} (1500) ms of load before, between and after the faults.
+ *
+ * Quick run: {@code dysession.proof.fault.clients} (20) clients, {@code fault.outages} (1) outage
+ * of {@code fault.outageMillis} (2000) ms, {@code fault.stalls} (1) stall (SIGSTOP) of {@code
+ * fault.stallMillis} (1100) ms, {@code fault.instanceKills} (1), with {@code fault.betweenMillis}
+ * (1500) ms of load before, between and after the faults.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,7 +45,8 @@ import org.junit.jupiter.api.Timeout;
 class FaultIT {
 
   /** What Jersey logs, with a stack trace, when closing the response's output stream fails. */
-  private static final String JERSEY_COMMIT_ERROR = "Error while closing the output stream in order to commit response";
+  private static final String JERSEY_COMMIT_ERROR =
+      "Error while closing the output stream in order to commit response";
 
   private ProofCluster cluster;
   private final Map<String, String> figures = new LinkedHashMap<>();
@@ -50,7 +54,9 @@ class FaultIT {
   @BeforeAll
   void start() throws Exception {
     cluster = ProofCluster.start("fault", ProofCluster.SHORT_TIMEOUTS);
-    figures.put("instances", "2 Payara Micro 6 (DynamoDB call timeout 2 s, attempt 700 ms, 1 retry), one dynalite");
+    figures.put(
+        "instances",
+        "2 Payara Micro 6 (DynamoDB call timeout 2 s, attempt 700 ms, 1 retry), one dynalite");
   }
 
   @AfterAll
@@ -68,8 +74,9 @@ class FaultIT {
 
   @Test
   @Order(1)
-  void dynamoDbKilledAndRestartedDuringLoad_answers503NeverANewSession_andEverySessionIsIntactAfterwards()
-      throws Exception {
+  void
+      dynamoDbKilledAndRestartedDuringLoad_answers503NeverANewSession_andEverySessionIsIntactAfterwards()
+          throws Exception {
     int clients = Scale.integer("fault.clients", 20);
     int outages = Scale.integer("fault.outages", 1);
     Duration outage = Scale.millis("fault.outageMillis", 2000);
@@ -116,36 +123,52 @@ class FaultIT {
     long jaxRsTraces = 0;
     for (PayaraMicro server : cluster.instances()) {
       String log = server.log();
-      outageLines += log.lines().filter(l -> l.contains(" ERROR ") && l.contains("Could not ")).count();
+      outageLines +=
+          log.lines().filter(l -> l.contains(" ERROR ") && l.contains("Could not ")).count();
       recoveryLines += log.lines().filter(l -> l.contains("DynamoDB calls succeed again")).count();
       jaxRsTraces += log.lines().filter(l -> l.contains(JERSEY_COMMIT_ERROR)).count();
     }
-    figures.put("dynalite outages survived (SIGKILL, restart on the same data)",
+    figures.put(
+        "dynalite outages survived (SIGKILL, restart on the same data)",
         outages + " x " + outage.toMillis() + " ms, under load");
-    figures.put("dynalite stalls survived (SIGSTOP, SIGCONT)", stalls + " x " + stall.toMillis() + " ms, under load");
+    figures.put(
+        "dynalite stalls survived (SIGSTOP, SIGCONT)",
+        stalls + " x " + stall.toMillis() + " ms, under load");
     record("dynalite run", load);
-    figures.put("dynalite run: 503 answers per outage / per stall", gapAnswers + " / " + stallAnswers);
-    figures.put("dynalite run: server log lines about outages (ERROR / recovered, both instances)",
+    figures.put(
+        "dynalite run: 503 answers per outage / per stall", gapAnswers + " / " + stallAnswers);
+    figures.put(
+        "dynalite run: server log lines about outages (ERROR / recovered, both instances)",
         outageLines + " / " + recoveryLines);
-    figures.put("dynalite run: SEVERE stack traces Jersey logged for failed saves", Long.toString(jaxRsTraces));
+    figures.put(
+        "dynalite run: SEVERE stack traces Jersey logged for failed saves",
+        Long.toString(jaxRsTraces));
 
-    assertThat(load.outcomes().keySet()).as("answers")
+    assertThat(load.outcomes().keySet())
+        .as("answers")
         .allMatch(k -> k.equals("HTTP 200") || k.equals("HTTP 503"));
     assertThat(gapAnswers).as("503 answers in each outage").allMatch(n -> n > 0);
     assertThat(load.sum(u -> u.missingRetryAfter)).as("503 without Retry-After").isZero();
-    assertThat(load.sum(u -> u.cookieChanges)).as("Set-Cookie after a client's first request").isZero();
+    assertThat(load.sum(u -> u.cookieChanges))
+        .as("Set-Cookie after a client's first request")
+        .isZero();
     assertThat(load.sum(u -> u.freshSessions)).as("answers with a new session").isZero();
     assertThat(load.sum(u -> u.sessionSwitches)).as("answers carrying another session").isZero();
-    assertThat(load.sum(u -> u.disagreements)).as("instances disagreeing on a client's counts").isZero();
-    assertThat(load.inconsistentClients()).as("clients whose stored counts differ from their successful increments")
+    assertThat(load.sum(u -> u.disagreements))
+        .as("instances disagreeing on a client's counts")
+        .isZero();
+    assertThat(load.inconsistentClients())
+        .as("clients whose stored counts differ from their successful increments")
         .isEmpty();
-    assertThat(outageLines).as("ERROR lines: one per outage and instance, not one per request")
+    assertThat(outageLines)
+        .as("ERROR lines: one per outage and instance, not one per request")
         .isLessThanOrEqualTo(outages * 2L * 3);
   }
 
   @Test
   @Order(2)
-  void payaraInstanceKilledDuringLoad_clientsContinueOnTheOther_andSessionsAreIntact() throws Exception {
+  void payaraInstanceKilledDuringLoad_clientsContinueOnTheOther_andSessionsAreIntact()
+      throws Exception {
     int clients = Scale.integer("fault.clients", 20);
     int kills = Scale.integer("fault.instanceKills", 1);
     Duration between = Scale.millis("fault.betweenMillis", 1500);
@@ -175,7 +198,9 @@ class FaultIT {
             victim.restart();
           } catch (IllegalStateException crowded) {
             // A machine crowded with other builds can miss the harness's readiness deadline once.
-            System.out.println("[FaultIT] restart failed, trying again: " + crowded.getMessage().lines().findFirst().orElse(""));
+            System.out.println(
+                "[FaultIT] restart failed, trying again: "
+                    + crowded.getMessage().lines().findFirst().orElse(""));
             victim.restart();
           }
           restarts.add(String.format("%.0f s", (System.nanoTime() - t0) / 1e9));
@@ -189,36 +214,53 @@ class FaultIT {
     // Every client's session, read from the instance(s) still up (for more than one kill, that
     // includes an instance restarted during the run).
     load.verify(List.of(a, b).stream().filter(PayaraMicro::isRunning).toList());
-    figures.put("Payara instances killed (SIGKILL) under load", kills
-        + (restarts.isEmpty() ? "" : " (each but the last restarted under load, in " + String.join(", ", restarts) + ")"));
+    figures.put(
+        "Payara instances killed (SIGKILL) under load",
+        kills
+            + (restarts.isEmpty()
+                ? ""
+                : " (each but the last restarted under load, in "
+                    + String.join(", ", restarts)
+                    + ")"));
     record("instance run", load);
-    figures.put("instance run: successful answers from the survivor while the other was down",
+    figures.put(
+        "instance run: successful answers from the survivor while the other was down",
         servedBySurvivor.toString());
 
-    assertThat(load.outcomes().keySet()).as("answers")
-        .allMatch(k -> k.equals("HTTP 200") || k.equals("HTTP 503") || k.startsWith("no answer from")
-           );
-    assertThat(servedBySurvivor).as("the survivor served every client on").allMatch(n -> n >= clients);
-    assertThat(load.sum(u -> u.cookieChanges)).as("Set-Cookie after a client's first request").isZero();
+    assertThat(load.outcomes().keySet())
+        .as("answers")
+        .allMatch(
+            k -> k.equals("HTTP 200") || k.equals("HTTP 503") || k.startsWith("no answer from"));
+    assertThat(servedBySurvivor)
+        .as("the survivor served every client on")
+        .allMatch(n -> n >= clients);
+    assertThat(load.sum(u -> u.cookieChanges))
+        .as("Set-Cookie after a client's first request")
+        .isZero();
     assertThat(load.sum(u -> u.freshSessions)).as("answers with a new session").isZero();
     assertThat(load.sum(u -> u.sessionSwitches)).as("answers carrying another session").isZero();
-    assertThat(load.sum(u -> u.disagreements)).as("instances disagreeing on a client's counts").isZero();
-    assertThat(load.inconsistentClients()).as("clients whose stored counts differ from their successful increments")
+    assertThat(load.sum(u -> u.disagreements))
+        .as("instances disagreeing on a client's counts")
+        .isZero();
+    assertThat(load.inconsistentClients())
+        .as("clients whose stored counts differ from their successful increments")
         .isEmpty();
   }
 
   /**
    * DynamoDB stalls (dynalite stopped with SIGSTOP, its connections left open) for longer than one
-   * call attempt (700 ms) while a request creates a session, then goes on. The first PutItem attempt
-   * times out in the SDK but is executed when DynamoDB resumes; the SDK's retry then fails the
-   * condition {@code attribute_not_exists(PK) OR ttl <= :now}. Before the write token, the store
-   * took that for a duplicate id: 503, no cookie, an orphan item (3 of 3 tries). Now the create
-   * recognises its own earlier attempt: 200, a cookie, one item.
+   * call attempt (700 ms) while a request creates a session, then goes on. The first PutItem
+   * attempt times out in the SDK but is executed when DynamoDB resumes; the SDK's retry then fails
+   * the condition {@code attribute_not_exists(PK) OR ttl <= :now}. Before the write token, the
+   * store took that for a duplicate id: 503, no cookie, an orphan item (3 of 3 tries). Now the
+   * create recognises its own earlier attempt: 200, a cookie, one item.
    */
   @Test
   @Order(3)
-  void dynamoDbStalledLongerThanOneAttempt_whileASessionIsCreated_createsItOnceAndAnswers200() throws Exception {
-    PayaraMicro server = cluster.instances().stream().filter(PayaraMicro::isRunning).findFirst().orElseThrow();
+  void dynamoDbStalledLongerThanOneAttempt_whileASessionIsCreated_createsItOnceAndAnswers200()
+      throws Exception {
+    PayaraMicro server =
+        cluster.instances().stream().filter(PayaraMicro::isRunning).findFirst().orElseThrow();
     List<String> results = new ArrayList<>();
     int orphans = 0;
     for (int i = 0; i < 3; i++) {
@@ -227,26 +269,37 @@ class FaultIT {
       cluster.pauseDynalite();
       java.util.concurrent.CompletableFuture<Client.Answer> answer;
       try {
-        answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try {
-            return client.send("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"));
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        answer =
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return client.send(
+                        "POST", ProofCluster.op(server, "set", "name", "x", "value", "1"));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
         Thread.sleep(1100);
       } finally {
         cluster.resumeDynalite();
       }
       Client.Answer a = answer.get(30, TimeUnit.SECONDS);
       long created = cluster.itemCount() - before;
-      results.add("HTTP " + a.status() + ", items written " + created + ", cookie " + (client.sessionId() != null));
+      results.add(
+          "HTTP "
+              + a.status()
+              + ", items written "
+              + created
+              + ", cookie "
+              + (client.sessionId() != null));
       if (a.status() != 200 && created > 0) {
         orphans += created;
       }
     }
     System.out.println("[FaultIT] session creation across a 1.1 s stall: " + results);
-    assertThat(results).as("answer, items written, cookie").allMatch(r -> r.equals("HTTP 200, items written 1, cookie true"));
+    assertThat(results)
+        .as("answer, items written, cookie")
+        .allMatch(r -> r.equals("HTTP 200, items written 1, cookie true"));
   }
 
   /**
@@ -259,18 +312,21 @@ class FaultIT {
   @Order(4)
   void aDynamoDbOutageIsLoggedOnce_notOnceForEveryJaxRsRequest() throws Exception {
     Client client = cluster.client();
-    PayaraMicro server = cluster.instances().stream().filter(PayaraMicro::isRunning).findFirst().orElseThrow();
+    PayaraMicro server =
+        cluster.instances().stream().filter(PayaraMicro::isRunning).findFirst().orElseThrow();
     client.json("POST", server.uri("api/counter"));
     long before = server.log().lines().filter(l -> l.contains(JERSEY_COMMIT_ERROR)).count();
     // The session is read before the stall; the save at commit meets a stopped DynamoDB.
     java.util.concurrent.CompletableFuture<Client.Answer> answer;
-    answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try {
-        return client.send("POST", server.uri("api/counter/slow?ms=800"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    answer =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return client.send("POST", server.uri("api/counter/slow?ms=800"));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Thread.sleep(300);
     cluster.dynalite().kill();
     try {
@@ -282,7 +338,9 @@ class FaultIT {
       cluster.dynalite().restart();
     }
     long after = server.log().lines().filter(l -> l.contains(JERSEY_COMMIT_ERROR)).count();
-    assertThat(after - before).as("SEVERE stack traces logged by Jersey during one outage").isZero();
+    assertThat(after - before)
+        .as("SEVERE stack traces logged by Jersey during one outage")
+        .isZero();
   }
 
   /**
@@ -295,19 +353,22 @@ class FaultIT {
   @Test
   @Order(5)
   void aStallWhileAJaxRsResponseIsSaved_answers200WithTheBodyOr503_never500() throws Exception {
-    PayaraMicro server = cluster.instances().stream().filter(PayaraMicro::isRunning).findFirst().orElseThrow();
+    PayaraMicro server =
+        cluster.instances().stream().filter(PayaraMicro::isRunning).findFirst().orElseThrow();
     List<String> outcomes = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
     for (long resumeAfter : new long[] {1700, 2300, 2900, 3500, 4100, 4700, 5500}) {
       Client client = cluster.client();
       client.json("POST", server.uri("api/counter"));
-      java.util.concurrent.CompletableFuture<Client.Answer> pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-        try {
-          return client.send("POST", server.uri("api/counter/slow?ms=600"));
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      java.util.concurrent.CompletableFuture<Client.Answer> pending =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return client.send("POST", server.uri("api/counter/slow?ms=600"));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       Thread.sleep(300);
       cluster.pauseDynalite();
       try {
@@ -319,7 +380,12 @@ class FaultIT {
       try {
         answer = pending.get(40, TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
-        String outcome = "resumed after " + resumeAfter + " ms: no complete answer (" + e.getCause().getCause() + ")";
+        String outcome =
+            "resumed after "
+                + resumeAfter
+                + " ms: no complete answer ("
+                + e.getCause().getCause()
+                + ")";
         outcomes.add(outcome);
         wrong.add(outcome);
         continue;
@@ -333,11 +399,23 @@ class FaultIT {
           Thread.sleep(250);
         }
       }
-      String body = answer.body().isBlank() ? "empty body" : answer.body().contains("\"count\":2,") ? "count 2" : "other body";
-      String outcome = "resumed after " + resumeAfter + " ms: HTTP " + answer.status() + " " + body + ", stored " + stored;
+      String body =
+          answer.body().isBlank()
+              ? "empty body"
+              : answer.body().contains("\"count\":2,") ? "count 2" : "other body";
+      String outcome =
+          "resumed after "
+              + resumeAfter
+              + " ms: HTTP "
+              + answer.status()
+              + " "
+              + body
+              + ", stored "
+              + stored;
       outcomes.add(outcome);
-      boolean ok = (answer.status() == 200 && body.equals("count 2") && stored == 2)
-          || (answer.status() == 503 && (stored == 1 || stored == 2));
+      boolean ok =
+          (answer.status() == 200 && body.equals("count 2") && stored == 2)
+              || (answer.status() == 503 && (stored == 1 || stored == 2));
       if (!ok) {
         wrong.add(outcome);
       }
@@ -358,37 +436,61 @@ class FaultIT {
   @Order(6)
   void aSaveAttemptDeliveredLate_doesNotOverwriteANewerSave() throws Exception {
     try (DelayingProxy proxy = new DelayingProxy(cluster.dynalite().endpoint())) {
-      io.github.dysession.config.DysessionSettings settings = io.github.dysession.config.DysessionSettings.from(
-          io.github.dysession.config.SettingsSource.of(Map.of(
-              "dysession.dynamodb-tablename", cluster.table(),
-              "dysession.dynamodb-endpoint", proxy.endpoint().toString(),
-              "dysession.api-call-timeout-ms", "4000",
-              "dysession.api-call-attempt-timeout-ms", "700",
-              "dysession.max-retries", "2")));
+      io.github.dysession.config.DysessionSettings settings =
+          io.github.dysession.config.DysessionSettings.from(
+              io.github.dysession.config.SettingsSource.of(
+                  Map.of(
+                      "dysession.dynamodb-tablename", cluster.table(),
+                      "dysession.dynamodb-endpoint", proxy.endpoint().toString(),
+                      "dysession.api-call-timeout-ms", "4000",
+                      "dysession.api-call-attempt-timeout-ms", "700",
+                      "dysession.max-retries", "2")));
       System.setProperty("aws.accessKeyId", "test");
       System.setProperty("aws.secretAccessKey", "test");
       try (software.amazon.awssdk.services.dynamodb.DynamoDbClient client =
           io.github.dysession.store.dynamodb.DynamoDbClientFactory.create(settings.dynamoDb())) {
-        var store = new io.github.dysession.store.dynamodb.DynamoDbSessionStore(client, settings.dynamoDb());
+        var store =
+            new io.github.dysession.store.dynamodb.DynamoDbSessionStore(
+                client, settings.dynamoDb());
         String id = new BadCookies(1).wellFormedId();
         cluster.remember(id);
-        store.create(io.github.dysession.store.SessionData.newSession(id, java.time.Instant.now(), Duration.ofMinutes(30)));
+        store.create(
+            io.github.dysession.store.SessionData.newSession(
+                id, java.time.Instant.now(), Duration.ofMinutes(30)));
 
         proxy.delayNext("UpdateItem", Duration.ofMillis(2500));
         var base = store.load(id).orElseThrow();
-        assertThat(store.save(new io.github.dysession.store.SessionChanges(base, java.time.Instant.now(),
-            base.maxInactiveInterval(), Map.of("x", new byte[] {'A'}), java.util.Set.of())).result())
+        assertThat(
+                store
+                    .save(
+                        new io.github.dysession.store.SessionChanges(
+                            base,
+                            java.time.Instant.now(),
+                            base.maxInactiveInterval(),
+                            Map.of("x", new byte[] {'A'}),
+                            java.util.Set.of()))
+                    .result())
             .isEqualTo(io.github.dysession.store.SessionStore.SaveResult.WRITTEN);
         base = store.load(id).orElseThrow();
         assertThat(base.attributes().get("x")).containsExactly('A');
-        assertThat(store.save(new io.github.dysession.store.SessionChanges(base, java.time.Instant.now(),
-            base.maxInactiveInterval(), Map.of("x", new byte[] {'B'}), java.util.Set.of())).result())
+        assertThat(
+                store
+                    .save(
+                        new io.github.dysession.store.SessionChanges(
+                            base,
+                            java.time.Instant.now(),
+                            base.maxInactiveInterval(),
+                            Map.of("x", new byte[] {'B'}),
+                            java.util.Set.of()))
+                    .result())
             .isEqualTo(io.github.dysession.store.SessionStore.SaveResult.WRITTEN);
         assertThat(store.load(id).orElseThrow().attributes().get("x")).containsExactly('B');
 
         Thread.sleep(3500);
         assertThat(proxy.deliveredLate()).as("the held-back attempt was delivered").isEqualTo(1);
-        assertThat(store.load(id).orElseThrow().attributes().get("x")).as("after the late attempt").containsExactly('B');
+        assertThat(store.load(id).orElseThrow().attributes().get("x"))
+            .as("after the late attempt")
+            .containsExactly('B');
       }
     }
   }
@@ -401,14 +503,22 @@ class FaultIT {
   }
 
   private void record(String run, LoadRun load) {
-    figures.put(run + ": clients (one session each) / requests", load.users().size() + " / " + load.requests());
+    figures.put(
+        run + ": clients (one session each) / requests",
+        load.users().size() + " / " + load.requests());
     figures.put(run + ": answers", format(load.outcomes()));
-    figures.put(run + ": updates lost (attribute / bean)",
+    figures.put(
+        run + ": updates lost (attribute / bean)",
         load.sum(u -> u.attribute.lost) + " / " + load.sum(u -> u.bean.lost));
-    figures.put(run + ": failed requests whose write landed anyway (attribute / bean)",
+    figures.put(
+        run + ": failed requests whose write landed anyway (attribute / bean)",
         load.sum(u -> u.attribute.landed) + " / " + load.sum(u -> u.bean.landed));
-    figures.put(run + ": sessions replaced or switched", Integer.toString(
-        load.sum(u -> u.cookieChanges) + load.sum(u -> u.sessionSwitches) + load.sum(u -> u.freshSessions)));
+    figures.put(
+        run + ": sessions replaced or switched",
+        Integer.toString(
+            load.sum(u -> u.cookieChanges)
+                + load.sum(u -> u.sessionSwitches)
+                + load.sum(u -> u.freshSessions)));
   }
 
   private static String format(Map<String, Long> outcomes) {

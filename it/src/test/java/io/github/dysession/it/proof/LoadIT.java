@@ -19,10 +19,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Load, nothing lost: at least 50 concurrent clients, each with its own session, each making its
- * requests round-robin over two Payara Micro 6 instances sharing one dynalite (the
- * {@link SharedCluster}), alternately
- * incrementing a servlet attribute and a {@code @SessionScoped} counter. At the end every client's
- * stored counts equal its successful increments, on both instances.
+ * requests round-robin over two Payara Micro 6 instances sharing one dynalite (the {@link
+ * SharedCluster}), alternately incrementing a servlet attribute and a {@code @SessionScoped}
+ * counter. At the end every client's stored counts equal its successful increments, on both
+ * instances.
  *
  * <p>Quick run: {@code dysession.proof.clients} (50) x {@code dysession.proof.requests} (40)
  * requests, at most {@code dysession.proof.seconds} (90) seconds.
@@ -61,22 +61,36 @@ class LoadIT {
     Map<String, String> figures = new LinkedHashMap<>();
     figures.put("instances", "2 Payara Micro 6, round-robin, no sticky sessions, one dynalite");
     figures.putAll(load.figures());
-    figures.put("duration", String.format("%.1f s (%.0f requests/s)", load.elapsed().toMillis() / 1000.0,
-        load.requests() * 1000.0 / Math.max(1, load.elapsed().toMillis())));
-    figures.put("DynamoDB calls during the load", calls.toString().replaceAll("[{}]", "").replace("=", ": "));
+    figures.put(
+        "duration",
+        String.format(
+            "%.1f s (%.0f requests/s)",
+            load.elapsed().toMillis() / 1000.0,
+            load.requests() * 1000.0 / Math.max(1, load.elapsed().toMillis())));
+    figures.put(
+        "DynamoDB calls during the load",
+        calls.toString().replaceAll("[{}]", "").replace("=", ": "));
     figures.put("clients stopped by the time limit", Integer.toString(load.deadlineHits()));
     Report.publish("load", figures);
 
     assertThat(clients).as("clients").isGreaterThanOrEqualTo(Scale.reliability() ? 1 : 50);
-    assertThat(load.inconsistentClients()).as("clients whose stored counts differ from their successful increments")
+    assertThat(load.inconsistentClients())
+        .as("clients whose stored counts differ from their successful increments")
         .isEmpty();
-    assertThat(load.sum(u -> u.attribute.lost) + load.sum(u -> u.bean.lost)).as("updates lost").isZero();
-    assertThat(load.outcomes().keySet()).as("answers")
+    assertThat(load.sum(u -> u.attribute.lost) + load.sum(u -> u.bean.lost))
+        .as("updates lost")
+        .isZero();
+    assertThat(load.outcomes().keySet())
+        .as("answers")
         .allMatch(k -> k.equals("HTTP 200") || k.equals("HTTP 503"));
-    assertThat(load.sum(u -> u.cookieChanges)).as("Set-Cookie after a client's first request").isZero();
+    assertThat(load.sum(u -> u.cookieChanges))
+        .as("Set-Cookie after a client's first request")
+        .isZero();
     assertThat(load.sum(u -> u.sessionSwitches)).as("answers carrying another session").isZero();
     assertThat(load.sum(u -> u.freshSessions)).as("answers with a new session").isZero();
-    assertThat(load.sum(u -> u.disagreements)).as("instances disagreeing on a client's counts").isZero();
+    assertThat(load.sum(u -> u.disagreements))
+        .as("instances disagreeing on a client's counts")
+        .isZero();
     assertThat(load.sum(u -> u.missingRetryAfter)).as("503 without Retry-After").isZero();
     if (!Scale.reliability()) {
       assertThat(load.deadlineHits()).as("clients stopped by the time limit").isZero();
@@ -84,8 +98,12 @@ class LoadIT {
     }
     for (LoadRun.User user : load.users()) {
       // Both counters moved on every instance: requests really alternated.
-      assertThat(user.attribute.finalValue).as("%s attribute", user).isEqualTo(user.attribute.successes + user.attribute.landed);
-      assertThat(user.bean.finalValue).as("%s bean", user).isEqualTo(user.bean.successes + user.bean.landed);
+      assertThat(user.attribute.finalValue)
+          .as("%s attribute", user)
+          .isEqualTo(user.attribute.successes + user.attribute.landed);
+      assertThat(user.bean.finalValue)
+          .as("%s bean", user)
+          .isEqualTo(user.bean.successes + user.bean.landed);
     }
   }
 

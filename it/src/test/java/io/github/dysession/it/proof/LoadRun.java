@@ -25,18 +25,21 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@code POST api/counter}, two requests), so every kind of request reaches every instance.
  *
  * <p>Every answer is checked as it arrives: a 200 must carry the client's own session (never a new
- * one, never a {@code Set-Cookie}) and the next value of its counter; a 503 must carry
- * {@code Retry-After} and no {@code Set-Cookie}. A request that failed (503, no connection) may
- * still have written (the write reached DynamoDB, the answer did not reach the client); such
- * writes show up as a value one higher than expected and are counted as "landed", not as an error.
- * An increment that a later answer or the final state no longer contains is a lost update.
+ * one, never a {@code Set-Cookie}) and the next value of its counter; a 503 must carry {@code
+ * Retry-After} and no {@code Set-Cookie}. A request that failed (503, no connection) may still have
+ * written (the write reached DynamoDB, the answer did not reach the client); such writes show up as
+ * a value one higher than expected and are counted as "landed", not as an error. An increment that
+ * a later answer or the final state no longer contains is a lost update.
  *
  * <p>Bounded: at most {@code maxRequests} per client and a deadline; one fixed thread pool with one
  * thread per client.
  */
 final class LoadRun {
 
-  enum Kind { ATTRIBUTE, BEAN }
+  enum Kind {
+    ATTRIBUTE,
+    BEAN
+  }
 
   /** The increments of one counter of one client, as the client saw them. */
   static final class Track {
@@ -80,7 +83,9 @@ final class LoadRun {
       }
     }
 
-    /** The invariant: the stored count is the successful increments plus failed ones that landed. */
+    /**
+     * The invariant: the stored count is the successful increments plus failed ones that landed.
+     */
     boolean consistent() {
       return lost == 0 && phantom == 0 && finalValue == successes + landed;
     }
@@ -155,29 +160,38 @@ final class LoadRun {
     pool = Executors.newFixedThreadPool(users.size());
     List<Future<?>> opened = new ArrayList<>();
     for (User user : users) {
-      opened.add(pool.submit(() -> {
-        PayaraMicro server = rotation.get(user.index % rotation.size());
-        Client.Answer answer = null;
-        // A 503 here created no session (no cookie); a client simply tries again.
-        for (int attempt = 0; attempt < 20 && (answer == null || answer.status() == 503); attempt++) {
-          if (answer != null) {
-            Thread.sleep(backoff.toMillis());
-          }
-          answer = user.client.send("POST", ProofCluster.op(server, "incr", "name", "n"));
-          user.requests++;
-          requests.increment();
-          outcome("HTTP " + answer.status());
-          if (answer.status() == 503 && user.client.sessionId() != null) {
-            throw new AssertionError(user + ": a 503 handed out a session cookie");
-          }
-        }
-        if (answer.status() != 200 || user.client.sessionId() == null) {
-          throw new AssertionError(user + ": the first request answered " + answer.status() + ": " + answer.body());
-        }
-        user.hash = Client.hash(user.client.sessionId());
-        user.attribute.success(number(answer.json().get("value")));
-        return null;
-      }));
+      opened.add(
+          pool.submit(
+              () -> {
+                PayaraMicro server = rotation.get(user.index % rotation.size());
+                Client.Answer answer = null;
+                // A 503 here created no session (no cookie); a client simply tries again.
+                for (int attempt = 0;
+                    attempt < 20 && (answer == null || answer.status() == 503);
+                    attempt++) {
+                  if (answer != null) {
+                    Thread.sleep(backoff.toMillis());
+                  }
+                  answer = user.client.send("POST", ProofCluster.op(server, "incr", "name", "n"));
+                  user.requests++;
+                  requests.increment();
+                  outcome("HTTP " + answer.status());
+                  if (answer.status() == 503 && user.client.sessionId() != null) {
+                    throw new AssertionError(user + ": a 503 handed out a session cookie");
+                  }
+                }
+                if (answer.status() != 200 || user.client.sessionId() == null) {
+                  throw new AssertionError(
+                      user
+                          + ": the first request answered "
+                          + answer.status()
+                          + ": "
+                          + answer.body());
+                }
+                user.hash = Client.hash(user.client.sessionId());
+                user.attribute.success(number(answer.json().get("value")));
+                return null;
+              }));
     }
     for (Future<?> f : opened) {
       f.get(2, TimeUnit.MINUTES);
@@ -189,10 +203,12 @@ final class LoadRun {
     long deadline = System.nanoTime() + maxDuration.toNanos();
     startNanos = System.nanoTime();
     for (User user : users) {
-      running.add(pool.submit(() -> {
-        loop(user, maxRequestsPerClient, deadline);
-        return null;
-      }));
+      running.add(
+          pool.submit(
+              () -> {
+                loop(user, maxRequestsPerClient, deadline);
+                return null;
+              }));
     }
   }
 
@@ -232,7 +248,10 @@ final class LoadRun {
       List<PayaraMicro> servers = rotation;
       PayaraMicro server = servers.get(Math.floorMod(user.index + i, servers.size()));
       Kind kind = (i / 2) % 2 == 0 ? Kind.ATTRIBUTE : Kind.BEAN;
-      URI uri = kind == Kind.ATTRIBUTE ? ProofCluster.op(server, "incr", "name", "n") : server.uri("api/counter");
+      URI uri =
+          kind == Kind.ATTRIBUTE
+              ? ProofCluster.op(server, "incr", "name", "n")
+              : server.uri("api/counter");
       user.requests++;
       Client.Answer answer;
       try {
@@ -241,9 +260,15 @@ final class LoadRun {
         requests.increment();
         if (e.getMessage() != null && e.getMessage().contains("content-length")) {
           // Headers came, the promised body did not.
-          outcome("truncated answer (" + (kind == Kind.ATTRIBUTE ? "s?op=incr" : "api/counter") + ")");
+          outcome(
+              "truncated answer (" + (kind == Kind.ATTRIBUTE ? "s?op=incr" : "api/counter") + ")");
         } else {
-          outcome("no answer from " + (server == cluster.a() ? "a" : "b") + " (" + e.getClass().getSimpleName() + ")");
+          outcome(
+              "no answer from "
+                  + (server == cluster.a() ? "a" : "b")
+                  + " ("
+                  + e.getClass().getSimpleName()
+                  + ")");
         }
         user.track(kind).failure();
         Thread.sleep(backoff.toMillis());
@@ -318,32 +343,36 @@ final class LoadRun {
     try {
       List<Future<?>> checks = new ArrayList<>();
       for (User user : users) {
-        checks.add(verifiers.submit(() -> {
-          Integer firstAttribute = null;
-          Integer firstBean = null;
-          for (PayaraMicro reader : readers) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> session = (Map<String, Object>) read(user, ProofCluster.op(reader, "dump")).get("session");
-            if (session == null || !user.hash.equals(session.get("idHash"))) {
-              user.sessionSwitches++;
-              continue;
-            }
-            @SuppressWarnings("unchecked")
-            Object n = ((Map<String, Object>) session.get("attributes")).get("n");
-            int attribute = n == null ? 0 : number(n);
-            Map<String, Object> counter = read(user, reader.uri("api/counter"));
-            int bean = number(counter.get("count"));
-            if (firstAttribute == null) {
-              firstAttribute = attribute;
-              firstBean = bean;
-              user.attribute.finalValue(attribute);
-              user.bean.finalValue(bean);
-            } else if (firstAttribute != attribute || firstBean != bean) {
-              user.disagreements++;
-            }
-          }
-          return null;
-        }));
+        checks.add(
+            verifiers.submit(
+                () -> {
+                  Integer firstAttribute = null;
+                  Integer firstBean = null;
+                  for (PayaraMicro reader : readers) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> session =
+                        (Map<String, Object>)
+                            read(user, ProofCluster.op(reader, "dump")).get("session");
+                    if (session == null || !user.hash.equals(session.get("idHash"))) {
+                      user.sessionSwitches++;
+                      continue;
+                    }
+                    @SuppressWarnings("unchecked")
+                    Object n = ((Map<String, Object>) session.get("attributes")).get("n");
+                    int attribute = n == null ? 0 : number(n);
+                    Map<String, Object> counter = read(user, reader.uri("api/counter"));
+                    int bean = number(counter.get("count"));
+                    if (firstAttribute == null) {
+                      firstAttribute = attribute;
+                      firstBean = bean;
+                      user.attribute.finalValue(attribute);
+                      user.bean.finalValue(bean);
+                    } else if (firstAttribute != attribute || firstBean != bean) {
+                      user.disagreements++;
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : checks) {
         f.get(5, TimeUnit.MINUTES);
@@ -392,8 +421,10 @@ final class LoadRun {
   }
 
   long outcomesStartingWith(String prefix) {
-    return outcomes().entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-        .mapToLong(Map.Entry::getValue).sum();
+    return outcomes().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   int sum(java.util.function.ToIntFunction<User> f) {
@@ -407,8 +438,22 @@ final class LoadRun {
       for (Kind kind : Kind.values()) {
         Track t = u.track(kind);
         if (!t.consistent()) {
-          result.add(u + " " + kind + ": stored " + t.finalValue + ", successes " + t.successes
-              + ", failures " + t.failures + ", landed " + t.landed + ", lost " + t.lost + ", phantom " + t.phantom);
+          result.add(
+              u
+                  + " "
+                  + kind
+                  + ": stored "
+                  + t.finalValue
+                  + ", successes "
+                  + t.successes
+                  + ", failures "
+                  + t.failures
+                  + ", landed "
+                  + t.landed
+                  + ", lost "
+                  + t.lost
+                  + ", phantom "
+                  + t.phantom);
         }
       }
     }
@@ -420,14 +465,20 @@ final class LoadRun {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("clients (one session each)", Integer.toString(users.size()));
     f.put("requests", Long.toString(requests()));
-    f.put("successful increments: attribute / @SessionScoped bean",
+    f.put(
+        "successful increments: attribute / @SessionScoped bean",
         sum(u -> u.attribute.successes) + " / " + sum(u -> u.bean.successes));
     f.put("answers", outcomes().toString().replaceAll("[{}]", "").replace("=", ": "));
-    f.put("updates lost: attribute / bean", sum(u -> u.attribute.lost) + " / " + sum(u -> u.bean.lost));
-    f.put("failed requests whose write landed anyway: attribute / bean",
+    f.put(
+        "updates lost: attribute / bean",
+        sum(u -> u.attribute.lost) + " / " + sum(u -> u.bean.lost));
+    f.put(
+        "failed requests whose write landed anyway: attribute / bean",
         sum(u -> u.attribute.landed) + " / " + sum(u -> u.bean.landed));
-    f.put("sessions replaced or switched (Set-Cookie after the first, other session, new session)",
-        Integer.toString(sum(u -> u.cookieChanges) + sum(u -> u.sessionSwitches) + sum(u -> u.freshSessions)));
+    f.put(
+        "sessions replaced or switched (Set-Cookie after the first, other session, new session)",
+        Integer.toString(
+            sum(u -> u.cookieChanges) + sum(u -> u.sessionSwitches) + sum(u -> u.freshSessions)));
     return f;
   }
 }

@@ -36,12 +36,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The proof suites' fixture: one dynalite with a data directory (so it survives {@code kill -9})
  * and two Payara Micro 6 instances "a" and "b" sharing it, as behind a round-robin load balancer
- * without sticky sessions. The test creates the table first (with the library's own
- * {@link DynamoDbTableAdmin}), then starts both instances at once. One cluster per test class.
+ * without sticky sessions. The test creates the table first (with the library's own {@link
+ * DynamoDbTableAdmin}), then starts both instances at once. One cluster per test class.
  *
  * <p>Every session id any {@link Client} of the cluster was handed in a {@code Set-Cookie} header
- * (and every id a test invented and sent) is remembered, so that a test can check that none of
- * them ever appears in a server log.
+ * (and every id a test invented and sent) is remembered, so that a test can check that none of them
+ * ever appears in a server log.
  */
 final class ProofCluster implements AutoCloseable {
 
@@ -49,10 +49,11 @@ final class ProofCluster implements AutoCloseable {
   static final Jsonb JSON = JsonbBuilder.create();
 
   /** Short DynamoDB timeouts, so an outage turns into 503 answers quickly. */
-  static final Map<String, String> SHORT_TIMEOUTS = Map.of(
-      "dysession.api-call-timeout-ms", "2000",
-      "dysession.api-call-attempt-timeout-ms", "700",
-      "dysession.max-retries", "1");
+  static final Map<String, String> SHORT_TIMEOUTS =
+      Map.of(
+          "dysession.api-call-timeout-ms", "2000",
+          "dysession.api-call-attempt-timeout-ms", "700",
+          "dysession.max-retries", "1");
 
   private final String table;
   private final Dynalite dynalite;
@@ -62,17 +63,19 @@ final class ProofCluster implements AutoCloseable {
   private final HttpClient http;
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
 
-  private ProofCluster(String table, Dynalite dynalite, PayaraMicro a, PayaraMicro b, DynamoDbClient raw) {
+  private ProofCluster(
+      String table, Dynalite dynalite, PayaraMicro a, PayaraMicro b, DynamoDbClient raw) {
     this.table = table;
     this.dynalite = dynalite;
     this.a = a;
     this.b = b;
     this.raw = raw;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   /**
@@ -89,16 +92,29 @@ final class ProofCluster implements AutoCloseable {
     CompletableFuture<PayaraMicro> second = null;
     try {
       raw = DynamoDbClients.forEndpoint(dynalite.endpoint());
-      new DynamoDbTableAdmin(raw, DysessionSettings.from(SettingsSource.of(Map.of(
-          DysessionSettings.TABLE_NAME, table,
-          DysessionSettings.ENDPOINT, dynalite.endpoint().toString()))).dynamoDb()).create();
-      first = CompletableFuture.supplyAsync(() -> instance(name, "a", dynalite, table, dysessionProperties));
-      second = CompletableFuture.supplyAsync(() -> instance(name, "b", dynalite, table, dysessionProperties));
+      new DynamoDbTableAdmin(
+              raw,
+              DysessionSettings.from(
+                      SettingsSource.of(
+                          Map.of(
+                              DysessionSettings.TABLE_NAME,
+                              table,
+                              DysessionSettings.ENDPOINT,
+                              dynalite.endpoint().toString())))
+                  .dynamoDb())
+          .create();
+      first =
+          CompletableFuture.supplyAsync(
+              () -> instance(name, "a", dynalite, table, dysessionProperties));
+      second =
+          CompletableFuture.supplyAsync(
+              () -> instance(name, "b", dynalite, table, dysessionProperties));
       ProofCluster cluster = new ProofCluster(table, dynalite, first.get(), second.get(), raw);
       cluster.warmUp();
       return cluster;
     } catch (Exception | Error e) {
-      for (CompletableFuture<PayaraMicro> f : new ArrayList<>(java.util.Arrays.asList(first, second))) {
+      for (CompletableFuture<PayaraMicro> f :
+          new ArrayList<>(java.util.Arrays.asList(first, second))) {
         if (f != null) {
           try {
             f.get().close();
@@ -115,7 +131,11 @@ final class ProofCluster implements AutoCloseable {
     }
   }
 
-  private static PayaraMicro instance(String cluster, String name, Dynalite dynalite, String table,
+  private static PayaraMicro instance(
+      String cluster,
+      String name,
+      Dynalite dynalite,
+      String table,
       Map<String, String> dysessionProperties) {
     RuntimeException failure = null;
     // On a machine crowded with other builds, a start can miss the harness's readiness deadlines;
@@ -135,16 +155,23 @@ final class ProofCluster implements AutoCloseable {
             .start();
       } catch (IllegalStateException e) {
         failure = e;
-        System.out.println("[proof] Payara Micro " + cluster + "-" + name + " did not start (attempt " + attempt
-            + "): " + e.getMessage().lines().findFirst().orElse(""));
+        System.out.println(
+            "[proof] Payara Micro "
+                + cluster
+                + "-"
+                + name
+                + " did not start (attempt "
+                + attempt
+                + "): "
+                + e.getMessage().lines().findFirst().orElse(""));
       }
     }
     throw failure;
   }
 
   /**
-   * A few session requests on each fresh instance, so that the first requests of a test do not
-   * meet a cold JVM and a cold AWS SDK client (with short DynamoDB timeouts they could time out).
+   * A few session requests on each fresh instance, so that the first requests of a test do not meet
+   * a cold JVM and a cold AWS SDK client (with short DynamoDB timeouts they could time out).
    */
   private void warmUp() throws IOException, InterruptedException {
     for (PayaraMicro server : instances()) {
@@ -172,11 +199,18 @@ final class ProofCluster implements AutoCloseable {
 
   private void signalDynalite(String signal) {
     String port = "--port " + dynalite.port();
-    ProcessHandle process = ProcessHandle.current().descendants()
-        .filter(p -> p.info().commandLine().orElse("").contains("dynalite") && p.info().commandLine().orElse("").contains(port))
-        .findFirst().orElseThrow(() -> new IllegalStateException("no dynalite process with " + port));
+    ProcessHandle process =
+        ProcessHandle.current()
+            .descendants()
+            .filter(
+                p ->
+                    p.info().commandLine().orElse("").contains("dynalite")
+                        && p.info().commandLine().orElse("").contains(port))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no dynalite process with " + port));
     try {
-      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+      Process kill =
+          new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
       if (kill.waitFor() != 0) {
         throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
       }
@@ -194,10 +228,18 @@ final class ProofCluster implements AutoCloseable {
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> from = start;
-      var page = raw.scan(s -> s.tableName(table).consistentRead(true)
-          .select(software.amazon.awssdk.services.dynamodb.model.Select.COUNT).exclusiveStartKey(from));
+      var page =
+          raw.scan(
+              s ->
+                  s.tableName(table)
+                      .consistentRead(true)
+                      .select(software.amazon.awssdk.services.dynamodb.model.Select.COUNT)
+                      .exclusiveStartKey(from));
       count += page.count();
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
     return count;
   }
@@ -240,18 +282,24 @@ final class ProofCluster implements AutoCloseable {
   static URI op(PayaraMicro server, String op, String... params) {
     StringBuilder sb = new StringBuilder("s?op=").append(op);
     for (int i = 0; i + 1 < params.length; i += 2) {
-      sb.append('&').append(params[i]).append('=')
+      sb.append('&')
+          .append(params[i])
+          .append('=')
           .append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
     }
     return server.uri(sb.toString());
   }
 
-  /** The DynamoDB calls {@code server} made since its last reset, by operation (cookie-less request). */
+  /**
+   * The DynamoDB calls {@code server} made since its last reset, by operation (cookie-less
+   * request).
+   */
   @SuppressWarnings("unchecked")
   Map<String, Long> calls(PayaraMicro server) throws IOException, InterruptedException {
     Map<String, Object> answer = cookieless("GET", op(server, "calls"));
     Map<String, Long> result = new TreeMap<>();
-    ((Map<String, Object>) answer.get("calls")).forEach((k, v) -> result.put(k, ((Number) v).longValue()));
+    ((Map<String, Object>) answer.get("calls"))
+        .forEach((k, v) -> result.put(k, ((Number) v).longValue()));
     return result;
   }
 
@@ -265,12 +313,18 @@ final class ProofCluster implements AutoCloseable {
   }
 
   @SuppressWarnings("unchecked")
-  private Map<String, Object> cookieless(String method, URI uri) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+  private Map<String, Object> cookieless(String method, URI uri)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new AssertionError(method + " " + uri + " answered " + response.statusCode() + ": " + response.body());
+      throw new AssertionError(
+          method + " " + uri + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.fromJson(response.body(), Map.class);
   }
@@ -278,7 +332,9 @@ final class ProofCluster implements AutoCloseable {
   /** The session's item as stored, read directly with a consistent read. */
   Optional<Map<String, AttributeValue>> item(String id) {
     var response = raw.getItem(g -> g.tableName(table).consistentRead(true).key(key(id)));
-    return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
+    return response.hasItem() && !response.item().isEmpty()
+        ? Optional.of(response.item())
+        : Optional.empty();
   }
 
   /** The key of a session's item (no key prefix is configured). */
@@ -289,13 +345,18 @@ final class ProofCluster implements AutoCloseable {
     return key;
   }
 
-  /** Sets one entry of the session item's {@code ds_attrs} map directly, behind dysession's back. */
+  /**
+   * Sets one entry of the session item's {@code ds_attrs} map directly, behind dysession's back.
+   */
   void putRawAttribute(String id, String name, AttributeValue value) {
-    raw.updateItem(u -> u.tableName(table).key(key(id))
-        .updateExpression("SET #attrs.#name = :value")
-        .conditionExpression("attribute_exists(PK)")
-        .expressionAttributeNames(Map.of("#attrs", "ds_attrs", "#name", name))
-        .expressionAttributeValues(Map.of(":value", value)));
+    raw.updateItem(
+        u ->
+            u.tableName(table)
+                .key(key(id))
+                .updateExpression("SET #attrs.#name = :value")
+                .conditionExpression("attribute_exists(PK)")
+                .expressionAttributeNames(Map.of("#attrs", "ds_attrs", "#name", name))
+                .expressionAttributeValues(Map.of(":value", value)));
   }
 
   /** Remembers a session id a client was handed or sent, for {@link #idsInLogs()}. */
@@ -352,7 +413,11 @@ final class ProofCluster implements AutoCloseable {
   }
 
   private static boolean isIdChar(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_';
   }
 
   @Override

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * HTTP/1.1 over a plain socket, byte for byte: for cookie headers no HTTP client library would
- * send (control characters, bytes that are not ASCII, line breaks, several {@code Cookie} lines).
- * One request per connection ({@code Connection: close}).
+ * HTTP/1.1 over a plain socket, byte for byte: for cookie headers no HTTP client library would send
+ * (control characters, bytes that are not ASCII, line breaks, several {@code Cookie} lines). One
+ * request per connection ({@code Connection: close}).
  */
 final class RawHttp {
 
@@ -36,13 +36,22 @@ final class RawHttp {
       socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
       socket.setSoTimeout(20_000);
       ByteArrayOutputStream request = new ByteArrayOutputStream();
-      request.writeBytes((method + " " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-          + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      request.writeBytes(
+          (method
+                  + " "
+                  + target
+                  + " HTTP/1.1\r\nHost: "
+                  + base.getHost()
+                  + ":"
+                  + base.getPort()
+                  + "\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       for (byte[] line : headerLines) {
         request.writeBytes(line);
         request.writeBytes(new byte[] {'\r', '\n'});
       }
-      request.writeBytes("Content-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      request.writeBytes(
+          "Content-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       OutputStream out = socket.getOutputStream();
       try {
         out.write(request.toByteArray());
@@ -84,7 +93,8 @@ final class RawHttp {
     List<String> cookies = new ArrayList<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("set-cookie")) {
+      if (colon > 0
+          && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("set-cookie")) {
         cookies.add(lines[i].substring(colon + 1).trim());
       }
     }

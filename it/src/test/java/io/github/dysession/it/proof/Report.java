@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * Prints a proof run's figures and keeps them in {@code it/target/reliability/<id>.txt}. When
- * {@code dysession.proof.readme=true} (the {@code reliability} profile), it also rewrites the part of
- * README.md between {@value #START} and {@value #END} from the figures of every run of this Maven
- * invocation ({@code dysession.proof.runId}), so the section always holds one consistent run.
+ * {@code dysession.proof.readme=true} (the {@code reliability} profile), it also rewrites the part
+ * of README.md between {@value #START} and {@value #END} from the figures of every run of this
+ * Maven invocation ({@code dysession.proof.runId}), so the section always holds one consistent run.
  */
 final class Report {
 
@@ -39,11 +39,16 @@ final class Report {
 
   private Report() {}
 
-  /** Prints the figures, stores them, and (in the reliability profile) rewrites README's section. */
+  /**
+   * Prints the figures, stores them, and (in the reliability profile) rewrites README's section.
+   */
   static synchronized void publish(String id, Map<String, String> figures) {
     String title = RUNS.getOrDefault(id, id);
-    StringBuilder out = new StringBuilder("\n===== dysession proof: ").append(title)
-        .append(Scale.reliability() ? " (reliability run)" : " (quick run)").append(" =====\n");
+    StringBuilder out =
+        new StringBuilder("\n===== dysession proof: ")
+            .append(title)
+            .append(Scale.reliability() ? " (reliability run)" : " (quick run)")
+            .append(" =====\n");
     figures.forEach((k, v) -> out.append(String.format("  %-78s %s%n", k, v)));
     System.out.print(out);
     System.out.flush();
@@ -53,7 +58,8 @@ final class Report {
       Files.createDirectories(dir);
       StringBuilder file = new StringBuilder("run\t").append(runId()).append('\n');
       file.append("mode\t").append(Scale.reliability() ? "reliability" : "quick").append('\n');
-      figures.forEach((k, v) -> file.append(k).append('\t').append(v.replace('\n', ' ')).append('\n'));
+      figures.forEach(
+          (k, v) -> file.append(k).append('\t').append(v.replace('\n', ' ')).append('\n'));
       Files.writeString(dir.resolve(id + ".txt"), file, StandardCharsets.UTF_8);
       if (Boolean.getBoolean(Scale.PREFIX + "readme")) {
         rewriteReadme(dir);
@@ -80,9 +86,10 @@ final class Report {
     } else {
       String heading = "## Reliability\n\n" + section + "\n\n";
       int license = text.indexOf("\n## License");
-      updated = license >= 0
-          ? text.substring(0, license + 1) + heading + text.substring(license + 1)
-          : text + "\n" + heading;
+      updated =
+          license >= 0
+              ? text.substring(0, license + 1) + heading + text.substring(license + 1)
+              : text + "\n" + heading;
     }
     Files.writeString(readme, updated, StandardCharsets.UTF_8);
     System.out.println("[proof] README.md reliability section rewritten: " + readme);
@@ -90,9 +97,13 @@ final class Report {
 
   private static String section(Path dir) throws IOException {
     StringBuilder sb = new StringBuilder();
-    sb.append("Last run: ").append(ZonedDateTime.now(ZoneOffset.UTC)
-        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
-        .append(", `").append(COMMAND).append("`");
+    sb.append("Last run: ")
+        .append(
+            ZonedDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+        .append(", `")
+        .append(COMMAND)
+        .append("`");
     Map<String, String> settings = Scale.settings();
     settings.remove("mode");
     if (!settings.isEmpty()) {
@@ -115,7 +126,10 @@ final class Report {
       sb.append("| ").append(run.getValue()).append(" | |\n|---|---|\n");
       for (String line : lines.subList(2, lines.size())) {
         String[] kv = line.split("\t", 2);
-        sb.append("| ").append(kv[0]).append(" | ").append(kv.length > 1 ? kv[1].replace("|", "\\|") : "")
+        sb.append("| ")
+            .append(kv[0])
+            .append(" | ")
+            .append(kv.length > 1 ? kv[1].replace("|", "\\|") : "")
             .append(" |\n");
       }
       sb.append('\n');
@@ -126,7 +140,10 @@ final class Report {
     return sb.toString();
   }
 
-  /** "2 CPUs (nproc) Intel Xeon ..., 23 GiB RAM, Linux 6.1 amd64, OpenJDK 17.0.15, Payara Micro ..., dynalite ..." */
+  /**
+   * "2 CPUs (nproc) Intel Xeon ..., 23 GiB RAM, Linux 6.1 amd64, OpenJDK 17.0.15, Payara Micro ...,
+   * dynalite ..."
+   */
   static String machine() {
     StringBuilder sb = new StringBuilder();
     sb.append(Runtime.getRuntime().availableProcessors()).append(" CPUs (nproc)");
@@ -138,14 +155,24 @@ final class Report {
     if (mem != null) {
       sb.append(", ").append(Math.round(Long.parseLong(mem) / 1024.0 / 1024.0)).append(" GiB RAM");
     }
-    sb.append(", ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
-        .append(' ').append(System.getProperty("os.arch"));
-    sb.append(", JDK ").append(System.getProperty("java.vm.vendor")).append(' ')
+    sb.append(", ")
+        .append(System.getProperty("os.name"))
+        .append(' ')
+        .append(System.getProperty("os.version"))
+        .append(' ')
+        .append(System.getProperty("os.arch"));
+    sb.append(", JDK ")
+        .append(System.getProperty("java.vm.vendor"))
+        .append(' ')
         .append(System.getProperty("java.runtime.version"));
     String payara = System.getProperty("dysession.it.payara6Version");
-    sb.append(", Payara Micro ").append(payara == null || payara.startsWith("${") ? "6" : payara).append(" x2");
-    String dynalite = firstMatch(Dynalite.baseDir().resolve("node_modules/dynalite/package.json"),
-        "\"version\"\\s*:\\s*\"([^\"]+)\"");
+    sb.append(", Payara Micro ")
+        .append(payara == null || payara.startsWith("${") ? "6" : payara)
+        .append(" x2");
+    String dynalite =
+        firstMatch(
+            Dynalite.baseDir().resolve("node_modules/dynalite/package.json"),
+            "\"version\"\\s*:\\s*\"([^\"]+)\"");
     sb.append(", dynalite ").append(dynalite == null ? "?" : dynalite).append(" (data on disk)");
     return sb.toString();
   }

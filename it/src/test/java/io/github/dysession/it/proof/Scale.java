@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * How big the proof runs are. The quick defaults run under {@code mvn -B verify}; the
- * {@code reliability} Maven profile (see it/pom.xml and README's "Reliability" section) sets
- * {@code dysession.proof.mode=reliability} and larger numbers, and {@code -Ddysession.proof.<key>=N}
+ * How big the proof runs are. The quick defaults run under {@code mvn -B verify}; the {@code
+ * reliability} Maven profile (see it/pom.xml and README's "Reliability" section) sets {@code
+ * dysession.proof.mode=reliability} and larger numbers, and {@code -Ddysession.proof.<key>=N}
  * overrides any of them.
  */
 final class Scale {
@@ -41,13 +41,17 @@ final class Scale {
   /** Every {@code dysession.proof.*} system property, for the report. */
   static Map<String, String> settings() {
     Map<String, String> result = new TreeMap<>();
-    System.getProperties().forEach((k, v) -> {
-      String key = k.toString();
-      if (key.startsWith(PREFIX) && !key.equals(PREFIX + "runId") && !key.equals(PREFIX + "readme")
-          && !v.toString().startsWith("${")) {
-        result.put(key.substring(PREFIX.length()), v.toString());
-      }
-    });
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              String key = k.toString();
+              if (key.startsWith(PREFIX)
+                  && !key.equals(PREFIX + "runId")
+                  && !key.equals(PREFIX + "readme")
+                  && !v.toString().startsWith("${")) {
+                result.put(key.substring(PREFIX.length()), v.toString());
+              }
+            });
     return result;
   }
 }

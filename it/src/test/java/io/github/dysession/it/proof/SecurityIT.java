@@ -28,11 +28,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Security of the session id on the {@link SharedCluster}'s two Payara Micro 6 instances: session
- * fixation (an id the client invented is never adopted, even a well-formed one, and
- * {@code changeSessionId} retires the old id), the cookie's flags, the id's length and alphabet,
- * and that no session id issued (or sent) during the run appears in any server log, even after
- * the library logged about sessions (invalidation during a request, damaged attributes, an
- * oversized session, a DynamoDB outage).
+ * fixation (an id the client invented is never adopted, even a well-formed one, and {@code
+ * changeSessionId} retires the old id), the cookie's flags, the id's length and alphabet, and that
+ * no session id issued (or sent) during the run appears in any server log, even after the library
+ * logged about sessions (invalidation during a request, damaged attributes, an oversized session, a
+ * DynamoDB outage).
  */
 @ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,14 +58,17 @@ class SecurityIT {
         String invented = cookies.wellFormedId();
         Client attacker = cluster.client();
         attacker.setSessionId(invented);
-        Client.Answer answer = how.equals("servlet")
-            ? attacker.send("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"))
-            : attacker.send("POST", server.uri("api/counter"));
+        Client.Answer answer =
+            how.equals("servlet")
+                ? attacker.send("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"))
+                : attacker.send("POST", server.uri("api/counter"));
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.sessionCookies()).as("a new id is issued").hasSize(1);
         assertThat(attacker.sessionId()).matches(ID).isNotEqualTo(invented);
         assertThat(cluster.item(invented)).as("no item under the invented id").isEmpty();
-        assertThat(cluster.item(attacker.sessionId())).as("an item under the issued id").isPresent();
+        assertThat(cluster.item(attacker.sessionId()))
+            .as("an item under the issued id")
+            .isPresent();
       }
     }
 
@@ -78,7 +81,9 @@ class SecurityIT {
     Client attacker = cluster.client();
     attacker.setSessionId(planted);
     for (PayaraMicro server : cluster.instances()) {
-      assertThat(attacker.json("GET", ProofCluster.op(server, "dump")).get("session")).as("on %s", server.name()).isNull();
+      assertThat(attacker.json("GET", ProofCluster.op(server, "dump")).get("session"))
+          .as("on %s", server.name())
+          .isNull();
     }
 
     // Nor is an id offered anywhere but in the cookie: URL path parameters, the query string.
@@ -86,8 +91,13 @@ class SecurityIT {
     owner.json("POST", ProofCluster.op(cluster.a(), "set", "name", "secret", "value", "s3cret"));
     String real = owner.sessionId();
     for (PayaraMicro server : cluster.instances()) {
-      for (String path : new String[] {"s;DYSESSION=" + real + "?op=dump", "s;jsessionid=" + real + "?op=dump",
-          "s?op=dump&DYSESSION=" + real, "s?op=dump&jsessionid=" + real}) {
+      for (String path :
+          new String[] {
+            "s;DYSESSION=" + real + "?op=dump",
+            "s;jsessionid=" + real + "?op=dump",
+            "s?op=dump&DYSESSION=" + real,
+            "s?op=dump&jsessionid=" + real
+          }) {
         Client stranger = cluster.client();
         Client.Answer answer = stranger.send("GET", server.uri(path));
         assertThat(answer.status()).as(path.replace(real, "<id>")).isIn(200, 400, 404);
@@ -109,11 +119,17 @@ class SecurityIT {
     // Quoted, the invented id is still not adopted.
     String quoted = cookies.wellFormedId();
     cluster.remember(quoted);
-    RawHttp.Answer raw = RawHttp.send(cluster.b().baseUri(), "POST", cluster.b().baseUri().getPath() + "s?op=set&name=x&value=1",
-        List.of(BadCookies.latin1("Cookie: DYSESSION=\"" + quoted + "\"")));
+    RawHttp.Answer raw =
+        RawHttp.send(
+            cluster.b().baseUri(),
+            "POST",
+            cluster.b().baseUri().getPath() + "s?op=set&name=x&value=1",
+            List.of(BadCookies.latin1("Cookie: DYSESSION=\"" + quoted + "\"")));
     assertThat(raw.status()).isEqualTo(200);
     assertThat(raw.setCookies()).hasSize(1).noneMatch(h -> h.contains(quoted));
-    raw.setCookies().forEach(h -> cluster.remember(h.substring(ProofCluster.COOKIE.length() + 1).split(";", 2)[0]));
+    raw.setCookies()
+        .forEach(
+            h -> cluster.remember(h.substring(ProofCluster.COOKIE.length() + 1).split(";", 2)[0]));
     assertThat(cluster.item(quoted)).isEmpty();
   }
 
@@ -132,18 +148,23 @@ class SecurityIT {
     assertFlags(rotated.sessionCookies().get(0));
     assertThat(cluster.item(oldId)).as("the old item is deleted").isEmpty();
     assertThat(cluster.item(newId)).as("the new item").isPresent();
-    assertThat(attributes(victim.json("GET", ProofCluster.op(cluster.a(), "dump")))).containsEntry("cart", "3 books");
-    assertThat(((Number) victim.json("GET", cluster.a().uri("api/counter")).get("count")).intValue()).isEqualTo(1);
+    assertThat(attributes(victim.json("GET", ProofCluster.op(cluster.a(), "dump"))))
+        .containsEntry("cart", "3 books");
+    assertThat(
+            ((Number) victim.json("GET", cluster.a().uri("api/counter")).get("count")).intValue())
+        .isEqualTo(1);
 
     Client attacker = cluster.client();
     attacker.setSessionId(oldId);
     for (PayaraMicro server : cluster.instances()) {
-      assertThat(attacker.json("GET", ProofCluster.op(server, "dump")).get("session")).as("old id on %s", server.name())
+      assertThat(attacker.json("GET", ProofCluster.op(server, "dump")).get("session"))
+          .as("old id on %s", server.name())
           .isNull();
     }
     attacker.json("POST", ProofCluster.op(cluster.a(), "set", "name", "cart", "value", "stolen"));
     assertThat(attacker.sessionId()).isNotEqualTo(oldId).isNotEqualTo(newId);
-    assertThat(attributes(victim.json("GET", ProofCluster.op(cluster.b(), "dump")))).containsEntry("cart", "3 books");
+    assertThat(attributes(victim.json("GET", ProofCluster.op(cluster.b(), "dump"))))
+        .containsEntry("cart", "3 books");
   }
 
   @Test
@@ -151,7 +172,8 @@ class SecurityIT {
   void sessionCookie_isHttpOnlySameSiteLaxWithThePathAndNotSecureOnHttp() throws Exception {
     for (PayaraMicro server : cluster.instances()) {
       Client client = cluster.client();
-      Client.Answer created = client.send("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"));
+      Client.Answer created =
+          client.send("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"));
       assertThat(created.sessionCookies()).hasSize(1);
       assertFlags(created.sessionCookies().get(0));
       Client.Answer invalidated = client.send("POST", ProofCluster.op(server, "invalidate"));
@@ -160,12 +182,23 @@ class SecurityIT {
       assertThat(clear).startsWith("DYSESSION=;").contains("; Max-Age=0");
       assertFlags(clear);
     }
-    java.net.http.HttpResponse<String> response = cluster.http().send(java.net.http.HttpRequest
-        .newBuilder(ProofCluster.op(cluster.a(), "set", "name", "x", "value", "1"))
-        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-    response.headers().allValues("Set-Cookie").forEach(h -> cluster.remember(h.replaceFirst("^[^=]*=", "").split(";", 2)[0]));
-    assertThat(response.headers().allValues("Set-Cookie")).as("only dysession's cookie, no JSESSIONID")
-        .hasSize(1).allMatch(h -> h.startsWith("DYSESSION="));
+    java.net.http.HttpResponse<String> response =
+        cluster
+            .http()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        ProofCluster.op(cluster.a(), "set", "name", "x", "value", "1"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    response
+        .headers()
+        .allValues("Set-Cookie")
+        .forEach(h -> cluster.remember(h.replaceFirst("^[^=]*=", "").split(";", 2)[0]));
+    assertThat(response.headers().allValues("Set-Cookie"))
+        .as("only dysession's cookie, no JSESSIONID")
+        .hasSize(1)
+        .allMatch(h -> h.startsWith("DYSESSION="));
   }
 
   @Test
@@ -177,11 +210,13 @@ class SecurityIT {
     try {
       for (int i = 0; i < n; i++) {
         PayaraMicro server = i % 2 == 0 ? cluster.a() : cluster.b();
-        futures.add(pool.submit(() -> {
-          Client client = cluster.client();
-          client.json("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"));
-          return client.sessionId();
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  Client client = cluster.client();
+                  client.json("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"));
+                  return client.sessionId();
+                }));
       }
       Set<String> ids = new HashSet<>();
       long ones = 0;
@@ -190,14 +225,17 @@ class SecurityIT {
         assertThat(id).hasSize(43).matches(ID);
         byte[] bytes = Base64.getUrlDecoder().decode(id);
         assertThat(bytes).hasSize(32);
-        assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)).as("canonical").isEqualTo(id);
+        assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))
+            .as("canonical")
+            .isEqualTo(id);
         for (byte b : bytes) {
           ones += Integer.bitCount(b & 0xff);
         }
         ids.add(id);
       }
       assertThat(ids).as("distinct").hasSize(n);
-      // 51,200 random bits: half of them ones, give or take far less than 2 % (about 9 standard deviations).
+      // 51,200 random bits: half of them ones, give or take far less than 2 % (about 9 standard
+      // deviations).
       assertThat(ones / (n * 256.0)).isBetween(0.48, 0.52);
     } finally {
       pool.shutdownNow();
@@ -213,13 +251,18 @@ class SecurityIT {
     Client slow = cluster.client();
     slow.json("POST", ProofCluster.op(cluster.a(), "set", "name", "x", "value", "1"));
     String slowId = slow.sessionId();
-    CompletableFuture<Client.Answer> late = CompletableFuture.supplyAsync(() -> {
-      try {
-        return slow.send("POST", ProofCluster.op(cluster.a(), "setSlow", "name", "late", "value", "v", "ms", "1000"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Client.Answer> late =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return slow.send(
+                    "POST",
+                    ProofCluster.op(
+                        cluster.a(), "setSlow", "name", "late", "value", "v", "ms", "1000"));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Thread.sleep(300);
     Client other = cluster.client();
     other.setSessionId(slowId);
@@ -229,14 +272,20 @@ class SecurityIT {
     // 2. A damaged attribute (ERROR).
     Client damaged = cluster.client();
     damaged.json("POST", ProofCluster.op(cluster.b(), "set", "name", "x", "value", "1"));
-    cluster.putRawAttribute(damaged.sessionId(), "broken", software.amazon.awssdk.services.dynamodb.model.AttributeValue
-        .fromB(software.amazon.awssdk.core.SdkBytes.fromByteArray(new byte[] {0x7f})));
+    cluster.putRawAttribute(
+        damaged.sessionId(),
+        "broken",
+        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
+            software.amazon.awssdk.core.SdkBytes.fromByteArray(new byte[] {0x7f})));
     damaged.json("GET", ProofCluster.op(cluster.a(), "dump"));
     loggedAbout.add(damaged.sessionId());
     // 3. An oversized session (ERROR, 500 by design).
     Client big = cluster.client();
     big.json("POST", ProofCluster.op(cluster.a(), "set", "name", "x", "value", "1"));
-    assertThat(big.send("POST", ProofCluster.op(cluster.b(), "big", "name", "huge", "kb", "900")).status()).isEqualTo(500);
+    assertThat(
+            big.send("POST", ProofCluster.op(cluster.b(), "big", "name", "huge", "kb", "900"))
+                .status())
+        .isEqualTo(500);
     loggedAbout.add(big.sessionId());
     // 4. A short DynamoDB outage (ERROR once, INFO when it is back).
     Client during = cluster.client();
@@ -259,13 +308,21 @@ class SecurityIT {
     Set<String> ids = cluster.rememberedIds();
     assertThat(ids.size()).as("ids issued or sent during the run").isGreaterThanOrEqualTo(200);
     assertThat(cluster.idsInLogs()).as("session ids found in the server logs").isEmpty();
-    System.out.println("[SecurityIT] " + ids.size() + " session ids issued or sent; none in "
-        + logs.length() + " characters of server and dynalite logs");
+    System.out.println(
+        "[SecurityIT] "
+            + ids.size()
+            + " session ids issued or sent; none in "
+            + logs.length()
+            + " characters of server and dynalite logs");
   }
 
   private static void assertFlags(String setCookie) {
-    assertThat(setCookie).contains("; Path=/app").contains("; HttpOnly").contains("; SameSite=Lax")
-        .doesNotContainIgnoringCase("secure").doesNotContainIgnoringCase("domain");
+    assertThat(setCookie)
+        .contains("; Path=/app")
+        .contains("; HttpOnly")
+        .contains("; SameSite=Lax")
+        .doesNotContainIgnoringCase("secure")
+        .doesNotContainIgnoringCase("domain");
   }
 
   @SuppressWarnings("unchecked")

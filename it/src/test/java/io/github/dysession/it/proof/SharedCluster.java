@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class SharedCluster implements ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedCluster.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(SharedCluster.class);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -24,13 +25,17 @@ public final class SharedCluster implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent("cluster", key -> new Holder(), Holder.class).cluster;
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent("cluster", key -> new Holder(), Holder.class)
+        .cluster;
   }
 
   /** Closed by JUnit at the end of the run (both interfaces, for JUnit before and after 5.13). */
   @SuppressWarnings("deprecation")
-  private static final class Holder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  private static final class Holder
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final ProofCluster cluster;
 
     Holder() {

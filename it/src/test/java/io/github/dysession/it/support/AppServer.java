@@ -24,8 +24,8 @@ public interface AppServer extends AutoCloseable {
   }
 
   /**
-   * Returns a URI relative to the context root of the login test application with its own
-   * mechanism ({@code /login-custom/}).
+   * Returns a URI relative to the context root of the login test application with its own mechanism
+   * ({@code /login-custom/}).
    */
   default URI customLoginUri(String relative) {
     return baseUri().resolve("../login-custom/" + relative);

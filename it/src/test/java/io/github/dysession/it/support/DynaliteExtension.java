@@ -26,47 +26,54 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class DynaliteExtension implements BeforeAllCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DynaliteExtension.class);
-    private static final String KEY = "shared-in-memory-dynalite";
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(DynaliteExtension.class);
+  private static final String KEY = "shared-in-memory-dynalite";
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        shared(context);
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    shared(context);
+  }
+
+  @Override
+  public boolean supportsParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return parameterContext.getParameter().getType() == Dynalite.class;
+  }
+
+  @Override
+  public Object resolveParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return shared(extensionContext);
+  }
+
+  /** The shared instance, started on first use. */
+  public static Dynalite shared(ExtensionContext context) {
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            KEY, key -> new SharedDynalite(Dynalite.start(null)), SharedDynalite.class)
+        .dynalite;
+  }
+
+  /**
+   * Closed by JUnit at the end of the run. {@code CloseableResource} is deprecated since JUnit 5.13
+   * in favour of {@code AutoCloseable}; implementing both works with either behaviour (stopping
+   * twice is harmless).
+   */
+  @SuppressWarnings("deprecation")
+  private static final class SharedDynalite
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private final Dynalite dynalite;
+
+    SharedDynalite(Dynalite dynalite) {
+      this.dynalite = dynalite;
     }
 
     @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == Dynalite.class;
+    public void close() {
+      dynalite.stop();
     }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return shared(extensionContext);
-    }
-
-    /** The shared instance, started on first use. */
-    public static Dynalite shared(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(KEY, key -> new SharedDynalite(Dynalite.start(null)), SharedDynalite.class)
-                .dynalite;
-    }
-
-    /**
-     * Closed by JUnit at the end of the run. {@code CloseableResource} is deprecated since JUnit 5.13
-     * in favour of {@code AutoCloseable}; implementing both works with either behaviour (stopping
-     * twice is harmless).
-     */
-    @SuppressWarnings("deprecation")
-    private static final class SharedDynalite implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-        private final Dynalite dynalite;
-
-        SharedDynalite(Dynalite dynalite) {
-            this.dynalite = dynalite;
-        }
-
-        @Override
-        public void close() {
-            dynalite.stop();
-        }
-    }
+  }
 }

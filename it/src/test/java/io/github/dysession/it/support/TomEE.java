@@ -14,35 +14,40 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One real Apache TomEE server ({@code /bin/sh bin/catalina.sh run}, which {@code exec}s the JVM, so
- * the process the tests hold is TomEE's JVM) with the test WAR deployed as {@code webapps/app.war}
- * (context root {@code app}), listening on 127.0.0.1 only.
+ * One real Apache TomEE server ({@code /bin/sh bin/catalina.sh run}, which {@code exec}s the JVM,
+ * so the process the tests hold is TomEE's JVM) with the test WAR deployed as {@code
+ * webapps/app.war} (context root {@code app}), listening on 127.0.0.1 only.
  *
  * <ul>
- * <li><b>Distribution.</b> The unpacked {@code apache-tomee-<version>-microprofile} zip is
- * {@code CATALINA_HOME} (system property {@value #HOME_PROPERTY}, set by failsafe; the build unpacks
- * it under {@code target/servers/tomee}). The {@code microprofile} flavour, because dysession reads
- * its settings with MicroProfile Config, which TomEE's {@code webprofile} lacks.</li>
- * <li><b>Fresh {@code CATALINA_BASE} per launch</b> ({@code target/tomee-runs/<name>/instance-<n>}):
- * a copy of the distribution's {@code conf/} with this class's {@code server.xml}, the WAR in
- * {@code webapps/}, and empty {@code logs/}, {@code temp/}, {@code work/}.</li>
- * <li><b>Loopback only.</b> {@code server.xml} has one HTTP connector with
- * {@code address="127.0.0.1"} on the instance's port, no AJP or HTTPS connector, and shutdown port -1
- * (no shutdown socket: the process is stopped with SIGTERM, which runs Tomcat's shutdown hook).
- * TomEE itself opens no other socket (no EJBd, no JMX); the suite checks that.</li>
- * <li><b>System properties</b> (the dysession settings) are appended to the base's
- * {@code conf/catalina.properties}, which Tomcat turns into JVM system properties before anything
- * else starts; no shell quoting is involved. {@code EXIT_ON_INIT_FAILURE} makes a connector that
- * cannot bind its port end the process, so that the start is retried on another port.</li>
- * <li><b>Ready</b> as for every {@link InstalledServer}; the start fails at once if TomEE logged
- * "Server startup in" and the application still does not answer 15 s later (the deployment failed).</li>
- * <li><b>Environment</b> also without {@code CATALINA_*}, {@code JAVA_OPTS}, {@code JDK_JAVA_OPTIONS}
- * and {@code JRE_HOME}, plus {@code CATALINA_HOME}, {@code CATALINA_BASE} and {@code CATALINA_TMPDIR}.</li>
+ *   <li><b>Distribution.</b> The unpacked {@code apache-tomee-<version>-microprofile} zip is {@code
+ *       CATALINA_HOME} (system property {@value #HOME_PROPERTY}, set by failsafe; the build unpacks
+ *       it under {@code target/servers/tomee}). The {@code microprofile} flavour, because dysession
+ *       reads its settings with MicroProfile Config, which TomEE's {@code webprofile} lacks.
+ *   <li><b>Fresh {@code CATALINA_BASE} per launch</b> ({@code
+ *       target/tomee-runs/<name>/instance-<n>}): a copy of the distribution's {@code conf/} with
+ *       this class's {@code server.xml}, the WAR in {@code webapps/}, and empty {@code logs/},
+ *       {@code temp/}, {@code work/}.
+ *   <li><b>Loopback only.</b> {@code server.xml} has one HTTP connector with {@code
+ *       address="127.0.0.1"} on the instance's port, no AJP or HTTPS connector, and shutdown port
+ *       -1 (no shutdown socket: the process is stopped with SIGTERM, which runs Tomcat's shutdown
+ *       hook). TomEE itself opens no other socket (no EJBd, no JMX); the suite checks that.
+ *   <li><b>System properties</b> (the dysession settings) are appended to the base's {@code
+ *       conf/catalina.properties}, which Tomcat turns into JVM system properties before anything
+ *       else starts; no shell quoting is involved. {@code EXIT_ON_INIT_FAILURE} makes a connector
+ *       that cannot bind its port end the process, so that the start is retried on another port.
+ *   <li><b>Ready</b> as for every {@link InstalledServer}; the start fails at once if TomEE logged
+ *       "Server startup in" and the application still does not answer 15 s later (the deployment
+ *       failed).
+ *   <li><b>Environment</b> also without {@code CATALINA_*}, {@code JAVA_OPTS}, {@code
+ *       JDK_JAVA_OPTIONS} and {@code JRE_HOME}, plus {@code CATALINA_HOME}, {@code CATALINA_BASE}
+ *       and {@code CATALINA_TMPDIR}.
  * </ul>
  */
 public final class TomEE extends InstalledServer {
 
-  /** System property (set by failsafe) with the unpacked TomEE distribution ({@code CATALINA_HOME}). */
+  /**
+   * System property (set by failsafe) with the unpacked TomEE distribution ({@code CATALINA_HOME}).
+   */
   public static final String HOME_PROPERTY = "dysession.it.tomeeHome";
 
   private static final Pattern STARTED_LINE = Pattern.compile(Pattern.quote("Server startup in"));
@@ -74,11 +79,17 @@ public final class TomEE extends InstalledServer {
     return List.of("/bin/sh", home.resolve("bin").resolve("catalina.sh").toString(), "run");
   }
 
-  /** Also drops the variables catalina.sh reads, so that the test JVM's own do not leak into the server. */
+  /**
+   * Also drops the variables catalina.sh reads, so that the test JVM's own do not leak into the
+   * server.
+   */
   @Override
   boolean dropsVariable(String upperName) {
-    return super.dropsVariable(upperName) || upperName.startsWith("CATALINA_") || upperName.equals("JAVA_OPTS")
-        || upperName.equals("JDK_JAVA_OPTIONS") || upperName.equals("JRE_HOME");
+    return super.dropsVariable(upperName)
+        || upperName.startsWith("CATALINA_")
+        || upperName.equals("JAVA_OPTS")
+        || upperName.equals("JDK_JAVA_OPTIONS")
+        || upperName.equals("JRE_HOME");
   }
 
   @Override
@@ -118,9 +129,15 @@ public final class TomEE extends InstalledServer {
       for (String sub : List.of("logs", "temp", "work", "webapps")) {
         ManagedProcess.createDirectories(dir.resolve(sub));
       }
-      Files.copy(war, dir.resolve("webapps").resolve(CONTEXT_ROOT + ".war"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          war,
+          dir.resolve("webapps").resolve(CONTEXT_ROOT + ".war"),
+          StandardCopyOption.REPLACE_EXISTING);
       for (Path login : loginWars) {
-        Files.copy(login, dir.resolve("webapps").resolve(login.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            login,
+            dir.resolve("webapps").resolve(login.getFileName().toString()),
+            StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare CATALINA_BASE " + dir, e);
@@ -129,22 +146,23 @@ public final class TomEE extends InstalledServer {
 
   private static String serverXml(int httpPort) {
     return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <!-- Written by the dysession tests: one HTTP connector on loopback, no shutdown port. -->
-        <Server port="-1" shutdown="SHUTDOWN">
-          <Listener className="org.apache.tomee.catalina.ServerListener"/>
-          <Listener className="org.apache.catalina.startup.VersionLoggerListener"/>
-          <Listener className="org.apache.catalina.core.JreMemoryLeakPreventionListener"/>
-          <Listener className="org.apache.catalina.core.ThreadLocalLeakPreventionListener"/>
-          <Service name="Catalina">
-            <Connector address="%s" port="%d" protocol="HTTP/1.1" connectionTimeout="20000"
-                       xpoweredBy="false" server="Apache TomEE"/>
-            <Engine name="Catalina" defaultHost="localhost">
-              <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false"
-                    deployOnStartup="true"/>
-            </Engine>
-          </Service>
-        </Server>
-        """.formatted(ManagedProcess.LOOPBACK, httpPort);
+    <?xml version="1.0" encoding="UTF-8"?>
+    <!-- Written by the dysession tests: one HTTP connector on loopback, no shutdown port. -->
+    <Server port="-1" shutdown="SHUTDOWN">
+      <Listener className="org.apache.tomee.catalina.ServerListener"/>
+      <Listener className="org.apache.catalina.startup.VersionLoggerListener"/>
+      <Listener className="org.apache.catalina.core.JreMemoryLeakPreventionListener"/>
+      <Listener className="org.apache.catalina.core.ThreadLocalLeakPreventionListener"/>
+      <Service name="Catalina">
+        <Connector address="%s" port="%d" protocol="HTTP/1.1" connectionTimeout="20000"
+                   xpoweredBy="false" server="Apache TomEE"/>
+        <Engine name="Catalina" defaultHost="localhost">
+          <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false"
+                deployOnStartup="true"/>
+        </Engine>
+      </Service>
+    </Server>
+    """
+        .formatted(ManagedProcess.LOOPBACK, httpPort);
   }
 }

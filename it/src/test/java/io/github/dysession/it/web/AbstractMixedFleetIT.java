@@ -27,6 +27,7 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
 
   private volatile AppServer payara;
   private volatile InstalledServer other;
+
   /**
    * The server under test boots only once Payara is up (or has failed): booting both at once on a
    * busy 2-core machine let Payara's first requests time out past its readiness grace.
@@ -40,16 +41,21 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
   final AppServer start(String name, Map<String, String> settings) {
     if (name.equals("a")) {
       try {
-        payara = PayaraMicro.builder(name + "-" + table())
-            .release(PayaraMicro.Release.PAYARA_6)
-            .javaHome(PayaraMicro.currentJavaHome())
-            .systemProperties(settings)
-            .alsoDeploy(PayaraMicro.loginWars())
-            // Starts beside a heavier server on a busy machine.
-            .readyTimeout(InstalledServer.READY_TIMEOUT)
-            .start();
-        System.out.printf("[%s] Payara Micro 6 %s ready in %.1f s, RSS %d MiB%n", getClass().getSimpleName(),
-            payara.name(), payara.startupTime().toMillis() / 1000.0, payara.rssBytes() >> 20);
+        payara =
+            PayaraMicro.builder(name + "-" + table())
+                .release(PayaraMicro.Release.PAYARA_6)
+                .javaHome(PayaraMicro.currentJavaHome())
+                .systemProperties(settings)
+                .alsoDeploy(PayaraMicro.loginWars())
+                // Starts beside a heavier server on a busy machine.
+                .readyTimeout(InstalledServer.READY_TIMEOUT)
+                .start();
+        System.out.printf(
+            "[%s] Payara Micro 6 %s ready in %.1f s, RSS %d MiB%n",
+            getClass().getSimpleName(),
+            payara.name(),
+            payara.startupTime().toMillis() / 1000.0,
+            payara.rssBytes() >> 20);
         return payara;
       } finally {
         payaraStarted.countDown();
@@ -62,12 +68,19 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
       throw new IllegalStateException("Interrupted while waiting for Payara to start", e);
     }
     other = startOther(name + "-" + table(), settings);
-    System.out.printf("[%s] %s ready in %.1f s, RSS %d MiB%n", getClass().getSimpleName(), other,
-        other.startupTime().toMillis() / 1000.0, other.rssBytes() >> 20);
+    System.out.printf(
+        "[%s] %s ready in %.1f s, RSS %d MiB%n",
+        getClass().getSimpleName(),
+        other,
+        other.startupTime().toMillis() / 1000.0,
+        other.rssBytes() >> 20);
     return other;
   }
 
-  /** Returns the server under test ("b"): the single-server tests run on it; Payara ("a") reads their results. */
+  /**
+   * Returns the server under test ("b"): the single-server tests run on it; Payara ("a") reads
+   * their results.
+   */
   @Override
   InstalledServer subject() {
     return other;
@@ -87,16 +100,19 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
   @AfterAll
   void reportMemory() {
     if (other != null) {
-      System.out.printf("[%s] %s RSS after the suite: %d MiB%n", getClass().getSimpleName(), other,
-          other.rssBytes() >> 20);
+      System.out.printf(
+          "[%s] %s RSS after the suite: %d MiB%n",
+          getClass().getSimpleName(), other, other.rssBytes() >> 20);
     }
   }
 
   @Test
   @Order(19)
   void serverUnderTest_neverCreatedAContainerSession() {
-    // dysession's ContainerSessionWarning logs this once if the container made a session of its own.
-    assertThat(other.log()).contains("dysession's session filter is registered first for /app")
+    // dysession's ContainerSessionWarning logs this once if the container made a session of its
+    // own.
+    assertThat(other.log())
+        .contains("dysession's session filter is registered first for /app")
         .doesNotContain("created an HttpSession of its own in /app,");
   }
 
@@ -111,18 +127,24 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
     long pid = other.pid();
     other.kill();
     assertThat(other.pid()).isEqualTo(-1);
-    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("JVM %d alive", pid).isFalse();
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+        .as("JVM %d alive", pid)
+        .isFalse();
     // Payara keeps serving the session while the server under test is down.
-    assertThat(((Number) browser.json("POST", payara.uri("api/counter")).get("count")).intValue()).isEqualTo(2);
+    assertThat(((Number) browser.json("POST", payara.uri("api/counter")).get("count")).intValue())
+        .isEqualTo(2);
     other.restart();
-    System.out.printf("[%s] %s restarted in %.1f s%n", getClass().getSimpleName(), other,
-        other.startupTime().toMillis() / 1000.0);
+    System.out.printf(
+        "[%s] %s restarted in %.1f s%n",
+        getClass().getSimpleName(), other, other.startupTime().toMillis() / 1000.0);
     assertThat(other.pid()).isNotEqualTo(pid).isPositive();
-    Map<String, Object> session = (Map<String, Object>) browser.json("GET", other.uri("s?op=dump")).get("session");
+    Map<String, Object> session =
+        (Map<String, Object>) browser.json("GET", other.uri("s?op=dump")).get("session");
     assertThat(session).isNotNull();
     Map<String, Object> attributes = (Map<String, Object>) session.get("attributes");
     assertThat(attributes).containsEntry("before", "kill").containsEntry("phoenix", "rises");
-    assertThat(((Number) browser.json("GET", other.uri("api/counter")).get("count")).intValue()).isEqualTo(2);
+    assertThat(((Number) browser.json("GET", other.uri("api/counter")).get("count")).intValue())
+        .isEqualTo(2);
     Map<String, Object> counter = browser.json("POST", other.uri("api/counter"));
     assertThat(((Number) counter.get("count")).intValue()).isEqualTo(3);
     assertThat((List<String>) counter.get("nodes")).containsExactly("b", "a", "b");
@@ -132,7 +154,8 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
   @Order(20)
   void serverUnderTest_listensOnLoopbackOnly() {
     if (ListeningSockets.supported()) {
-      assertThat(other.listeningSockets()).isNotEmpty()
+      assertThat(other.listeningSockets())
+          .isNotEmpty()
           .allMatch(ListeningSockets.Socket::isLoopback, "is on loopback");
     }
   }

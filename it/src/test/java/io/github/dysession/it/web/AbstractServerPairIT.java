@@ -1,6 +1,7 @@
 package io.github.dysession.it.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.dysession.it.support.AppServer;
 import io.github.dysession.it.support.Dynalite;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.TestInstance;
@@ -38,7 +37,9 @@ abstract class AbstractServerPairIT {
   /** Returns the table name, unique per subclass. */
   abstract String table();
 
-  /** Whether both instances are of one server kind, and so of one Faces implementation and version. */
+  /**
+   * Whether both instances are of one server kind, and so of one Faces implementation and version.
+   */
   boolean sameKind() {
     return true;
   }
@@ -51,14 +52,18 @@ abstract class AbstractServerPairIT {
     return false;
   }
 
-  /** Faces pages on the two instances, where they are of one kind (Faces state is shared only so). */
+  /**
+   * Faces pages on the two instances, where they are of one kind (Faces state is shared only so).
+   */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class Faces extends FacesScenarios {
 
     @BeforeAll
     void onOneServerKindOnly() {
-      assumeTrue(sameKind(), "Faces state is shared between instances of one server kind only (README, Faces)");
+      assumeTrue(
+          sameKind(),
+          "Faces state is shared between instances of one server kind only (README, Faces)");
     }
 
     @Override
@@ -74,7 +79,8 @@ abstract class AbstractServerPairIT {
 
     @BeforeAll
     void onOneServerKindOnly() {
-      assumeTrue(sameKind(), "conversation beans are stored under the CDI implementation's own names");
+      assumeTrue(
+          sameKind(), "conversation beans are stored under the CDI implementation's own names");
     }
 
     @Override
@@ -105,14 +111,27 @@ abstract class AbstractServerPairIT {
     }
   }
 
-  /** Returns the stored item of the session with this id (the table's only item whose key holds it). */
-  Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> storedItem(String sessionId) {
+  /**
+   * Returns the stored item of the session with this id (the table's only item whose key holds it).
+   */
+  Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> storedItem(
+      String sessionId) {
     String pk = io.github.dysession.config.DysessionSettings.defaultSettings().partitionKeyName();
-    try (var client = io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
-      var items = client.scan(s -> s.tableName(table()).filterExpression("contains(#pk, :id)")
-          .expressionAttributeNames(Map.of("#pk", pk))
-          .expressionAttributeValues(Map.of(":id",
-              software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(sessionId)))).items();
+    try (var client =
+        io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
+      var items =
+          client
+              .scan(
+                  s ->
+                      s.tableName(table())
+                          .filterExpression("contains(#pk, :id)")
+                          .expressionAttributeNames(Map.of("#pk", pk))
+                          .expressionAttributeValues(
+                              Map.of(
+                                  ":id",
+                                  software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                                      .fromS(sessionId))))
+              .items();
       assertThat(items).as("items of one session").hasSize(1);
       return items.get(0);
     }
@@ -128,15 +147,22 @@ abstract class AbstractServerPairIT {
 
   @BeforeAll
   void startServers() throws Exception {
-    Path data = Files.createTempDirectory(Path.of(System.getProperty("dysession.it.basedir", "."), "target"),
-        "dynalite-" + table() + "-");
+    Path data =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("dysession.it.basedir", "."), "target"),
+            "dynalite-" + table() + "-");
     dynalite = Dynalite.start(data);
     // The table is made by the test, with the SDK's patient defaults: the instances' timeouts are
     // too short for DDL on a loaded machine.
-    try (var client = io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
-      new io.github.dysession.store.dynamodb.DynamoDbTableAdmin(client,
-          io.github.dysession.config.DysessionSettings.from(io.github.dysession.config.SettingsSource.of(
-              Map.of("dysession.dynamodb-tablename", table()))).dynamoDb()).create();
+    try (var client =
+        io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
+      new io.github.dysession.store.dynamodb.DynamoDbTableAdmin(
+              client,
+              io.github.dysession.config.DysessionSettings.from(
+                      io.github.dysession.config.SettingsSource.of(
+                          Map.of("dysession.dynamodb-tablename", table())))
+                  .dynamoDb())
+          .create();
     }
     if (startInTurn()) {
       a = start("a", false);
@@ -163,7 +189,9 @@ abstract class AbstractServerPairIT {
       while (true) {
         HttpResponse<String> response = browser.send("POST", server.uri("s?op=" + step));
         if (response.statusCode() != 503 || System.nanoTime() - deadline > 0) {
-          assertThat(response.statusCode()).as("warm-up %s on %s", step, server.name()).isEqualTo(200);
+          assertThat(response.statusCode())
+              .as("warm-up %s on %s", step, server.name())
+              .isEqualTo(200);
           break;
         }
         Thread.sleep(500);

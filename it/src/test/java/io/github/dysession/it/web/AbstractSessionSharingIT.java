@@ -3,8 +3,6 @@ package io.github.dysession.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.AppServer;
-import io.github.dysession.store.SessionIds;
-import io.github.dysession.store.SessionIds;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -38,9 +36,9 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   private final Browser control = new Browser();
 
   /**
-   * Returns the simple class names that a JAX-RS resource's {@code @Context HttpServletRequest}
-   * may hand out for dysession's session (the test also checks it has dysession's id): dysession's
-   * own, unless the server wraps sessions for JAX-RS.
+   * Returns the simple class names that a JAX-RS resource's {@code @Context HttpServletRequest} may
+   * hand out for dysession's session (the test also checks it has dysession's id): dysession's own,
+   * unless the server wraps sessions for JAX-RS.
    */
   Set<String> jaxRsSessionClasses() {
     return Set.of("DysessionHttpSession");
@@ -67,7 +65,9 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   private static URI op(AppServer server, String op, String... params) {
     StringBuilder sb = new StringBuilder("s?op=").append(op);
     for (int i = 0; i + 1 < params.length; i += 2) {
-      sb.append('&').append(params[i]).append('=')
+      sb.append('&')
+          .append(params[i])
+          .append('=')
           .append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
     }
     return server.uri(sb.toString());
@@ -120,14 +120,20 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(1)
   void attributeWrittenOnOneInstance_isReadOnTheOther() throws Exception {
     Browser browser = new Browser();
-    Map<String, Object> created = browser.json("POST", op(a, "set", "name", "greeting", "value", "hello"));
-    assertThat(session(created)).containsEntry("new", true).containsEntry("class", "DysessionHttpSession");
-    assertThat(a.log()).contains("dysession's session filter is registered first for /app")
-        .contains("dysession calls 1 session listener of /app for its sessions: "
-            + "io.github.dysession.it.app.SessionEventsListener");
+    Map<String, Object> created =
+        browser.json("POST", op(a, "set", "name", "greeting", "value", "hello"));
+    assertThat(session(created))
+        .containsEntry("new", true)
+        .containsEntry("class", "DysessionHttpSession");
+    assertThat(a.log())
+        .contains("dysession's session filter is registered first for /app")
+        .contains(
+            "dysession calls 1 session listener of /app for its sessions: "
+                + "io.github.dysession.it.app.SessionEventsListener");
     Map<String, Object> read = browser.json("GET", op(b, "dump"));
     assertThat(read).containsEntry("node", "b");
-    assertThat(session(read)).containsEntry("new", false)
+    assertThat(session(read))
+        .containsEntry("new", false)
         .containsEntry("idHash", session(created).get("idHash"));
     assertThat(attributes(read)).containsEntry("greeting", "hello");
 
@@ -144,7 +150,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     Browser browser = new Browser();
     browser.json("POST", op(a, "set", "name", "x", "value", "1"));
     HttpResponse<String> response = browser.send("GET", op(b, "dump"));
-    assertThat(response.headers().firstValue("X-App-Filter-Session")).hasValue("DysessionHttpSession");
+    assertThat(response.headers().firstValue("X-App-Filter-Session"))
+        .hasValue("DysessionHttpSession");
     assertThat(response.headers().firstValue("X-App-Filter-Request")).hasValue("DysessionRequest");
   }
 
@@ -152,15 +159,24 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(3)
   void sessionCookie_isHttpOnlyLaxHostOnlyWithA256BitId() throws Exception {
     Browser browser = new Browser();
-    HttpResponse<String> response = browser.send("POST", op(subject(), "set", "name", "x", "value", "1"));
-    String header = response.headers().allValues("Set-Cookie").stream()
-        .filter(h -> h.startsWith("DYSESSION=")).findFirst().orElseThrow();
-    assertThat(header).contains("; HttpOnly").contains("; SameSite=Lax").contains("; Path=/app")
-        .doesNotContain("Secure").doesNotContain("Domain");
+    HttpResponse<String> response =
+        browser.send("POST", op(subject(), "set", "name", "x", "value", "1"));
+    String header =
+        response.headers().allValues("Set-Cookie").stream()
+            .filter(h -> h.startsWith("DYSESSION="))
+            .findFirst()
+            .orElseThrow();
+    assertThat(header)
+        .contains("; HttpOnly")
+        .contains("; SameSite=Lax")
+        .contains("; Path=/app")
+        .doesNotContain("Secure")
+        .doesNotContain("Domain");
     Matcher m = SET_COOKIE.matcher(header);
     assertThat(m.find()).isTrue();
     assertThat(m.group(1)).matches("[A-Za-z0-9_-]{43}");
-    assertThat(response.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
+    assertThat(response.headers().allValues("Set-Cookie"))
+        .noneMatch(h -> h.startsWith("JSESSIONID"));
   }
 
   @Test
@@ -239,8 +255,9 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
       Browser browser = new Browser(HttpClient.Redirect.ALWAYS);
       browser.json("POST", op(b, "set", "name", "start", "value", "yes"));
       String target = op(b, "dump").toString();
-      Map<String, Object> landed = browser.json("GET",
-          op(a, "redirect", "name", "flash", "value", "saved-" + i, "to", target));
+      Map<String, Object> landed =
+          browser.json(
+              "GET", op(a, "redirect", "name", "flash", "value", "saved-" + i, "to", target));
       assertThat(landed).containsEntry("node", "b");
       assertThat(attributes(landed)).containsEntry("flash", "saved-" + i);
     }
@@ -249,7 +266,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(9)
   void listenersAndCdiEvents_fireForDysessionSessions() throws Exception {
-    // Both ways: on a mixed fleet each server kind must fire them for a session the other one saved.
+    // Both ways: on a mixed fleet each server kind must fire them for a session the other one
+    // saved.
     listenersAndCdiEventsFire(a, b);
     listenersAndCdiEventsFire(b, a);
   }
@@ -275,21 +293,34 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     assertThat(count(onWriter, "sessionIdChanged")).isEqualTo(1);
     assertThat(count(onWriter, "sessionWillPassivate")).isPositive();
     assertThat(count(onReader, "sessionDidActivate")).isEqualTo(1);
-    assertThat(onWriter.keySet()).noneMatch(k -> k.startsWith("sessionCreated:") && !k.endsWith("DysessionHttpSession"));
+    assertThat(onWriter.keySet())
+        .noneMatch(k -> k.startsWith("sessionCreated:") && !k.endsWith("DysessionHttpSession"));
   }
 
   @Test
   @Order(10)
   void malformedCookies_areIgnoredWithoutADynamoDbCall() throws Exception {
-    String[] values = {"", "x", "%00", "' OR 1=1 --", "a".repeat(5000), "\"quoted\"",
-        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB", "../../etc/passwd", "<script>",
-        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+", "A".repeat(42)};
+    String[] values = {
+      "",
+      "x",
+      "%00",
+      "' OR 1=1 --",
+      "a".repeat(5000),
+      "\"quoted\"",
+      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB",
+      "../../etc/passwd",
+      "<script>",
+      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+",
+      "A".repeat(42)
+    };
     reset();
     for (String value : values) {
       Browser browser = new Browser();
       browser.setSessionCookie(subject().baseUri(), value);
       HttpResponse<String> response = browser.send("GET", op(subject(), "touch"));
-      assertThat(response.statusCode()).as("cookie %s", value.length() > 50 ? "long" : value).isEqualTo(200);
+      assertThat(response.statusCode())
+          .as("cookie %s", value.length() > 50 ? "long" : value)
+          .isEqualTo(200);
       assertThat(response.body()).contains("\"hasSession\":false");
     }
     assertThat(calls(subject())).as("DynamoDB calls for malformed cookies").isEmpty();
@@ -298,7 +329,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     Browser fixation = new Browser();
     String invented = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     fixation.setSessionCookie(subject().baseUri(), invented);
-    HttpResponse<String> issued = fixation.send("POST", op(subject(), "set", "name", "x", "value", "1"));
+    HttpResponse<String> issued =
+        fixation.send("POST", op(subject(), "set", "name", "x", "value", "1"));
     Matcher m = SET_COOKIE.matcher(issued.headers().firstValue("Set-Cookie").orElse(""));
     assertThat(m.find()).isTrue();
     assertThat(m.group(1)).isNotEqualTo(invented).matches("[A-Za-z0-9_-]{43}");
@@ -307,7 +339,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
 
   @Test
   @Order(11)
-  void readOnlyRequest_makesExactlyOneGetItemAndNoWrite_andAnUntouchedRequestNone() throws Exception {
+  void readOnlyRequest_makesExactlyOneGetItemAndNoWrite_andAnUntouchedRequestNone()
+      throws Exception {
     Browser browser = new Browser();
     browser.json("POST", op(a, "set", "name", "x", "value", "1"));
     reset();
@@ -326,9 +359,12 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(12)
   void unserializableValue_isRefusedBySetAttributeNamingAttributeAndClass() throws Exception {
     Browser browser = new Browser();
-    Map<String, Object> result = browser.json("POST", op(subject(), "unserializable", "name", "thing"));
-    assertThat((String) result.get("error")).startsWith("java.lang.IllegalArgumentException")
-        .contains("'thing'").contains("java.lang.Object");
+    Map<String, Object> result =
+        browser.json("POST", op(subject(), "unserializable", "name", "thing"));
+    assertThat((String) result.get("error"))
+        .startsWith("java.lang.IllegalArgumentException")
+        .contains("'thing'")
+        .contains("java.lang.Object");
   }
 
   @Test
@@ -339,7 +375,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     HttpResponse<String> big = browser.send("POST", op(b, "big", "name", "huge", "kb", "900"));
     assertThat(big.statusCode()).isEqualTo(500);
     assertThat(attributes(browser.json("GET", op(a, "dump"))))
-        .containsEntry("small", "kept").doesNotContainKey("huge");
+        .containsEntry("small", "kept")
+        .doesNotContainKey("huge");
     assertThat(b.log()).contains("'huge'").contains("over the limit");
   }
 
@@ -348,13 +385,16 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   void invalidationOnOneInstance_isNotUndoneByAConcurrentRequestOnTheOther() throws Exception {
     Browser browser = new Browser();
     browser.json("POST", op(a, "set", "name", "x", "value", "1"));
-    CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
-      try {
-        return browser.send("POST", op(a, "setSlow", "name", "late", "value", "write", "ms", "1500"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<HttpResponse<String>> slow =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return browser.send(
+                    "POST", op(a, "setSlow", "name", "late", "value", "write", "ms", "1500"));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Thread.sleep(500);
     Browser other = new Browser();
     other.setSessionCookie(b.baseUri(), browser.sessionCookie());
@@ -371,7 +411,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     HttpResponse<String> async = browser.send("POST", subject().uri("async?value=from-async"));
     assertThat(async.statusCode()).isEqualTo(200);
     assertThat(async.body()).isEqualTo("DysessionHttpSession");
-    assertThat(attributes(browser.json("GET", op(witness(), "dump")))).containsEntry("async", "from-async");
+    assertThat(attributes(browser.json("GET", op(witness(), "dump"))))
+        .containsEntry("async", "from-async");
   }
 
   @Test
@@ -381,10 +422,14 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     HttpResponse<String> failed = browser.send("POST", subject().uri("fail"));
     assertThat(failed.statusCode()).isEqualTo(500);
     assertThat(failed.body()).contains("error page: set");
-    assertThat(failed.headers().allValues("Set-Cookie").stream()
-        .filter(h -> h.startsWith("DYSESSION=")).count()).isEqualTo(1);
+    assertThat(
+            failed.headers().allValues("Set-Cookie").stream()
+                .filter(h -> h.startsWith("DYSESSION="))
+                .count())
+        .isEqualTo(1);
     assertThat(attributes(browser.json("GET", op(witness(), "dump"))))
-        .containsEntry("beforeFailure", "set").containsEntry("errorPageSaw", "set");
+        .containsEntry("beforeFailure", "set")
+        .containsEntry("errorPageSaw", "set");
   }
 
   @Test
@@ -396,7 +441,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     browser.json("POST", op(subject(), "rotateThenReset", "name", "after", "value", "reset"));
     assertThat(browser.sessionCookie()).isNotEqualTo(oldId);
     assertThat(attributes(browser.json("GET", op(witness(), "dump"))))
-        .containsEntry("x", "1").containsEntry("after", "reset");
+        .containsEntry("x", "1")
+        .containsEntry("after", "reset");
   }
 
   @Test
@@ -404,14 +450,27 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   void redirectWithAStatus_followedToTheOtherInstance_seesTheWrite() throws Exception {
     Browser browser = new Browser(HttpClient.Redirect.ALWAYS);
     browser.json("POST", op(b, "set", "name", "start", "value", "yes"));
-    Map<String, Object> landed = browser.json("GET", op(a, "redirect", "name", "flash", "value", "303",
-        "status", "303", "to", op(b, "dump").toString()));
+    Map<String, Object> landed =
+        browser.json(
+            "GET",
+            op(
+                a,
+                "redirect",
+                "name",
+                "flash",
+                "value",
+                "303",
+                "status",
+                "303",
+                "to",
+                op(b, "dump").toString()));
     assertThat(attributes(landed)).containsEntry("flash", "303");
   }
 
   @Test
   @Order(100)
-  void dynamoDbDown_answers503AndNeverReplacesTheSession_andAfterRestartSessionsAreIntact() throws Exception {
+  void dynamoDbDown_answers503AndNeverReplacesTheSession_andAfterRestartSessionsAreIntact()
+      throws Exception {
     long outageLinesBefore = outageLines(a);
     Browser browser = new Browser();
     browser.json("POST", op(a, "set", "name", "survivor", "value", "still here"));
@@ -425,7 +484,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
         assertThat(down.headers().firstValue("Retry-After")).isPresent();
         assertThat(browser.sessionCookie()).as("no new session replaces the old one").isEqualTo(id);
       }
-      HttpResponse<String> newSession = new Browser().send("POST", op(b, "set", "name", "y", "value", "1"));
+      HttpResponse<String> newSession =
+          new Browser().send("POST", op(b, "set", "name", "y", "value", "1"));
       assertThat(newSession.statusCode()).isEqualTo(503);
     } finally {
       dynalite.restart();
@@ -440,9 +500,9 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   }
 
   /**
-   * Whether the server under test makes a session of its own when credentials are posted to
-   * {@code j_security_check} (TomEE runs its FORM mechanism there outside CDI interception);
-   * dysession then ends it at once.
+   * Whether the server under test makes a session of its own when credentials are posted to {@code
+   * j_security_check} (TomEE runs its FORM mechanism there outside CDI interception); dysession
+   * then ends it at once.
    */
   boolean containerSessionAtCredentialPostback() {
     return false;
@@ -473,16 +533,23 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
 
     @Override
     void storeLoginMechanism(String id, String mechanism) {
-      var settings = io.github.dysession.config.DysessionSettings.from(
-          io.github.dysession.config.SettingsSource.of(Map.of()));
+      var settings =
+          io.github.dysession.config.DysessionSettings.from(
+              io.github.dysession.config.SettingsSource.of(Map.of()));
       String pk = settings.partitionKeyName();
-      try (var client = io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
+      try (var client =
+          io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
         Map<String, AttributeValue> key = new java.util.HashMap<>(storedItem(id));
         key.keySet().retainAll(List.of(pk, settings.sortKeyName()));
-        client.updateItem(u -> u.tableName(table()).key(key)
-            .updateExpression("SET #login.#mechanism = :mechanism")
-            .expressionAttributeNames(Map.of("#login", "ds_login", "#mechanism", "mechanism"))
-            .expressionAttributeValues(Map.of(":mechanism", AttributeValue.fromS(mechanism))));
+        client.updateItem(
+            u ->
+                u.tableName(table())
+                    .key(key)
+                    .updateExpression("SET #login.#mechanism = :mechanism")
+                    .expressionAttributeNames(
+                        Map.of("#login", "ds_login", "#mechanism", "mechanism"))
+                    .expressionAttributeValues(
+                        Map.of(":mechanism", AttributeValue.fromS(mechanism))));
       }
     }
   }

@@ -30,33 +30,42 @@ final class Browser {
   }
 
   Browser(HttpClient.Redirect redirects) {
-    client = HttpClient.newBuilder()
-        .cookieHandler(cookies)
-        .followRedirects(redirects)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+    client =
+        HttpClient.newBuilder()
+            .cookieHandler(cookies)
+            .followRedirects(redirects)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   /** Sends a request and returns the response; bodies are short JSON or text. */
   HttpResponse<String> send(String method, URI uri) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.noBody())
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
     return remember(client.send(request, HttpResponse.BodyHandlers.ofString()));
   }
 
-  /** Posts an HTML form ({@code application/x-www-form-urlencoded}; values are URL-encoded here). */
-  HttpResponse<String> postForm(URI uri, Map<String, String> fields) throws IOException, InterruptedException {
+  /**
+   * Posts an HTML form ({@code application/x-www-form-urlencoded}; values are URL-encoded here).
+   */
+  HttpResponse<String> postForm(URI uri, Map<String, String> fields)
+      throws IOException, InterruptedException {
     StringBuilder body = new StringBuilder();
-    fields.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
-        .append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8)).append('=')
-        .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-        .build();
+    fields.forEach(
+        (k, v) ->
+            body.append(body.length() == 0 ? "" : "&")
+                .append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8))
+                .append('=')
+                .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build();
     return remember(client.send(request, HttpResponse.BodyHandlers.ofString()));
   }
 
@@ -80,8 +89,8 @@ final class Browser {
   Map<String, Object> json(String method, URI uri) throws IOException, InterruptedException {
     HttpResponse<String> response = send(method, uri);
     if (response.statusCode() != 200) {
-      throw new AssertionError(method + " " + uri + " answered " + response.statusCode() + ": "
-          + response.body());
+      throw new AssertionError(
+          method + " " + uri + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.fromJson(response.body(), Map.class);
   }

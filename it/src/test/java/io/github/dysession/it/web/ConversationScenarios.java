@@ -10,11 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A long-running {@code @ConversationScoped} conversation of the Faces test application's
- * {@code /faces/conversation} servlet, begun on one instance, continued on the other and ended on
- * the first: it lives in dysession's session, not in a container session of one server; one that
- * times out is ended, whichever instance notices it. Run as a
- * nested class of the pair suites whose instances are of one server kind.
+ * A long-running {@code @ConversationScoped} conversation of the Faces test application's {@code
+ * /faces/conversation} servlet, begun on one instance, continued on the other and ended on the
+ * first: it lives in dysession's session, not in a container session of one server; one that times
+ * out is ended, whichever instance notices it. Run as a nested class of the pair suites whose
+ * instances are of one server kind.
  */
 abstract class ConversationScenarios extends PairScenarios {
 
@@ -31,11 +31,13 @@ abstract class ConversationScenarios extends PairScenarios {
     assertThat(begun).containsEntry("transient", false);
 
     assertThat(browser.json("POST", conversation(b(), "op=add&item=north&cid=" + cid)))
-        .containsEntry("cid", cid).containsEntry("items", List.of("north@b"));
+        .containsEntry("cid", cid)
+        .containsEntry("items", List.of("north@b"));
     assertThat(browser.json("POST", conversation(a(), "op=add&item=south&cid=" + cid)))
         .containsEntry("items", List.of("north@b", "south@a"));
     // Without the cid the request has a transient conversation of its own: an empty cart.
-    assertThat(browser.json("POST", conversation(b(), "op=show"))).containsEntry("transient", true)
+    assertThat(browser.json("POST", conversation(b(), "op=show")))
+        .containsEntry("transient", true)
         .containsEntry("items", List.of());
     assertThat(browser.json("POST", conversation(b(), "op=show&cid=" + cid)))
         .containsEntry("items", List.of("north@b", "south@a"));
@@ -43,7 +45,9 @@ abstract class ConversationScenarios extends PairScenarios {
     int destroyedBefore = destroyed(a());
     Map<String, Object> ended = browser.json("POST", conversation(a(), "op=end&cid=" + cid));
     assertThat(ended).containsEntry("transient", true);
-    assertThat(destroyed(a()) - destroyedBefore).as("@PreDestroy of the ended conversation's cart on a").isEqualTo(1);
+    assertThat(destroyed(a()) - destroyedBefore)
+        .as("@PreDestroy of the ended conversation's cart on a")
+        .isEqualTo(1);
 
     HttpResponse<String> gone = browser.send("POST", conversation(b(), "op=show&cid=" + cid));
     assertThat(gone.statusCode()).as("the ended conversation on b: %s", gone.body()).isEqualTo(404);
@@ -52,9 +56,11 @@ abstract class ConversationScenarios extends PairScenarios {
   }
 
   @Test
-  void conversation_thatTimedOut_isGoneOnTheOtherInstance_andItsBeansAreDestroyed() throws Exception {
+  void conversation_thatTimedOut_isGoneOnTheOtherInstance_andItsBeansAreDestroyed()
+      throws Exception {
     Browser browser = new Browser();
-    Map<String, Object> begun = browser.json("POST", conversation(a(), "op=begin&timeoutMillis=1500"));
+    Map<String, Object> begun =
+        browser.json("POST", conversation(a(), "op=begin&timeoutMillis=1500"));
     String cid = (String) begun.get("cid");
     assertThat(browser.json("POST", conversation(b(), "op=add&item=east&cid=" + cid)))
         .containsEntry("items", List.of("east@b"));
@@ -64,10 +70,13 @@ abstract class ConversationScenarios extends PairScenarios {
     // Any request of the session ends the conversations that timed out; the cid then names none.
     browser.json("POST", conversation(a(), "op=show"));
     HttpResponse<String> gone = browser.send("POST", conversation(b(), "op=show&cid=" + cid));
-    assertThat(gone.statusCode()).as("the timed-out conversation on b: %s", gone.body()).isEqualTo(404);
+    assertThat(gone.statusCode())
+        .as("the timed-out conversation on b: %s", gone.body())
+        .isEqualTo(404);
     assertThat(gone.body()).contains("NonexistentConversationException");
     assertThat(destroyed(a()) + destroyed(b()) - destroyedBefore)
-        .as("@PreDestroy of the timed-out conversation's cart, on either instance").isEqualTo(1);
+        .as("@PreDestroy of the timed-out conversation's cart, on either instance")
+        .isEqualTo(1);
   }
 
   @Test
@@ -82,9 +91,12 @@ abstract class ConversationScenarios extends PairScenarios {
         browser.send("POST", a().baseUri().resolve("../faces/events?op=invalidate"));
     assertThat(invalidated.statusCode()).isEqualTo(200);
     assertThat(destroyed(a()) + destroyed(b()) - destroyedBefore)
-        .as("@PreDestroy of the invalidated session's conversation cart").isEqualTo(1);
+        .as("@PreDestroy of the invalidated session's conversation cart")
+        .isEqualTo(1);
     HttpResponse<String> gone = browser.send("POST", conversation(b(), "op=show&cid=" + cid));
-    assertThat(gone.statusCode()).as("the conversation after invalidation: %s", gone.body()).isEqualTo(404);
+    assertThat(gone.statusCode())
+        .as("the conversation after invalidation: %s", gone.body())
+        .isEqualTo(404);
   }
 
   private static int destroyed(AppServer server) throws Exception {

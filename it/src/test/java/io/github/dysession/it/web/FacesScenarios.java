@@ -20,19 +20,19 @@ import org.junit.jupiter.api.Test;
  */
 abstract class FacesScenarios extends PairScenarios {
 
-  private static final Pattern FORM = Pattern.compile("<form\\b[^>]*\\bid=\"f\"[^>]*>(.*?)</form>", Pattern.DOTALL);
+  private static final Pattern FORM =
+      Pattern.compile("<form\\b[^>]*\\bid=\"f\"[^>]*>(.*?)</form>", Pattern.DOTALL);
   private static final Pattern ACTION = Pattern.compile("\\baction=\"([^\"]*)\"");
   private static final Pattern INPUT = Pattern.compile("<input\\b[^>]*>");
   private static final Pattern ATTRIBUTE = Pattern.compile("\\b(name|value|type)=\"([^\"]*)\"");
-
-
 
   private boolean flashInTheSession() {
     return pair().flashInTheSession();
   }
 
   @Test
-  void viewScopedCounter_postbacksOnAlternatingInstances_countOn_andTheSessionBeanCountsFromEl() throws Exception {
+  void viewScopedCounter_postbacksOnAlternatingInstances_countOn_andTheSessionBeanCountsFromEl()
+      throws Exception {
     Browser browser = new Browser();
     Page page = Page.get(browser, a(), "counter.xhtml");
     assertThat(page.span("view")).isEqualTo("0");
@@ -50,7 +50,8 @@ abstract class FacesScenarios extends PairScenarios {
     Page fresh = Page.get(browser, a(), "counter.xhtml");
     assertThat(fresh.span("view")).isEqualTo("0");
     assertThat(fresh.span("session")).isEqualTo("3");
-    assertThat(browser.json("GET", faces(b(), "events"))).containsEntry("sessionClass", "DysessionHttpSession");
+    assertThat(browser.json("GET", faces(b(), "events")))
+        .containsEntry("sessionClass", "DysessionHttpSession");
     assertThat(browser.cookieNamesSet()).as("cookies set").doesNotContain("JSESSIONID");
   }
 
@@ -58,7 +59,8 @@ abstract class FacesScenarios extends PairScenarios {
   void flash_survivesARedirectToTheOtherInstance() throws Exception {
     Browser browser = new Browser();
     Page form = Page.get(browser, a(), "flash.xhtml");
-    HttpResponse<String> sent = form.post(browser, b(), "f:send", Map.of("f:message", "hello from b"));
+    HttpResponse<String> sent =
+        form.post(browser, b(), "f:send", Map.of("f:message", "hello from b"));
     assertThat(sent.statusCode()).as("flash form: %s", sent.body()).isIn(302, 303);
     URI location = URI.create(sent.headers().firstValue("Location").orElseThrow());
     assertThat(location.getPath()).endsWith("/faces/flash-shown.xhtml");
@@ -72,7 +74,9 @@ abstract class FacesScenarios extends PairScenarios {
         assertThat(Page.parse(elsewhere.body()).span("message")).isEmpty();
       }
       browser = new Browser();
-      sent = Page.get(browser, b(), "flash.xhtml").post(browser, b(), "f:send", Map.of("f:message", "hello again"));
+      sent =
+          Page.get(browser, b(), "flash.xhtml")
+              .post(browser, b(), "f:send", Map.of("f:message", "hello again"));
       location = URI.create(sent.headers().firstValue("Location").orElseThrow());
       assertThat(Page.get(browser, on(b(), location)).span("message")).isEqualTo("hello again");
       return;
@@ -107,12 +111,17 @@ abstract class FacesScenarios extends PairScenarios {
     Browser browser = new Browser();
     Page page = Page.get(browser, a(), "counter.xhtml").submit(browser, b(), "f:inc", Map.of());
     assertThat(page.span("view")).isEqualTo("1");
-    assertThat(browser.send("POST", faces(a(), "events?op=invalidate")).statusCode()).isEqualTo(200);
+    assertThat(browser.send("POST", faces(a(), "events?op=invalidate")).statusCode())
+        .isEqualTo(200);
     int destroyed = 0;
     for (AppServer server : new AppServer[] {a(), b()}) {
-      destroyed += ((Number) new Browser().json("GET", faces(server, "events")).get("viewBeansDestroyed")).intValue();
+      destroyed +=
+          ((Number) new Browser().json("GET", faces(server, "events")).get("viewBeansDestroyed"))
+              .intValue();
     }
-    assertThat(destroyed).as("@PreDestroy calls of the view-scoped bean on both instances").isEqualTo(1);
+    assertThat(destroyed)
+        .as("@PreDestroy calls of the view-scoped bean on both instances")
+        .isEqualTo(1);
   }
 
   private static URI faces(AppServer server, String relative) {
@@ -121,7 +130,9 @@ abstract class FacesScenarios extends PairScenarios {
 
   /** The same path and query on {@code server}. */
   private static URI on(AppServer server, URI uri) {
-    return server.baseUri().resolve(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+    return server
+        .baseUri()
+        .resolve(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
   }
 
   /** A rendered Faces page: its body, and its form {@code f}'s action and fields. */
@@ -142,7 +153,8 @@ abstract class FacesScenarios extends PairScenarios {
       if (!form.find()) {
         return new Page(body, null, Map.of());
       }
-      Matcher action = ACTION.matcher(body.substring(form.start(), body.indexOf('>', form.start())));
+      Matcher action =
+          ACTION.matcher(body.substring(form.start(), body.indexOf('>', form.start())));
       assertThat(action.find()).as("form action in %s", body).isTrue();
       Map<String, String> hidden = new LinkedHashMap<>();
       Matcher input = INPUT.matcher(form.group(1));
@@ -161,13 +173,15 @@ abstract class FacesScenarios extends PairScenarios {
 
     /** Returns the text of the span with {@code id}. */
     String span(String id) {
-      Matcher span = Pattern.compile("<span id=\"" + Pattern.quote(id) + "\">([^<]*)</span>").matcher(body);
+      Matcher span =
+          Pattern.compile("<span id=\"" + Pattern.quote(id) + "\">([^<]*)</span>").matcher(body);
       assertThat(span.find()).as("span %s in %s", id, body).isTrue();
       return unescape(span.group(1));
     }
 
     /** Posts the form to {@code server} by its button {@code button}, with {@code fields}. */
-    HttpResponse<String> post(Browser browser, AppServer server, String button, Map<String, String> fields)
+    HttpResponse<String> post(
+        Browser browser, AppServer server, String button, Map<String, String> fields)
         throws Exception {
       assertThat(action).as("a form in %s", body).isNotNull();
       Map<String, String> values = new LinkedHashMap<>(hidden);
@@ -176,13 +190,20 @@ abstract class FacesScenarios extends PairScenarios {
       return browser.postForm(on(server, URI.create(action)), values);
     }
 
-    /** Posts the form and returns the page it leads to (following a redirect on the same instance). */
-    Page submit(Browser browser, AppServer server, String button, Map<String, String> fields) throws Exception {
+    /**
+     * Posts the form and returns the page it leads to (following a redirect on the same instance).
+     */
+    Page submit(Browser browser, AppServer server, String button, Map<String, String> fields)
+        throws Exception {
       HttpResponse<String> response = post(browser, server, button, fields);
       if (response.statusCode() == 302 || response.statusCode() == 303) {
-        return get(browser, on(server, URI.create(response.headers().firstValue("Location").orElseThrow())));
+        return get(
+            browser,
+            on(server, URI.create(response.headers().firstValue("Location").orElseThrow())));
       }
-      assertThat(response.statusCode()).as("POST on %s: %s", server.name(), response.body()).isEqualTo(200);
+      assertThat(response.statusCode())
+          .as("POST on %s: %s", server.name(), response.body())
+          .isEqualTo(200);
       return parse(response.body());
     }
 
@@ -191,15 +212,20 @@ abstract class FacesScenarios extends PairScenarios {
       StringBuilder out = new StringBuilder();
       while (entity.find()) {
         String e = entity.group(1);
-        String replacement = switch (e) {
-          case "amp" -> "&";
-          case "lt" -> "<";
-          case "gt" -> ">";
-          case "quot" -> "\"";
-          case "apos" -> "'";
-          default -> String.valueOf((char) (e.startsWith("#x")
-              ? Integer.parseInt(e.substring(2), 16) : Integer.parseInt(e.substring(1))));
-        };
+        String replacement =
+            switch (e) {
+              case "amp" -> "&";
+              case "lt" -> "<";
+              case "gt" -> ">";
+              case "quot" -> "\"";
+              case "apos" -> "'";
+              default ->
+                  String.valueOf(
+                      (char)
+                          (e.startsWith("#x")
+                              ? Integer.parseInt(e.substring(2), 16)
+                              : Integer.parseInt(e.substring(1))));
+            };
         entity.appendReplacement(out, Matcher.quoteReplacement(replacement));
       }
       entity.appendTail(out);

@@ -4,7 +4,10 @@ import io.github.dysession.it.support.GlassFish;
 import io.github.dysession.it.support.InstalledServer;
 import java.util.Map;
 
-/** The session-sharing suite on Payara Micro 6 ("a") and GlassFish 7.0 ("b": Weld 5, Grizzly), JDK 17. */
+/**
+ * The session-sharing suite on Payara Micro 6 ("a") and GlassFish 7.0 ("b": Weld 5, Grizzly), JDK
+ * 17.
+ */
 class GlassFishSessionSharingIT extends AbstractMixedFleetIT {
 
   @Override

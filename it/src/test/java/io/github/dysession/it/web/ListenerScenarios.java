@@ -13,17 +13,16 @@ import org.junit.jupiter.api.Test;
  * The session listeners of the Faces test application ({@code /faces}), registered every way a
  * framework or an application registers one: {@code XmlListener} by {@code web.xml} and
  * {@code @WebListener} both, {@code FragmentListener} by the {@code web-fragment.xml} of a jar in
- * {@code WEB-INF/lib}, {@code InitializerAddedListener} by that jar's initializer
- * ({@code addListener(Class)}), {@code ContextAddedListener} by a context listener
- * ({@code addListener(instance)}). Each hears each event of a dysession session once, on the
- * instance where it happens. Run as a nested class of every pair suite ({@link AbstractServerPairIT}).
+ * {@code WEB-INF/lib}, {@code InitializerAddedListener} by that jar's initializer ({@code
+ * addListener(Class)}), {@code ContextAddedListener} by a context listener ({@code
+ * addListener(instance)}). Each hears each event of a dysession session once, on the instance where
+ * it happens. Run as a nested class of every pair suite ({@link AbstractServerPairIT}).
  */
 abstract class ListenerScenarios extends PairScenarios {
 
-  static final List<String> LISTENERS = List.of("XmlListener", "FragmentListener", "InitializerAddedListener",
-      "ContextAddedListener");
-
-
+  static final List<String> LISTENERS =
+      List.of(
+          "XmlListener", "FragmentListener", "InitializerAddedListener", "ContextAddedListener");
 
   @Test
   void everySessionListener_hearsEachEventOnce_onTheInstanceWhereItHappens() throws Exception {
@@ -58,7 +57,8 @@ abstract class ListenerScenarios extends PairScenarios {
   }
 
   private static void op(Browser browser, AppServer server, String query) throws Exception {
-    assertThat(browser.send("POST", events(server, query)).statusCode()).as("%s on %s", query, server.name())
+    assertThat(browser.send("POST", events(server, query)).statusCode())
+        .as("%s on %s", query, server.name())
         .isEqualTo(200);
   }
 
@@ -70,7 +70,8 @@ abstract class ListenerScenarios extends PairScenarios {
   private static Map<String, Integer> events(AppServer server) throws Exception {
     Map<String, Object> report = new Browser().json("GET", events(server, ""));
     Map<String, Integer> counts = new LinkedHashMap<>();
-    ((Map<String, Object>) report.get("listenerEvents")).forEach((k, v) -> counts.put(k, ((Number) v).intValue()));
+    ((Map<String, Object>) report.get("listenerEvents"))
+        .forEach((k, v) -> counts.put(k, ((Number) v).intValue()));
     return counts;
   }
 }

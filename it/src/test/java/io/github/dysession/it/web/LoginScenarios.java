@@ -42,20 +42,26 @@ abstract class LoginScenarios {
   abstract void storeLoginMechanism(String id, String mechanism);
 
   @Test
-  void formLoginOnOneInstance_isKnownOnTheOther_withRolesSecurityContextJaxRsAndEjb() throws Exception {
+  void formLoginOnOneInstance_isKnownOnTheOther_withRolesSecurityContextJaxRsAndEjb()
+      throws Exception {
     Browser browser = new Browser();
     logIn(browser, "alice", ALICE_PASSWORD, a(), b(), a());
 
     Map<String, Object> onB = browser.json("GET", b().loginUri("protected"));
     assertThat(onB.get("node")).isNotEqualTo(browser.json("GET", a().loginUri("who")).get("node"));
-    assertThat(onB).containsEntry("remoteUser", "alice")
-        .containsEntry("principal", "alice").containsEntry("user", true).containsEntry("admin", true)
-        .containsEntry("securityContextCaller", "alice").containsEntry("securityContextAdmin", true)
+    assertThat(onB)
+        .containsEntry("remoteUser", "alice")
+        .containsEntry("principal", "alice")
+        .containsEntry("user", true)
+        .containsEntry("admin", true)
+        .containsEntry("securityContextCaller", "alice")
+        .containsEntry("securityContextAdmin", true)
         .containsEntry("sessionClass", "DysessionHttpSession");
     assertThat(browser.json("GET", b().loginUri("admin"))).containsEntry("remoteUser", "alice");
     assertThat(browser.json("GET", a().loginUri("admin"))).containsEntry("remoteUser", "alice");
     assertThat(browser.json("GET", b().loginUri("api/caller")))
-        .containsEntry("jaxrs", "alice").containsEntry("ejb", "alice");
+        .containsEntry("jaxrs", "alice")
+        .containsEntry("ejb", "alice");
     assertThat(browser.json("GET", a().loginUri("who"))).containsEntry("remoteUser", "alice");
     assertNoContainerSession(browser);
   }
@@ -66,8 +72,10 @@ abstract class LoginScenarios {
     // the login continues to, alternating: b, a, b, a.
     Browser browser = new Browser();
     logIn(browser, "bob", BOB_PASSWORD, b(), a(), b());
-    assertThat(browser.json("GET", a().loginUri("protected"))).containsEntry("remoteUser", "bob")
-        .containsEntry("user", true).containsEntry("admin", false);
+    assertThat(browser.json("GET", a().loginUri("protected")))
+        .containsEntry("remoteUser", "bob")
+        .containsEntry("user", true)
+        .containsEntry("admin", false);
     // bob is no admin on either instance.
     assertThat(browser.send("GET", a().loginUri("admin")).statusCode()).isEqualTo(403);
     assertThat(browser.send("GET", b().loginUri("admin")).statusCode()).isEqualTo(403);
@@ -86,7 +94,8 @@ abstract class LoginScenarios {
 
     String after = browser.sessionCookie();
     assertThat(after).isNotNull().isNotEqualTo(before);
-    assertThat(browser.json("GET", a().loginUri("who"))).containsEntry("remoteUser", "alice")
+    assertThat(browser.json("GET", a().loginUri("who")))
+        .containsEntry("remoteUser", "alice")
         .containsEntry("note", "before-login");
     // Someone who knew the pre-login id (session fixation) has nothing.
     Browser attacker = new Browser();
@@ -102,9 +111,12 @@ abstract class LoginScenarios {
     Browser browser = new Browser();
     HttpResponse<String> challenge = browser.send("GET", a().loginUri("protected"));
     assertThat(challenge.statusCode()).isEqualTo(302);
-    HttpResponse<String> refused = browser.postForm(b().loginUri("j_security_check"),
-        Map.of("j_username", "alice", "j_password", "wrong"));
-    assertThat(refused.statusCode()).as("answer to a wrong password: %s", refused.body()).isNotEqualTo(500);
+    HttpResponse<String> refused =
+        browser.postForm(
+            b().loginUri("j_security_check"), Map.of("j_username", "alice", "j_password", "wrong"));
+    assertThat(refused.statusCode())
+        .as("answer to a wrong password: %s", refused.body())
+        .isNotEqualTo(500);
     assertLoggedOut(browser.json("GET", a().loginUri("who")));
     assertLoggedOut(browser.json("GET", b().loginUri("who")));
     assertThat(browser.send("GET", b().loginUri("protected")).statusCode()).isEqualTo(302);
@@ -135,12 +147,14 @@ abstract class LoginScenarios {
     assertLoggedOut(browser.json("GET", b().loginUri("who")));
     assertThat(browser.sessionCookie()).isEqualTo(id);
     assertNoContainerSession(browser);
-    // Every cookie of the jar, replayed by someone who copied them before the logout (Open Liberty's
+    // Every cookie of the jar, replayed by someone who copied them before the logout (Open
+    // Liberty's
     // LtpaToken2 too), logs in on neither instance.
     for (AppServer server : new AppServer[] {a(), b()}) {
       Browser copy = new Browser();
       copy.copyCookiesFrom(beforeLogout);
-      assertThat(copy.send("GET", server.loginUri("protected")).statusCode()).as("old cookies on %s", server.name())
+      assertThat(copy.send("GET", server.loginUri("protected")).statusCode())
+          .as("old cookies on %s", server.name())
           .isEqualTo(302);
       assertLoggedOut(copy.json("GET", server.loginUri("who")));
     }
@@ -170,39 +184,51 @@ abstract class LoginScenarios {
   }
 
   @Test
-  void dynamoDbCalls_loggedInReadOnlyRequestReadsOnce_andARequestWithoutCookieMakesNone() throws Exception {
+  void dynamoDbCalls_loggedInReadOnlyRequestReadsOnce_andARequestWithoutCookieMakesNone()
+      throws Exception {
     Browser browser = new Browser();
     logIn(browser, "alice", ALICE_PASSWORD, a(), b(), a());
     browser.json("GET", b().loginUri("who"));
     Browser control = new Browser();
 
     control.json("POST", b().loginUri("who?op=reset"));
-    assertThat(browser.json("GET", b().loginUri("protected?probe=calls"))).containsEntry("remoteUser", "alice");
-    assertThat(calls(control, b())).as("calls of a logged-in read-only request").isEqualTo(Map.of("GetItem", 1L));
+    assertThat(browser.json("GET", b().loginUri("protected?probe=calls")))
+        .containsEntry("remoteUser", "alice");
+    assertThat(calls(control, b()))
+        .as("calls of a logged-in read-only request")
+        .isEqualTo(Map.of("GetItem", 1L));
 
     control.json("POST", b().loginUri("who?op=reset"));
     assertLoggedOut(new Browser().json("GET", b().loginUri("who")));
-    assertThat(calls(control, b())).as("calls of an unauthenticated request without a session cookie").isEmpty();
+    assertThat(calls(control, b()))
+        .as("calls of an unauthenticated request without a session cookie")
+        .isEmpty();
     // A protected page keeps the request for after the login: in a new session, one PutItem.
     assertThat(new Browser().send("GET", b().loginUri("protected")).statusCode()).isEqualTo(302);
-    assertThat(calls(control, b())).as("calls of a protected page without a session cookie")
+    assertThat(calls(control, b()))
+        .as("calls of a protected page without a session cookie")
         .isEqualTo(Map.of("PutItem", 1L));
   }
 
   /**
    * Checks that no container session cookie was set, or (where the server makes one at the
-   * credential POST) that it was ended and dropped at once. Other cookies of the server's own
-   * (Open Liberty's WASReqURL and LtpaToken2) are allowed: they hold no session.
+   * credential POST) that it was ended and dropped at once. Other cookies of the server's own (Open
+   * Liberty's WASReqURL and LtpaToken2) are allowed: they hold no session.
    */
   private void assertNoContainerSession(Browser browser) {
     if (containerSessionAtCredentialPostback()) {
-      assertThat(browser.cookieValue("JSESSIONID")).as("container session cookie left in the jar").isNull();
+      assertThat(browser.cookieValue("JSESSIONID"))
+          .as("container session cookie left in the jar")
+          .isNull();
     } else {
       assertThat(browser.cookieNamesSet()).as("cookies set").doesNotContain("JSESSIONID");
     }
   }
 
-  /** Checks that a report shows no caller (JSON-B implementations leave out null members or write them). */
+  /**
+   * Checks that a report shows no caller (JSON-B implementations leave out null members or write
+   * them).
+   */
   private static void assertLoggedOut(Map<String, Object> report) {
     assertThat(report.get("remoteUser")).as("remoteUser in %s", report).isNull();
     assertThat(report.get("principal")).as("principal in %s", report).isNull();
@@ -210,17 +236,22 @@ abstract class LoginScenarios {
   }
 
   @Test
-  void ownMechanismWithAutoApplySession_loginOnOneInstance_holdsOnTheOther_andLogoutEndsIt() throws Exception {
+  void ownMechanismWithAutoApplySession_loginOnOneInstance_holdsOnTheOther_andLogoutEndsIt()
+      throws Exception {
     Browser browser = new Browser();
     assertThat(browser.send("GET", b().customLoginUri("protected")).statusCode()).isEqualTo(401);
-    HttpResponse<String> signedIn = browser.postForm(a().customLoginUri("signin"),
-        Map.of("user", "alice", "password", ALICE_PASSWORD));
+    HttpResponse<String> signedIn =
+        browser.postForm(
+            a().customLoginUri("signin"), Map.of("user", "alice", "password", ALICE_PASSWORD));
     assertThat(signedIn.statusCode()).as("sign-in: %s", signedIn.body()).isEqualTo(200);
     assertThat(signedIn.body()).contains("\"signedIn\":true");
 
-    assertThat(browser.json("GET", b().customLoginUri("protected"))).containsEntry("remoteUser", "alice")
-        .containsEntry("admin", true).containsEntry("securityContextCaller", "alice");
-    assertThat(browser.json("GET", a().customLoginUri("protected"))).containsEntry("remoteUser", "alice");
+    assertThat(browser.json("GET", b().customLoginUri("protected")))
+        .containsEntry("remoteUser", "alice")
+        .containsEntry("admin", true)
+        .containsEntry("securityContextCaller", "alice");
+    assertThat(browser.json("GET", a().customLoginUri("protected")))
+        .containsEntry("remoteUser", "alice");
 
     assertLoggedOut(browser.json("POST", b().customLoginUri("who?op=logout")));
     assertThat(browser.send("GET", a().customLoginUri("protected")).statusCode()).isEqualTo(401);
@@ -232,10 +263,12 @@ abstract class LoginScenarios {
   void loginByAMechanismTheApplicationNoLongerHas_isLoggedOutWithOneWarning() throws Exception {
     Browser browser = new Browser();
     browser.postForm(a().customLoginUri("signin"), Map.of("user", "bob", "password", BOB_PASSWORD));
-    assertThat(browser.json("GET", b().customLoginUri("protected"))).containsEntry("remoteUser", "bob");
+    assertThat(browser.json("GET", b().customLoginUri("protected")))
+        .containsEntry("remoteUser", "bob");
     long before = removedMechanismWarnings(b());
 
-    storeLoginMechanism(browser.sessionCookie(), "io.github.dysession.it.login.custom.RemovedMechanism");
+    storeLoginMechanism(
+        browser.sessionCookie(), "io.github.dysession.it.login.custom.RemovedMechanism");
     HttpResponse<String> refused = browser.send("GET", b().customLoginUri("protected"));
     assertThat(refused.statusCode()).as("protected page: %s", refused.body()).isEqualTo(401);
     assertThat(browser.send("GET", a().customLoginUri("protected")).statusCode()).isEqualTo(401);
@@ -245,32 +278,40 @@ abstract class LoginScenarios {
     assertThat(removedMechanismWarnings(a())).isZero();
     // The session itself lives on, and a new login holds again.
     browser.postForm(a().customLoginUri("signin"), Map.of("user", "bob", "password", BOB_PASSWORD));
-    assertThat(browser.json("GET", b().customLoginUri("protected"))).containsEntry("remoteUser", "bob");
+    assertThat(browser.json("GET", b().customLoginUri("protected")))
+        .containsEntry("remoteUser", "bob");
   }
 
   private static long removedMechanismWarnings(AppServer server) {
     // Distinct lines: a restarted Open Liberty writes each of dysession's lines twice.
-    return server.log().lines()
-        .filter(l -> l.contains("RemovedMechanism, which this application no longer has")).distinct().count();
+    return server
+        .log()
+        .lines()
+        .filter(l -> l.contains("RemovedMechanism, which this application no longer has"))
+        .distinct()
+        .count();
   }
 
   @Test
   @SuppressWarnings("unchecked")
-  void ownMechanism_requestWithoutCredentialsOrCookie_answers401WithoutADynamoDbCall() throws Exception {
+  void ownMechanism_requestWithoutCredentialsOrCookie_answers401WithoutADynamoDbCall()
+      throws Exception {
     Browser control = new Browser();
     control.json("POST", b().customLoginUri("who?op=reset"));
     Browser anonymous = new Browser();
     assertThat(anonymous.send("GET", b().customLoginUri("protected")).statusCode()).isEqualTo(401);
     assertThat(anonymous.sessionCookie()).as("session cookie").isNull();
-    Map<String, Object> calls = (Map<String, Object>) control.json("GET", b().customLoginUri("who?op=calls")).get("calls");
+    Map<String, Object> calls =
+        (Map<String, Object>) control.json("GET", b().customLoginUri("who?op=calls")).get("calls");
     assertThat(calls).as("DynamoDB calls").isEmpty();
   }
 
   @Test
   void ownMechanism_wrongPassword_staysLoggedOutOnBoth() throws Exception {
     Browser browser = new Browser();
-    HttpResponse<String> refused = browser.postForm(a().customLoginUri("signin"),
-        Map.of("user", "alice", "password", "wrong"));
+    HttpResponse<String> refused =
+        browser.postForm(
+            a().customLoginUri("signin"), Map.of("user", "alice", "password", "wrong"));
     assertThat(refused.statusCode()).as("refused sign-in: %s", refused.body()).isNotIn(200, 500);
     assertThat(browser.send("GET", b().customLoginUri("protected")).statusCode()).isEqualTo(401);
     assertLoggedOut(browser.json("GET", a().customLoginUri("who")));
@@ -278,26 +319,35 @@ abstract class LoginScenarios {
 
   @Test
   void requestLogin_onOneInstance_holdsOnTheOther_changesTheId_andLogoutEndsIt() throws Exception {
-    for (java.util.function.Function<String, URI> app : List.<java.util.function.Function<String, URI>>of(
-        r -> a().loginUri(r), r -> a().customLoginUri(r))) {
+    for (java.util.function.Function<String, URI> app :
+        List.<java.util.function.Function<String, URI>>of(
+            r -> a().loginUri(r), r -> a().customLoginUri(r))) {
       Browser browser = new Browser();
       browser.json("POST", app.apply("who?op=note&value=before-login"));
       String before = browser.sessionCookie();
 
-      Map<String, Object> loggedIn = browser.json("POST", app.apply("who?op=login&user=bob&password=" + BOB_PASSWORD));
-      assertThat(loggedIn).as("request.login on a").containsEntry("remoteUser", "bob").containsEntry("user", true);
+      Map<String, Object> loggedIn =
+          browser.json("POST", app.apply("who?op=login&user=bob&password=" + BOB_PASSWORD));
+      assertThat(loggedIn)
+          .as("request.login on a")
+          .containsEntry("remoteUser", "bob")
+          .containsEntry("user", true);
       assertThat(browser.sessionCookie()).isNotEqualTo(before);
 
       URI onB = other(app.apply("who"));
-      assertThat(browser.json("GET", onB)).containsEntry("remoteUser", "bob").containsEntry("note", "before-login")
+      assertThat(browser.json("GET", onB))
+          .containsEntry("remoteUser", "bob")
+          .containsEntry("note", "before-login")
           .containsEntry("admin", false);
-      assertThat(browser.json("GET", other(app.apply("protected")))).containsEntry("remoteUser", "bob");
+      assertThat(browser.json("GET", other(app.apply("protected"))))
+          .containsEntry("remoteUser", "bob");
 
       assertLoggedOut(browser.json("POST", other(app.apply("who?op=logout"))));
       assertLoggedOut(browser.json("GET", app.apply("who")));
       assertThat(browser.send("GET", app.apply("protected")).statusCode()).isIn(302, 401);
 
-      HttpResponse<String> refused = browser.send("POST", app.apply("who?op=login&user=bob&password=wrong"));
+      HttpResponse<String> refused =
+          browser.send("POST", app.apply("who?op=login&user=bob&password=wrong"));
       assertThat(refused.statusCode()).isEqualTo(403);
       assertLoggedOut(browser.json("GET", onB));
       assertThat(browser.cookieNamesSet()).as("cookies set").doesNotContain("JSESSIONID");
@@ -307,15 +357,19 @@ abstract class LoginScenarios {
   @Test
   void webXmlFormLogin_isNamedInOneWarningAtDeployment() {
     for (AppServer server : List.of(a(), b())) {
-      assertThat(server.log().lines().filter(l -> l.contains("/app declares a FORM login in web.xml")))
-          .as("warnings on %s", server.name()).isNotEmpty();
-      assertThat(server.log()).doesNotContain("/login declares a FORM login")
+      assertThat(
+              server.log().lines().filter(l -> l.contains("/app declares a FORM login in web.xml")))
+          .as("warnings on %s", server.name())
+          .isNotEmpty();
+      assertThat(server.log())
+          .doesNotContain("/login declares a FORM login")
           .doesNotContain("/login-custom declares a FORM login");
     }
   }
 
   @Test
-  void customFormMechanism_loginStepsOnAlternatingInstances_continueToTheProtectedPage() throws Exception {
+  void customFormMechanism_loginStepsOnAlternatingInstances_continueToTheProtectedPage()
+      throws Exception {
     Browser browser = new Browser();
     HttpResponse<String> challenge = browser.send("GET", customForm(a(), "protected"));
     assertThat(challenge.statusCode()).as("protected page: %s", challenge.body()).isEqualTo(302);
@@ -323,18 +377,22 @@ abstract class LoginScenarios {
         .endsWith("/login-customform/signin-page");
     assertThat(browser.send("GET", customForm(b(), "signin-page")).body()).contains("password");
 
-    HttpResponse<String> refused = browser.postForm(customForm(b(), "signin-page"),
-        Map.of("user", "alice", "password", "wrong"));
+    HttpResponse<String> refused =
+        browser.postForm(
+            customForm(b(), "signin-page"), Map.of("user", "alice", "password", "wrong"));
     assertThat(refused.statusCode()).as("wrong password: %s", refused.body()).isEqualTo(401);
     assertThat(browser.send("GET", customForm(a(), "protected")).statusCode()).isEqualTo(302);
 
-    HttpResponse<String> posted = browser.postForm(customForm(b(), "signin-page"),
-        Map.of("user", "alice", "password", ALICE_PASSWORD));
+    HttpResponse<String> posted =
+        browser.postForm(
+            customForm(b(), "signin-page"), Map.of("user", "alice", "password", ALICE_PASSWORD));
     assertThat(posted.statusCode()).as("credentials on b: %s", posted.body()).isIn(302, 303);
     assertThat(URI.create(posted.headers().firstValue("Location").orElseThrow()).getPath())
         .endsWith("/login-customform/protected");
-    assertThat(browser.json("GET", customForm(a(), "protected"))).containsEntry("remoteUser", "alice")
-        .containsEntry("admin", true).containsEntry("securityContextCaller", "alice");
+    assertThat(browser.json("GET", customForm(a(), "protected")))
+        .containsEntry("remoteUser", "alice")
+        .containsEntry("admin", true)
+        .containsEntry("securityContextCaller", "alice");
     assertThat(browser.json("GET", customForm(b(), "who"))).containsEntry("remoteUser", "alice");
 
     assertLoggedOut(browser.json("POST", customForm(a(), "who?op=logout")));
@@ -349,8 +407,12 @@ abstract class LoginScenarios {
   /** The same path and query on instance b. */
   private URI other(URI onA) {
     URI base = b().baseUri();
-    return URI.create(base.getScheme() + "://" + base.getAuthority() + onA.getRawPath()
-        + (onA.getRawQuery() == null ? "" : "?" + onA.getRawQuery()));
+    return URI.create(
+        base.getScheme()
+            + "://"
+            + base.getAuthority()
+            + onA.getRawPath()
+            + (onA.getRawQuery() == null ? "" : "?" + onA.getRawQuery()));
   }
 
   @Test
@@ -367,7 +429,8 @@ abstract class LoginScenarios {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Long> calls(Browser control, AppServer server) throws Exception {
-    Map<String, Object> calls = (Map<String, Object>) control.json("GET", server.loginUri("who?op=calls")).get("calls");
+    Map<String, Object> calls =
+        (Map<String, Object>) control.json("GET", server.loginUri("who?op=calls")).get("calls");
     Map<String, Long> result = new java.util.TreeMap<>();
     calls.forEach((k, v) -> result.put(k, ((Number) v).longValue()));
     return result;
@@ -378,26 +441,38 @@ abstract class LoginScenarios {
    * (answered with a redirect to the login page, whose request is kept for after the login), the
    * credential POST (answered with a redirect back), the protected page again (the caller).
    */
-  static void logIn(Browser browser, String user, String password, AppServer first, AppServer second,
-      AppServer third) throws Exception {
+  static void logIn(
+      Browser browser,
+      String user,
+      String password,
+      AppServer first,
+      AppServer second,
+      AppServer third)
+      throws Exception {
     HttpResponse<String> challenge = browser.send("GET", first.loginUri("protected"));
-    assertThat(challenge.statusCode()).as("protected page before the login on %s: %s", first.name(),
-        challenge.body()).isEqualTo(302);
+    assertThat(challenge.statusCode())
+        .as("protected page before the login on %s: %s", first.name(), challenge.body())
+        .isEqualTo(302);
     URI loginPage = URI.create(challenge.headers().firstValue("Location").orElseThrow());
     assertThat(loginPage.getPath()).endsWith("/login/login.html");
     HttpResponse<String> page = browser.send("GET", second.loginUri("login.html"));
     assertThat(page.body()).contains("j_security_check");
 
-    HttpResponse<String> posted = browser.postForm(second.loginUri("j_security_check"),
-        Map.of("j_username", user, "j_password", password));
-    assertThat(posted.statusCode()).as("credential POST on %s: %s", second.name(), posted.body())
+    HttpResponse<String> posted =
+        browser.postForm(
+            second.loginUri("j_security_check"),
+            Map.of("j_username", user, "j_password", password));
+    assertThat(posted.statusCode())
+        .as("credential POST on %s: %s", second.name(), posted.body())
         .isIn(302, 303);
     URI back = URI.create(posted.headers().firstValue("Location").orElseThrow());
     assertThat(back.getPath()).endsWith("/login/protected");
 
     Map<String, Object> done = browser.json("GET", third.loginUri("protected"));
-    assertThat(done).as("the page the login continued to, on %s", third.name())
-        .containsEntry("remoteUser", user).containsEntry("jsessionidSent", false);
+    assertThat(done)
+        .as("the page the login continued to, on %s", third.name())
+        .containsEntry("remoteUser", user)
+        .containsEntry("jsessionidSent", false);
     assertThat(browser.cookieValue("JSESSIONID")).as("container session cookie").isNull();
   }
 }

@@ -34,25 +34,37 @@ class OpenLibertySessionSharingIT extends AbstractMixedFleetIT {
   @Test
   @Order(50)
   void liberty_deploysTheApplicationWithDysessionsFilterFirst_withoutClassLoadingOrWeldErrors() {
-    assertThat(subject().log()).contains("CWWKZ0001I")
+    assertThat(subject().log())
+        .contains("CWWKZ0001I")
         .contains("dysession's session filter is registered first for /app")
-        .doesNotContain("NoClassDefFoundError").doesNotContain("WELD-001304");
+        .doesNotContain("NoClassDefFoundError")
+        .doesNotContain("WELD-001304");
   }
 
   @Test
   @Order(60)
   void withoutTheMpConfigFeature_deploymentFailsWithOneErrorNamingTheFeature() {
-    List<String> features = OpenLiberty.DEFAULT_FEATURES.stream()
-        // Without appSecurity the login test application is not deployed: one application fails.
-        .filter(f -> !f.startsWith("mpConfig") && !f.startsWith("appSecurity")).toList();
-    var failure = assertThatThrownBy(() -> OpenLiberty.start("no-mpconfig", libertySettings, features).close());
-    failure.satisfies(e -> assertThat(e.getMessage().lines().filter(l -> l.contains(" E ")))
-            .as("ERROR lines of Liberty's log").hasSize(1));
-    failure.isInstanceOf(IllegalStateException.class)
+    List<String> features =
+        OpenLiberty.DEFAULT_FEATURES.stream()
+            // Without appSecurity the login test application is not deployed: one application
+            // fails.
+            .filter(f -> !f.startsWith("mpConfig") && !f.startsWith("appSecurity"))
+            .toList();
+    var failure =
+        assertThatThrownBy(
+            () -> OpenLiberty.start("no-mpconfig", libertySettings, features).close());
+    failure.satisfies(
+        e ->
+            assertThat(e.getMessage().lines().filter(l -> l.contains(" E ")))
+                .as("ERROR lines of Liberty's log")
+                .hasSize(1));
+    failure
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("could not start the application")
         .hasMessageContaining("CWWKZ0002E")
-        .hasMessageContaining("MicroProfile Config (org.eclipse.microprofile.config) is not available"
-            + " to the application on Open Liberty. Add <feature>mpConfig-3.1</feature>")
+        .hasMessageContaining(
+            "MicroProfile Config (org.eclipse.microprofile.config) is not available"
+                + " to the application on Open Liberty. Add <feature>mpConfig-3.1</feature>")
         .hasMessageNotContaining("NoClassDefFoundError");
   }
 }

@@ -1,7 +1,7 @@
 package io.github.dysession.it.web;
 
-import io.github.dysession.it.support.PayaraMicro;
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.PayaraMicro;
 import java.util.Map;
 
 /** The session-sharing suite on two Payara Micro 6 instances on the test JDK (17). */

@@ -2,8 +2,8 @@ package io.github.dysession.it.web;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.dysession.it.support.PayaraMicro;
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.PayaraMicro;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -13,7 +13,8 @@ class Payara7SessionSharingIT extends AbstractSessionSharingIT {
   @BeforeAll
   static void requireJdk25() {
     if (PayaraMicro.jdk25Home() == null) {
-      System.out.println("[Payara7SessionSharingIT] SKIPPED: no JDK 25 at " + PayaraMicro.JDK25_HOME);
+      System.out.println(
+          "[Payara7SessionSharingIT] SKIPPED: no JDK 25 at " + PayaraMicro.JDK25_HOME);
     }
     assumeTrue(PayaraMicro.jdk25Home() != null, "no JDK 25 at " + PayaraMicro.JDK25_HOME);
   }

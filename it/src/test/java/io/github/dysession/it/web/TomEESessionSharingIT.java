@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The session-sharing suite on Payara Micro 6 ("a": Weld, Servlet 6) and Apache TomEE 9.0.0
- * microprofile ("b": OpenWebBeans, Servlet 5), both on the test JDK, sharing one table; test 5 moves
- * one {@code @SessionScoped} counter bean a, b, a, b between the two server kinds.
+ * microprofile ("b": OpenWebBeans, Servlet 5), both on the test JDK, sharing one table; test 5
+ * moves one {@code @SessionScoped} counter bean a, b, a, b between the two server kinds.
  */
 class TomEESessionSharingIT extends AbstractMixedFleetIT {
 
@@ -39,9 +39,10 @@ class TomEESessionSharingIT extends AbstractMixedFleetIT {
   @Order(50)
   void servlet5DeprecatedSessionMethods_workOnTomEE_andTheirValuesReachPayara() throws Exception {
     Browser browser = new Browser();
-    Map<String, Object> onTomEE = browser.json("POST",
-        subject().uri("s?op=servlet5&name=legacy&value=putValue"));
-    assertThat(onTomEE).containsEntry("servlet5", "present")
+    Map<String, Object> onTomEE =
+        browser.json("POST", subject().uri("s?op=servlet5&name=legacy&value=putValue"));
+    assertThat(onTomEE)
+        .containsEntry("servlet5", "present")
         .containsEntry("getValue", "putValue")
         .containsEntry("valueNames", List.of("legacy"));
     // The deprecated session context is empty, as on Servlet 5 containers (JSON-B drops the null).
@@ -59,7 +60,8 @@ class TomEESessionSharingIT extends AbstractMixedFleetIT {
 
   @Test
   @Order(51)
-  void tomEE_firesCreationEvents_setsNoContainerCookie_andListensOnItsHttpPortOnly() throws Exception {
+  void tomEE_firesCreationEvents_setsNoContainerCookie_andListensOnItsHttpPortOnly()
+      throws Exception {
     TomEE tomee = (TomEE) subject();
     Browser control = new Browser();
     control.json("POST", tomee.uri("s?op=reset"));
@@ -67,15 +69,27 @@ class TomEESessionSharingIT extends AbstractMixedFleetIT {
     assertThat(counter.statusCode()).isEqualTo(200);
     // The session the @SessionScoped bean made on TomEE fired the listener and the CDI event there.
     @SuppressWarnings("unchecked")
-    Map<String, Number> events = (Map<String, Number>) control.json("GET", tomee.uri("s?op=events")).get("events");
-    assertThat(events.get("sessionCreated:DysessionHttpSession")).extracting(Number::intValue).isEqualTo(1);
-    assertThat(events.get("cdiInitialized:DysessionHttpSession")).extracting(Number::intValue).isEqualTo(1);
-    assertThat(events.keySet()).noneMatch(k -> k.startsWith("sessionCreated:") && !k.endsWith("DysessionHttpSession"));
-    assertThat(counter.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
-    assertThat(tomee.log()).doesNotContain("client=application's").doesNotContain("store=application's");
-    // Loopback only is checked for every server; TomEE should not even open a loopback socket besides HTTP.
+    Map<String, Number> events =
+        (Map<String, Number>) control.json("GET", tomee.uri("s?op=events")).get("events");
+    assertThat(events.get("sessionCreated:DysessionHttpSession"))
+        .extracting(Number::intValue)
+        .isEqualTo(1);
+    assertThat(events.get("cdiInitialized:DysessionHttpSession"))
+        .extracting(Number::intValue)
+        .isEqualTo(1);
+    assertThat(events.keySet())
+        .noneMatch(k -> k.startsWith("sessionCreated:") && !k.endsWith("DysessionHttpSession"));
+    assertThat(counter.headers().allValues("Set-Cookie"))
+        .noneMatch(h -> h.startsWith("JSESSIONID"));
+    assertThat(tomee.log())
+        .doesNotContain("client=application's")
+        .doesNotContain("store=application's");
+    // Loopback only is checked for every server; TomEE should not even open a loopback socket
+    // besides HTTP.
     if (ListeningSockets.supported()) {
-      assertThat(tomee.listeningSockets()).extracting(ListeningSockets.Socket::port).containsOnly(tomee.port());
+      assertThat(tomee.listeningSockets())
+          .extracting(ListeningSockets.Socket::port)
+          .containsOnly(tomee.port());
     }
   }
 

@@ -21,16 +21,18 @@ import jakarta.servlet.http.HttpServletResponse;
 @AutoApplySession
 public class SignInMechanism implements HttpAuthenticationMechanism {
 
-  @Inject
-  private IdentityStoreHandler identityStores;
+  @Inject private IdentityStoreHandler identityStores;
 
   @Override
-  public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
-      HttpMessageContext context) {
-    if ("POST".equals(request.getMethod()) && request.getRequestURI().endsWith("/signin")
+  public AuthenticationStatus validateRequest(
+      HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+    if ("POST".equals(request.getMethod())
+        && request.getRequestURI().endsWith("/signin")
         && request.getParameter("user") != null) {
-      CredentialValidationResult result = identityStores.validate(
-          new UsernamePasswordCredential(request.getParameter("user"), request.getParameter("password")));
+      CredentialValidationResult result =
+          identityStores.validate(
+              new UsernamePasswordCredential(
+                  request.getParameter("user"), request.getParameter("password")));
       return result.getStatus() == CredentialValidationResult.Status.VALID
           ? context.notifyContainerAboutLogin(result)
           : context.responseUnauthorized();

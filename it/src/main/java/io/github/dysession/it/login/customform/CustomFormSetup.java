@@ -11,7 +11,7 @@ import jakarta.security.enterprise.authentication.mechanism.http.LoginToContinue
  */
 @ApplicationScoped
 @DeclareRoles({"user", "admin"})
-@CustomFormAuthenticationMechanismDefinition(loginToContinue = @LoginToContinue(
-    loginPage = "/signin-page", errorPage = "", useForwardToLogin = false))
-public class CustomFormSetup {
-}
+@CustomFormAuthenticationMechanismDefinition(
+    loginToContinue =
+        @LoginToContinue(loginPage = "/signin-page", errorPage = "", useForwardToLogin = false))
+public class CustomFormSetup {}

@@ -12,30 +12,37 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * The application's own login page: GET shows the form, POST authenticates with
- * {@code SecurityContext.authenticate}. After SEND_CONTINUE the response is answered (the login
- * continues to the page that asked for it); after SEND_FAILURE the page says so with 401.
+ * The application's own login page: GET shows the form, POST authenticates with {@code
+ * SecurityContext.authenticate}. After SEND_CONTINUE the response is answered (the login continues
+ * to the page that asked for it); after SEND_FAILURE the page says so with 401.
  */
 @WebServlet("/signin-page")
 public class SignInPage extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
 
-  @Inject
-  private SecurityContext security;
+  @Inject private SecurityContext security;
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     resp.setContentType("text/html");
-    resp.getWriter().write("<!DOCTYPE html><html><body><form method=\"post\">"
-        + "<input name=\"user\"><input name=\"password\" type=\"password\"><button>Sign in</button>"
-        + "</form></body></html>");
+    resp.getWriter()
+        .write(
+            "<!DOCTYPE html><html><body><form method=\"post\"><input name=\"user\"><input"
+                + " name=\"password\" type=\"password\"><button>Sign in</button>"
+                + "</form></body></html>");
   }
 
   @Override
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    AuthenticationStatus status = security.authenticate(req, resp, AuthenticationParameters.withParams()
-        .credential(new UsernamePasswordCredential(req.getParameter("user"), req.getParameter("password"))));
+    AuthenticationStatus status =
+        security.authenticate(
+            req,
+            resp,
+            AuthenticationParameters.withParams()
+                .credential(
+                    new UsernamePasswordCredential(
+                        req.getParameter("user"), req.getParameter("password"))));
     if (status == AuthenticationStatus.SEND_CONTINUE || resp.isCommitted()) {
       return;
     }
