@@ -252,7 +252,8 @@ final class JsonType {
     }
   }
 
-  /** A minimal {@link ParameterizedType} for JSON-B. */
+  /** A minimal {@link ParameterizedType} for JSON-B, which only reads it (never compares it). */
+  @SuppressWarnings("ArrayRecordComponent")
   private record Parameterized(Class<?> raw, Type[] args) implements ParameterizedType {
     @Override
     public Type[] getActualTypeArguments() {

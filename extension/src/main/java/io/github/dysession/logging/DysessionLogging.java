@@ -35,7 +35,26 @@ public final class DysessionLogging {
    * @throws IllegalStateException when the log file cannot be opened
    */
   public static synchronized void configure(DysessionSettings settings) {
-    configure(settings, System.getenv(), System.console() != null, System.err);
+    configure(settings, System.getenv(), onTerminal(), System.err);
+  }
+
+  /**
+   * Whether standard error is a terminal. {@code System.console()} is null without one up to JDK
+   * 21; from JDK 22 it is never null, and {@code Console.isTerminal()} (JDK 22) tells.
+   */
+  @SuppressWarnings("SystemConsoleNull") // Null up to JDK 21; isTerminal() from JDK 22 on.
+  private static boolean onTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
   }
 
   static synchronized void configure(

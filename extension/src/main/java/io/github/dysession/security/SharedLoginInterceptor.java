@@ -262,7 +262,7 @@ public class SharedLoginInterceptor implements Serializable {
       return invocation.proceed();
     }
     Map<String, Object> map = context.getMessageInfo().getMap();
-    Object mandatory = map.put(MANDATORY, Boolean.FALSE.toString());
+    Object mandatory = map.put(MANDATORY, "false");
     try {
       return invocation.proceed();
     } finally {

@@ -196,7 +196,8 @@ final class ApplicationSessionConfig {
           taken.add("cookie SameSite=" + canonical);
         }
       } else if (OWN_ATTRIBUTES.contains(key.toLowerCase(Locale.ROOT))) {
-        continue;
+        // Attributes dysession sets from its own settings (Path, Domain, Secure, HttpOnly, ...).
+        assert !extra.containsKey(key);
       } else if (TOKEN.matcher(key).matches() && ATTRIBUTE_VALUE.matcher(value).matches()) {
         extra.put(key, value);
         taken.add("cookie attribute " + key);

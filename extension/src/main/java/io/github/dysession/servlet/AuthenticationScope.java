@@ -316,7 +316,7 @@ public final class AuthenticationScope {
     } finally {
       DysessionFilter.handOver(original, request, response);
       if (request.lookedUp()) {
-        original.setAttribute(DysessionFilter.LOOKED_UP, Boolean.TRUE);
+        original.setAttribute(DysessionFilter.LOOKED_UP, true);
       }
     }
   }

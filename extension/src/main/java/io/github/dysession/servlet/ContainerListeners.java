@@ -74,7 +74,7 @@ final class ContainerListeners {
    * this server's list is not one of those known.
    */
   static Found read(Object context) {
-    Map<Object, Boolean> visited = new IdentityHashMap<>();
+    IdentityHashMap<Object, Boolean> visited = new IdentityHashMap<>();
     List<Object> frontier = List.of(context);
     for (int depth = 0; depth < MAX_DEPTH && !frontier.isEmpty(); depth++) {
       List<Object> next = new ArrayList<>();

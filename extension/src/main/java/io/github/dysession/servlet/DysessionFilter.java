@@ -234,7 +234,7 @@ public final class DysessionFilter implements Filter {
         } else {
           listeners.resolve(servletContext);
           manager = new SessionManager(servletContext, runtime, listeners, Clock.systemUTC());
-          servletContext.setAttribute(ContainerSessionWarning.ENABLED, Boolean.TRUE);
+          servletContext.setAttribute(ContainerSessionWarning.ENABLED, true);
         }
       }
       return manager;

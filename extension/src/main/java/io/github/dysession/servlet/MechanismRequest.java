@@ -151,22 +151,29 @@ final class MechanismRequest extends HttpServletRequestWrapper {
       }
     }
 
+    // Servlet 5's deprecated methods: called by applications on Servlet 5 servers (TomEE 9), not
+    // declared by the Servlet 6 API compiled against, so never called from here.
+
     /** Returns an attribute: the deprecated Servlet 5 name of {@link #getAttribute}. */
+    @SuppressWarnings("UnusedMethod")
     public Object getValue(String name) {
       return getAttribute(name);
     }
 
     /** Returns the attribute names: the deprecated Servlet 5 form of {@link #getAttributeNames}. */
+    @SuppressWarnings("UnusedMethod")
     public String[] getValueNames() {
       return Collections.list(getAttributeNames()).toArray(new String[0]);
     }
 
     /** Sets an attribute: the deprecated Servlet 5 name of {@link #setAttribute}. */
+    @SuppressWarnings("UnusedMethod")
     public void putValue(String name, Object value) {
       setAttribute(name, value);
     }
 
     /** Removes an attribute: the deprecated Servlet 5 name of {@link #removeAttribute}. */
+    @SuppressWarnings("UnusedMethod")
     public void removeValue(String name) {
       removeAttribute(name);
     }

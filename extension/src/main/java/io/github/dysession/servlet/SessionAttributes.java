@@ -91,6 +91,8 @@ final class SessionAttributes {
    * setAttribute}, right as they are (an immutable value); {@code fallback} are its stored bytes,
    * to keep if it can no longer be encoded (null: none).
    */
+  @SuppressWarnings(
+      "ArrayRecordComponent") // A carrier from one method to the next, never compared.
   record ToEncode(String name, Object value, byte[] reuse, byte[] fallback) {}
 
   synchronized String id() {

@@ -125,7 +125,7 @@ class PayaraSmokeIT {
             .filter(
                 r ->
                     r.contains("SEVERE")
-                        || r.contains("WARNING") && r.contains("dysession")
+                        || (r.contains("WARNING") && r.contains("dysession"))
                         || r.contains("io.github.dysession"))
             .limit(20)
             .collect(Collectors.toList());

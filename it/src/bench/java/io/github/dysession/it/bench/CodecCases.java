@@ -109,7 +109,7 @@ public final class CodecCases {
     };
   }
 
-  private static ArrayList<Item> items(int n) {
+  private static List<Item> items(int n) {
     ArrayList<Item> items = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       items.add(

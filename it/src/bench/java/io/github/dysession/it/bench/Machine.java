@@ -21,7 +21,10 @@ final class Machine {
 
   static Map<String, String> describe(Path itDir, Path payaraJar) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")));
+    m.put(
+        "date",
+        ZonedDateTime.now(java.time.ZoneId.systemDefault())
+            .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")));
     m.put("nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));
     m.put("CPU", cpuModel());
     m.put("memory", memory());
@@ -145,7 +148,9 @@ final class Machine {
   static String command(String... command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes()).trim();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .trim();
       p.waitFor();
       return out.isEmpty() ? "unknown" : out;
     } catch (IOException e) {

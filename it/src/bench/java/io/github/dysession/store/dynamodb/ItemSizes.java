@@ -43,7 +43,7 @@ public final class ItemSizes {
     }
     if (v.n() != null) {
       String digits = new BigDecimal(v.n()).stripTrailingZeros().unscaledValue().abs().toString();
-      return (digits.length() + 1) / 2 + 1;
+      return (digits.length() + 1L) / 2 + 1;
     }
     if (v.b() != null) {
       return v.b().asByteArrayUnsafe().length;

@@ -182,7 +182,8 @@ public class DemoPage extends HttpServlet {
       return "";
     }
     StringBuilder sb = new StringBuilder(text.length() + 16);
-    for (char c : text.toCharArray()) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
       switch (c) {
         case '&' -> sb.append("&amp;");
         case '<' -> sb.append("&lt;");

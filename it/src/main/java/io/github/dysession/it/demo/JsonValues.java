@@ -48,7 +48,11 @@ final class JsonValues {
     if (value instanceof BigDecimal number) {
       try {
         long whole = number.longValueExact();
-        return whole == (int) whole ? Integer.valueOf((int) whole) : Long.valueOf(whole);
+        // Not a conditional expression: that would promote the Integer to a Long.
+        if (whole == (int) whole) {
+          return Integer.valueOf((int) whole);
+        }
+        return Long.valueOf(whole);
       } catch (ArithmeticException e) {
         return number;
       }

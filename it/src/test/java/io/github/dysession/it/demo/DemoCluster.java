@@ -84,8 +84,9 @@ final class DemoCluster implements AutoCloseable {
           CompletableFuture.supplyAsync(
               () -> instance(namePrefix + "-b", "B", portB, "A", portA, war, dynalite),
               DemoCluster::inNewThread);
-      a.whenComplete((p, e) -> addStarted(started, p));
-      b.whenComplete((p, e) -> addStarted(started, p));
+      // The stages these return end with a and b, whose failures join() below reports.
+      var unusedA = a.whenComplete((p, e) -> addStarted(started, p));
+      var unusedB = b.whenComplete((p, e) -> addStarted(started, p));
       try {
         return new DemoCluster(dynalite, a.join(), b.join(), initOutput);
       } catch (CompletionException e) {

@@ -68,6 +68,7 @@ public final class DemoLauncher {
                 "demo-shutdown"));
 
     String line = "=".repeat(78);
+    @SuppressWarnings("UnnecessaryStringBuilder") // Line by line, as the banner prints.
     StringBuilder banner =
         new StringBuilder()
             .append(line)

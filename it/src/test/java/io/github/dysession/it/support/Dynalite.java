@@ -219,7 +219,8 @@ public final class Dynalite implements AutoCloseable {
 
   private static Path findNode() {
     String path = System.getenv("PATH");
-    boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
+    boolean windows =
+        System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
     List<String> names = windows ? List.of("node.exe", "node.cmd", "node") : List.of("node");
     if (path != null) {
       for (String dir : path.split(File.pathSeparator)) {

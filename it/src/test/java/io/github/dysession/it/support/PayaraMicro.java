@@ -311,17 +311,20 @@ public final class PayaraMicro implements AppServer {
   /**
    * The unique name (the builder's name, with a suffix "-2", "-3"... if already used in this JVM).
    */
+  @Override
   public String name() {
     return name;
   }
 
   /** {@code http://127.0.0.1:<port>/<context root>/} (ends with '/'). */
+  @Override
   public URI baseUri() {
     String root = contextRoot.equals("/") ? "" : contextRoot + "/";
     return URI.create("http://" + ManagedProcess.LOOPBACK + ":" + port + "/" + root);
   }
 
   /** {@link #baseUri()} resolved against {@code relative}, e.g. {@code uri("ping")}. */
+  @Override
   public URI uri(String relative) {
     return baseUri().resolve(relative.startsWith("/") ? relative.substring(1) : relative);
   }
@@ -351,6 +354,7 @@ public final class PayaraMicro implements AppServer {
   }
 
   /** Process start to ready URL answering 200, for the last launch. */
+  @Override
   public Duration startupTime() {
     return startupTime;
   }
@@ -368,11 +372,13 @@ public final class PayaraMicro implements AppServer {
    * The resident set size of the process in bytes (Linux, from /proc), or -1 if unknown or not
    * running.
    */
+  @Override
   public long rssBytes() {
     return process.rssBytes();
   }
 
   /** The log of all launches (at most its last MiB), without ANSI colour codes. */
+  @Override
   public String log() {
     return process.readLog(0);
   }
@@ -394,6 +400,7 @@ public final class PayaraMicro implements AppServer {
    * Kills the process at once (SIGKILL, like {@code kill -9}: no shutdown hook, no undeployment)
    * and waits until it is gone, so its port is free again. For fault tests.
    */
+  @Override
   public void kill() {
     process.kill();
   }
@@ -402,6 +409,7 @@ public final class PayaraMicro implements AppServer {
    * Starts the process again on the same port, with the same settings and a fresh root directory
    * (stopping it gracefully first if it is still running), and waits until it is ready.
    */
+  @Override
   public void restart() {
     process.restart(this::launch);
   }
