@@ -1,14 +1,15 @@
 package io.github.dysession.codec;
 
+import static io.github.dysession.codec.CodecForms.deflated;
+import static io.github.dysession.codec.CodecForms.javaSerialized;
+import static io.github.dysession.codec.CodecForms.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.awt.Point;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -32,7 +33,6 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,9 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AttributeCodecTest {
 
-  private static final byte JSON = 0x01;
-  private static final byte JAVA = 0x02;
-  private static final byte DEFLATED = 0x03;
+  private static final byte JSON = CodecForms.JSON;
+  private static final byte JAVA = CodecForms.JAVA;
+  private static final byte DEFLATED = CodecForms.DEFLATED;
   private static final String SECRET = "SECRET-MARKER-7f3a9";
 
   private Jsonb jsonb;
@@ -219,40 +219,6 @@ class AttributeCodecTest {
 
   private static String jsonText(byte[] bytes) {
     return new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
-  }
-
-  private static byte[] json(String descriptor, String json) {
-    return concat(new byte[] {JSON}, (descriptor + "\0" + json).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
-  /** A Java serialization stream written without the codec, with the 0x02 tag. */
-  private static byte[] javaSerialized(Object value) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    bytes.write(JAVA);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(value);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static byte[] deflated(byte[] plain) {
-    Deflater deflater = new Deflater();
-    deflater.setInput(plain);
-    deflater.finish();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(DEFLATED);
-    byte[] buffer = new byte[8192];
-    while (!deflater.finished()) {
-      out.write(buffer, 0, deflater.deflate(buffer));
-    }
-    deflater.end();
-    return out.toByteArray();
   }
 
   // ---------------------------------------------------------------- scalars
@@ -877,7 +843,7 @@ class AttributeCodecTest {
 
   @Test
   void decode_whenJsonHasNoDescriptorSeparator_throwsCodecException() {
-    byte[] bytes = concat(new byte[] {JSON}, "S\"abc\"".getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = CodecForms.tagged(JSON, "S\"abc\"".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> codec.decode("nosep", bytes))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("'nosep'");
@@ -943,7 +909,7 @@ class AttributeCodecTest {
         "S\0\"unterminated"
       })
   void decode_whenJsonDoesNotMatchDescriptor_throwsCodecException(String content) {
-    byte[] bytes = concat(new byte[] {JSON}, content.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = CodecForms.tagged(JSON, content.getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> codec.decode("badJson", bytes))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("'badJson'");

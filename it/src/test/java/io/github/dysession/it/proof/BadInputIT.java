@@ -1,11 +1,12 @@
 package io.github.dysession.it.proof;
 
+import static io.github.dysession.codec.CodecForms.deflated;
+import static io.github.dysession.codec.CodecForms.javaSerialized;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dysession.codec.CodecForms;
 import io.github.dysession.it.support.PayaraMicro;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -322,20 +322,25 @@ class BadInputIT {
 
     Map<String, AttributeValue> damage = new LinkedHashMap<>();
     damage.put("bad-tag", binary(0x7f, 1, 2, 3));
-    damage.put("bad-java-stream", binary(0x02, 0xac, 0xed, 0x00, 0x05, 0x73, 0x72, 0xff, 0xff));
-    damage.put("bad-deflate", binary(0x03, 1, 2, 3, 4, 5));
+    damage.put(
+        "bad-java-stream", binary(CodecForms.JAVA, 0xac, 0xed, 0x00, 0x05, 0x73, 0x72, 0xff, 0xff));
+    damage.put("bad-deflate", binary(CodecForms.DEFLATED, 1, 2, 3, 4, 5));
     damage.put(
         "bad-json",
-        AttributeValue.fromB(SdkBytes.fromByteArray(concat(new byte[] {0x01}, "I\0not a number"))));
+        AttributeValue.fromB(
+            SdkBytes.fromByteArray(concat(new byte[] {CodecForms.JSON}, "I\0not a number"))));
     damage.put(
         "json-without-type",
-        AttributeValue.fromB(SdkBytes.fromByteArray(concat(new byte[] {0x01}, "\"x\""))));
+        AttributeValue.fromB(
+            SdkBytes.fromByteArray(concat(new byte[] {CodecForms.JSON}, "\"x\""))));
     damage.put(
         "bad-descriptor",
-        AttributeValue.fromB(SdkBytes.fromByteArray(concat(new byte[] {0x01}, "L<<Q\0[1]"))));
+        AttributeValue.fromB(
+            SdkBytes.fromByteArray(concat(new byte[] {CodecForms.JSON}, "L<<Q\0[1]"))));
     damage.put(
         "json-null",
-        AttributeValue.fromB(SdkBytes.fromByteArray(concat(new byte[] {0x01}, "S\0null"))));
+        AttributeValue.fromB(
+            SdkBytes.fromByteArray(concat(new byte[] {CodecForms.JSON}, "S\0null"))));
     damage.put("deflate-bomb", AttributeValue.fromB(SdkBytes.fromByteArray(deflateBomb())));
     damage.put("stored-as-string", AttributeValue.fromS("plain text"));
     damage.put("stored-as-number", AttributeValue.fromN("42"));
@@ -411,8 +416,12 @@ class BadInputIT {
     evil.put("evil-deflated", deflated(javaSerialized(new java.awt.Point(5, 6))));
     // JSON descriptors name record classes; jdk.net.UnixDomainPrincipal is a JDK record outside the
     // allow-list.
-    evil.put("evil-json-record", concat(new byte[] {0x01}, "R:jdk.net.UnixDomainPrincipal\0{}"));
-    evil.put("evil-json-list", concat(new byte[] {0x01}, "L<R:jdk.net.UnixDomainPrincipal>\0[{}]"));
+    evil.put(
+        "evil-json-record",
+        concat(new byte[] {CodecForms.JSON}, "R:jdk.net.UnixDomainPrincipal\0{}"));
+    evil.put(
+        "evil-json-list",
+        concat(new byte[] {CodecForms.JSON}, "L<R:jdk.net.UnixDomainPrincipal>\0[{}]"));
     for (Map.Entry<String, byte[]> e : evil.entrySet()) {
       cluster.putRawAttribute(
           id, e.getKey(), AttributeValue.fromB(SdkBytes.fromByteArray(e.getValue())));
@@ -566,31 +575,6 @@ class BadInputIT {
   private static byte[] join(List<byte[]> lines) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     lines.forEach(out::writeBytes);
-    return out.toByteArray();
-  }
-
-  /** The codec's Java form: tag 0x02, then a serialization stream. */
-  private static byte[] javaSerialized(Serializable value) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    bytes.write(0x02);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(value);
-    }
-    return bytes.toByteArray();
-  }
-
-  /** The codec's deflated form: tag 0x03, then the deflated encoding. */
-  private static byte[] deflated(byte[] plain) {
-    Deflater deflater = new Deflater();
-    deflater.setInput(plain);
-    deflater.finish();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0x03);
-    byte[] buffer = new byte[8192];
-    while (!deflater.finished()) {
-      out.write(buffer, 0, deflater.deflate(buffer));
-    }
-    deflater.end();
     return out.toByteArray();
   }
 
