@@ -60,7 +60,7 @@ abstract class FacesScenarios extends PairScenarios {
     Browser browser = new Browser();
     Page form = Page.get(browser, a(), "flash.xhtml");
     HttpResponse<String> sent =
-        form.post(browser, b(), "f:send", Map.of("f:message", "hello from b"));
+        form.post(browser, b(), "f:send", Map.of("f:message", "hello from b, café ü"));
     assertThat(sent.statusCode()).as("flash form: %s", sent.body()).isIn(302, 303);
     URI location = URI.create(sent.headers().firstValue("Location").orElseThrow());
     assertThat(location.getPath()).endsWith("/faces/flash-shown.xhtml");
@@ -76,13 +76,15 @@ abstract class FacesScenarios extends PairScenarios {
       browser = new Browser();
       sent =
           Page.get(browser, b(), "flash.xhtml")
-              .post(browser, b(), "f:send", Map.of("f:message", "hello again"));
+              .post(browser, b(), "f:send", Map.of("f:message", "hello again, café ü"));
       location = URI.create(sent.headers().firstValue("Location").orElseThrow());
-      assertThat(Page.get(browser, on(b(), location)).span("message")).isEqualTo("hello again");
+      // Non-ASCII input, too: the form body is read as UTF-8.
+      assertThat(Page.get(browser, on(b(), location)).span("message"))
+          .isEqualTo("hello again, café ü");
       return;
     }
     Page shown = Page.get(browser, on(a(), location));
-    assertThat(shown.span("message")).isEqualTo("hello from b");
+    assertThat(shown.span("message")).isEqualTo("hello from b, café ü");
     assertThat(browser.cookieNamesSet()).as("cookies set").doesNotContain("JSESSIONID");
   }
 
