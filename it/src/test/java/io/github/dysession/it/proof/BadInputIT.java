@@ -287,7 +287,7 @@ class BadInputIT {
   @Order(3)
   void aRealSessionIsFoundBesideMalformedDuplicatesOfItsCookie() throws Exception {
     Client client = cluster.client();
-    client.json("POST", ProofCluster.op(cluster.a(), "set", "name", "keep", "value", "kept"));
+    client.json("POST", cluster.a().op("set", "name", "keep", "value", "kept"));
     String id = client.sessionId();
     List<String> headers =
         List.of(
@@ -315,8 +315,8 @@ class BadInputIT {
   void attributesDamagedInTheTable_areDroppedAlone_andTheRestOfTheSessionIsServed()
       throws Exception {
     Client client = cluster.client();
-    client.json("POST", ProofCluster.op(cluster.a(), "set", "name", "keep", "value", "kept"));
-    client.json("POST", ProofCluster.op(cluster.b(), "incr", "name", "n"));
+    client.json("POST", cluster.a().op("set", "name", "keep", "value", "kept"));
+    client.json("POST", cluster.b().op("incr", "name", "n"));
     client.json("POST", cluster.a().uri("api/counter"));
     String id = client.sessionId();
 
@@ -361,8 +361,7 @@ class BadInputIT {
     assertThat(written).hasSizeGreaterThanOrEqualTo(damage.size() - 1);
 
     for (PayaraMicro server : cluster.instances()) {
-      Map<String, Object> attributes =
-          attributes(client.json("GET", ProofCluster.op(server, "dump")));
+      Map<String, Object> attributes = attributes(client.json("GET", server.op("dump")));
       assertThat(attributes).as("on %s", server.name()).containsEntry("keep", "kept");
       assertThat(((Number) attributes.get("n")).intValue())
           .as("n on %s", server.name())
@@ -378,10 +377,7 @@ class BadInputIT {
     }
     // The session goes on working, on both instances.
     assertThat(
-            ((Number)
-                    client
-                        .json("POST", ProofCluster.op(cluster.a(), "incr", "name", "n"))
-                        .get("value"))
+            ((Number) client.json("POST", cluster.a().op("incr", "name", "n")).get("value"))
                 .intValue())
         .isEqualTo(2);
     assertThat(
@@ -405,7 +401,7 @@ class BadInputIT {
   void storedValuesOfClassesOutsideTheAllowList_areRefused_withAnErrorNamingTheAttribute()
       throws Exception {
     Client client = cluster.client();
-    client.json("POST", ProofCluster.op(cluster.b(), "set", "name", "keep", "value", "kept"));
+    client.json("POST", cluster.b().op("set", "name", "keep", "value", "kept"));
     String id = client.sessionId();
     Map<String, byte[]> evil = new LinkedHashMap<>();
     evil.put("evil-point", javaSerialized(new java.awt.Point(3, 4)));
@@ -427,8 +423,7 @@ class BadInputIT {
           id, e.getKey(), AttributeValue.fromB(SdkBytes.fromByteArray(e.getValue())));
     }
     for (PayaraMicro server : cluster.instances()) {
-      Map<String, Object> attributes =
-          attributes(client.json("GET", ProofCluster.op(server, "dump")));
+      Map<String, Object> attributes = attributes(client.json("GET", server.op("dump")));
       assertThat(attributes).as("on %s", server.name()).containsEntry("keep", "kept");
       assertNotServed(attributes, evil.keySet(), server);
     }
@@ -464,7 +459,7 @@ class BadInputIT {
   @Order(7)
   void droppedAttributes_areNotListedByGetAttributeNames() throws Exception {
     Client client = cluster.client();
-    client.json("POST", ProofCluster.op(cluster.a(), "set", "name", "keep", "value", "kept"));
+    client.json("POST", cluster.a().op("set", "name", "keep", "value", "kept"));
     cluster.putRawAttribute(
         client.sessionId(),
         "undecodable",
@@ -473,7 +468,7 @@ class BadInputIT {
         client.sessionId(),
         "refused",
         AttributeValue.fromB(SdkBytes.fromByteArray(javaSerialized(new java.awt.Point(1, 1)))));
-    assertThat(attributes(client.json("GET", ProofCluster.op(cluster.b(), "dump"))))
+    assertThat(attributes(client.json("GET", cluster.b().op("dump"))))
         .containsEntry("keep", "kept")
         .doesNotContainKeys("undecodable", "refused");
   }

@@ -272,8 +272,7 @@ class FaultIT {
             java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> {
                   try {
-                    return client.send(
-                        "POST", ProofCluster.op(server, "set", "name", "x", "value", "1"));
+                    return client.send("POST", server.op("set", "name", "x", "value", "1"));
                   } catch (Exception e) {
                     throw new IllegalStateException(e);
                   }

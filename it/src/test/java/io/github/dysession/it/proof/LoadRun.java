@@ -172,7 +172,7 @@ final class LoadRun {
                   if (answer != null) {
                     Thread.sleep(backoff.toMillis());
                   }
-                  answer = user.client.send("POST", ProofCluster.op(server, "incr", "name", "n"));
+                  answer = user.client.send("POST", server.op("incr", "name", "n"));
                   user.requests++;
                   requests.increment();
                   outcome("HTTP " + answer.status());
@@ -248,10 +248,7 @@ final class LoadRun {
       List<PayaraMicro> servers = rotation;
       PayaraMicro server = servers.get(Math.floorMod(user.index + i, servers.size()));
       Kind kind = (i / 2) % 2 == 0 ? Kind.ATTRIBUTE : Kind.BEAN;
-      URI uri =
-          kind == Kind.ATTRIBUTE
-              ? ProofCluster.op(server, "incr", "name", "n")
-              : server.uri("api/counter");
+      URI uri = kind == Kind.ATTRIBUTE ? server.op("incr", "name", "n") : server.uri("api/counter");
       user.requests++;
       Client.Answer answer;
       try {
@@ -351,8 +348,7 @@ final class LoadRun {
                   for (PayaraMicro reader : readers) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> session =
-                        (Map<String, Object>)
-                            read(user, ProofCluster.op(reader, "dump")).get("session");
+                        (Map<String, Object>) read(user, reader.op("dump")).get("session");
                     if (session == null || !user.hash.equals(session.get("idHash"))) {
                       user.sessionSwitches++;
                       continue;

@@ -10,7 +10,6 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -178,10 +177,10 @@ final class ProofCluster implements AutoCloseable {
       for (int i = 0; i < 5; i++) {
         Client client = client();
         for (int attempt = 0; attempt < 10 && client.sessionId() == null; attempt++) {
-          client.send("POST", op(server, "set", "name", "warm", "value", "up"));
+          client.send("POST", server.op("set", "name", "warm", "value", "up"));
         }
         client.send("POST", server.uri("api/counter"));
-        client.send("POST", op(server, "invalidate"));
+        client.send("POST", server.op("invalidate"));
       }
     }
     resetCounts();
@@ -278,25 +277,13 @@ final class ProofCluster implements AutoCloseable {
     return new Client(this);
   }
 
-  /** {@code s?op=<op>&k=v...} on {@code server}. */
-  static URI op(PayaraMicro server, String op, String... params) {
-    StringBuilder sb = new StringBuilder("s?op=").append(op);
-    for (int i = 0; i + 1 < params.length; i += 2) {
-      sb.append('&')
-          .append(params[i])
-          .append('=')
-          .append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
-    }
-    return server.uri(sb.toString());
-  }
-
   /**
    * The DynamoDB calls {@code server} made since its last reset, by operation (cookie-less
    * request).
    */
   @SuppressWarnings("unchecked")
   Map<String, Long> calls(PayaraMicro server) throws IOException, InterruptedException {
-    Map<String, Object> answer = cookieless("GET", op(server, "calls"));
+    Map<String, Object> answer = cookieless("GET", server.op("calls"));
     Map<String, Long> result = new TreeMap<>();
     ((Map<String, Object>) answer.get("calls"))
         .forEach((k, v) -> result.put(k, ((Number) v).longValue()));
@@ -307,7 +294,7 @@ final class ProofCluster implements AutoCloseable {
   void resetCounts() throws IOException, InterruptedException {
     for (PayaraMicro server : instances()) {
       if (server.isRunning()) {
-        cookieless("POST", op(server, "reset"));
+        cookieless("POST", server.op("reset"));
       }
     }
   }

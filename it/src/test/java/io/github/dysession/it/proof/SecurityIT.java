@@ -60,7 +60,7 @@ class SecurityIT {
         attacker.setSessionId(invented);
         Client.Answer answer =
             how.equals("servlet")
-                ? attacker.send("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"))
+                ? attacker.send("POST", server.op("set", "name", "x", "value", "1"))
                 : attacker.send("POST", server.uri("api/counter"));
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.sessionCookies()).as("a new id is issued").hasSize(1);
@@ -76,19 +76,19 @@ class SecurityIT {
     String planted = cookies.wellFormedId();
     Client victim = cluster.client();
     victim.setSessionId(planted);
-    victim.json("POST", ProofCluster.op(cluster.a(), "set", "name", "user", "value", "alice"));
+    victim.json("POST", cluster.a().op("set", "name", "user", "value", "alice"));
     assertThat(victim.sessionId()).isNotEqualTo(planted);
     Client attacker = cluster.client();
     attacker.setSessionId(planted);
     for (PayaraMicro server : cluster.instances()) {
-      assertThat(attacker.json("GET", ProofCluster.op(server, "dump")).get("session"))
+      assertThat(attacker.json("GET", server.op("dump")).get("session"))
           .as("on %s", server.name())
           .isNull();
     }
 
     // Nor is an id offered anywhere but in the cookie: URL path parameters, the query string.
     Client owner = cluster.client();
-    owner.json("POST", ProofCluster.op(cluster.a(), "set", "name", "secret", "value", "s3cret"));
+    owner.json("POST", cluster.a().op("set", "name", "secret", "value", "s3cret"));
     String real = owner.sessionId();
     for (PayaraMicro server : cluster.instances()) {
       for (String path :
@@ -107,12 +107,12 @@ class SecurityIT {
 
     // An id that once existed but was invalidated is not brought back either.
     Client old = cluster.client();
-    old.json("POST", ProofCluster.op(cluster.a(), "set", "name", "x", "value", "1"));
+    old.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     String retired = old.sessionId();
-    old.json("POST", ProofCluster.op(cluster.b(), "invalidate"));
+    old.json("POST", cluster.b().op("invalidate"));
     Client replay = cluster.client();
     replay.setSessionId(retired);
-    replay.json("POST", ProofCluster.op(cluster.a(), "set", "name", "x", "value", "2"));
+    replay.json("POST", cluster.a().op("set", "name", "x", "value", "2"));
     assertThat(replay.sessionId()).isNotEqualTo(retired);
     assertThat(cluster.item(retired)).isEmpty();
 
@@ -137,10 +137,10 @@ class SecurityIT {
   @Order(2)
   void changeSessionId_keepsTheStateUnderANewId_andRetiresTheOldOne() throws Exception {
     Client victim = cluster.client();
-    victim.json("POST", ProofCluster.op(cluster.a(), "set", "name", "cart", "value", "3 books"));
+    victim.json("POST", cluster.a().op("set", "name", "cart", "value", "3 books"));
     victim.json("POST", cluster.b().uri("api/counter"));
     String oldId = victim.sessionId();
-    Client.Answer rotated = victim.send("POST", ProofCluster.op(cluster.b(), "rotate"));
+    Client.Answer rotated = victim.send("POST", cluster.b().op("rotate"));
     assertThat(rotated.status()).isEqualTo(200);
     String newId = victim.sessionId();
     assertThat(newId).matches(ID).isNotEqualTo(oldId);
@@ -148,7 +148,7 @@ class SecurityIT {
     assertFlags(rotated.sessionCookies().get(0));
     assertThat(cluster.item(oldId)).as("the old item is deleted").isEmpty();
     assertThat(cluster.item(newId)).as("the new item").isPresent();
-    assertThat(attributes(victim.json("GET", ProofCluster.op(cluster.a(), "dump"))))
+    assertThat(attributes(victim.json("GET", cluster.a().op("dump"))))
         .containsEntry("cart", "3 books");
     assertThat(
             ((Number) victim.json("GET", cluster.a().uri("api/counter")).get("count")).intValue())
@@ -157,13 +157,13 @@ class SecurityIT {
     Client attacker = cluster.client();
     attacker.setSessionId(oldId);
     for (PayaraMicro server : cluster.instances()) {
-      assertThat(attacker.json("GET", ProofCluster.op(server, "dump")).get("session"))
+      assertThat(attacker.json("GET", server.op("dump")).get("session"))
           .as("old id on %s", server.name())
           .isNull();
     }
-    attacker.json("POST", ProofCluster.op(cluster.a(), "set", "name", "cart", "value", "stolen"));
+    attacker.json("POST", cluster.a().op("set", "name", "cart", "value", "stolen"));
     assertThat(attacker.sessionId()).isNotEqualTo(oldId).isNotEqualTo(newId);
-    assertThat(attributes(victim.json("GET", ProofCluster.op(cluster.b(), "dump"))))
+    assertThat(attributes(victim.json("GET", cluster.b().op("dump"))))
         .containsEntry("cart", "3 books");
   }
 
@@ -172,11 +172,10 @@ class SecurityIT {
   void sessionCookie_isHttpOnlySameSiteLaxWithThePathAndNotSecureOnHttp() throws Exception {
     for (PayaraMicro server : cluster.instances()) {
       Client client = cluster.client();
-      Client.Answer created =
-          client.send("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"));
+      Client.Answer created = client.send("POST", server.op("set", "name", "x", "value", "1"));
       assertThat(created.sessionCookies()).hasSize(1);
       assertFlags(created.sessionCookies().get(0));
-      Client.Answer invalidated = client.send("POST", ProofCluster.op(server, "invalidate"));
+      Client.Answer invalidated = client.send("POST", server.op("invalidate"));
       assertThat(invalidated.sessionCookies()).as("the cookie is cleared").hasSize(1);
       String clear = invalidated.sessionCookies().get(0);
       assertThat(clear).startsWith("DYSESSION=;").contains("; Max-Age=0");
@@ -187,7 +186,7 @@ class SecurityIT {
             .http()
             .send(
                 java.net.http.HttpRequest.newBuilder(
-                        ProofCluster.op(cluster.a(), "set", "name", "x", "value", "1"))
+                        cluster.a().op("set", "name", "x", "value", "1"))
                     .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
                     .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -214,7 +213,7 @@ class SecurityIT {
             pool.submit(
                 () -> {
                   Client client = cluster.client();
-                  client.json("POST", ProofCluster.op(server, "set", "name", "x", "value", "1"));
+                  client.json("POST", server.op("set", "name", "x", "value", "1"));
                   return client.sessionId();
                 }));
       }
@@ -249,16 +248,14 @@ class SecurityIT {
     List<String> loggedAbout = new ArrayList<>();
     // 1. A request still writing while another instance invalidates its session (INFO).
     Client slow = cluster.client();
-    slow.json("POST", ProofCluster.op(cluster.a(), "set", "name", "x", "value", "1"));
+    slow.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     String slowId = slow.sessionId();
     CompletableFuture<Client.Answer> late =
         CompletableFuture.supplyAsync(
             () -> {
               try {
                 return slow.send(
-                    "POST",
-                    ProofCluster.op(
-                        cluster.a(), "setSlow", "name", "late", "value", "v", "ms", "1000"));
+                    "POST", cluster.a().op("setSlow", "name", "late", "value", "v", "ms", "1000"));
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -266,39 +263,37 @@ class SecurityIT {
     Thread.sleep(300);
     Client other = cluster.client();
     other.setSessionId(slowId);
-    other.json("POST", ProofCluster.op(cluster.b(), "invalidate"));
+    other.json("POST", cluster.b().op("invalidate"));
     assertThat(late.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
     loggedAbout.add(slowId);
     // 2. A damaged attribute (ERROR).
     Client damaged = cluster.client();
-    damaged.json("POST", ProofCluster.op(cluster.b(), "set", "name", "x", "value", "1"));
+    damaged.json("POST", cluster.b().op("set", "name", "x", "value", "1"));
     cluster.putRawAttribute(
         damaged.sessionId(),
         "broken",
         software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
             software.amazon.awssdk.core.SdkBytes.fromByteArray(new byte[] {0x7f})));
-    damaged.json("GET", ProofCluster.op(cluster.a(), "dump"));
+    damaged.json("GET", cluster.a().op("dump"));
     loggedAbout.add(damaged.sessionId());
     // 3. An oversized session (ERROR, 500 by design).
     Client big = cluster.client();
-    big.json("POST", ProofCluster.op(cluster.a(), "set", "name", "x", "value", "1"));
-    assertThat(
-            big.send("POST", ProofCluster.op(cluster.b(), "big", "name", "huge", "kb", "900"))
-                .status())
+    big.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
+    assertThat(big.send("POST", cluster.b().op("big", "name", "huge", "kb", "900")).status())
         .isEqualTo(500);
     loggedAbout.add(big.sessionId());
     // 4. A short DynamoDB outage (ERROR once, INFO when it is back).
     Client during = cluster.client();
-    during.json("POST", ProofCluster.op(cluster.a(), "set", "name", "x", "value", "1"));
+    during.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     cluster.dynalite().kill();
     try {
       for (PayaraMicro server : cluster.instances()) {
-        assertThat(during.send("GET", ProofCluster.op(server, "dump")).status()).isEqualTo(503);
+        assertThat(during.send("GET", server.op("dump")).status()).isEqualTo(503);
       }
     } finally {
       cluster.dynalite().restart();
     }
-    assertThat(during.send("GET", ProofCluster.op(cluster.a(), "dump")).status()).isEqualTo(200);
+    assertThat(during.send("GET", cluster.a().op("dump")).status()).isEqualTo(200);
 
     Thread.sleep(500);
     String logs = cluster.logs();

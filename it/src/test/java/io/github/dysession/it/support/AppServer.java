@@ -12,6 +12,22 @@ public interface AppServer extends AutoCloseable {
   /** Returns a URI relative to the application's context root, e.g. {@code uri("s?op=dump")}. */
   URI uri(String relative);
 
+  /**
+   * Returns the test application's {@code s?op=OP&k=v...} URI: the operation and its parameters as
+   * name-value pairs (values URL-encoded).
+   */
+  default URI op(String op, String... params) {
+    StringBuilder sb = new StringBuilder("s?op=").append(op);
+    for (int i = 0; i + 1 < params.length; i += 2) {
+      sb.append('&')
+          .append(params[i])
+          .append('=')
+          .append(
+              java.net.URLEncoder.encode(params[i + 1], java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return uri(sb.toString());
+  }
+
   /** Returns the application's root URI (ends with a slash). */
   URI baseUri();
 

@@ -3,11 +3,8 @@ package io.github.dysession.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.AppServer;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,17 +59,6 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     return server.log().lines().filter(l -> l.contains("could not be reached")).count();
   }
 
-  private static URI op(AppServer server, String op, String... params) {
-    StringBuilder sb = new StringBuilder("s?op=").append(op);
-    for (int i = 0; i + 1 < params.length; i += 2) {
-      sb.append('&')
-          .append(params[i])
-          .append('=')
-          .append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
-    }
-    return server.uri(sb.toString());
-  }
-
   @SuppressWarnings("unchecked")
   private static Map<String, Object> attributes(Map<String, Object> dump) {
     Map<String, Object> session = (Map<String, Object>) dump.get("session");
@@ -87,17 +73,17 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
 
   @SuppressWarnings("unchecked")
   private Map<String, Number> calls(AppServer server) throws Exception {
-    return (Map<String, Number>) control.json("GET", op(server, "calls")).get("calls");
+    return (Map<String, Number>) control.json("GET", server.op("calls")).get("calls");
   }
 
   @SuppressWarnings("unchecked")
   private Map<String, Number> events(AppServer server) throws Exception {
-    return (Map<String, Number>) control.json("GET", op(server, "events")).get("events");
+    return (Map<String, Number>) control.json("GET", server.op("events")).get("events");
   }
 
   private void reset() throws Exception {
-    control.json("POST", op(a, "reset"));
-    control.json("POST", op(b, "reset"));
+    control.json("POST", a.op("reset"));
+    control.json("POST", b.op("reset"));
   }
 
   private static long number(Object value) {
@@ -121,7 +107,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   void attributeWrittenOnOneInstance_isReadOnTheOther() throws Exception {
     Browser browser = new Browser();
     Map<String, Object> created =
-        browser.json("POST", op(a, "set", "name", "greeting", "value", "hello"));
+        browser.json("POST", a.op("set", "name", "greeting", "value", "hello"));
     assertThat(session(created))
         .containsEntry("new", true)
         .containsEntry("class", "DysessionHttpSession");
@@ -130,16 +116,16 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
         .contains(
             "dysession calls 1 session listener of /app for its sessions: "
                 + "io.github.dysession.it.app.SessionEventsListener");
-    Map<String, Object> read = browser.json("GET", op(b, "dump"));
+    Map<String, Object> read = browser.json("GET", b.op("dump"));
     assertThat(read).containsEntry("node", "b");
     assertThat(session(read))
         .containsEntry("new", false)
         .containsEntry("idHash", session(created).get("idHash"));
     assertThat(attributes(read)).containsEntry("greeting", "hello");
 
-    browser.json("POST", op(b, "setInt", "name", "milk", "value", "20"));
-    browser.json("POST", op(a, "remove", "name", "greeting"));
-    Map<String, Object> after = browser.json("GET", op(b, "dump"));
+    browser.json("POST", b.op("setInt", "name", "milk", "value", "20"));
+    browser.json("POST", a.op("remove", "name", "greeting"));
+    Map<String, Object> after = browser.json("GET", b.op("dump"));
     assertThat(attributes(after)).doesNotContainKey("greeting");
     assertThat(number(attributes(after).get("milk"))).isEqualTo(20);
   }
@@ -148,8 +134,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(2)
   void applicationFilterDeclaredInWebXml_runsAfterDysession() throws Exception {
     Browser browser = new Browser();
-    browser.json("POST", op(a, "set", "name", "x", "value", "1"));
-    HttpResponse<String> response = browser.send("GET", op(b, "dump"));
+    browser.json("POST", a.op("set", "name", "x", "value", "1"));
+    HttpResponse<String> response = browser.send("GET", b.op("dump"));
     assertThat(response.headers().firstValue("X-App-Filter-Session"))
         .hasValue("DysessionHttpSession");
     assertThat(response.headers().firstValue("X-App-Filter-Request")).hasValue("DysessionRequest");
@@ -160,7 +146,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   void sessionCookie_isHttpOnlyLaxHostOnlyWithA256BitId() throws Exception {
     Browser browser = new Browser();
     HttpResponse<String> response =
-        browser.send("POST", op(subject(), "set", "name", "x", "value", "1"));
+        browser.send("POST", subject().op("set", "name", "x", "value", "1"));
     String header =
         response.headers().allValues("Set-Cookie").stream()
             .filter(h -> h.startsWith("DYSESSION="))
@@ -183,10 +169,10 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(4)
   void inPlaceMutationOfAListWithoutSetAttribute_isSaved() throws Exception {
     Browser browser = new Browser();
-    browser.json("POST", op(a, "append", "name", "planets", "value", "Earth"));
-    browser.json("POST", op(b, "append", "name", "planets", "value", "Jupiter"));
-    browser.json("POST", op(a, "append", "name", "planets", "value", "Saturn"));
-    assertThat(attributes(browser.json("GET", op(b, "dump"))))
+    browser.json("POST", a.op("append", "name", "planets", "value", "Earth"));
+    browser.json("POST", b.op("append", "name", "planets", "value", "Jupiter"));
+    browser.json("POST", a.op("append", "name", "planets", "value", "Saturn"));
+    assertThat(attributes(browser.json("GET", b.op("dump"))))
         .containsEntry("planets", List.of("Earth", "Jupiter", "Saturn"));
   }
 
@@ -206,7 +192,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     assertThat(last.get("requestSessionClass")).isIn(jaxRsSessionClasses());
 
     browser.json("POST", a.uri("api/counter/note"));
-    assertThat(attributes(browser.json("GET", op(b, "dump"))))
+    assertThat(attributes(browser.json("GET", b.op("dump"))))
         .containsEntry("noted", "via @Inject HttpSession");
     assertThat(number(browser.json("GET", b.uri("api/counter")).get("count"))).isEqualTo(4);
   }
@@ -216,11 +202,11 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   void invalidateOnOneInstance_isSeenOnTheOther_andFiresListenersAndPreDestroy() throws Exception {
     Browser browser = new Browser();
     browser.json("POST", a.uri("api/counter"));
-    browser.json("POST", op(a, "set", "name", "x", "value", "1"));
+    browser.json("POST", a.op("set", "name", "x", "value", "1"));
     reset();
-    Map<String, Object> result = browser.json("POST", op(b, "invalidate"));
+    Map<String, Object> result = browser.json("POST", b.op("invalidate"));
     assertThat(result).containsEntry("invalidated", true);
-    assertThat(session(browser.json("GET", op(a, "dump")))).isNull();
+    assertThat(session(browser.json("GET", a.op("dump")))).isNull();
     Map<String, Number> events = events(b);
     assertThat(count(events, "sessionDestroyed")).isEqualTo(1);
     assertThat(count(events, "counterPreDestroy")).isEqualTo(1);
@@ -234,18 +220,18 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(7)
   void changeSessionId_keepsStateAndRetiresTheOldId() throws Exception {
     Browser browser = new Browser();
-    browser.json("POST", op(a, "set", "name", "cart", "value", "3 books"));
+    browser.json("POST", a.op("set", "name", "cart", "value", "3 books"));
     String oldId = browser.sessionCookie();
-    Map<String, Object> rotated = browser.json("POST", op(b, "rotate"));
+    Map<String, Object> rotated = browser.json("POST", b.op("rotate"));
     String newId = browser.sessionCookie();
     assertThat(newId).isNotNull().isNotEqualTo(oldId);
     assertThat(rotated.get("before")).isNotEqualTo(rotated.get("after"));
-    assertThat(attributes(browser.json("GET", op(a, "dump")))).containsEntry("cart", "3 books");
+    assertThat(attributes(browser.json("GET", a.op("dump")))).containsEntry("cart", "3 books");
 
     Browser attacker = new Browser();
     attacker.setSessionCookie(a.baseUri(), oldId);
-    assertThat(session(attacker.json("GET", op(a, "dump")))).isNull();
-    assertThat(session(attacker.json("GET", op(b, "dump")))).isNull();
+    assertThat(session(attacker.json("GET", a.op("dump")))).isNull();
+    assertThat(session(attacker.json("GET", b.op("dump")))).isNull();
   }
 
   @Test
@@ -253,11 +239,11 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   void redirectAfterAWrite_followedToTheOtherInstance_seesTheWrite() throws Exception {
     for (int i = 0; i < 5; i++) {
       Browser browser = new Browser(HttpClient.Redirect.ALWAYS);
-      browser.json("POST", op(b, "set", "name", "start", "value", "yes"));
-      String target = op(b, "dump").toString();
+      browser.json("POST", b.op("set", "name", "start", "value", "yes"));
+      String target = b.op("dump").toString();
       Map<String, Object> landed =
           browser.json(
-              "GET", op(a, "redirect", "name", "flash", "value", "saved-" + i, "to", target));
+              "GET", a.op("redirect", "name", "flash", "value", "saved-" + i, "to", target));
       assertThat(landed).containsEntry("node", "b");
       assertThat(attributes(landed)).containsEntry("flash", "saved-" + i);
     }
@@ -275,12 +261,12 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   private void listenersAndCdiEventsFire(AppServer writer, AppServer reader) throws Exception {
     reset();
     Browser browser = new Browser();
-    browser.json("POST", op(writer, "set", "name", "colour", "value", "red"));
-    browser.json("POST", op(writer, "set", "name", "colour", "value", "blue"));
-    browser.json("POST", op(writer, "binding", "name", "bound"));
-    browser.json("GET", op(reader, "dump"));
-    browser.json("POST", op(writer, "remove", "name", "bound"));
-    browser.json("POST", op(writer, "rotate"));
+    browser.json("POST", writer.op("set", "name", "colour", "value", "red"));
+    browser.json("POST", writer.op("set", "name", "colour", "value", "blue"));
+    browser.json("POST", writer.op("binding", "name", "bound"));
+    browser.json("GET", reader.op("dump"));
+    browser.json("POST", writer.op("remove", "name", "bound"));
+    browser.json("POST", writer.op("rotate"));
     Map<String, Number> onWriter = events(writer);
     Map<String, Number> onReader = events(reader);
     assertThat(count(onWriter, "sessionCreated:DysessionHttpSession")).isEqualTo(1);
@@ -317,7 +303,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     for (String value : values) {
       Browser browser = new Browser();
       browser.setSessionCookie(subject().baseUri(), value);
-      HttpResponse<String> response = browser.send("GET", op(subject(), "touch"));
+      HttpResponse<String> response = browser.send("GET", subject().op("touch"));
       assertThat(response.statusCode())
           .as("cookie %s", value.length() > 50 ? "long" : value)
           .isEqualTo(200);
@@ -330,7 +316,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     String invented = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     fixation.setSessionCookie(subject().baseUri(), invented);
     HttpResponse<String> issued =
-        fixation.send("POST", op(subject(), "set", "name", "x", "value", "1"));
+        fixation.send("POST", subject().op("set", "name", "x", "value", "1"));
     Matcher m = SET_COOKIE.matcher(issued.headers().firstValue("Set-Cookie").orElse(""));
     assertThat(m.find()).isTrue();
     assertThat(m.group(1)).isNotEqualTo(invented).matches("[A-Za-z0-9_-]{43}");
@@ -342,16 +328,16 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   void readOnlyRequest_makesExactlyOneGetItemAndNoWrite_andAnUntouchedRequestNone()
       throws Exception {
     Browser browser = new Browser();
-    browser.json("POST", op(a, "set", "name", "x", "value", "1"));
+    browser.json("POST", a.op("set", "name", "x", "value", "1"));
     reset();
-    browser.json("GET", op(b, "dump"));
+    browser.json("GET", b.op("dump"));
     assertThat(longs(calls(b))).isEqualTo(Map.of("GetItem", 1L));
     reset();
     HttpResponse<String> ping = browser.send("GET", b.uri("ping"));
     assertThat(ping.statusCode()).isEqualTo(200);
     assertThat(calls(b)).isEmpty();
     reset();
-    browser.json("POST", op(b, "set", "name", "x", "value", "2"));
+    browser.json("POST", b.op("set", "name", "x", "value", "2"));
     assertThat(longs(calls(b))).isEqualTo(Map.of("GetItem", 1L, "UpdateItem", 1L));
   }
 
@@ -360,7 +346,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   void unserializableValue_isRefusedBySetAttributeNamingAttributeAndClass() throws Exception {
     Browser browser = new Browser();
     Map<String, Object> result =
-        browser.json("POST", op(subject(), "unserializable", "name", "thing"));
+        browser.json("POST", subject().op("unserializable", "name", "thing"));
     assertThat((String) result.get("error"))
         .startsWith("java.lang.IllegalArgumentException")
         .contains("'thing'")
@@ -371,10 +357,10 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(13)
   void oversizedSession_failsClearlyAndLeavesTheStoredSessionUnchanged() throws Exception {
     Browser browser = new Browser();
-    browser.json("POST", op(a, "set", "name", "small", "value", "kept"));
-    HttpResponse<String> big = browser.send("POST", op(b, "big", "name", "huge", "kb", "900"));
+    browser.json("POST", a.op("set", "name", "small", "value", "kept"));
+    HttpResponse<String> big = browser.send("POST", b.op("big", "name", "huge", "kb", "900"));
     assertThat(big.statusCode()).isEqualTo(500);
-    assertThat(attributes(browser.json("GET", op(a, "dump"))))
+    assertThat(attributes(browser.json("GET", a.op("dump"))))
         .containsEntry("small", "kept")
         .doesNotContainKey("huge");
     assertThat(b.log()).contains("'huge'").contains("over the limit");
@@ -384,13 +370,13 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(14)
   void invalidationOnOneInstance_isNotUndoneByAConcurrentRequestOnTheOther() throws Exception {
     Browser browser = new Browser();
-    browser.json("POST", op(a, "set", "name", "x", "value", "1"));
+    browser.json("POST", a.op("set", "name", "x", "value", "1"));
     CompletableFuture<HttpResponse<String>> slow =
         CompletableFuture.supplyAsync(
             () -> {
               try {
                 return browser.send(
-                    "POST", op(a, "setSlow", "name", "late", "value", "write", "ms", "1500"));
+                    "POST", a.op("setSlow", "name", "late", "value", "write", "ms", "1500"));
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -398,20 +384,20 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     Thread.sleep(500);
     Browser other = new Browser();
     other.setSessionCookie(b.baseUri(), browser.sessionCookie());
-    assertThat(other.json("POST", op(b, "invalidate"))).containsEntry("invalidated", true);
+    assertThat(other.json("POST", b.op("invalidate"))).containsEntry("invalidated", true);
     assertThat(slow.get().statusCode()).isEqualTo(200);
-    assertThat(session(browser.json("GET", op(b, "dump")))).isNull();
+    assertThat(session(browser.json("GET", b.op("dump")))).isNull();
   }
 
   @Test
   @Order(15)
   void asynchronousRequest_usesDysessionsSessionAndSavesOnCompletion() throws Exception {
     Browser browser = new Browser();
-    browser.json("POST", op(subject(), "set", "name", "x", "value", "1"));
+    browser.json("POST", subject().op("set", "name", "x", "value", "1"));
     HttpResponse<String> async = browser.send("POST", subject().uri("async?value=from-async"));
     assertThat(async.statusCode()).isEqualTo(200);
     assertThat(async.body()).isEqualTo("DysessionHttpSession");
-    assertThat(attributes(browser.json("GET", op(witness(), "dump"))))
+    assertThat(attributes(browser.json("GET", witness().op("dump"))))
         .containsEntry("async", "from-async");
   }
 
@@ -427,7 +413,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
                 .filter(h -> h.startsWith("DYSESSION="))
                 .count())
         .isEqualTo(1);
-    assertThat(attributes(browser.json("GET", op(witness(), "dump"))))
+    assertThat(attributes(browser.json("GET", witness().op("dump"))))
         .containsEntry("beforeFailure", "set")
         .containsEntry("errorPageSaw", "set");
   }
@@ -436,11 +422,11 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(17)
   void changeSessionIdThenResponseReset_stillGivesTheClientTheNewId() throws Exception {
     Browser browser = new Browser();
-    browser.json("POST", op(subject(), "set", "name", "x", "value", "1"));
+    browser.json("POST", subject().op("set", "name", "x", "value", "1"));
     String oldId = browser.sessionCookie();
-    browser.json("POST", op(subject(), "rotateThenReset", "name", "after", "value", "reset"));
+    browser.json("POST", subject().op("rotateThenReset", "name", "after", "value", "reset"));
     assertThat(browser.sessionCookie()).isNotEqualTo(oldId);
-    assertThat(attributes(browser.json("GET", op(witness(), "dump"))))
+    assertThat(attributes(browser.json("GET", witness().op("dump"))))
         .containsEntry("x", "1")
         .containsEntry("after", "reset");
   }
@@ -449,12 +435,11 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(18)
   void redirectWithAStatus_followedToTheOtherInstance_seesTheWrite() throws Exception {
     Browser browser = new Browser(HttpClient.Redirect.ALWAYS);
-    browser.json("POST", op(b, "set", "name", "start", "value", "yes"));
+    browser.json("POST", b.op("set", "name", "start", "value", "yes"));
     Map<String, Object> landed =
         browser.json(
             "GET",
-            op(
-                a,
+            a.op(
                 "redirect",
                 "name",
                 "flash",
@@ -463,7 +448,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
                 "status",
                 "303",
                 "to",
-                op(b, "dump").toString()));
+                b.op("dump").toString()));
     assertThat(attributes(landed)).containsEntry("flash", "303");
   }
 
@@ -473,24 +458,24 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
       throws Exception {
     long outageLinesBefore = outageLines(a);
     Browser browser = new Browser();
-    browser.json("POST", op(a, "set", "name", "survivor", "value", "still here"));
+    browser.json("POST", a.op("set", "name", "survivor", "value", "still here"));
     browser.json("POST", a.uri("api/counter"));
     String id = browser.sessionCookie();
     dynalite.kill();
     try {
       for (AppServer server : new AppServer[] {a, b, a}) {
-        HttpResponse<String> down = browser.send("GET", op(server, "dump"));
+        HttpResponse<String> down = browser.send("GET", server.op("dump"));
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.headers().firstValue("Retry-After")).isPresent();
         assertThat(browser.sessionCookie()).as("no new session replaces the old one").isEqualTo(id);
       }
       HttpResponse<String> newSession =
-          new Browser().send("POST", op(b, "set", "name", "y", "value", "1"));
+          new Browser().send("POST", b.op("set", "name", "y", "value", "1"));
       assertThat(newSession.statusCode()).isEqualTo(503);
     } finally {
       dynalite.restart();
     }
-    Map<String, Object> back = browser.json("GET", op(b, "dump"));
+    Map<String, Object> back = browser.json("GET", b.op("dump"));
     assertThat(attributes(back)).containsEntry("survivor", "still here");
     assertThat(number(browser.json("GET", a.uri("api/counter")).get("count"))).isEqualTo(1);
     assertThat(browser.sessionCookie()).isEqualTo(id);
