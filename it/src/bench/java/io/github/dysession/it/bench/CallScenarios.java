@@ -2,6 +2,7 @@ package io.github.dysession.it.bench;
 
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.SessionCookieClient;
 import io.github.dysession.store.dynamodb.ItemSizes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,14 +59,23 @@ final class CallScenarios {
       List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem");
 
   private interface Setup {
-    void run(SessionClient client) throws Exception;
+    void run(SessionCookieClient client) throws Exception;
   }
 
   private final AppServer server;
   private final DynamoDbClient dynamo;
   private final DysessionSettings settings;
   private final int repetitions;
-  private final SessionClient control = new SessionClient(null);
+
+  /** One client for every user of the scenarios, as the old per-class one. */
+  private static final java.net.http.HttpClient HTTP =
+      java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .connectTimeout(java.time.Duration.ofSeconds(5))
+          .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+          .build();
+
+  private final SessionCookieClient control = new SessionCookieClient(HTTP, null, id -> {});
 
   CallScenarios(
       AppServer server, DynamoDbClient dynamo, DysessionSettings settings, int repetitions) {
@@ -156,7 +166,7 @@ final class CallScenarios {
     return rows;
   }
 
-  private void fill(SessionClient client, int attributes) throws Exception {
+  private void fill(SessionCookieClient client, int attributes) throws Exception {
     client.json("POST", server.uri("s?op=fill&count=" + attributes + "&bytes=100"));
   }
 
@@ -165,14 +175,14 @@ final class CallScenarios {
       throws Exception {
     Map<String, Map<String, Number>> last = null;
     boolean stable = true;
-    SessionClient client = null;
+    SessionCookieClient client = null;
     for (int i = 0; i < repetitions; i++) {
-      client = new SessionClient("DYSESSION");
+      client = new SessionCookieClient(HTTP, "DYSESSION", id -> {});
       setup.run(client);
       control.json("POST", server.uri("s?op=reset"));
       var response = client.send(method, server.uri(path));
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException(method + " " + path + " answered " + response.statusCode());
+      if (response.status() != 200) {
+        throw new IllegalStateException(method + " " + path + " answered " + response.status());
       }
       Map<String, Map<String, Number>> details = details();
       if (last != null && !callCounts(last).equals(callCounts(details))) {

@@ -1,6 +1,7 @@
 package io.github.dysession.it.bench;
 
 import io.github.dysession.codec.AttributeCodec;
+import io.github.dysession.it.support.SessionCookieClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +72,8 @@ final class JmhRunner {
       throw new IllegalStateException(
           "JMH failed (exit " + exit + "); see " + s.itDir().resolve("target/bench/jmh.log"));
     }
-    List<Map<String, Object>> json = SessionClient.JSON.fromJson(Files.readString(out), List.class);
+    List<Map<String, Object>> json =
+        SessionCookieClient.JSON.fromJson(Files.readString(out), List.class);
     Map<String, double[]> scores = new LinkedHashMap<>();
     String version = "?";
     for (Map<String, Object> result : json) {

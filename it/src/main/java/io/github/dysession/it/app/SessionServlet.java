@@ -240,7 +240,8 @@ public class SessionServlet extends HttpServlet {
     out.put("session", s);
   }
 
-  static String hash(String id) {
+  /** The short hash of a session id the application shows (first 6 bytes of SHA-256, hex). */
+  public static String hash(String id) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));

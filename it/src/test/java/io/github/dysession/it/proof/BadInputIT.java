@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.codec.CodecForms;
 import io.github.dysession.it.support.PayaraMicro;
+import io.github.dysession.it.support.SessionCookieClient;
 import java.io.ByteArrayOutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -286,7 +287,7 @@ class BadInputIT {
   @Test
   @Order(3)
   void aRealSessionIsFoundBesideMalformedDuplicatesOfItsCookie() throws Exception {
-    Client client = cluster.client();
+    SessionCookieClient client = cluster.client();
     client.json("POST", cluster.a().op("set", "name", "keep", "value", "kept"));
     String id = client.sessionId();
     List<String> headers =
@@ -314,7 +315,7 @@ class BadInputIT {
   @Order(4)
   void attributesDamagedInTheTable_areDroppedAlone_andTheRestOfTheSessionIsServed()
       throws Exception {
-    Client client = cluster.client();
+    SessionCookieClient client = cluster.client();
     client.json("POST", cluster.a().op("set", "name", "keep", "value", "kept"));
     client.json("POST", cluster.b().op("incr", "name", "n"));
     client.json("POST", cluster.a().uri("api/counter"));
@@ -400,7 +401,7 @@ class BadInputIT {
   @Order(5)
   void storedValuesOfClassesOutsideTheAllowList_areRefused_withAnErrorNamingTheAttribute()
       throws Exception {
-    Client client = cluster.client();
+    SessionCookieClient client = cluster.client();
     client.json("POST", cluster.b().op("set", "name", "keep", "value", "kept"));
     String id = client.sessionId();
     Map<String, byte[]> evil = new LinkedHashMap<>();
@@ -458,7 +459,7 @@ class BadInputIT {
   @Test
   @Order(7)
   void droppedAttributes_areNotListedByGetAttributeNames() throws Exception {
-    Client client = cluster.client();
+    SessionCookieClient client = cluster.client();
     client.json("POST", cluster.a().op("set", "name", "keep", "value", "kept"));
     cluster.putRawAttribute(
         client.sessionId(),

@@ -5,6 +5,7 @@ import io.github.dysession.config.SettingsSource;
 import io.github.dysession.it.support.Dynalite;
 import io.github.dysession.it.support.DynamoDbClients;
 import io.github.dysession.it.support.PayaraMicro;
+import io.github.dysession.it.support.SessionCookieClient;
 import io.github.dysession.store.dynamodb.DynamoDbTableAdmin;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -175,7 +176,7 @@ final class ProofCluster implements AutoCloseable {
   private void warmUp() throws IOException, InterruptedException {
     for (PayaraMicro server : instances()) {
       for (int i = 0; i < 5; i++) {
-        Client client = client();
+        SessionCookieClient client = client();
         for (int attempt = 0; attempt < 10 && client.sessionId() == null; attempt++) {
           client.send("POST", server.op("set", "name", "warm", "value", "up"));
         }
@@ -273,8 +274,8 @@ final class ProofCluster implements AutoCloseable {
   }
 
   /** A new client with its own cookie jar. */
-  Client client() {
-    return new Client(this);
+  SessionCookieClient client() {
+    return new SessionCookieClient(http(), COOKIE, this::remember);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.github.dysession.it.proof;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.PayaraMicro;
+import io.github.dysession.it.support.SessionCookieClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -56,9 +57,9 @@ class SecurityIT {
     for (PayaraMicro server : cluster.instances()) {
       for (String how : new String[] {"servlet", "bean"}) {
         String invented = cookies.wellFormedId();
-        Client attacker = cluster.client();
+        SessionCookieClient attacker = cluster.client();
         attacker.setSessionId(invented);
-        Client.Answer answer =
+        SessionCookieClient.Answer answer =
             how.equals("servlet")
                 ? attacker.send("POST", server.op("set", "name", "x", "value", "1"))
                 : attacker.send("POST", server.uri("api/counter"));
@@ -74,11 +75,11 @@ class SecurityIT {
 
     // Fixation: the attacker plants an id in the victim's browser, the victim signs in.
     String planted = cookies.wellFormedId();
-    Client victim = cluster.client();
+    SessionCookieClient victim = cluster.client();
     victim.setSessionId(planted);
     victim.json("POST", cluster.a().op("set", "name", "user", "value", "alice"));
     assertThat(victim.sessionId()).isNotEqualTo(planted);
-    Client attacker = cluster.client();
+    SessionCookieClient attacker = cluster.client();
     attacker.setSessionId(planted);
     for (PayaraMicro server : cluster.instances()) {
       assertThat(attacker.json("GET", server.op("dump")).get("session"))
@@ -87,7 +88,7 @@ class SecurityIT {
     }
 
     // Nor is an id offered anywhere but in the cookie: URL path parameters, the query string.
-    Client owner = cluster.client();
+    SessionCookieClient owner = cluster.client();
     owner.json("POST", cluster.a().op("set", "name", "secret", "value", "s3cret"));
     String real = owner.sessionId();
     for (PayaraMicro server : cluster.instances()) {
@@ -98,19 +99,19 @@ class SecurityIT {
             "s?op=dump&DYSESSION=" + real,
             "s?op=dump&jsessionid=" + real
           }) {
-        Client stranger = cluster.client();
-        Client.Answer answer = stranger.send("GET", server.uri(path));
+        SessionCookieClient stranger = cluster.client();
+        SessionCookieClient.Answer answer = stranger.send("GET", server.uri(path));
         assertThat(answer.status()).as(path.replace(real, "<id>")).isIn(200, 400, 404);
         assertThat(answer.body()).as(path.replace(real, "<id>")).doesNotContain("s3cret");
       }
     }
 
     // An id that once existed but was invalidated is not brought back either.
-    Client old = cluster.client();
+    SessionCookieClient old = cluster.client();
     old.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     String retired = old.sessionId();
     old.json("POST", cluster.b().op("invalidate"));
-    Client replay = cluster.client();
+    SessionCookieClient replay = cluster.client();
     replay.setSessionId(retired);
     replay.json("POST", cluster.a().op("set", "name", "x", "value", "2"));
     assertThat(replay.sessionId()).isNotEqualTo(retired);
@@ -136,11 +137,11 @@ class SecurityIT {
   @Test
   @Order(2)
   void changeSessionId_keepsTheStateUnderANewId_andRetiresTheOldOne() throws Exception {
-    Client victim = cluster.client();
+    SessionCookieClient victim = cluster.client();
     victim.json("POST", cluster.a().op("set", "name", "cart", "value", "3 books"));
     victim.json("POST", cluster.b().uri("api/counter"));
     String oldId = victim.sessionId();
-    Client.Answer rotated = victim.send("POST", cluster.b().op("rotate"));
+    SessionCookieClient.Answer rotated = victim.send("POST", cluster.b().op("rotate"));
     assertThat(rotated.status()).isEqualTo(200);
     String newId = victim.sessionId();
     assertThat(newId).matches(ID).isNotEqualTo(oldId);
@@ -154,7 +155,7 @@ class SecurityIT {
             ((Number) victim.json("GET", cluster.a().uri("api/counter")).get("count")).intValue())
         .isEqualTo(1);
 
-    Client attacker = cluster.client();
+    SessionCookieClient attacker = cluster.client();
     attacker.setSessionId(oldId);
     for (PayaraMicro server : cluster.instances()) {
       assertThat(attacker.json("GET", server.op("dump")).get("session"))
@@ -171,11 +172,12 @@ class SecurityIT {
   @Order(3)
   void sessionCookie_isHttpOnlySameSiteLaxWithThePathAndNotSecureOnHttp() throws Exception {
     for (PayaraMicro server : cluster.instances()) {
-      Client client = cluster.client();
-      Client.Answer created = client.send("POST", server.op("set", "name", "x", "value", "1"));
+      SessionCookieClient client = cluster.client();
+      SessionCookieClient.Answer created =
+          client.send("POST", server.op("set", "name", "x", "value", "1"));
       assertThat(created.sessionCookies()).hasSize(1);
       assertFlags(created.sessionCookies().get(0));
-      Client.Answer invalidated = client.send("POST", server.op("invalidate"));
+      SessionCookieClient.Answer invalidated = client.send("POST", server.op("invalidate"));
       assertThat(invalidated.sessionCookies()).as("the cookie is cleared").hasSize(1);
       String clear = invalidated.sessionCookies().get(0);
       assertThat(clear).startsWith("DYSESSION=;").contains("; Max-Age=0");
@@ -212,7 +214,7 @@ class SecurityIT {
         futures.add(
             pool.submit(
                 () -> {
-                  Client client = cluster.client();
+                  SessionCookieClient client = cluster.client();
                   client.json("POST", server.op("set", "name", "x", "value", "1"));
                   return client.sessionId();
                 }));
@@ -247,10 +249,10 @@ class SecurityIT {
     // Make the library log about sessions first.
     List<String> loggedAbout = new ArrayList<>();
     // 1. A request still writing while another instance invalidates its session (INFO).
-    Client slow = cluster.client();
+    SessionCookieClient slow = cluster.client();
     slow.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     String slowId = slow.sessionId();
-    CompletableFuture<Client.Answer> late =
+    CompletableFuture<SessionCookieClient.Answer> late =
         CompletableFuture.supplyAsync(
             () -> {
               try {
@@ -261,13 +263,13 @@ class SecurityIT {
               }
             });
     Thread.sleep(300);
-    Client other = cluster.client();
+    SessionCookieClient other = cluster.client();
     other.setSessionId(slowId);
     other.json("POST", cluster.b().op("invalidate"));
     assertThat(late.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
     loggedAbout.add(slowId);
     // 2. A damaged attribute (ERROR).
-    Client damaged = cluster.client();
+    SessionCookieClient damaged = cluster.client();
     damaged.json("POST", cluster.b().op("set", "name", "x", "value", "1"));
     cluster.putRawAttribute(
         damaged.sessionId(),
@@ -277,13 +279,13 @@ class SecurityIT {
     damaged.json("GET", cluster.a().op("dump"));
     loggedAbout.add(damaged.sessionId());
     // 3. An oversized session (ERROR, 500 by design).
-    Client big = cluster.client();
+    SessionCookieClient big = cluster.client();
     big.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     assertThat(big.send("POST", cluster.b().op("big", "name", "huge", "kb", "900")).status())
         .isEqualTo(500);
     loggedAbout.add(big.sessionId());
     // 4. A short DynamoDB outage (ERROR once, INFO when it is back).
-    Client during = cluster.client();
+    SessionCookieClient during = cluster.client();
     during.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     cluster.dynalite().kill();
     try {
