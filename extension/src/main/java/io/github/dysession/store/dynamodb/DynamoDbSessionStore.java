@@ -7,12 +7,10 @@ import io.github.dysession.store.PartialSaveException;
 import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
-import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionTooLargeException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +33,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  */
 public final class DynamoDbSessionStore implements SessionStore {
 
-  // DynamoDB limits an update expression to 4 KB; larger change sets are split.
-  private static final int MAX_EXPRESSION_CHARS = 3500;
   private static final int CHANGE_ID_ATTEMPTS = 5;
   // Versions are never negative: this marks a write without a base.
   private static final long UNCHECKED = -1;
@@ -152,7 +148,7 @@ public final class DynamoDbSessionStore implements SessionStore {
     // access time back by the length of its delay.
     Applied applied =
         new Applied(changes.changesContent() ? result.version() : UNCHECKED, result.version());
-    List<Update> updates = updatesFor(changes, result);
+    List<SessionUpdate> updates = SessionUpdate.split(changes, result, settings, clock.instant());
     for (int i = 0; i < updates.size(); i++) {
       try {
         applied = apply(result, updates.get(i), applied, changes);
@@ -175,7 +171,7 @@ public final class DynamoDbSessionStore implements SessionStore {
    */
   private static PartialSaveException partial(
       SessionChanges changes,
-      List<Update> updates,
+      List<SessionUpdate> updates,
       int landed,
       long version,
       RuntimeException cause) {
@@ -183,11 +179,11 @@ public final class DynamoDbSessionStore implements SessionStore {
     java.util.Set<String> written = new java.util.LinkedHashSet<>();
     java.util.Set<String> notWritten = new java.util.LinkedHashSet<>();
     for (int i = 0; i < updates.size(); i++) {
-      Update update = updates.get(i);
+      SessionUpdate update = updates.get(i);
       (i < landed ? written : notWritten).addAll(update.attributeNames());
       if (i < landed) {
-        attributes.keySet().removeAll(update.removed);
-        for (String name : update.set) {
+        attributes.keySet().removeAll(update.removedNames());
+        for (String name : update.setNames()) {
           attributes.put(name, changes.setAttributes().get(name));
         }
       }
@@ -233,7 +229,8 @@ public final class DynamoDbSessionStore implements SessionStore {
    * Applies one update on top of {@code before}; returns where the save stands afterwards, or null
    * when the session no longer exists.
    */
-  private Applied apply(SessionData result, Update update, Applied before, SessionChanges changes) {
+  private Applied apply(
+      SessionData result, SessionUpdate update, Applied before, SessionChanges changes) {
     String token = SessionItem.newWriteToken();
     long base = before.base();
     long known = before.version();
@@ -331,9 +328,9 @@ public final class DynamoDbSessionStore implements SessionStore {
     }
   }
 
-  private void update(SessionData result, Update update, long base, String token) {
-    Map<String, String> names = update.names;
-    Map<String, AttributeValue> values = new HashMap<>(update.values);
+  private void update(SessionData result, SessionUpdate update, long base, String token) {
+    Map<String, String> names = update.names();
+    Map<String, AttributeValue> values = new HashMap<>(update.values());
     values.put(":tok", AttributeValue.fromS(token));
     String condition = "attribute_exists(#pk) AND (attribute_not_exists(#ttl) OR #ttl > :now)";
     String expression = update.expression(null);
@@ -500,124 +497,6 @@ public final class DynamoDbSessionStore implements SessionStore {
           size,
           settings.maxSessionBytes(),
           SessionItem.largest(session.attributes()));
-    }
-  }
-
-  /** Builds the update expressions: the touch and as many attribute changes as fit in each. */
-  private List<Update> updatesFor(SessionChanges changes, SessionData result) {
-    List<Update> updates = new ArrayList<>();
-    Update current = new Update(clock.instant());
-    current.touch(result);
-    if (changes.changesLogin()) {
-      current.login(changes.login());
-    }
-    for (Map.Entry<String, byte[]> e : changes.setAttributes().entrySet()) {
-      if (current.length() > MAX_EXPRESSION_CHARS) {
-        updates.add(current);
-        current = new Update(clock.instant());
-      }
-      current.setAttribute(e.getKey(), e.getValue());
-    }
-    for (String name : changes.removedAttributes()) {
-      if (current.length() > MAX_EXPRESSION_CHARS) {
-        updates.add(current);
-        current = new Update(clock.instant());
-      }
-      current.removeAttribute(name);
-    }
-    updates.add(current);
-    return updates;
-  }
-
-  /** One UpdateItem: SET, REMOVE and ADD clauses with their placeholders. */
-  private final class Update {
-    private final List<String> sets = new ArrayList<>();
-    private final List<String> removes = new ArrayList<>();
-    private final Map<String, String> names = new HashMap<>();
-    private final Map<String, AttributeValue> values = new HashMap<>();
-
-    /** The attribute names this update sets and removes. */
-    private final List<String> set = new ArrayList<>();
-
-    private final List<String> removed = new ArrayList<>();
-    private int counter;
-
-    Update(Instant now) {
-      names.put("#pk", settings.partitionKeyName());
-      names.put("#ttl", settings.ttlAttributeName());
-      names.put("#ver", SessionItem.VERSION);
-      names.put("#writer", SessionItem.WRITER);
-      values.put(":now", SessionItem.number(now.getEpochSecond()));
-      values.put(":one", SessionItem.number(1));
-      // Every update is a write of its own: it bumps the version and leaves its token (:tok).
-      sets.add("#writer = :tok");
-    }
-
-    void touch(SessionData result) {
-      names.put("#acc", SessionItem.ACCESSED);
-      names.put("#mi", SessionItem.MAX_INACTIVE);
-      values.put(":acc", SessionItem.number(result.lastAccessedTime().toEpochMilli()));
-      values.put(":mi", SessionItem.number(result.maxInactiveInterval().toSeconds()));
-      sets.add("#acc = :acc");
-      sets.add("#mi = :mi");
-      Long ttl = SessionItem.ttlSeconds(result);
-      if (ttl == null) {
-        removes.add("#ttl");
-      } else {
-        values.put(":ttlv", SessionItem.number(ttl));
-        sets.add("#ttl = :ttlv");
-      }
-    }
-
-    void login(SessionLogin login) {
-      names.put("#login", SessionItem.LOGIN);
-      if (login == null) {
-        removes.add("#login");
-      } else {
-        values.put(":login", SessionItem.login(login));
-        sets.add("#login = :login");
-      }
-    }
-
-    List<String> attributeNames() {
-      List<String> all = new ArrayList<>(set);
-      all.addAll(removed);
-      return all;
-    }
-
-    void setAttribute(String name, byte[] bytes) {
-      set.add(name);
-      String n = "#a" + counter;
-      String v = ":v" + counter++;
-      names.put(n, name);
-      names.put("#attrs", SessionItem.ATTRIBUTES);
-      values.put(v, SessionItem.binary(bytes));
-      sets.add("#attrs." + n + " = " + v);
-    }
-
-    void removeAttribute(String name) {
-      removed.add(name);
-      String n = "#a" + counter++;
-      names.put(n, name);
-      names.put("#attrs", SessionItem.ATTRIBUTES);
-      removes.add("#attrs." + n);
-    }
-
-    int length() {
-      return sets.size() * 20 + removes.size() * 12;
-    }
-
-    /** Returns the update expression, with one more SET clause unless {@code extraSet} is null. */
-    String expression(String extraSet) {
-      StringBuilder sb = new StringBuilder("SET ").append(String.join(", ", sets));
-      if (extraSet != null) {
-        sb.append(", ").append(extraSet);
-      }
-      if (!removes.isEmpty()) {
-        sb.append(" REMOVE ").append(String.join(", ", removes));
-      }
-      sb.append(" ADD #ver :one");
-      return sb.toString().trim();
     }
   }
 }
