@@ -237,13 +237,7 @@ public final class AttributeCodec {
               + " (add a pattern to dysession.serialization.allowed-classes if it is safe)",
           e);
     } catch (ClassNotFoundException e) {
-      throw new CodecException(
-          "Attribute '"
-              + name
-              + "' holds a class the application no longer has ("
-              + e.getMessage()
-              + ")",
-          e);
+      throw missingClass(name, e);
     } catch (RuntimeException e) {
       throw new CodecException("Attribute '" + name + "' is corrupt: bad type descriptor", e);
     }
@@ -264,6 +258,16 @@ public final class AttributeCodec {
     }
   }
 
+  private static CodecException missingClass(String name, ClassNotFoundException e) {
+    return new CodecException(
+        "Attribute '"
+            + name
+            + "' holds a class the application no longer has ("
+            + e.getMessage()
+            + ")",
+        e);
+  }
+
   private Object decodeJava(String name, byte[] data) {
     SerializationFilter.Recorder recorder = filter.recorder();
     try (ObjectInputStream in =
@@ -280,13 +284,7 @@ public final class AttributeCodec {
               : "class " + e.classname + " changed incompatibly since it was stored";
       throw new CodecException("Attribute '" + name + "' refused: " + reason, e);
     } catch (ClassNotFoundException e) {
-      throw new CodecException(
-          "Attribute '"
-              + name
-              + "' holds a class the application no longer has ("
-              + e.getMessage()
-              + ")",
-          e);
+      throw missingClass(name, e);
     } catch (ClassCastException e) {
       // The JDK's message names classes and fields only, never a value: it says which class did not
       // fit where (a readResolve of a server's proxy that answers another type, say).
