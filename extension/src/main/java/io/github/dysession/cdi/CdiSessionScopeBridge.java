@@ -61,8 +61,10 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
     if (conversations != null) {
       conversations.requestCompleting(request);
     }
-    // Only for a session the request used: asking for one would read it (a GetItem) otherwise.
+    // Only for a session the request used (asking for one would read it, a GetItem), and once:
+    // requestEnded completes again, after the last save, for requests the filter did not complete.
     if (context.isActive() && Boolean.TRUE.equals(sessionInUse.get())) {
+      sessionInUse.remove();
       builtIn.requestCompleting();
     }
   }
