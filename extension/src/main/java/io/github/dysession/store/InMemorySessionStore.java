@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ public final class InMemorySessionStore implements SessionStore {
   private final Clock clock;
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong creates = new AtomicLong();
+  // Per caller: the sessions admitted to a login whose session may not be written yet.
+  private final Map<String, Map<String, Instant>> admitted = new HashMap<>();
 
   /**
    * One stored session. {@code foreign} holds values the store's own write path never produces (see
@@ -254,6 +257,71 @@ public final class InMemorySessionStore implements SessionStore {
         });
   }
 
+  @Override
+  public List<LoggedInSession> loggedIn(String caller) {
+    Objects.requireNonNull(caller, "caller");
+    Instant now = clock.instant();
+    List<LoggedInSession> found = new ArrayList<>();
+    for (Entry entry : sessions.values()) {
+      SessionData data = entry.data();
+      if (!data.isExpiredAt(now) && data.login() != null && data.login().caller().equals(caller)) {
+        found.add(LoggedInSession.of(data));
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public Optional<SessionData> endLoggedIn(String id, String caller) {
+    Objects.requireNonNull(caller, "caller");
+    Instant now = clock.instant();
+    SessionData[] ended = {null};
+    sessions.computeIfPresent(
+        id,
+        (key, entry) -> {
+          SessionLogin login = entry.data().login();
+          if (login == null || !login.caller().equals(caller)) {
+            return entry;
+          }
+          if (!entry.data().isExpiredAt(now)) {
+            ended[0] = entry.data();
+          }
+          writes.incrementAndGet();
+          return null;
+        });
+    return Optional.ofNullable(ended[0]);
+  }
+
+  @Override
+  public synchronized List<LoggedInSession> admitLogin(
+      String caller, String id, int maxSessions, boolean endOldest) {
+    Instant now = clock.instant();
+    Map<String, Instant> pending = admitted.computeIfAbsent(caller, c -> new HashMap<>());
+    List<LoggedInSession> live = new ArrayList<>();
+    for (LoggedInSession session : loggedIn(caller)) {
+      if (!session.id().equals(id)) {
+        live.add(session);
+      }
+    }
+    pending
+        .entrySet()
+        .removeIf(
+            e ->
+                e.getValue().isBefore(now.minus(ADMISSION_GRACE))
+                    || live.stream().anyMatch(s -> s.id().equals(e.getKey())));
+    int count = live.size() + (int) pending.keySet().stream().filter(p -> !p.equals(id)).count();
+    List<LoggedInSession> toEnd = new ArrayList<>();
+    if (count >= maxSessions) {
+      if (!endOldest) {
+        throw new LoginLimitException(count, maxSessions);
+      }
+      live.sort(LoggedInSession.OLDEST_LOGIN_FIRST);
+      toEnd.addAll(live.subList(0, Math.min(live.size(), count - maxSessions + 1)));
+    }
+    pending.put(id, now);
+    return toEnd;
+  }
+
   /** Returns how many records the map holds, expired ones included. */
   public int recordCount() {
     return sessions.size();
@@ -273,7 +341,8 @@ public final class InMemorySessionStore implements SessionStore {
                 s.login().caller(),
                 s.login().groups(),
                 s.login().mechanism(),
-                s.login().authenticatedAt().truncatedTo(ChronoUnit.MILLIS));
+                s.login().authenticatedAt().truncatedTo(ChronoUnit.MILLIS),
+                s.login().client());
     return new SessionData(
         s.id(),
         s.creationTime().truncatedTo(ChronoUnit.MILLIS),

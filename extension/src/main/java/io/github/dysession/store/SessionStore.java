@@ -1,5 +1,7 @@
 package io.github.dysession.store;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,6 +13,12 @@ import java.util.Optional;
  * backing service surface as {@link SessionStoreException}.
  */
 public interface SessionStore {
+
+  /**
+   * How long a login that {@link #admitLogin} admitted counts against the limit before its session
+   * shows it: the time its request has to write the session.
+   */
+  Duration ADMISSION_GRACE = Duration.ofSeconds(30);
 
   /**
    * Returns the session with the given id, or an empty optional when there is none or it has
@@ -55,6 +63,52 @@ public interface SessionStore {
    * @throws DuplicateSessionIdException when a live session with {@code newId} exists already
    */
   Optional<SessionData> changeId(String oldId, String newId);
+
+  /**
+   * Returns the live sessions logged in as {@code caller}, in no particular order. An expired
+   * session is never listed; on DynamoDB a login or an ending of the last moment may be missing or
+   * still listed (its index is read eventually consistently).
+   *
+   * @throws UnsupportedOperationException when the store keeps no index of logins
+   * @throws MissingIndexException when the store's table lacks the index
+   */
+  default List<LoggedInSession> loggedIn(String caller) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " keeps no index of the sessions of a caller");
+  }
+
+  /**
+   * Deletes the session {@code id} when it is logged in as {@code caller}: at once, so that no
+   * instance serves it afterwards, and only once, so that exactly one caller of this method gets
+   * the session back.
+   *
+   * @return the session as it was just before, for the callbacks of its end; empty when no live
+   *     session with that id is logged in as {@code caller}
+   * @throws UnsupportedOperationException when the store keeps no index of logins
+   */
+  default Optional<SessionData> endLoggedIn(String id, String caller) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " keeps no index of the sessions of a caller");
+  }
+
+  /**
+   * Admits a login of {@code caller} into the session {@code id} under a limit of {@code
+   * maxSessions} live sessions per caller, counting the logins admitted a moment ago whose session
+   * is not written yet. Concurrent admissions of one caller on several instances are serialised, so
+   * the limit holds exactly. The caller of this method then writes the login and ends the sessions
+   * returned.
+   *
+   * @param endOldest whether to make room by ending the oldest logins; otherwise the login is
+   *     refused when the limit is reached
+   * @return the sessions to end (oldest login first) so that the new one fits; empty when it fits
+   * @throws LoginLimitException when the limit is reached and {@code endOldest} is false
+   * @throws UnsupportedOperationException when the store keeps no index of logins
+   */
+  default List<LoggedInSession> admitLogin(
+      String caller, String id, int maxSessions, boolean endOldest) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " keeps no index of the sessions of a caller");
+  }
 
   /** What {@link #save} did. */
   enum SaveResult {

@@ -904,6 +904,158 @@ public abstract class SessionStoreContract {
     assertThat(store.load(session.id())).isEmpty();
   }
 
+  // ---- a caller's sessions
+  // ------------------------------------------------------------------------------------
+
+  /** A fresh caller name per test: the DynamoDB contract shares one table between its tests. */
+  private static String caller() {
+    return "user-" + java.util.UUID.randomUUID();
+  }
+
+  /** Creates a session logged in as {@code caller} from {@code client}; returns it as stored. */
+  private SessionData loggedInSession(String caller, String client) {
+    SessionData session =
+        newSession(attributes("cart", value("3 items")))
+            .withLogin(login(caller).withClient(client));
+    store.create(session);
+    return session;
+  }
+
+  @Test
+  void loggedIn_listsTheCallersLiveSessionsWithTheirClients() {
+    String alice = caller();
+    String bob = caller();
+    SessionData a1 = loggedInSession(alice, "Firefox, 127.0.0.1");
+    SessionData a2 = loggedInSession(alice, "curl, 127.0.0.2");
+    SessionData b1 = loggedInSession(bob, "Safari, 127.0.0.3");
+    store.create(newSession(attributes("x", value("y"))));
+
+    assertThat(store.loggedIn(alice))
+        .extracting(LoggedInSession::id)
+        .containsExactlyInAnyOrder(a1.id(), a2.id());
+    assertThat(store.loggedIn(alice))
+        .extracting(s -> s.login().client())
+        .containsExactlyInAnyOrder("Firefox, 127.0.0.1", "curl, 127.0.0.2");
+    LoggedInSession listed =
+        store.loggedIn(alice).stream()
+            .filter(s -> s.id().equals(a1.id()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(listed.creationTime()).isEqualTo(millis(a1.creationTime()));
+    assertThat(listed.lastAccessedTime()).isEqualTo(millis(a1.lastAccessedTime()));
+    assertThat(listed.expiryTime())
+        .isEqualTo(millis(a1.lastAccessedTime()).plus(Duration.ofMinutes(30)));
+    assertThat(listed.toString()).doesNotContain(a1.id());
+    assertThat(store.loggedIn(bob)).extracting(LoggedInSession::id).containsExactly(b1.id());
+    assertThat(store.loggedIn(caller())).isEmpty();
+  }
+
+  @Test
+  void loggedIn_leavesOutSessionsLoggedOutMovedDeletedOrExpired() {
+    String alice = caller();
+    SessionData out = loggedInSession(alice, "c1");
+    SessionData moved = loggedInSession(alice, "c2");
+    SessionData deleted = loggedInSession(alice, "c3");
+    Instant past = Instant.now().minus(Duration.ofHours(1));
+    SessionData expired =
+        new SessionData(
+            newId(), past, past, Duration.ofMinutes(1), 0, Map.of(), login(alice).withClient("c4"));
+    store.create(expired);
+
+    store.save(loginChanges(out, null));
+    String newId = newId();
+    store.changeId(moved.id(), newId);
+    store.delete(deleted.id());
+
+    assertThat(store.loggedIn(alice)).extracting(LoggedInSession::id).containsExactly(newId);
+  }
+
+  @Test
+  void endLoggedIn_deletesOnceAndReturnsTheSessionAsItWas() {
+    String alice = caller();
+    SessionData session = loggedInSession(alice, "c");
+
+    assertThat(store.endLoggedIn(session.id(), caller())).isEmpty();
+    assertThat(store.load(session.id())).isPresent();
+
+    Optional<SessionData> ended = store.endLoggedIn(session.id(), alice);
+    assertThat(ended)
+        .hasValueSatisfying(s -> assertSameAttributes(s.attributes(), session.attributes()));
+    assertThat(ended.orElseThrow().login().caller()).isEqualTo(alice);
+    assertThat(store.load(session.id())).isEmpty();
+    assertThat(store.endLoggedIn(session.id(), alice)).isEmpty();
+    assertThat(store.loggedIn(alice)).isEmpty();
+    assertThat(store.save(changes(session, attributes("late", value("x")), Set.of())).result())
+        .isEqualTo(SaveResult.GONE);
+    assertThat(store.load(session.id())).isEmpty();
+  }
+
+  @Test
+  void admitLogin_refusesBeyondTheLimitCountingLoginsNotWrittenYet() {
+    String alice = caller();
+    SessionData first = loggedInSession(alice, "c1");
+    String pending = newId();
+
+    assertThat(store.admitLogin(alice, first.id(), 2, false)).isEmpty();
+    assertThat(store.admitLogin(alice, pending, 2, false)).isEmpty();
+    assertThatThrownBy(() -> store.admitLogin(alice, newId(), 2, false))
+        .isInstanceOf(LoginLimitException.class)
+        .hasMessageNotContaining(alice);
+    // Another caller has a limit of its own.
+    assertThat(store.admitLogin(caller(), newId(), 1, false)).isEmpty();
+  }
+
+  @Test
+  void admitLogin_endingOldest_namesTheOldestLogins() throws Exception {
+    String alice = caller();
+    SessionData oldest = loggedInSession(alice, "c1");
+    Thread.sleep(5);
+    SessionData middle = loggedInSession(alice, "c2");
+    Thread.sleep(5);
+    SessionData newest = loggedInSession(alice, "c3");
+
+    List<LoggedInSession> toEnd = store.admitLogin(alice, newId(), 2, true);
+    assertThat(toEnd).extracting(LoggedInSession::id).containsExactly(oldest.id(), middle.id());
+    toEnd.forEach(s -> store.endLoggedIn(s.id(), alice));
+    // Left: the newest session and the login just admitted; the newest logging in again fits.
+    assertThat(store.admitLogin(alice, newest.id(), 2, false)).isEmpty();
+    assertThatThrownBy(() -> store.admitLogin(alice, newId(), 2, false))
+        .isInstanceOf(LoginLimitException.class);
+  }
+
+  @Test
+  void admitLogin_concurrentLoginsOfOneCaller_admitExactlyTheLimit() throws Exception {
+    String alice = caller();
+    int threads = 6;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < threads; i++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  try {
+                    store.admitLogin(alice, newId(), 2, false);
+                    return true;
+                  } catch (LoginLimitException e) {
+                    return false;
+                  }
+                }));
+      }
+      start.countDown();
+      int admitted = 0;
+      for (var result : results) {
+        admitted += result.get(30, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(admitted).isEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // ---- helpers
   // ------------------------------------------------------------------------------------
 

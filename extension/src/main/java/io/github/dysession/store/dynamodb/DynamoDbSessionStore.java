@@ -3,6 +3,7 @@ package io.github.dysession.store.dynamodb;
 import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.DuplicateSessionIdException;
+import io.github.dysession.store.LoggedInSession;
 import io.github.dysession.store.PartialSaveException;
 import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
@@ -42,6 +43,7 @@ public final class DynamoDbSessionStore implements SessionStore {
   private final Clock clock;
   private final SessionItem items;
   private final DynamoDbErrors errors;
+  private final CallerSessions callers;
 
   /** Creates a store on the given client; the caller keeps ownership of the client. */
   public DynamoDbSessionStore(DynamoDbClient client, DynamoDbSettings settings) {
@@ -55,6 +57,29 @@ public final class DynamoDbSessionStore implements SessionStore {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.items = new SessionItem(settings);
     this.errors = new DynamoDbErrors(settings);
+    this.callers = new CallerSessions(client, settings, items, errors, clock);
+  }
+
+  /** Lists with one Query of the index of logged-in sessions ({@value SessionItem#USER_INDEX}). */
+  @Override
+  public List<LoggedInSession> loggedIn(String caller) {
+    return callers.loggedIn(Objects.requireNonNull(caller, "caller"));
+  }
+
+  /** Ends with one conditional DeleteItem that returns the item as it was. */
+  @Override
+  public Optional<SessionData> endLoggedIn(String id, String caller) {
+    return callers.endLoggedIn(id, Objects.requireNonNull(caller, "caller"));
+  }
+
+  /**
+   * Admits with a consistent GetItem of the caller's admission record, one Query of the index, one
+   * consistent BatchGetItem of the sessions found and a conditional PutItem of the record.
+   */
+  @Override
+  public List<LoggedInSession> admitLogin(
+      String caller, String id, int maxSessions, boolean endOldest) {
+    return callers.admitLogin(Objects.requireNonNull(caller, "caller"), id, maxSessions, endOldest);
   }
 
   @Override

@@ -13,9 +13,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -72,7 +79,8 @@ public final class DynamoDbTableAdmin {
                   .billingMode(BillingMode.PAY_PER_REQUEST)
                   .attributeDefinitions(
                       stringAttribute(settings.partitionKeyName()),
-                      stringAttribute(settings.sortKeyName()))
+                      stringAttribute(settings.sortKeyName()),
+                      stringAttribute(SessionItem.USER))
                   .keySchema(
                       KeySchemaElement.builder()
                           .attributeName(settings.partitionKeyName())
@@ -81,13 +89,148 @@ public final class DynamoDbTableAdmin {
                       KeySchemaElement.builder()
                           .attributeName(settings.sortKeyName())
                           .keyType(KeyType.RANGE)
-                          .build()));
+                          .build())
+                  .globalSecondaryIndexes(userIndex(null)));
       waitUntilActive();
       return CreateResult.CREATED;
     } catch (ResourceInUseException e) {
       waitUntilActive();
       checkKeys(describeTable());
       return CreateResult.EXISTED;
+    }
+  }
+
+  /**
+   * The sparse index of logged-in sessions: keyed by {@code ds_user}, which only logged-in session
+   * items carry, with what a listing shows (times, interval, TTL and the login).
+   *
+   * @param throughput the table's provisioned throughput, or null for on-demand billing
+   */
+  private GlobalSecondaryIndex userIndex(ProvisionedThroughput throughput) {
+    return GlobalSecondaryIndex.builder()
+        .indexName(SessionItem.USER_INDEX)
+        .keySchema(
+            KeySchemaElement.builder()
+                .attributeName(SessionItem.USER)
+                .keyType(KeyType.HASH)
+                .build())
+        .projection(
+            Projection.builder()
+                .projectionType(ProjectionType.INCLUDE)
+                .nonKeyAttributes(indexedAttributes())
+                .build())
+        .provisionedThroughput(throughput)
+        .build();
+  }
+
+  private List<String> indexedAttributes() {
+    return List.of(
+        SessionItem.CREATED,
+        SessionItem.ACCESSED,
+        SessionItem.MAX_INACTIVE,
+        settings.ttlAttributeName(),
+        SessionItem.LOGIN);
+  }
+
+  /** What {@link #addUserIndex()} did. */
+  public enum IndexResult {
+    /** The table had the index already. */
+    EXISTED,
+    /** The index was added to the table and is ACTIVE. */
+    ADDED
+  }
+
+  /**
+   * Adds the index of logged-in sessions to a table that lacks it (one made before the index
+   * existed) and waits until it is ACTIVE; the table and its sessions stay as they are. Sessions
+   * keep being served meanwhile.
+   *
+   * @throws IllegalStateException when an index of that name exists with another key
+   */
+  public IndexResult addUserIndex() {
+    TableDescription table = describeTable();
+    for (GlobalSecondaryIndexDescription index : table.globalSecondaryIndexes()) {
+      if (index.indexName().equals(SessionItem.USER_INDEX)) {
+        boolean rightKey =
+            index.keySchema().size() == 1
+                && index.keySchema().get(0).attributeName().equals(SessionItem.USER);
+        if (!rightKey) {
+          throw new IllegalStateException(
+              "Table '"
+                  + settings.tableName()
+                  + "' has an index '"
+                  + SessionItem.USER_INDEX
+                  + "' that is not keyed by "
+                  + SessionItem.USER
+                  + "; delete that index (dysession made it not) and run init again");
+        }
+        waitUntilIndexActive();
+        return IndexResult.EXISTED;
+      }
+    }
+    ProvisionedThroughput throughput = null;
+    boolean onDemand =
+        table.billingModeSummary() != null
+            && table.billingModeSummary().billingMode() == BillingMode.PAY_PER_REQUEST;
+    if (!onDemand && table.provisionedThroughput() != null) {
+      // A provisioned table's index needs capacity of its own: as much as the table has.
+      throughput =
+          ProvisionedThroughput.builder()
+              .readCapacityUnits(table.provisionedThroughput().readCapacityUnits())
+              .writeCapacityUnits(table.provisionedThroughput().writeCapacityUnits())
+              .build();
+    }
+    GlobalSecondaryIndex index = userIndex(throughput);
+    client.updateTable(
+        b ->
+            b.tableName(settings.tableName())
+                .attributeDefinitions(stringAttribute(SessionItem.USER))
+                .globalSecondaryIndexUpdates(
+                    GlobalSecondaryIndexUpdate.builder()
+                        .create(
+                            CreateGlobalSecondaryIndexAction.builder()
+                                .indexName(index.indexName())
+                                .keySchema(index.keySchema())
+                                .projection(index.projection())
+                                .provisionedThroughput(index.provisionedThroughput())
+                                .build())
+                        .build()));
+    waitUntilIndexActive();
+    return IndexResult.ADDED;
+  }
+
+  /** Waits until the table and the index of logged-in sessions are ACTIVE (DynamoDB backfills). */
+  private void waitUntilIndexActive() {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      TableDescription table = describeTable();
+      String status =
+          table.globalSecondaryIndexes().stream()
+              .filter(i -> i.indexName().equals(SessionItem.USER_INDEX))
+              .map(GlobalSecondaryIndexDescription::indexStatusAsString)
+              .findFirst()
+              .orElse("absent");
+      if ("ACTIVE".equals(status) && "ACTIVE".equals(table.tableStatusAsString())) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "Index '"
+                + SessionItem.USER_INDEX
+                + "' of table '"
+                + settings.tableName()
+                + "' is still "
+                + status
+                + " after "
+                + WAIT.toMinutes()
+                + " minutes; run init again later");
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for the index", e);
+      }
     }
   }
 
@@ -137,6 +280,13 @@ public final class DynamoDbTableAdmin {
                     + settings.partitionKeyName()
                     + "/"
                     + settings.sortKeyName());
+    IndexResult index = addUserIndex();
+    LOG.info(
+        () ->
+            "Index '"
+                + SessionItem.USER_INDEX
+                + "' of logged-in sessions "
+                + (index == IndexResult.ADDED ? "added and ACTIVE" : "exists"));
     if (enableTtl() == TtlResult.ENABLED) {
       LOG.info(() -> "TTL is enabled on attribute '" + settings.ttlAttributeName() + "'");
     } else {
@@ -174,7 +324,8 @@ public final class DynamoDbTableAdmin {
       String ttlAttribute,
       long itemCount,
       boolean itemCountExact,
-      long sizeBytes) {}
+      long sizeBytes,
+      List<String> indexes) {}
 
   /**
    * Describes the table: key schema, billing, TTL state and item count.
@@ -223,7 +374,21 @@ public final class DynamoDbTableAdmin {
         ttlAttribute,
         count,
         exactCount,
-        nullToZero(table.tableSizeBytes()));
+        nullToZero(table.tableSizeBytes()),
+        table.globalSecondaryIndexes().stream()
+            .map(
+                i ->
+                    i.indexName()
+                        + " ("
+                        + i.keySchema().stream()
+                            .map(KeySchemaElement::attributeName)
+                            .collect(java.util.stream.Collectors.joining(", "))
+                        + "; "
+                        + i.indexStatusAsString()
+                        + ", "
+                        + nullToZero(i.itemCount())
+                        + " items)")
+            .toList());
   }
 
   private long countItems() {

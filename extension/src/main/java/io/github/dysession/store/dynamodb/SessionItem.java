@@ -65,7 +65,17 @@ final class SessionItem {
    */
   static final String LOGIN = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "login";
 
+  /**
+   * The key prefix and the caller name of a logged-in session (absent when not logged in): the
+   * partition key of the index {@value #USER_INDEX}, which so holds logged-in sessions only.
+   */
+  static final String USER = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "user";
+
+  /** The index of logged-in sessions by {@link #USER}. */
+  static final String USER_INDEX = "dysession-user";
+
   private static final String LOGIN_CALLER = "caller";
+  private static final String LOGIN_CLIENT = "client";
   private static final String LOGIN_GROUPS = "groups";
   private static final String LOGIN_MECHANISM = "mechanism";
   private static final String LOGIN_AT = "at";
@@ -137,8 +147,28 @@ final class SessionItem {
     item.put(ATTRIBUTES, AttributeValue.fromM(attributes));
     if (session.login() != null) {
       item.put(LOGIN, login(session.login()));
+      item.put(USER, user(session.login().caller()));
     }
     return item;
+  }
+
+  /** Returns the value of {@link #USER} for a caller of this application (its key prefix). */
+  AttributeValue user(String caller) {
+    return AttributeValue.fromS(settings.keyPrefix() + caller);
+  }
+
+  /**
+   * Returns the id of the session an item (or an index entry) holds, or null when its partition key
+   * is not this application's prefix followed by a well-formed id: entries of applications with
+   * other prefixes share the index.
+   */
+  String idOf(Map<String, AttributeValue> item) {
+    AttributeValue pk = item.get(settings.partitionKeyName());
+    if (pk == null || pk.s() == null || !pk.s().startsWith(settings.keyPrefix())) {
+      return null;
+    }
+    String id = pk.s().substring(settings.keyPrefix().length());
+    return SessionIds.isWellFormed(id) ? id : null;
   }
 
   /** Returns the item attribute that stores a login. */
@@ -150,6 +180,9 @@ final class SessionItem {
         AttributeValue.fromL(login.groups().stream().map(AttributeValue::fromS).toList()));
     map.put(LOGIN_MECHANISM, AttributeValue.fromS(login.mechanism()));
     map.put(LOGIN_AT, number(login.authenticatedAt().toEpochMilli()));
+    if (login.client() != null) {
+      map.put(LOGIN_CLIENT, AttributeValue.fromS(login.client()));
+    }
     return AttributeValue.fromM(map);
   }
 
@@ -171,11 +204,13 @@ final class SessionItem {
       }
       Instant at =
           Instant.ofEpochMilli(new java.math.BigDecimal(map.get(LOGIN_AT).n()).longValueExact());
+      AttributeValue client = map.get(LOGIN_CLIENT);
       return new SessionLogin(
           Objects.requireNonNull(caller),
           new java.util.LinkedHashSet<>(groups),
           Objects.requireNonNull(mechanism),
-          at);
+          at,
+          client == null ? null : client.s());
     } catch (RuntimeException e) {
       LOG.warning(
           () ->
@@ -284,6 +319,10 @@ final class SessionItem {
               + 1;
       for (String group : login.groups()) {
         size += utf8(group) + 1;
+      }
+      size += utf8(USER) + utf8(settings.keyPrefix()) + utf8(login.caller());
+      if (login.client() != null) {
+        size += utf8(LOGIN_CLIENT) + utf8(login.client()) + 1;
       }
     }
     return size;

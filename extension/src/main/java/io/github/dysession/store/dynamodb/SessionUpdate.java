@@ -30,9 +30,11 @@ final class SessionUpdate {
   private final List<String> set = new ArrayList<>();
 
   private final List<String> removed = new ArrayList<>();
+  private final String keyPrefix;
   private int counter;
 
   private SessionUpdate(DynamoDbSettings settings, Instant now) {
+    keyPrefix = settings.keyPrefix();
     names.put("#pk", settings.partitionKeyName());
     names.put("#ttl", settings.ttlAttributeName());
     names.put("#ver", SessionItem.VERSION);
@@ -61,11 +63,15 @@ final class SessionUpdate {
 
   private void login(SessionLogin login) {
     names.put("#login", SessionItem.LOGIN);
+    names.put("#user", SessionItem.USER);
     if (login == null) {
       removes.add("#login");
+      removes.add("#user");
     } else {
       values.put(":login", SessionItem.login(login));
+      values.put(":user", AttributeValue.fromS(keyPrefix + login.caller()));
       sets.add("#login = :login");
+      sets.add("#user = :user");
     }
   }
 

@@ -32,6 +32,8 @@ final class CountingDynamoDbClient implements DynamoDbClient {
   private final DynamoDbClient delegate;
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong reads = new AtomicLong();
+  private final AtomicLong queries = new AtomicLong();
+  private final AtomicLong batchGets = new AtomicLong();
   private final AtomicReference<Runnable> afterNextPut = new AtomicReference<>();
   private final AtomicReference<String> sendTwice = new AtomicReference<>();
 
@@ -47,6 +49,16 @@ final class CountingDynamoDbClient implements DynamoDbClient {
    */
   long writes() {
     return writes.get();
+  }
+
+  /** Query requests so far. */
+  long queries() {
+    return queries.get();
+  }
+
+  /** BatchGetItem requests so far. */
+  long batchGets() {
+    return batchGets.get();
   }
 
   /** GetItem requests so far. */
@@ -109,7 +121,15 @@ final class CountingDynamoDbClient implements DynamoDbClient {
 
   @Override
   public QueryResponse query(QueryRequest request) {
+    queries.incrementAndGet();
     return delegate.query(request);
+  }
+
+  @Override
+  public software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse batchGetItem(
+      software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest request) {
+    batchGets.incrementAndGet();
+    return delegate.batchGetItem(request);
   }
 
   @Override
