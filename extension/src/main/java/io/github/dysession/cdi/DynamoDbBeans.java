@@ -71,9 +71,9 @@ final class DynamoDbBeans {
         : beanManager.createInstance().select(SessionStore.class, Dysession.Literal.INSTANCE).get();
   }
 
-  /** Creates the table (and enables TTL) as the CLI's {@code init} does. */
+  /** Creates the table (with its index, and enables TTL) as the CLI's {@code init} does. */
   void createTable(DysessionSettings settings, BeanManager beans) {
-    new DynamoDbTableAdmin(client(beans.createInstance()), settings.dynamoDb()).init();
+    new DynamoDbTableAdmin(client(beans.createInstance()), settings.dynamoDb()).initAtDeployment();
   }
 
   /** What the start-up line adds: which of the beans are the application's. */

@@ -197,6 +197,11 @@ public final class DysessionCli {
                 : " (approximate, refreshed by DynamoDB about every "
                     + "six hours; --exact counts with a Scan)"));
     out.println("Size:       " + s.sizeBytes() + " bytes (approximate)");
+    out.println(
+        "Indexes:    "
+            + (s.indexes().isEmpty()
+                ? "none (init adds dysession-user, the index of logged-in sessions)"
+                : String.join("; ", s.indexes())));
     return OK;
   }
 

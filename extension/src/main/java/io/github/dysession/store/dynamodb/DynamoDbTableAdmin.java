@@ -180,23 +180,57 @@ public final class DynamoDbTableAdmin {
               .writeCapacityUnits(table.provisionedThroughput().writeCapacityUnits())
               .build();
     }
-    GlobalSecondaryIndex index = userIndex(throughput);
-    client.updateTable(
-        b ->
-            b.tableName(settings.tableName())
-                .attributeDefinitions(stringAttribute(SessionItem.USER))
-                .globalSecondaryIndexUpdates(
-                    GlobalSecondaryIndexUpdate.builder()
-                        .create(
-                            CreateGlobalSecondaryIndexAction.builder()
-                                .indexName(index.indexName())
-                                .keySchema(index.keySchema())
-                                .projection(index.projection())
-                                .provisionedThroughput(index.provisionedThroughput())
-                                .build())
-                        .build()));
+    TableDescription updated;
+    try {
+      updated = createUserIndex(throughput);
+    } catch (DynamoDbException e) {
+      if (throughput != null || !String.valueOf(e.getMessage()).contains("provisionedThroughput")) {
+        throw e;
+      }
+      // dynalite knows no on-demand indexes and insists on a throughput, which it ignores.
+      updated =
+          createUserIndex(
+              ProvisionedThroughput.builder().readCapacityUnits(1L).writeCapacityUnits(1L).build());
+    }
+    boolean listed =
+        updated != null
+            && updated.globalSecondaryIndexes().stream()
+                .anyMatch(i -> i.indexName().equals(SessionItem.USER_INDEX));
+    if (!listed) {
+      // DynamoDB answers with the index CREATING; dynalite (4.0) accepts the request and ignores
+      // it.
+      throw new IllegalStateException(
+          "The DynamoDB endpoint accepted adding index '"
+              + SessionItem.USER_INDEX
+              + "' to table '"
+              + settings.tableName()
+              + "' but its answer does not list the index: this endpoint does not add indexes to"
+              + " an existing table (dynalite does not). Sessions keep working without it; for"
+              + " a user's sessions, recreate the table there with destroy and init (that ends"
+              + " every session)");
+    }
     waitUntilIndexActive();
     return IndexResult.ADDED;
+  }
+
+  private TableDescription createUserIndex(ProvisionedThroughput throughput) {
+    GlobalSecondaryIndex index = userIndex(throughput);
+    return client
+        .updateTable(
+            b ->
+                b.tableName(settings.tableName())
+                    .attributeDefinitions(stringAttribute(SessionItem.USER))
+                    .globalSecondaryIndexUpdates(
+                        GlobalSecondaryIndexUpdate.builder()
+                            .create(
+                                CreateGlobalSecondaryIndexAction.builder()
+                                    .indexName(index.indexName())
+                                    .keySchema(index.keySchema())
+                                    .projection(index.projection())
+                                    .provisionedThroughput(index.provisionedThroughput())
+                                    .build())
+                            .build()))
+        .tableDescription();
   }
 
   /** Waits until the table and the index of logged-in sessions are ACTIVE (DynamoDB backfills). */
@@ -261,8 +295,24 @@ public final class DynamoDbTableAdmin {
     }
   }
 
-  /** Creates the table if needed and enables TTL; logs one line for each result. */
+  /**
+   * Creates the table if needed, enables TTL and adds the index of logged-in sessions if the table
+   * lacks it; logs one line for each result. This is the CLI's {@code init}.
+   */
   public void init() {
+    init(true);
+  }
+
+  /**
+   * What {@code dysession.create-table=true} does at deployment: {@link #init()}, except that the
+   * index is not added to an existing table that lacks it (a backfill can take long and must not
+   * hold a deployment): a warning says to run {@code init}.
+   */
+  public void initAtDeployment() {
+    init(false);
+  }
+
+  private void init(boolean addIndex) {
     CreateResult created = create();
     LOG.info(
         () ->
@@ -280,13 +330,6 @@ public final class DynamoDbTableAdmin {
                     + settings.partitionKeyName()
                     + "/"
                     + settings.sortKeyName());
-    IndexResult index = addUserIndex();
-    LOG.info(
-        () ->
-            "Index '"
-                + SessionItem.USER_INDEX
-                + "' of logged-in sessions "
-                + (index == IndexResult.ADDED ? "added and ACTIVE" : "exists"));
     if (enableTtl() == TtlResult.ENABLED) {
       LOG.info(() -> "TTL is enabled on attribute '" + settings.ttlAttributeName() + "'");
     } else {
@@ -295,6 +338,31 @@ public final class DynamoDbTableAdmin {
               "The endpoint does not support DynamoDB TTL (UpdateTimeToLive); expired "
                   + "sessions are still never served, but their items stay until deleted");
     }
+    if (!addIndex) {
+      boolean indexed =
+          describeTable().globalSecondaryIndexes().stream()
+              .anyMatch(i -> i.indexName().equals(SessionItem.USER_INDEX));
+      if (!indexed) {
+        LOG.warning(
+            () ->
+                "Table '"
+                    + settings.tableName()
+                    + "' has no index '"
+                    + SessionItem.USER_INDEX
+                    + "' (it was made before dysession had it): sessions work, listing and"
+                    + " ending a user's sessions and the login limit do not until the CLI's"
+                    + " init adds it");
+      }
+      return;
+    }
+    // Last: an endpoint that cannot add the index to an old table fails here, after TTL.
+    IndexResult index = addUserIndex();
+    LOG.info(
+        () ->
+            "Index '"
+                + SessionItem.USER_INDEX
+                + "' of logged-in sessions "
+                + (index == IndexResult.ADDED ? "added and ACTIVE" : "exists"));
   }
 
   /**
