@@ -120,6 +120,21 @@ final class CdiSessionScopeBridge implements SessionScopeBridge {
   }
 
   @Override
+  public void sessionEndedElsewhere(HttpSession session) {
+    beanManager
+        .getEvent()
+        .select(HttpSession.class, BeforeDestroyed.Literal.of(SessionScoped.class))
+        .fire(session);
+    // Its long-running conversations are not ended here: the CDI implementation's conversation
+    // state belongs to the current request's session, which must stay as it is.
+    context.destroyAll(session);
+    beanManager
+        .getEvent()
+        .select(HttpSession.class, Destroyed.Literal.of(SessionScoped.class))
+        .fire(session);
+  }
+
+  @Override
   public void sessionInvalidated(HttpSession session) {
     forgetInjectedSession();
   }

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  * @param logging where dysession writes its log
  * @param cookie the session cookie's name and attributes
  * @param loginRotateId whether a login gives the session a new id (against session fixation)
+ * @param loginLimit how many sessions one caller may be logged in with at once, and what a login
+ *     beyond that does
  * @param explicitKeys the keys the configuration set (not left at their defaults): an explicit
  *     {@code dysession.cache-period} or {@code dysession.cookie.*} key wins over the application's
  *     own {@code session-config}
@@ -63,6 +65,7 @@ public record DysessionSettings(
     Logging logging,
     Cookie cookie,
     boolean loginRotateId,
+    LoginLimit loginLimit,
     java.util.Set<String> explicitKeys) {
 
   /** The prefix of every dysession configuration key. */
@@ -101,6 +104,9 @@ public record DysessionSettings(
   public static final String COOKIE_PATH = SettingKeys.COOKIE_PATH.name();
   public static final String COOKIE_HTTP_ONLY = SettingKeys.COOKIE_HTTP_ONLY.name();
   public static final String LOGIN_ROTATE_ID = SettingKeys.LOGIN_ROTATE_ID.name();
+  public static final String LOGIN_MAX_SESSIONS = SettingKeys.LOGIN_MAX_SESSIONS.name();
+  public static final String LOGIN_MAX_SESSIONS_POLICY =
+      SettingKeys.LOGIN_MAX_SESSIONS_POLICY.name();
 
   /** Every key with its default value (empty where there is none), in documentation order. */
   public static final Map<String, String> DEFAULTS = SettingKeys.defaults();
@@ -128,6 +134,7 @@ public record DysessionSettings(
     Objects.requireNonNull(apiCallAttemptTimeout, "apiCallAttemptTimeout");
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(cookie, "cookie");
+    Objects.requireNonNull(loginLimit, "loginLimit");
     allowedClasses = List.copyOf(allowedClasses);
     explicitKeys = java.util.Set.copyOf(explicitKeys);
   }
@@ -165,6 +172,38 @@ public record DysessionSettings(
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(filePath, "filePath");
     }
+  }
+
+  /**
+   * The limit on one caller's concurrent logged-in sessions.
+   *
+   * @param maxSessions the most sessions one caller may be logged in with at once; 0 for no limit
+   * @param policy what a login beyond the limit does
+   */
+  public record LoginLimit(int maxSessions, LoginLimitPolicy policy) {
+    /** No limit. */
+    public static final LoginLimit NONE = new LoginLimit(0, LoginLimitPolicy.REFUSE);
+
+    /** Checks the values. */
+    public LoginLimit {
+      Objects.requireNonNull(policy, "policy");
+      if (maxSessions < 0) {
+        throw new IllegalArgumentException("maxSessions < 0: " + maxSessions);
+      }
+    }
+
+    /** Returns whether there is a limit. */
+    public boolean limited() {
+      return maxSessions > 0;
+    }
+  }
+
+  /** What a login beyond {@code dysession.login.max-sessions-per-user} does. */
+  public enum LoginLimitPolicy {
+    /** The login fails as a wrong password would; the caller's other sessions stay. */
+    REFUSE,
+    /** The login succeeds and the caller's sessions that logged in first are ended. */
+    END_OLDEST
   }
 
   /** The kinds of log output of django-dysession. */
@@ -291,6 +330,8 @@ public record DysessionSettings(
     String path = r.read(SettingKeys.COOKIE_PATH);
     boolean httpOnly = r.read(SettingKeys.COOKIE_HTTP_ONLY);
     boolean loginRotateId = r.read(SettingKeys.LOGIN_ROTATE_ID);
+    long maxSessions = r.read(SettingKeys.LOGIN_MAX_SESSIONS);
+    LoginLimitPolicy limitPolicy = r.read(SettingKeys.LOGIN_MAX_SESSIONS_POLICY);
     r.throwIfInvalid();
     return new DysessionSettings(
         enabled,
@@ -313,6 +354,7 @@ public record DysessionSettings(
         new Logging(loggingType, filePath),
         new Cookie(cookieName, secure, sameSite, domain, path, httpOnly),
         loginRotateId,
+        new LoginLimit((int) maxSessions, limitPolicy),
         r.explicitKeys());
   }
 
@@ -358,6 +400,9 @@ public record DysessionSettings(
         + cookie.name()
         + " login-rotate-id="
         + loginRotateId
+        + (loginLimit.limited()
+            ? " max-sessions-per-user=" + loginLimit.maxSessions() + ":" + loginLimit.policy()
+            : "")
         + " logging="
         + logging.type()
         + (logging.type() == LoggingType.FILE ? ":" + logging.filePath() : "");

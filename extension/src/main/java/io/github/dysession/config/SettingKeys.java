@@ -1,6 +1,7 @@
 package io.github.dysession.config;
 
 import io.github.dysession.config.DysessionSettings.LoggingType;
+import io.github.dysession.config.DysessionSettings.LoginLimitPolicy;
 import io.github.dysession.config.DysessionSettings.SecureMode;
 import java.net.URI;
 import java.util.ArrayList;
@@ -151,6 +152,16 @@ public final class SettingKeys {
       key("dysession.cookie.http-only", "true", SettingsReader::bool);
   public static final SettingKey<Boolean> LOGIN_ROTATE_ID =
       key("dysession.login.rotate-id", "true", SettingsReader::bool);
+  public static final SettingKey<Long> LOGIN_MAX_SESSIONS =
+      key(
+          "dysession.login.max-sessions-per-user",
+          "",
+          (r, k) -> r.optionalLongInRange(k, 1, 10_000, "sessions"));
+  public static final SettingKey<LoginLimitPolicy> LOGIN_MAX_SESSIONS_POLICY =
+      key(
+          "dysession.login.max-sessions-policy",
+          "REFUSE",
+          (r, k) -> r.enumValue(k, LoginLimitPolicy.class));
 
   private static final Map<String, String> DEFAULTS;
 

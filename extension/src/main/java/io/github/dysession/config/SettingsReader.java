@@ -137,6 +137,42 @@ final class SettingsReader {
     return parsed;
   }
 
+  /** A whole number in range, or 0 when the key is unset (its default is empty). */
+  long optionalLongInRange(String key, long min, long max, String unit) {
+    String v = raw(key);
+    if (v.isEmpty()) {
+      return 0;
+    }
+    try {
+      long parsed = Long.parseLong(v);
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+      problem(
+          key,
+          v,
+          "is out of range; use a number of "
+              + unit
+              + " from "
+              + min
+              + " to "
+              + max
+              + ", or leave it unset");
+    } catch (NumberFormatException e) {
+      problem(
+          key,
+          v,
+          "is not a whole number of "
+              + unit
+              + "; use a number from "
+              + min
+              + " to "
+              + max
+              + ", or leave it unset");
+    }
+    return 0;
+  }
+
   <E extends Enum<E>> E enumValue(String key, Class<E> type) {
     String v = raw(key);
     try {

@@ -4,6 +4,7 @@ import io.github.dysession.cdi.DysessionExtension;
 import io.github.dysession.servlet.AuthenticationScope;
 import io.github.dysession.servlet.IdentityCapture;
 import io.github.dysession.servlet.LoginMechanisms;
+import io.github.dysession.store.LoginLimitException;
 import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionStoreException;
 import jakarta.annotation.Priority;
@@ -91,13 +92,22 @@ public class SharedLoginInterceptor implements Serializable {
       Object result = invocation.proceed();
       if (result instanceof CredentialValidationResult validation
           && validation.getStatus() == CredentialValidationResult.Status.VALID
-          && validation.getCallerPrincipal() != null
-          && (target instanceof IdentityStoreHandler
-              || ((IdentityStore) target)
-                  .validationTypes()
-                  .contains(IdentityStore.ValidationType.PROVIDE_GROUPS))) {
-        IdentityCapture.validated(
-            validation.getCallerPrincipal().getName(), validation.getCallerGroups());
+          && validation.getCallerPrincipal() != null) {
+        boolean validates =
+            target instanceof IdentityStore store
+                && store.validationTypes().contains(IdentityStore.ValidationType.VALIDATE);
+        if (validates
+            && AuthenticationScope.wouldRefuse(validation.getCallerPrincipal().getName())) {
+          // dysession.login.max-sessions-per-user: the mechanism answers as for a wrong password.
+          return CredentialValidationResult.INVALID_RESULT;
+        }
+        if (target instanceof IdentityStoreHandler
+            || ((IdentityStore) target)
+                .validationTypes()
+                .contains(IdentityStore.ValidationType.PROVIDE_GROUPS)) {
+          IdentityCapture.validated(
+              validation.getCallerPrincipal().getName(), validation.getCallerGroups());
+        }
       }
       return result;
     }
@@ -173,10 +183,16 @@ public class SharedLoginInterceptor implements Serializable {
           invocation.getTarget().getClass().isAnnotationPresent(LoginToContinue.class);
       boolean[] recordedAtCommit = {false};
       boolean[] registeredAtCommit = {false};
+      boolean[] refused = {false};
       scope.beforeCommit(
           () -> {
             registeredAtCommit[0] = registersSession(context);
-            recordedAtCommit[0] = recordCaller(scope, context, request, mechanism, false);
+            try {
+              recordedAtCommit[0] = recordCaller(scope, context, request, mechanism, false);
+            } catch (LoginLimitException e) {
+              refused[0] = true;
+              refuse(context, e);
+            }
             if (!recordedAtCommit[0] && loginToContinue && context.isProtected()) {
               scope.rememberContinuation();
             }
@@ -190,10 +206,24 @@ public class SharedLoginInterceptor implements Serializable {
                       || registersSession(context)
                       || scope.isCredentialPostback()
                       || context.isAuthenticationRequest()));
-      if (kept) {
-        boolean recorded =
-            recordCaller(
-                scope, context, request, mechanism, result == AuthenticationStatus.SUCCESS);
+      boolean recorded = false;
+      if (kept && !refused[0]) {
+        try {
+          recorded =
+              recordCaller(
+                  scope, context, request, mechanism, result == AuthenticationStatus.SUCCESS);
+        } catch (LoginLimitException e) {
+          refused[0] = true;
+          refuse(context, e);
+        }
+      }
+      if (refused[0]) {
+        // dysession.login.max-sessions-per-user refused the login: nothing of it is kept.
+        if (!scope.response().isCommitted()) {
+          context.responseUnauthorized();
+        }
+        result = AuthenticationStatus.SEND_FAILURE;
+      } else if (kept) {
         if (recorded
             && (scope.isCredentialPostback() || context.isAuthenticationRequest())
             && scope.continueAfterLogin()) {
@@ -231,7 +261,15 @@ public class SharedLoginInterceptor implements Serializable {
         // run.
         IdentityCapture.clear();
       }
+      AuthenticationScope.forgetThread();
     }
+  }
+
+  /** A refused login: the container must not keep the caller in a session of its own either. */
+  private static void refuse(HttpMessageContext context, LoginLimitException e) {
+    LOG.info("A login is refused: " + e.getMessage());
+    Map<?, ?> map = context.getMessageInfo().getMap();
+    REGISTER_SESSION.forEach(map::remove);
   }
 
   /** Whether the application still honours a login by the stored login's mechanism. */

@@ -1,5 +1,7 @@
 package io.github.dysession.servlet;
 
+import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.store.LoginLimitException;
 import io.github.dysession.store.SessionIds;
 import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionStoreException;
@@ -33,6 +35,9 @@ public final class AuthenticationScope {
 
   private static final String CREDENTIAL_POSTBACK = "/j_security_check";
 
+  /** The request of the scope open on this thread (its mechanism runs), for the limit's check. */
+  private static final ThreadLocal<DysessionRequest> OPEN = new ThreadLocal<>();
+
   private final HttpServletRequest original;
   private final DysessionRequest request;
   private final MechanismRequest mechanismRequest;
@@ -60,6 +65,53 @@ public final class AuthenticationScope {
             });
     this.response = response;
     this.owner = owner;
+    OPEN.set(request);
+  }
+
+  /** Forgets the scope this thread had open (at the end of a request, whatever happened). */
+  public static void forgetThread() {
+    OPEN.remove();
+  }
+
+  /**
+   * Whether a login of {@code caller} on this thread's request would be refused by {@code
+   * dysession.login.max-sessions-per-user} (policy {@code REFUSE}): the caller has that many live
+   * sessions already, and the request's session is not one of them. Asked where an identity store
+   * validated the caller, so that the mechanism treats the refused login as it treats a wrong
+   * password. One Query; concurrent logins are decided exactly when the login is recorded.
+   */
+  public static boolean wouldRefuse(String caller) {
+    DysessionRequest request = OPEN.get();
+    if (request == null) {
+      request = DysessionFilter.current();
+    }
+    if (request == null || caller == null) {
+      return false;
+    }
+    DysessionSettings.LoginLimit limit = request.manager().settings().loginLimit();
+    if (!limit.limited() || limit.policy() != DysessionSettings.LoginLimitPolicy.REFUSE) {
+      return false;
+    }
+    try {
+      SessionLogin stored = request.storedLogin();
+      if (stored != null && stored.caller().equals(caller)) {
+        return false;
+      }
+      boolean refused = request.manager().store().loggedIn(caller).size() >= limit.maxSessions();
+      if (refused) {
+        LOG.info(
+            "A login is refused: its caller has as many live sessions as "
+                + DysessionSettings.LOGIN_MAX_SESSIONS
+                + " allows ("
+                + limit.maxSessions()
+                + ")");
+      }
+      return refused;
+    } catch (RuntimeException e) {
+      // The login's own admission decides (and reports a missing index or an outage).
+      LOG.fine(() -> "The login limit could not be checked in advance: " + e);
+      return false;
+    }
   }
 
   /**
@@ -129,6 +181,9 @@ public final class AuthenticationScope {
    * Records that a mechanism authenticated {@code caller}: the session (created if there is none)
    * is logged in as the caller on every instance, and gets a new id unless it was created by this
    * request.
+   *
+   * @throws LoginLimitException when {@code dysession.login.max-sessions-per-user} refuses the
+   *     login; nothing of it is kept
    */
   public void loggedIn(String caller, Set<String> groups, String mechanism) {
     SessionLogin login;
@@ -243,6 +298,17 @@ public final class AuthenticationScope {
       } catch (IllegalArgumentException e) {
         LOG.warning("A container login is not shared with other instances: " + e.getMessage());
         return false;
+      } catch (LoginLimitException e) {
+        LOG.info("A container login is refused: " + e.getMessage());
+        try {
+          request.logout();
+        } catch (ServletException | RuntimeException ignored) {
+          // The container keeps no session of its own for it (ended above).
+        }
+        if (!response.isCommitted()) {
+          response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+        }
+        return true;
       }
     }
     return continueAfterLogin(request, response);
@@ -304,6 +370,7 @@ public final class AuthenticationScope {
    *     (503) already if the response was not committed
    */
   public void close() {
+    OPEN.remove();
     response.whileAuthenticating(null);
     if (!owner) {
       return;

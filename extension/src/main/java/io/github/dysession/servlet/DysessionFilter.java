@@ -140,6 +140,7 @@ public final class DysessionFilter implements Filter {
       CURRENT.remove();
       // What identity stores validated for this request must not reach the thread's next one.
       IdentityCapture.clear();
+      AuthenticationScope.forgetThread();
       try {
         sessions.bridge().requestEnded(request);
       } finally {
@@ -188,6 +189,11 @@ public final class DysessionFilter implements Filter {
       CURRENT.remove();
       sessions.bridge().requestEnded(active);
     }
+  }
+
+  /** Returns the request dysession handles on this thread, or null. */
+  static DysessionRequest current() {
+    return CURRENT.get();
   }
 
   /** Returns the application's session manager, or null when dysession is switched off. */

@@ -63,6 +63,7 @@ public final class DysessionInitializer implements ServletContainerInitializer {
     filter.setAsyncSupported(true);
     // Authentication runs before any filter: it finds the filter's sessions here.
     context.setAttribute(DysessionFilter.INSTANCE, sessionFilter);
+    register(context, sessionFilter);
     // isMatchAfter=false puts the filter ahead of the filters of web.xml and annotations.
     filter.addMappingForUrlPatterns(
         EnumSet.of(
@@ -79,6 +80,34 @@ public final class DysessionInitializer implements ServletContainerInitializer {
         () ->
             "dysession's session filter is registered first for "
                 + (context.getContextPath().isEmpty() ? "/" : context.getContextPath()));
+  }
+
+  // The application this copy of dysession's classes serves (the jar is in WEB-INF/lib): for
+  // UserSessions called outside a request. Null when they serve several (an EAR's library).
+  private static final java.util.Map<ServletContext, DysessionFilter> REGISTERED =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private static void register(ServletContext context, DysessionFilter filter) {
+    REGISTERED.put(context, filter);
+  }
+
+  /**
+   * Returns the session manager of the one application these classes serve, or null when they serve
+   * none or several, or dysession is switched off there.
+   */
+  static SessionManager applicationManager() {
+    java.util.Map.Entry<ServletContext, DysessionFilter> only;
+    synchronized (REGISTERED) {
+      if (REGISTERED.size() != 1) {
+        return null;
+      }
+      only = REGISTERED.entrySet().iterator().next();
+    }
+    try {
+      return only.getValue().manager(only.getKey());
+    } catch (jakarta.servlet.ServletException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   /**

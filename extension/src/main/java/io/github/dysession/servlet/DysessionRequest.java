@@ -1,5 +1,9 @@
 package io.github.dysession.servlet;
 
+import io.github.dysession.config.DysessionSettings.LoginLimit;
+import io.github.dysession.config.DysessionSettings.LoginLimitPolicy;
+import io.github.dysession.store.LoggedInSession;
+import io.github.dysession.store.LoginLimitException;
 import io.github.dysession.store.SessionIds;
 import io.github.dysession.store.SessionLogin;
 import io.github.dysession.store.SessionStoreException;
@@ -9,6 +13,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpSession;
+import java.util.List;
 
 /**
  * The request the application sees: its sessions come from dysession, never from the container. The
@@ -148,7 +153,8 @@ final class DysessionRequest extends HttpServletRequestWrapper {
    */
   void logIn(SessionLogin login) {
     DysessionHttpSession current = (DysessionHttpSession) getSession(true);
-    if (login.equals(current.login())) {
+    SessionLogin before = current.login();
+    if (login.equals(before)) {
       return;
     }
     boolean fromClient;
@@ -158,7 +164,48 @@ final class DysessionRequest extends HttpServletRequestWrapper {
     if (fromClient && manager.settings().loginRotateId()) {
       changeSessionId();
     }
-    current.setLogin(login);
+    SessionLogin described =
+        login.client() != null ? login : login.withClient(clientDescription(this));
+    LoginLimit limit = manager.settings().loginLimit();
+    List<LoggedInSession> toEnd = List.of();
+    if (limit.limited() && (before == null || !before.caller().equals(login.caller()))) {
+      // Throws LoginLimitException (REFUSE) before anything of the login is kept.
+      toEnd =
+          manager
+              .store()
+              .admitLogin(
+                  login.caller(),
+                  current.getId(),
+                  limit.maxSessions(),
+                  limit.policy() == LoginLimitPolicy.END_OLDEST);
+    }
+    current.setLogin(described);
+    for (LoggedInSession oldest : toEnd) {
+      if (!oldest.id().equals(current.getId())) {
+        manager.endLoggedIn(oldest.id(), login.caller());
+      }
+    }
+  }
+
+  /**
+   * The short description of the client a login came from, kept with the login for a listing of the
+   * caller's sessions: the User-Agent header and the remote address, cut to fit. Never logged.
+   */
+  static String clientDescription(HttpServletRequest request) {
+    String agent = request.getHeader("User-Agent");
+    String address = request.getRemoteAddr();
+    StringBuilder text = new StringBuilder();
+    if (agent != null && !agent.isBlank()) {
+      // Control characters would garble a listing; a long agent string is cut (at 160).
+      String clean = agent.strip().replaceAll("\\p{Cntrl}", " ");
+      text.append(clean, 0, Math.min(clean.length(), 160));
+    } else {
+      text.append("unknown client");
+    }
+    if (address != null && !address.isBlank()) {
+      text.append(" from ").append(address.strip());
+    }
+    return text.toString();
   }
 
   /** Logs the session out (its other attributes stay); nothing happens without a login. */
@@ -206,12 +253,17 @@ final class DysessionRequest extends HttpServletRequestWrapper {
       java.security.Principal principal = getUserPrincipal();
       SessionLogin stored = principal == null ? null : storedLogin();
       if (principal != null && (stored == null || !stored.caller().equals(principal.getName()))) {
-        logIn(
-            new SessionLogin(
-                principal.getName(),
-                IdentityCapture.groupsOf(principal.getName()),
-                LOGIN_METHOD,
-                java.time.Instant.now()));
+        try {
+          logIn(
+              new SessionLogin(
+                  principal.getName(),
+                  IdentityCapture.groupsOf(principal.getName()),
+                  LOGIN_METHOD,
+                  java.time.Instant.now()));
+        } catch (LoginLimitException e) {
+          super.logout();
+          throw new ServletException("login: " + e.getMessage(), e);
+        }
       }
       return;
     }
@@ -225,7 +277,11 @@ final class DysessionRequest extends HttpServletRequestWrapper {
     if (login == null) {
       throw new ServletException("login: the user name and password were not accepted");
     }
-    logIn(login);
+    try {
+      logIn(login);
+    } catch (LoginLimitException e) {
+      throw new ServletException("login: " + e.getMessage(), e);
+    }
     try {
       // The container takes the caller from the session now, through dysession's interceptor.
       super.authenticate(response);

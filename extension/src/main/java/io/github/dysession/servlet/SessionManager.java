@@ -207,10 +207,39 @@ final class SessionManager {
     } finally {
       session.saveLock().unlock();
     }
+    endCallbacks(session, false);
+  }
+
+  /**
+   * Runs, for a session that another request of this instance ended through the store (its item is
+   * deleted already: {@link SessionStore#endLoggedIn}), the callbacks {@link #invalidate} runs: the
+   * listeners, the CDI events and {@code @PreDestroy} of its beans, and {@code valueUnbound} of its
+   * values, decoded from what was stored. Nothing of it is written.
+   */
+  void endedElsewhere(SessionData data) {
+    DysessionHttpSession session = new DysessionHttpSession(this, data, false, clock.instant());
+    endCallbacks(session, true);
+  }
+
+  /**
+   * Ends the session {@code id} if it is logged in as {@code caller}, as {@link #endedElsewhere}
+   * says; returns whether this call ended it (exactly one caller does).
+   */
+  boolean endLoggedIn(String id, String caller) {
+    Optional<SessionData> ended = runtime.store().endLoggedIn(id, caller);
+    ended.ifPresent(this::endedElsewhere);
+    return ended.isPresent();
+  }
+
+  private void endCallbacks(DysessionHttpSession session, boolean foreign) {
     try {
       listeners.destroyed(session);
       try {
-        runtime.bridge().sessionDestroyed(session);
+        if (foreign) {
+          runtime.bridge().sessionEndedElsewhere(session);
+        } else {
+          runtime.bridge().sessionDestroyed(session);
+        }
       } catch (RuntimeException e) {
         LOG.log(
             java.util.logging.Level.WARNING,
@@ -237,7 +266,9 @@ final class SessionManager {
       }
     } finally {
       session.markInvalid();
-      runtime.bridge().sessionInvalidated(session);
+      if (!foreign) {
+        runtime.bridge().sessionInvalidated(session);
+      }
     }
   }
 

@@ -34,6 +34,15 @@ public interface SessionScopeBridge {
   /** Called while a session is being invalidated, before its attributes are removed. */
   default void sessionDestroyed(HttpSession session) {}
 
+  /**
+   * Called while a session that is not the request's own is being ended (a user's session ended by
+   * {@code UserSessions}), before its attributes are removed: its CDI events and beans, but nothing
+   * of the current request's state.
+   */
+  default void sessionEndedElsewhere(HttpSession session) {
+    sessionDestroyed(session);
+  }
+
   /** Called once a session is invalid, so that no cached reference to it is handed out again. */
   default void sessionInvalidated(HttpSession session) {}
 }

@@ -115,6 +115,43 @@ class DysessionSettingsTest {
     assertThat(s.cookie().path()).isNull();
     assertThat(s.cookie().httpOnly()).isTrue();
     assertThat(s.loginRotateId()).isTrue();
+    assertThat(s.loginLimit().limited()).isFalse();
+    assertThat(s.loginLimit().policy()).isEqualTo(DysessionSettings.LoginLimitPolicy.REFUSE);
+  }
+
+  @Test
+  void loginLimit_whenSet_readsTheNumberAndThePolicy() {
+    DysessionSettings s =
+        settings(
+            DysessionSettings.LOGIN_MAX_SESSIONS,
+            "3",
+            DysessionSettings.LOGIN_MAX_SESSIONS_POLICY,
+            "end_oldest");
+    assertThat(s.loginLimit().maxSessions()).isEqualTo(3);
+    assertThat(s.loginLimit().limited()).isTrue();
+    assertThat(s.loginLimit().policy()).isEqualTo(DysessionSettings.LoginLimitPolicy.END_OLDEST);
+    assertThat(s.describe()).contains("max-sessions-per-user=3:END_OLDEST");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", "two", "10001"})
+  void loginLimit_whenInvalid_namesTheKeyAndTheRange(String value) {
+    assertSingleProblem(
+        DysessionSettings.LOGIN_MAX_SESSIONS,
+        value,
+        "from 1 to 10000, or leave it unset",
+        DysessionSettings.LOGIN_MAX_SESSIONS,
+        value);
+  }
+
+  @Test
+  void loginLimitPolicy_whenUnknown_listsThePolicies() {
+    assertSingleProblem(
+        DysessionSettings.LOGIN_MAX_SESSIONS_POLICY,
+        "KICK",
+        "REFUSE, END_OLDEST",
+        DysessionSettings.LOGIN_MAX_SESSIONS_POLICY,
+        "KICK");
   }
 
   @Test
@@ -147,7 +184,9 @@ class DysessionSettingsTest {
                 Map.entry(COOKIE_DOMAIN, ""),
                 Map.entry(COOKIE_PATH, ""),
                 Map.entry(COOKIE_HTTP_ONLY, "true"),
-                Map.entry(DysessionSettings.LOGIN_ROTATE_ID, "true")));
+                Map.entry(DysessionSettings.LOGIN_ROTATE_ID, "true"),
+                Map.entry(DysessionSettings.LOGIN_MAX_SESSIONS, ""),
+                Map.entry(DysessionSettings.LOGIN_MAX_SESSIONS_POLICY, "REFUSE")));
     assertThat(DysessionSettings.DEFAULTS.keySet())
         .allMatch(k -> k.startsWith(DysessionSettings.PREFIX));
     // The django-dysession keys come first, in documentation order.

@@ -1,0 +1,156 @@
+package io.github.dysession.servlet;
+
+import io.github.dysession.store.LoggedInSession;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.logging.Logger;
+
+/**
+ * Lists and ends the sessions of one user for {@code io.github.dysession.cdi.UserSessions}, with
+ * the session manager of the application: the one of the request on this thread, else the one of
+ * the application this copy of dysession serves.
+ */
+public final class UserSessionControl {
+
+  private static final Logger LOG = Logger.getLogger(UserSessionControl.class.getName());
+
+  // A handle is 128 bits of a SHA-256 of the id: unique in practice, and the id cannot be found
+  // from it (a 256-bit random id has no dictionary).
+  private static final int HANDLE_BYTES = 16;
+
+  private UserSessionControl() {}
+
+  /**
+   * Returns the sessions of {@code user}, newest login first.
+   *
+   * @throws IllegalStateException when dysession serves no application here (yet)
+   * @throws io.github.dysession.store.MissingIndexException when the table lacks the index
+   */
+  public static List<UserSession> list(String user) {
+    SessionManager manager = manager();
+    String currentId = currentId();
+    List<UserSession> listed = new ArrayList<>();
+    for (LoggedInSession s : manager.store().loggedIn(requireUser(user))) {
+      listed.add(
+          new UserSession(
+              handle(s.id()),
+              s.creationTime(),
+              s.lastAccessedTime(),
+              s.expiryTime(),
+              s.login().authenticatedAt(),
+              s.login().mechanism(),
+              s.login().client(),
+              s.id().equals(currentId)));
+    }
+    listed.sort(Comparator.comparing(UserSession::loggedInAt).reversed());
+    return List.copyOf(listed);
+  }
+
+  /** Ends the session of {@code user} named by {@code handle}; returns whether one was ended. */
+  public static boolean end(String user, String handle) {
+    Objects.requireNonNull(handle, "handle");
+    SessionManager manager = manager();
+    for (LoggedInSession s : manager.store().loggedIn(requireUser(user))) {
+      if (handle(s.id()).equals(handle)) {
+        return end(manager, s, user);
+      }
+    }
+    return false;
+  }
+
+  /** Ends every session of {@code user}, the asking request's too; returns how many it ended. */
+  public static int endAll(String user) {
+    return endAll(requireUser(user), false);
+  }
+
+  /**
+   * Ends every session of the user the asking request's session is logged in as, except that
+   * session; returns how many it ended.
+   *
+   * @throws IllegalStateException outside a request, or when its session is not logged in
+   */
+  public static int endAllButCurrent() {
+    DysessionRequest request = DysessionFilter.current();
+    var login = request == null ? null : request.storedLogin();
+    if (login == null) {
+      throw new IllegalStateException(
+          "endAllButCurrent: the current request has no logged-in dysession session");
+    }
+    return endAll(login.caller(), true);
+  }
+
+  private static int endAll(String user, boolean keepCurrent) {
+    SessionManager manager = manager();
+    String currentId = currentId();
+    int ended = 0;
+    for (LoggedInSession s : manager.store().loggedIn(user)) {
+      if (keepCurrent && s.id().equals(currentId)) {
+        continue;
+      }
+      if (end(manager, s, user)) {
+        ended++;
+      }
+    }
+    final int count = ended;
+    LOG.fine(() -> "Ended " + count + " sessions of a user");
+    return ended;
+  }
+
+  private static boolean end(SessionManager manager, LoggedInSession session, String user) {
+    DysessionRequest request = DysessionFilter.current();
+    DysessionHttpSession own = request == null ? null : request.currentSession();
+    if (own != null && !own.isInvalid() && own.getId().equals(session.id())) {
+      // The asking request's own session: invalidated as the application would, cookie and all.
+      own.invalidate();
+      return true;
+    }
+    return manager.endLoggedIn(session.id(), user);
+  }
+
+  /** The handle of a session id: base64url of the first 16 bytes of SHA-256 over a label and it. */
+  static String handle(String id) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(("dysession-handle:" + id).getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(java.util.Arrays.copyOf(digest, HANDLE_BYTES));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static String requireUser(String user) {
+    if (user == null || user.isEmpty()) {
+      throw new IllegalArgumentException("user: give the caller name a login recorded");
+    }
+    return user;
+  }
+
+  private static String currentId() {
+    DysessionRequest request = DysessionFilter.current();
+    DysessionHttpSession own = request == null ? null : request.currentSession();
+    return own == null ? null : own.getId();
+  }
+
+  private static SessionManager manager() {
+    DysessionRequest request = DysessionFilter.current();
+    if (request != null) {
+      return request.manager();
+    }
+    SessionManager registered = DysessionInitializer.applicationManager();
+    if (registered == null) {
+      throw new IllegalStateException(
+          "dysession serves no application here: call UserSessions inside a request of an"
+              + " application that dysession serves (enabled, with its filter initialised)");
+    }
+    return registered;
+  }
+}
