@@ -4,7 +4,13 @@ import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.config.InvalidSettingsException;
 import io.github.dysession.config.SettingsSource;
 import io.github.dysession.logging.DysessionLogging;
+import io.github.dysession.store.LoggedInSession;
+import io.github.dysession.store.MissingIndexException;
+import io.github.dysession.store.SessionIds;
+import io.github.dysession.store.SessionStore;
+import io.github.dysession.store.SessionStoreException;
 import io.github.dysession.store.dynamodb.DynamoDbClientFactory;
+import io.github.dysession.store.dynamodb.DynamoDbSessionStore;
 import io.github.dysession.store.dynamodb.DynamoDbTableAdmin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +31,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
- * The table-admin command line: {@code init}, {@code destroy} (alias {@code destory}) and {@code
- * status}, configured by the same keys as the library.
+ * The table-admin command line: {@code init}, {@code destroy} (alias {@code destory}), {@code
+ * status}, and for one user {@code sessions} and {@code logout}, configured by the same keys as the
+ * library.
  */
 public final class DysessionCli {
 
@@ -62,6 +71,7 @@ public final class DysessionCli {
     Path configFile = null;
     boolean yes = false;
     boolean exact = false;
+    String user = null;
     List<String> commands = new ArrayList<>();
     Properties overrides = new Properties();
     for (int i = 0; i < args.length; i++) {
@@ -75,6 +85,12 @@ public final class DysessionCli {
         }
         case "--yes", "-y" -> yes = true;
         case "--exact" -> exact = true;
+        case "--user", "-u" -> {
+          if (i + 1 >= args.length || args[i + 1].isEmpty()) {
+            return usage("--user needs the caller name a login recorded");
+          }
+          user = args[++i];
+        }
         case "--help", "-h", "help" -> {
           printHelp();
           return OK;
@@ -82,6 +98,8 @@ public final class DysessionCli {
         default -> {
           if (a.startsWith("--config=")) {
             configFile = Path.of(a.substring("--config=".length()));
+          } else if (a.startsWith("--user=") && a.length() > "--user=".length()) {
+            user = a.substring("--user=".length());
           } else if (a.startsWith("-D") && a.contains("=")) {
             int eq = a.indexOf('=');
             overrides.setProperty(a.substring(2, eq), a.substring(eq + 1));
@@ -97,8 +115,15 @@ public final class DysessionCli {
       return usage(commands.isEmpty() ? "no command given" : "give one command, not " + commands);
     }
     String command = commands.get(0).toLowerCase(Locale.ROOT);
-    if (!List.of("init", "destroy", "destory", "status").contains(command)) {
+    if (!List.of("init", "destroy", "destory", "status", "sessions", "logout").contains(command)) {
       return usage("unknown command " + commands.get(0));
+    }
+    boolean perUser = command.equals("sessions") || command.equals("logout");
+    if (perUser && user == null) {
+      return usage(command + " needs --user NAME");
+    }
+    if (!perUser && user != null) {
+      return usage("--user goes with sessions and logout only");
     }
     DysessionSettings settings;
     try {
@@ -123,6 +148,19 @@ public final class DysessionCli {
               + " and every session in it. Run it again with --yes to confirm.");
       return USAGE;
     }
+    if (command.equals("logout") && !yes) {
+      err.println(
+          "logout ends every session of user '"
+              + user
+              + "' in table '"
+              + settings.tableName()
+              + "' (key prefix '"
+              + settings.keyPrefix()
+              + "') in "
+              + where(settings)
+              + ". Run it again with --yes to confirm.");
+      return USAGE;
+    }
     try {
       DysessionLogging.configure(settings);
     } catch (IllegalStateException e) {
@@ -134,6 +172,8 @@ public final class DysessionCli {
       return switch (command) {
         case "init" -> init(admin, settings);
         case "status" -> status(admin, settings, exact);
+        case "sessions" -> sessions(new DynamoDbSessionStore(client, settings.dynamoDb()), user);
+        case "logout" -> logout(new DynamoDbSessionStore(client, settings.dynamoDb()), user);
         default -> destroy(admin, settings);
       };
     } catch (ResourceNotFoundException e) {
@@ -144,7 +184,10 @@ public final class DysessionCli {
               + where(settings)
               + "; create it with: init");
       return FAILED;
-    } catch (SdkException | IllegalStateException e) {
+    } catch (MissingIndexException e) {
+      err.println(command + " failed for table '" + settings.tableName() + "': " + e.getMessage());
+      return FAILED;
+    } catch (SdkException | IllegalStateException | SessionStoreException e) {
       err.println(
           command
               + " failed for table '"
@@ -176,6 +219,57 @@ public final class DysessionCli {
               + where(settings)
               + "; nothing to delete.");
     }
+    return OK;
+  }
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  /** Prints the user's live sessions: one line each, newest login first, never an id. */
+  private int sessions(SessionStore store, String user) {
+    List<LoggedInSession> listed = new ArrayList<>(store.loggedIn(user));
+    listed.sort(LoggedInSession.OLDEST_LOGIN_FIRST.reversed());
+    out.printf(
+        "%-22s  %-20s  %-20s  %-20s  %-16s  %s%n",
+        "HANDLE", "LOGGED IN", "LAST ACCESS", "EXPIRES", "MECHANISM", "CLIENT");
+    for (LoggedInSession s : listed) {
+      out.printf(
+          "%-22s  %-20s  %-20s  %-20s  %-16s  %s%n",
+          SessionIds.handle(s.id()),
+          TIME.format(s.login().authenticatedAt()),
+          TIME.format(s.lastAccessedTime()),
+          s.expiryTime() == null ? "never" : TIME.format(s.expiryTime()),
+          s.login().mechanism(),
+          s.login().client() == null ? "-" : s.login().client());
+    }
+    out.println(
+        listed.size()
+            + (listed.size() == 1 ? " session" : " sessions")
+            + " of user '"
+            + user
+            + "'.");
+    return OK;
+  }
+
+  /**
+   * Ends every session of the user: each item is deleted at once, so no instance serves it. Run
+   * from here, no application callbacks run (the UserSessions API runs them).
+   */
+  private int logout(SessionStore store, String user) {
+    int ended = 0;
+    for (LoggedInSession s : store.loggedIn(user)) {
+      if (store.endLoggedIn(s.id(), user).isPresent()) {
+        ended++;
+      }
+    }
+    out.println(
+        "Ended "
+            + ended
+            + (ended == 1 ? " session" : " sessions")
+            + " of user '"
+            + user
+            + "' (their items are deleted; no application listener or @PreDestroy ran: use the"
+            + " UserSessions API in the application for those).");
     return OK;
   }
 
@@ -233,16 +327,24 @@ public final class DysessionCli {
   private void printHelp() {
     out.println(
         """
-        Usage: java -jar dysession-cli.jar [--config FILE] [-Dkey=value ...] COMMAND [--yes] [--exact]
+        Usage: java -jar dysession-cli.jar [--config FILE] [-Dkey=value ...] COMMAND [OPTIONS]
 
         Manages the DynamoDB table that holds dysession's sessions.
 
         Commands:
-          init              create the table (string keys, on-demand billing), wait until it is
-                            ACTIVE, and enable TTL on the TTL attribute; an existing table is kept
+          init              create the table (string keys, on-demand billing) with its index
+                            dysession-user, wait until it is ACTIVE, and enable TTL on the TTL
+                            attribute; an existing table is kept, and gets the index if it lacks it
           destroy --yes     delete the table and every session in it (alias: destory)
           status [--exact]  show the table's keys, billing, TTL state and item count
                             (--exact counts items with a Scan instead of DynamoDB's estimate)
+                            and its indexes
+          sessions --user NAME
+                            list the live sessions of a user (under dysession.key-prefix):
+                            handle, login time, last access, expiry, mechanism, client
+          logout --user NAME --yes
+                            end every session of a user at once (items deleted; no application
+                            callbacks run: the application's UserSessions API runs them)
 
         Configuration, highest precedence first: -Dkey=value arguments, Java system properties,
         environment variables, the --config properties file (e.g. microprofile-config.properties),

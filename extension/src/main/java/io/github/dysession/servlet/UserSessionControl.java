@@ -1,11 +1,8 @@
 package io.github.dysession.servlet;
 
 import io.github.dysession.store.LoggedInSession;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.github.dysession.store.SessionIds;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -19,10 +16,6 @@ import java.util.logging.Logger;
 public final class UserSessionControl {
 
   private static final Logger LOG = Logger.getLogger(UserSessionControl.class.getName());
-
-  // A handle is 128 bits of a SHA-256 of the id: unique in practice, and the id cannot be found
-  // from it (a 256-bit random id has no dictionary).
-  private static final int HANDLE_BYTES = 16;
 
   private UserSessionControl() {}
 
@@ -113,18 +106,8 @@ public final class UserSessionControl {
     return manager.endLoggedIn(session.id(), user);
   }
 
-  /** The handle of a session id: base64url of the first 16 bytes of SHA-256 over a label and it. */
-  static String handle(String id) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(("dysession-handle:" + id).getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString(java.util.Arrays.copyOf(digest, HANDLE_BYTES));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+  private static String handle(String id) {
+    return SessionIds.handle(id);
   }
 
   private static String requireUser(String user) {

@@ -53,6 +53,24 @@ public final class SessionIds {
   }
 
   /**
+   * Returns the handle that names a session in a listing of a user's sessions instead of its id:
+   * base64url of the first 16 bytes of SHA-256 over {@code dysession-handle:} and the id. It cannot
+   * be turned back into the id, and differs from the log fingerprint.
+   */
+  public static String handle(String id) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(("dysession-handle:" + id).getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(java.util.Arrays.copyOf(digest, 16));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /**
    * Returns a short, irreversible fingerprint of an id for logs and messages: {@code #} and the
    * first 8 hex digits of its SHA-256. Never log the id itself.
    */

@@ -4,21 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.config.SettingsSource;
 import io.github.dysession.it.support.Dynalite;
 import io.github.dysession.it.support.DynaliteExtension;
 import io.github.dysession.it.support.DynamoDbClients;
+import io.github.dysession.store.SessionData;
+import io.github.dysession.store.SessionIds;
+import io.github.dysession.store.SessionLogin;
+import io.github.dysession.store.dynamodb.DynamoDbSessionStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -220,6 +228,89 @@ class CliIT {
     }
   }
 
+  /**
+   * {@code sessions --user} lists a user's live sessions under the configured key prefix by handle,
+   * never by id; {@code logout --user --yes} ends them all at once, and without {@code --yes} asks
+   * first and changes nothing.
+   */
+  @Test
+  void sessionsAndLogout_ofOneUser() {
+    String table = "cli_users";
+    List<String> props = new ArrayList<>(dynaliteProperties(table));
+    props.add("-D" + DysessionSettings.KEY_PREFIX + "=app1#");
+    run(Map.of(), props, "init").assertExit(0);
+    DysessionSettings settings =
+        DysessionSettings.from(
+            SettingsSource.of(
+                Map.of(
+                    DysessionSettings.TABLE_NAME,
+                    table,
+                    DysessionSettings.ENDPOINT,
+                    "http://127.0.0.1:" + dynalite.port(),
+                    DysessionSettings.KEY_PREFIX,
+                    "app1#")));
+    DysessionSettings otherApp =
+        DysessionSettings.from(
+            SettingsSource.of(
+                Map.of(
+                    DysessionSettings.TABLE_NAME,
+                    table,
+                    DysessionSettings.ENDPOINT,
+                    "http://127.0.0.1:" + dynalite.port(),
+                    DysessionSettings.KEY_PREFIX,
+                    "app2#")));
+    List<String> ids = new ArrayList<>();
+    try (DynamoDbClient client = DynamoDbClients.forEndpoint(dynalite.endpoint())) {
+      DynamoDbSessionStore store = new DynamoDbSessionStore(client, settings.dynamoDb());
+      DynamoDbSessionStore other = new DynamoDbSessionStore(client, otherApp.dynamoDb());
+      Instant now = Instant.now();
+      for (String agent : List.of("Firefox/1", "Safari/2")) {
+        String id = SessionIds.generate();
+        ids.add(id);
+        store.create(
+            SessionData.newSession(id, now, Duration.ofMinutes(30))
+                .withLogin(
+                    new SessionLogin("erin", Set.of("user"), "server:form", now)
+                        .withClient(agent + " from 127.0.0.1")));
+      }
+      String otherId = SessionIds.generate();
+      other.create(
+          SessionData.newSession(otherId, now, Duration.ofMinutes(30))
+              .withLogin(new SessionLogin("erin", Set.of("user"), "server:form", now)));
+
+      Result listed = run(Map.of(), props, "sessions", "--user", "erin");
+      listed.assertExit(0);
+      assertThat(listed.stdout())
+          .contains("HANDLE")
+          .contains("Firefox/1 from 127.0.0.1")
+          .contains("Safari/2 from 127.0.0.1")
+          .contains(SessionIds.handle(ids.get(0)))
+          .contains(SessionIds.handle(ids.get(1)))
+          .contains("2 sessions of user 'erin'")
+          .doesNotContain(SessionIds.handle(otherId));
+      assertThat(listed.all()).doesNotContain(ids.get(0)).doesNotContain(ids.get(1));
+
+      Result asked = run(Map.of(), props, "logout", "--user", "erin");
+      asked.assertExit(2);
+      assertThat(asked.stderr()).contains("--yes").contains("erin");
+      assertThat(store.loggedIn("erin")).hasSize(2);
+
+      Result ended = run(Map.of(), props, "logout", "--user=erin", "--yes");
+      ended.assertExit(0);
+      assertThat(ended.stdout()).contains("Ended 2 sessions of user 'erin'");
+      assertThat(store.load(ids.get(0))).isEmpty();
+      assertThat(store.load(ids.get(1))).isEmpty();
+      assertThat(other.loggedIn("erin")).as("the other application's session").hasSize(1);
+      assertThat(run(Map.of(), props, "sessions", "--user", "erin").stdout())
+          .contains("0 sessions of user 'erin'");
+
+      Result noUser = run(Map.of(), props, "sessions");
+      noUser.assertExit(2);
+      assertThat(noUser.stderr()).contains("--user");
+      client.deleteTable(b -> b.tableName(table));
+    }
+  }
+
   // ---- help and usage
   // -------------------------------------------------------------------------------
 
@@ -235,6 +326,8 @@ class CliIT {
         .contains("status")
         .contains("--yes")
         .contains("--exact")
+        .contains("sessions --user NAME")
+        .contains("logout --user NAME --yes")
         .contains("--config");
     List<String> lines = help.stdout().lines().toList();
     for (Map.Entry<String, String> e : DysessionSettings.DEFAULTS.entrySet()) {
