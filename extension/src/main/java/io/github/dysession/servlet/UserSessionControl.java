@@ -96,8 +96,7 @@ public final class UserSessionControl {
   }
 
   private static boolean end(SessionManager manager, LoggedInSession session, String user) {
-    DysessionRequest request = DysessionFilter.current();
-    DysessionHttpSession own = request == null ? null : request.currentSession();
+    DysessionHttpSession own = ownSession();
     if (own != null && !own.isInvalid() && own.getId().equals(session.id())) {
       // The asking request's own session: invalidated as the application would, cookie and all.
       own.invalidate();
@@ -118,9 +117,14 @@ public final class UserSessionControl {
   }
 
   private static String currentId() {
-    DysessionRequest request = DysessionFilter.current();
-    DysessionHttpSession own = request == null ? null : request.currentSession();
+    DysessionHttpSession own = ownSession();
     return own == null ? null : own.getId();
+  }
+
+  /** The asking request's session, looked up if the request has not asked for it yet. */
+  private static DysessionHttpSession ownSession() {
+    DysessionRequest request = DysessionFilter.current();
+    return request == null ? null : (DysessionHttpSession) request.getSession(false);
   }
 
   private static SessionManager manager() {

@@ -23,6 +23,7 @@ final class Browser {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+  private final String userAgent;
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient client =
       HttpClient.newBuilder()
@@ -31,6 +32,16 @@ final class Browser {
           .followRedirects(HttpClient.Redirect.NEVER)
           .connectTimeout(TIMEOUT)
           .build();
+
+  /** A browser that sends the HTTP client's own User-Agent. */
+  Browser() {
+    this(null);
+  }
+
+  /** A browser that sends {@code userAgent} as its User-Agent header. */
+  Browser(String userAgent) {
+    this.userAgent = userAgent;
+  }
 
   /** Sends a GET and reads the body as text. */
   HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
@@ -72,8 +83,9 @@ final class Browser {
     cookies.getCookieStore().add(uri, cookie);
   }
 
-  private static HttpRequest.Builder request(URI uri) {
-    return HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+  private HttpRequest.Builder request(URI uri) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+    return userAgent == null ? request : request.header("User-Agent", userAgent);
   }
 
   /** Returns the value of the session cookie a response set, or null when it set none. */

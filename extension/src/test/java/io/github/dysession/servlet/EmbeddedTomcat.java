@@ -54,6 +54,7 @@ final class EmbeddedTomcat implements BeforeAllCallback, AfterAllCallback {
   private final Map<String, Handler> servlets = new LinkedHashMap<>();
   private final List<EventListener> listeners = new ArrayList<>();
   private final List<ErrorPage> errorPages = new ArrayList<>();
+  private final Map<String, String> settings = new LinkedHashMap<>();
   private AttributeCodec codec;
   private Tomcat tomcat;
   private StandardContext context;
@@ -87,6 +88,12 @@ final class EmbeddedTomcat implements BeforeAllCallback, AfterAllCallback {
     page.setExceptionType(type.getName());
     page.setLocation(path);
     errorPages.add(page);
+    return this;
+  }
+
+  /** Sets a dysession configuration key for the application (the defaults otherwise). */
+  EmbeddedTomcat setting(String key, String value) {
+    settings.put(key, value);
     return this;
   }
 
@@ -127,10 +134,11 @@ final class EmbeddedTomcat implements BeforeAllCallback, AfterAllCallback {
     TOMCAT_LOG.setLevel(Level.WARNING);
     baseDir = Files.createTempDirectory("dysession-tomcat");
     jsonb = JsonbBuilder.create();
-    DysessionSettings settings = DysessionSettings.from(SettingsSource.of(Map.of()));
+    DysessionSettings configured = DysessionSettings.from(SettingsSource.of(settings));
     codec =
-        new AttributeCodec(jsonb, EmbeddedTomcat.class.getClassLoader(), settings.allowedClasses());
-    SessionRuntime runtime = new SessionRuntime(store, codec, settings, SessionScopeBridge.NONE);
+        new AttributeCodec(
+            jsonb, EmbeddedTomcat.class.getClassLoader(), configured.allowedClasses());
+    SessionRuntime runtime = new SessionRuntime(store, codec, configured, SessionScopeBridge.NONE);
 
     tomcat = new Tomcat();
     tomcat.setBaseDir(baseDir.toString());
