@@ -44,6 +44,16 @@ final class DysessionHttpSession implements HttpSession {
   private volatile boolean invalid;
   private final AtomicBoolean invalidating = new AtomicBoolean();
 
+  /**
+   * The login the store admitted into this session (caller, and the id it was admitted under) and
+   * not yet reported written, or null.
+   */
+  private final java.util.concurrent.atomic.AtomicReference<Admission> admission =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** A login the store admitted: the caller, and the session id it was admitted under. */
+  record Admission(String caller, String id) {}
+
   DysessionHttpSession(
       SessionManager manager, SessionData data, boolean isNew, Instant accessTime) {
     this.manager = manager;
@@ -203,6 +213,16 @@ final class DysessionHttpSession implements HttpSession {
   void setLogin(SessionLogin caller) {
     checkValid("setLogin");
     state.setLogin(caller);
+  }
+
+  /** Remembers that the store admitted a login of {@code caller} into this session (by its id). */
+  void admitted(String caller) {
+    admission.set(new Admission(caller, id));
+  }
+
+  /** Returns and forgets the admitted login not yet reported written, or null. */
+  Admission takeAdmitted() {
+    return admission.getAndSet(null);
   }
 
   /** Returns the names of all attributes, for invalidation. */

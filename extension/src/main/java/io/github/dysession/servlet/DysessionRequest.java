@@ -178,6 +178,7 @@ final class DysessionRequest extends HttpServletRequestWrapper {
                   current.getId(),
                   limit.maxSessions(),
                   limit.policy() == LoginLimitPolicy.END_OLDEST);
+      current.admitted(login.caller());
     }
     current.setLogin(described);
     for (LoggedInSession oldest : toEnd) {

@@ -9,6 +9,7 @@ import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionIds;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionStore.SaveResult;
+import io.github.dysession.store.SessionStoreException;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -148,6 +149,11 @@ final class SessionManager {
    * one UpdateItem (none when nothing changed inside the touch interval).
    */
   void save(DysessionHttpSession session) {
+    saveOnce(session);
+    reportAdmission(session);
+  }
+
+  private void saveOnce(DysessionHttpSession session) {
     // One save at a time per session: two threads of one request must not both create it. Held
     // across the store's call; it guards no state and no application code runs under it, except
     // the values' sessionWillPassivate (called while the changes are encoded).
@@ -194,6 +200,29 @@ final class SessionManager {
   }
 
   /**
+   * Tells the store that a login it admitted into {@code session} is written (the save returned) or
+   * gone (invalidated), so the admission no longer counts as a login still to be written. A failure
+   * is left alone: the admission then counts for {@link SessionStore#ADMISSION_GRACE} at most.
+   */
+  private void reportAdmission(DysessionHttpSession session) {
+    DysessionHttpSession.Admission admitted = session.takeAdmitted();
+    if (admitted == null) {
+      return;
+    }
+    try {
+      runtime.store().loginWritten(admitted.caller(), admitted.id());
+    } catch (SessionStoreException e) {
+      LOG.fine(
+          () ->
+              "Could not mark a login as written ("
+                  + e.getMessage()
+                  + "); it counts against the limit for "
+                  + SessionStore.ADMISSION_GRACE.toSeconds()
+                  + " s at most");
+    }
+  }
+
+  /**
    * Invalidates a session: deletes it from the store first (so no other instance serves it any
    * more, and a failure leaves everything as it was), then notifies listeners, destroys its beans
    * and unbinds its values.
@@ -207,6 +236,7 @@ final class SessionManager {
     } finally {
       session.saveLock().unlock();
     }
+    reportAdmission(session);
     endCallbacks(session, false);
   }
 

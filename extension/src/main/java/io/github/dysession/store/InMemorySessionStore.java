@@ -322,6 +322,15 @@ public final class InMemorySessionStore implements SessionStore {
     return toEnd;
   }
 
+  @Override
+  public synchronized void loginWritten(String caller, String id) {
+    Map<String, Instant> pending = admitted.get(caller);
+    if (pending != null) {
+      // Written (or gone): counted from now on only while it is listed as a live session.
+      pending.remove(id);
+    }
+  }
+
   /** Returns how many records the map holds, expired ones included. */
   public int recordCount() {
     return sessions.size();

@@ -110,6 +110,15 @@ public interface SessionStore {
         getClass().getName() + " keeps no index of the sessions of a caller");
   }
 
+  /**
+   * Tells the store that the login {@link #admitLogin} admitted into the session {@code id} is
+   * written (or that session is gone): from now on the admission counts only while that session is
+   * live and logged in as {@code caller}, no longer as a login still to be written. Without this
+   * call an admission counts for {@link #ADMISSION_GRACE}, so a session logged out, moved to a new
+   * id or ended within that time would still hold a place. Does nothing in a store without limits.
+   */
+  default void loginWritten(String caller, String id) {}
+
   /** What {@link #save} did. */
   enum SaveResult {
     /** The changes were written. */

@@ -1005,6 +1005,36 @@ public abstract class SessionStoreContract {
     assertThat(store.admitLogin(caller(), newId(), 1, false)).isEmpty();
   }
 
+  /** Admits a login of {@code caller} under a limit of 2, writes it and reports it written. */
+  private SessionData admittedAndWritten(String caller) {
+    SessionData session =
+        newSession(attributes("a", value("b"))).withLogin(login(caller).withClient("c"));
+    assertThat(store.admitLogin(caller, session.id(), 2, false)).isEmpty();
+    store.create(session);
+    store.loginWritten(caller, session.id());
+    return session;
+  }
+
+  @Test
+  void admitLogin_aWrittenLoginThatIsLoggedOutMovedOrEnded_holdsNoPlace() {
+    String alice = caller();
+    SessionData out = admittedAndWritten(alice);
+    store.save(loginChanges(out, null));
+    SessionData moved = admittedAndWritten(alice);
+    store.changeId(moved.id(), newId());
+    SessionData ended = admittedAndWritten(alice);
+    // The moved session and this one are live: a fourth login is one too many.
+    assertThatThrownBy(() -> store.admitLogin(alice, newId(), 2, false))
+        .isInstanceOf(LoginLimitException.class);
+    assertThat(store.endLoggedIn(ended.id(), alice)).isPresent();
+    admittedAndWritten(alice);
+    assertThatThrownBy(() -> store.admitLogin(alice, newId(), 2, false))
+        .isInstanceOf(LoginLimitException.class);
+    // Reporting a login the store never admitted, or twice, changes nothing.
+    store.loginWritten(alice, newId());
+    store.loginWritten(caller(), newId());
+  }
+
   @Test
   void admitLogin_endingOldest_namesTheOldestLogins() throws Exception {
     String alice = caller();

@@ -51,6 +51,13 @@ final class CallerSessions {
   private static final int ADMIT_ATTEMPTS = 12;
   private static final int BATCH_GET_LIMIT = 100;
 
+  /**
+   * The admission time a slot gets once its login is written: never within the grace, so the slot
+   * counts only while its session is live (its item is still read consistently at each admission,
+   * which the eventually consistent index might not list yet).
+   */
+  private static final long WRITTEN = 0;
+
   private final DynamoDbClient client;
   private final DynamoDbSettings settings;
   private final SessionItem items;
@@ -211,10 +218,8 @@ final class CallerSessions {
       live.forEach(
           (slot, session) -> {
             if (toEnd.stream().noneMatch(e -> e.id().equals(slot))) {
-              kept.put(
-                  slot,
-                  SessionItem.number(
-                      slots.getOrDefault(slot, session.login().authenticatedAt()).toEpochMilli()));
+              // Written: it counts while it is live, never as pending once logged out or moved.
+              kept.put(slot, SessionItem.number(WRITTEN));
             }
           });
       pending.forEach(
@@ -229,6 +234,36 @@ final class CallerSessions {
         "Logins of one caller kept conflicting on "
             + ADMIT_ATTEMPTS
             + " attempts to admit this one; the login was not admitted, retry it");
+  }
+
+  /**
+   * Marks the slot of {@code id} as written (see {@link #WRITTEN}); a record or slot gone is fine.
+   */
+  void loginWritten(String caller, String id) {
+    try {
+      errors.call(
+          "mark a login of a caller as written",
+          () ->
+              client.updateItem(
+                  b ->
+                      b.tableName(settings.tableName())
+                          .key(recordKey(caller))
+                          // The version moves, so an admission that read the record before
+                          // writes nothing over this.
+                          .updateExpression("SET #slots.#id = :written ADD #ver :one")
+                          .conditionExpression("attribute_exists(#slots.#id)")
+                          .expressionAttributeNames(
+                              Map.of("#slots", SLOTS, "#id", id, "#ver", SessionItem.VERSION))
+                          .expressionAttributeValues(
+                              Map.of(
+                                  ":written",
+                                  SessionItem.number(WRITTEN),
+                                  ":one",
+                                  SessionItem.number(1)))
+                          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    } catch (ConditionalCheckFailedException e) {
+      // The record expired or a later admission dropped the slot: nothing counts as pending.
+    }
   }
 
   private Map<String, AttributeValue> recordKey(String caller) {

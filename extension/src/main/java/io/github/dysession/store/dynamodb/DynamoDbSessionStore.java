@@ -82,6 +82,12 @@ public final class DynamoDbSessionStore implements SessionStore {
     return callers.admitLogin(Objects.requireNonNull(caller, "caller"), id, maxSessions, endOldest);
   }
 
+  /** With one conditional UpdateItem of the caller's admission record. */
+  @Override
+  public void loginWritten(String caller, String id) {
+    callers.loginWritten(Objects.requireNonNull(caller, "caller"), id);
+  }
+
   @Override
   public Optional<SessionData> load(String id) {
     Map<String, AttributeValue> item = readItem(id, "read a session", settings.consistentReads());

@@ -529,6 +529,71 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
     assertSameSession(store.load(id).orElseThrow(), mine);
   }
 
+  // ---- a user's sessions: the DynamoDB calls, counted
+  // ---------------------------------------------------------------
+
+  @Test
+  void aUsersSessions_listingIsOneQuery_endingNIsThatQueryAndNDeletes_aLimitedLoginFiveCalls() {
+    String caller = "calls-" + UUID.randomUUID();
+    for (int i = 0; i < 3; i++) {
+      store.create(
+          newSession(attributes("cart", value("item " + i)))
+              .withLogin(login(caller).withClient("client " + i)));
+    }
+
+    long queries = counting.queries();
+    long reads = counting.reads();
+    long batchGets = counting.batchGets();
+    long writes = counting.writes();
+    List<io.github.dysession.store.LoggedInSession> listed = store.loggedIn(caller);
+    assertThat(listed).hasSize(3);
+    assertThat(counting.queries() - queries).as("Query calls of a listing").isEqualTo(1);
+    assertThat(
+            counting.reads()
+                - reads
+                + counting.batchGets()
+                - batchGets
+                + counting.writes()
+                - writes)
+        .as("other calls of a listing")
+        .isZero();
+
+    queries = counting.queries();
+    writes = counting.writes();
+    long admitted = 0;
+    for (var s : store.loggedIn(caller)) {
+      admitted += store.endLoggedIn(s.id(), caller).isPresent() ? 1 : 0;
+    }
+    assertThat(admitted).isEqualTo(3);
+    assertThat(counting.queries() - queries).as("Query calls of ending 3").isEqualTo(1);
+    assertThat(counting.writes() - writes).as("DeleteItem calls of ending 3").isEqualTo(3);
+    assertThat(store.loggedIn(caller)).isEmpty();
+
+    // A login under a limit, with one session of the user listed: GetItem of the admission
+    // record, the Query, a BatchGetItem of the sessions found, the PutItem of the record.
+    store.create(newSession(attributes("a", value("b"))).withLogin(login(caller).withClient("c")));
+    queries = counting.queries();
+    reads = counting.reads();
+    batchGets = counting.batchGets();
+    writes = counting.writes();
+    assertThat(store.admitLogin(caller, newId(), 2, false)).isEmpty();
+    assertThat(
+            List.of(
+                counting.reads() - reads,
+                counting.queries() - queries,
+                counting.batchGets() - batchGets,
+                counting.writes() - writes))
+        .as("GetItem, Query, BatchGetItem, writes of one limited login")
+        .containsExactly(1L, 1L, 1L, 1L);
+    // Once the session holds the login, one UpdateItem of the record says so.
+    SessionData written = newSession(attributes("a", value("b"))).withLogin(login(caller));
+    assertThat(store.admitLogin(caller, written.id(), 3, false)).isEmpty();
+    store.create(written);
+    writes = counting.writes();
+    store.loginWritten(caller, written.id());
+    assertThat(counting.writes() - writes).as("UpdateItem calls of reporting it written").isOne();
+  }
+
   // ---- damaged or foreign items
   // --------------------------------------------------------------------
 
