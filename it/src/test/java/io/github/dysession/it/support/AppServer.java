@@ -47,6 +47,22 @@ public interface AppServer extends AutoCloseable {
     return baseUri().resolve("../login-custom/" + relative);
   }
 
+  /**
+   * Returns a URI relative to the user-sessions test application with policy REFUSE ({@code
+   * /users/}).
+   */
+  default URI usersUri(String relative) {
+    return baseUri().resolve("../users/" + relative);
+  }
+
+  /**
+   * Returns a URI relative to the user-sessions test application with policy END_OLDEST ({@code
+   * /users-oldest/}).
+   */
+  default URI usersOldestUri(String relative) {
+    return baseUri().resolve("../users-oldest/" + relative);
+  }
+
   /** Returns everything the server has logged so far. */
   String log();
 

@@ -186,6 +186,12 @@ public abstract class InstalledServer implements AppServer {
     if (reason == null && loginWars.size() > 3 && deploysLoginWars()) {
       reason = ManagedProcess.notAnswering200(baseUri().resolve("../faces/events"));
     }
+    if (reason == null && loginWars.size() > 4 && deploysLoginWars()) {
+      reason = ManagedProcess.notAnswering200(usersUri("sessions"));
+    }
+    if (reason == null && loginWars.size() > 5 && deploysLoginWars()) {
+      reason = ManagedProcess.notAnswering200(usersOldestUri("sessions"));
+    }
     if (reason == null) {
       return null;
     }

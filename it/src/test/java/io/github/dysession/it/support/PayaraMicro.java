@@ -244,9 +244,19 @@ public final class PayaraMicro implements AppServer {
   public static final String FACES_WAR_PROPERTY = "dysession.it.facesWar";
 
   /**
+   * System properties naming the user-sessions test applications, deployed under /users (policy
+   * REFUSE) and /users-oldest (policy END_OLDEST).
+   */
+  public static final String USERS_WAR_PROPERTY = "dysession.it.usersWar";
+
+  /** See {@link #USERS_WAR_PROPERTY}. */
+  public static final String USERS_OLDEST_WAR_PROPERTY = "dysession.it.usersOldestWar";
+
+  /**
    * The applications deployed beside the test application: the login test applications ({@link
    * #loginWar()}, the one with its own mechanism under /login-custom, the one with the custom-FORM
-   * mechanism under /login-customform) and the Faces test application (/faces).
+   * mechanism under /login-customform), the Faces test application (/faces) and the user-sessions
+   * test applications (/users, /users-oldest).
    */
   public static List<Path> loginWars() {
     return List.of(
@@ -258,7 +268,12 @@ public final class PayaraMicro implements AppServer {
             CUSTOM_FORM_LOGIN_WAR_PROPERTY,
             () -> Dynalite.baseDir().resolve("target").resolve("login-customform.war")),
         fileFromProperty(
-            FACES_WAR_PROPERTY, () -> Dynalite.baseDir().resolve("target").resolve("faces.war")));
+            FACES_WAR_PROPERTY, () -> Dynalite.baseDir().resolve("target").resolve("faces.war")),
+        fileFromProperty(
+            USERS_WAR_PROPERTY, () -> Dynalite.baseDir().resolve("target").resolve("users.war")),
+        fileFromProperty(
+            USERS_OLDEST_WAR_PROPERTY,
+            () -> Dynalite.baseDir().resolve("target").resolve("users-oldest.war")));
   }
 
   /**

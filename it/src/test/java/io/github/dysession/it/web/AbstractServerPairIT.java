@@ -111,6 +111,17 @@ abstract class AbstractServerPairIT {
     }
   }
 
+  /** A user's sessions listed, ended and limited across the two instances. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class UserSessions extends UserSessionsScenarios {
+
+    @Override
+    AbstractServerPairIT pair() {
+      return AbstractServerPairIT.this;
+    }
+  }
+
   /**
    * Returns the stored item of the session with this id (the table's only item whose key holds it).
    */

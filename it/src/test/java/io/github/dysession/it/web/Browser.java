@@ -25,11 +25,24 @@ final class Browser {
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient client;
 
+  /** The User-Agent header this browser sends, or null for the HTTP client's own. */
+  private final String agent;
+
   Browser() {
     this(HttpClient.Redirect.NEVER);
   }
 
+  /** A browser that names itself {@code agent} in its User-Agent header. */
+  Browser(String agent) {
+    this(HttpClient.Redirect.NEVER, agent);
+  }
+
   Browser(HttpClient.Redirect redirects) {
+    this(redirects, null);
+  }
+
+  private Browser(HttpClient.Redirect redirects, String agent) {
+    this.agent = agent;
     client =
         HttpClient.newBuilder()
             .cookieHandler(cookies)
@@ -40,12 +53,14 @@ final class Browser {
 
   /** Sends a request and returns the response; bodies are short JSON or text. */
   HttpResponse<String> send(String method, URI uri) throws IOException, InterruptedException {
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(30))
-            .method(method, HttpRequest.BodyPublishers.noBody())
-            .build();
-    return remember(client.send(request, HttpResponse.BodyHandlers.ofString()));
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (agent != null) {
+      request.header("User-Agent", agent);
+    }
+    return remember(client.send(request.build(), HttpResponse.BodyHandlers.ofString()));
   }
 
   /**
