@@ -157,7 +157,9 @@ public class SharedLoginInterceptor implements Serializable {
         scope.loggedOut();
         stored = null;
       }
-      if (stored != null && !context.isAuthenticationRequest() && !scope.isCredentialPostback()) {
+      if (stored != null
+          && (scope.handingOverLogin()
+              || (!context.isAuthenticationRequest() && !scope.isCredentialPostback()))) {
         // Logged in on some instance: tell this container, and let no mechanism ask again.
         return context.notifyContainerAboutLogin(
             new CallerPrincipal(stored.caller()), stored.groups());

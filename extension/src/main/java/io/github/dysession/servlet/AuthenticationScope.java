@@ -122,11 +122,13 @@ public final class AuthenticationScope {
    */
   public static AuthenticationScope open(HttpServletRequest request, HttpServletResponse response)
       throws ServletException {
-    DysessionRequest inFilter = DysessionRequest.unwrap(request);
-    if (inFilter == null
-        && request.getAttribute(DysessionFilter.ACTIVE) instanceof DysessionRequest active) {
-      inFilter = active;
-    }
+    // The request dysession's filter handles now comes first: where the server authenticated the
+    // request before its filters ran (TomEE), the request the filter wrapped holds the scope's
+    // earlier request, whose session is not the one the application changed since.
+    DysessionRequest inFilter =
+        request.getAttribute(DysessionFilter.ACTIVE) instanceof DysessionRequest active
+            ? active
+            : DysessionRequest.unwrap(request);
     if (inFilter != null) {
       return new AuthenticationScope(request, inFilter, inFilter.response(), false);
     }
@@ -232,6 +234,14 @@ public final class AuthenticationScope {
     if (!target.equals(session.getAttribute(CONTINUATION))) {
       session.setAttribute(CONTINUATION, target);
     }
+  }
+
+  /**
+   * Whether the application's {@code request.login} is handing the login it recorded a moment ago
+   * to the container, which then only has to be told the stored caller.
+   */
+  public boolean handingOverLogin() {
+    return request.handingOverLogin();
   }
 
   /** Returns whether the request posts credentials to the container ({@code j_security_check}). */

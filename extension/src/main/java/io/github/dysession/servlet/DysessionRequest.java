@@ -37,6 +37,8 @@ final class DysessionRequest extends HttpServletRequestWrapper {
   private boolean invalidatedOne;
   private boolean issuedCookie;
   private boolean cookieCleared;
+  // True while request.login hands the login it just recorded to the container (authenticate).
+  private boolean handingOverLogin;
 
   /**
    * Wraps a request.
@@ -218,6 +220,15 @@ final class DysessionRequest extends HttpServletRequestWrapper {
   }
 
   /** Returns the caller the session is logged in as, or null (looks the session up if needed). */
+  /**
+   * Whether {@code request.login} is handing the login it has just recorded to the container: the
+   * mechanism must not run then (a FORM mechanism would answer with its login page, as TomEE's does
+   * when {@code authenticate} marks the request an authentication request).
+   */
+  boolean handingOverLogin() {
+    return handingOverLogin;
+  }
+
   SessionLogin storedLogin() {
     DysessionHttpSession current = (DysessionHttpSession) getSession(false);
     return current == null ? null : current.login();
@@ -283,11 +294,14 @@ final class DysessionRequest extends HttpServletRequestWrapper {
     } catch (LoginLimitException e) {
       throw new ServletException("login: " + e.getMessage(), e);
     }
+    handingOverLogin = true;
     try {
       // The container takes the caller from the session now, through dysession's interceptor.
       super.authenticate(response);
     } catch (java.io.IOException e) {
       throw new ServletException("login: the container could not take over the login", e);
+    } finally {
+      handingOverLogin = false;
     }
   }
 

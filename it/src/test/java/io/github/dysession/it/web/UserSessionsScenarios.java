@@ -46,7 +46,13 @@ abstract class UserSessionsScenarios extends PairScenarios {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> call(Browser browser, URI uri) throws Exception {
     HttpResponse<String> response = browser.send("POST", uri);
-    assertThat(response.statusCode()).as("%s answered %s", uri, response.body()).isIn(200, 403);
+    assertThat(response.statusCode())
+        .as(
+            "%s answered %s %s",
+            uri,
+            response.headers().firstValue("Location").map(l -> "Location: " + l).orElse(""),
+            response.body())
+        .isIn(200, 403);
     Map<String, Object> answer = Browser.JSON.fromJson(response.body(), Map.class);
     answer.put("status", response.statusCode());
     return answer;
