@@ -294,7 +294,8 @@ public final class DysessionCli {
     out.println(
         "Indexes:    "
             + (s.indexes().isEmpty()
-                ? "none (init adds dysession-user, the index of logged-in sessions)"
+                ? "none (init adds dysession-user, the index of logged-in sessions, and"
+                    + " dysession-expiry, the index of expiry times)"
                 : String.join("; ", s.indexes())));
     return OK;
   }

@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * @param loginRotateId whether a login gives the session a new id (against session fixation)
  * @param loginLimit how many sessions one caller may be logged in with at once, and what a login
  *     beyond that does
+ * @param expiry whether and how often each instance ends the sessions that expired, with their
+ *     callbacks
  * @param explicitKeys the keys the configuration set (not left at their defaults): an explicit
  *     {@code dysession.cache-period} or {@code dysession.cookie.*} key wins over the application's
  *     own {@code session-config}
@@ -66,6 +68,7 @@ public record DysessionSettings(
     Cookie cookie,
     boolean loginRotateId,
     LoginLimit loginLimit,
+    Expiry expiry,
     java.util.Set<String> explicitKeys) {
 
   /** The prefix of every dysession configuration key. */
@@ -107,6 +110,9 @@ public record DysessionSettings(
   public static final String LOGIN_MAX_SESSIONS = SettingKeys.LOGIN_MAX_SESSIONS.name();
   public static final String LOGIN_MAX_SESSIONS_POLICY =
       SettingKeys.LOGIN_MAX_SESSIONS_POLICY.name();
+  public static final String EXPIRY_SWEEP = SettingKeys.EXPIRY_SWEEP.name();
+  public static final String EXPIRY_SWEEP_INTERVAL = SettingKeys.EXPIRY_SWEEP_INTERVAL.name();
+  public static final String EXPIRY_MAX_PER_SWEEP = SettingKeys.EXPIRY_MAX_PER_SWEEP.name();
 
   /** Every key with its default value (empty where there is none), in documentation order. */
   public static final Map<String, String> DEFAULTS = SettingKeys.defaults();
@@ -135,6 +141,7 @@ public record DysessionSettings(
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(cookie, "cookie");
     Objects.requireNonNull(loginLimit, "loginLimit");
+    Objects.requireNonNull(expiry, "expiry");
     allowedClasses = List.copyOf(allowedClasses);
     explicitKeys = java.util.Set.copyOf(explicitKeys);
   }
@@ -195,6 +202,23 @@ public record DysessionSettings(
     /** Returns whether there is a limit. */
     public boolean limited() {
       return maxSessions > 0;
+    }
+  }
+
+  /**
+   * The sweep that ends expired sessions with their callbacks, on every instance.
+   *
+   * @param sweep whether this instance sweeps (DynamoDB's TTL deletes what no instance ends)
+   * @param interval the time between two sweeps of one instance (each jittered by up to 20%)
+   * @param maxPerSweep the most sessions one sweep ends; the next sweep goes on
+   */
+  public record Expiry(boolean sweep, Duration interval, int maxPerSweep) {
+    /** Checks the values. */
+    public Expiry {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero() || maxPerSweep < 1) {
+        throw new IllegalArgumentException("interval and maxPerSweep must be positive");
+      }
     }
   }
 
@@ -332,6 +356,9 @@ public record DysessionSettings(
     boolean loginRotateId = r.read(SettingKeys.LOGIN_ROTATE_ID);
     long maxSessions = r.read(SettingKeys.LOGIN_MAX_SESSIONS);
     LoginLimitPolicy limitPolicy = r.read(SettingKeys.LOGIN_MAX_SESSIONS_POLICY);
+    boolean sweep = r.read(SettingKeys.EXPIRY_SWEEP);
+    long sweepInterval = r.read(SettingKeys.EXPIRY_SWEEP_INTERVAL);
+    long maxPerSweep = r.read(SettingKeys.EXPIRY_MAX_PER_SWEEP);
     r.throwIfInvalid();
     return new DysessionSettings(
         enabled,
@@ -355,6 +382,7 @@ public record DysessionSettings(
         new Cookie(cookieName, secure, sameSite, domain, path, httpOnly),
         loginRotateId,
         new LoginLimit((int) maxSessions, limitPolicy),
+        new Expiry(sweep, Duration.ofSeconds(sweepInterval), (int) maxPerSweep),
         r.explicitKeys());
   }
 
@@ -403,6 +431,8 @@ public record DysessionSettings(
         + (loginLimit.limited()
             ? " max-sessions-per-user=" + loginLimit.maxSessions() + ":" + loginLimit.policy()
             : "")
+        + " expiry-sweep="
+        + (expiry.sweep() ? expiry.interval().toSeconds() + "s" : "off")
         + " logging="
         + logging.type()
         + (logging.type() == LoggingType.FILE ? ":" + logging.filePath() : "");

@@ -162,6 +162,18 @@ public final class SettingKeys {
           "dysession.login.max-sessions-policy",
           "REFUSE",
           (r, k) -> r.enumValue(k, LoginLimitPolicy.class));
+  public static final SettingKey<Boolean> EXPIRY_SWEEP =
+      key("dysession.expiry.sweep", "true", SettingsReader::bool);
+  public static final SettingKey<Long> EXPIRY_SWEEP_INTERVAL =
+      key(
+          "dysession.expiry.sweep-interval-seconds",
+          "30",
+          (r, k) -> r.longInRange(k, 1, 3600, "seconds"));
+  public static final SettingKey<Long> EXPIRY_MAX_PER_SWEEP =
+      key(
+          "dysession.expiry.max-per-sweep",
+          "500",
+          (r, k) -> r.longInRange(k, 1, 100_000, "sessions"));
 
   private static final Map<String, String> DEFAULTS;
 

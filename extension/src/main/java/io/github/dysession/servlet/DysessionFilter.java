@@ -57,6 +57,7 @@ public final class DysessionFilter implements Filter {
   private volatile SessionManager manager;
   private volatile boolean disabled;
   private ServletContext servletContext;
+  private ExpirySweeper sweeper;
 
   DysessionFilter(SessionListeners listeners) {
     this.listeners = listeners;
@@ -65,6 +66,22 @@ public final class DysessionFilter implements Filter {
   @Override
   public synchronized void init(FilterConfig config) {
     servletContext = config.getServletContext();
+    try {
+      // At deployment, so that the expiry sweep runs before the first request arrives.
+      manager();
+    } catch (ServletException | RuntimeException e) {
+      // Reported by the first request, which tries again.
+      LOG.log(Level.FINE, "dysession could not start at filter initialisation", e);
+    }
+  }
+
+  /** Stops the expiry sweep of the application. */
+  @Override
+  public synchronized void destroy() {
+    if (sweeper != null) {
+      sweeper.close();
+      sweeper = null;
+    }
   }
 
   @Override
@@ -240,6 +257,11 @@ public final class DysessionFilter implements Filter {
         } else {
           listeners.resolve(servletContext);
           manager = new SessionManager(servletContext, runtime, listeners, Clock.systemUTC());
+          String path =
+              servletContext.getContextPath().isEmpty() ? "/" : servletContext.getContextPath();
+          sweeper =
+              ExpirySweeper.start(
+                  manager, servletContext.getClassLoader(), path, Clock.systemUTC());
           servletContext.setAttribute(ContainerSessionWarning.ENABLED, true);
         }
       }

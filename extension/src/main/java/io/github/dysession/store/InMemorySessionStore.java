@@ -331,6 +331,41 @@ public final class InMemorySessionStore implements SessionStore {
     }
   }
 
+  @Override
+  public ExpiredSessions expired(Instant from, Instant until, int max) {
+    List<SessionData> found = new ArrayList<>();
+    for (Entry entry : sessions.values()) {
+      Instant expiry = entry.data().expiryTime();
+      if (expiry != null && !expiry.isBefore(from) && !expiry.isAfter(until)) {
+        found.add(entry.data());
+      }
+    }
+    found.sort(java.util.Comparator.comparing(SessionData::expiryTime));
+    if (found.size() <= max) {
+      return new ExpiredSessions(found.stream().map(SessionData::id).toList(), until);
+    }
+    // Listed up to the first one left out: the next pass starts there.
+    return new ExpiredSessions(
+        found.subList(0, max).stream().map(SessionData::id).toList(), found.get(max).expiryTime());
+  }
+
+  @Override
+  public Optional<SessionData> claimExpired(String id) {
+    Instant now = clock.instant();
+    SessionData[] claimed = {null};
+    sessions.computeIfPresent(
+        id,
+        (key, entry) -> {
+          if (!entry.data().isExpiredAt(now)) {
+            return entry;
+          }
+          claimed[0] = entry.data();
+          writes.incrementAndGet();
+          return null;
+        });
+    return Optional.ofNullable(claimed[0]);
+  }
+
   /** Returns how many records the map holds, expired ones included. */
   public int recordCount() {
     return sessions.size();

@@ -1,6 +1,7 @@
 package io.github.dysession.store;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -118,6 +119,36 @@ public interface SessionStore {
    * id or ended within that time would still hold a place. Does nothing in a store without limits.
    */
   default void loginWritten(String caller, String id) {}
+
+  /**
+   * Lists sessions that expired from {@code from} up to {@code until}, for the expiry sweep, which
+   * then claims each with {@link #claimExpired}. A store may list in coarse steps: {@link
+   * ExpiredSessions#listedUntil} tells how far the listing got (at most {@code until}; less when
+   * {@code max} sessions were found, or when the store lists whole steps only and the last step has
+   * not ended yet).
+   *
+   * @param max the most ids to return
+   * @throws UnsupportedOperationException when the store keeps no index of expiry times
+   * @throws MissingIndexException when the store's table lacks that index
+   */
+  default ExpiredSessions expired(Instant from, Instant until, int max) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " keeps no index of expiry times");
+  }
+
+  /**
+   * Deletes the session {@code id} if it has expired, and only then: a session touched since it was
+   * listed stays. Exactly one of several concurrent callers (on any instance) gets the session
+   * back, so that the callbacks of its end run once.
+   *
+   * @return the session as it was stored, for the callbacks of its end; empty when there is none or
+   *     it has not expired
+   * @throws UnsupportedOperationException when the store keeps no index of expiry times
+   */
+  default Optional<SessionData> claimExpired(String id) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " keeps no index of expiry times");
+  }
 
   /** What {@link #save} did. */
   enum SaveResult {

@@ -155,6 +155,38 @@ class DysessionSettingsTest {
   }
 
   @Test
+  void expiry_defaultsToASweepEvery30Seconds_andCanBeSwitchedOff() {
+    DysessionSettings defaults = settings();
+    assertThat(defaults.expiry().sweep()).isTrue();
+    assertThat(defaults.expiry().interval()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(defaults.expiry().maxPerSweep()).isEqualTo(500);
+    assertThat(defaults.describe()).contains("expiry-sweep=30s");
+    DysessionSettings off =
+        settings(
+            DysessionSettings.EXPIRY_SWEEP,
+            "false",
+            DysessionSettings.EXPIRY_SWEEP_INTERVAL,
+            "5",
+            DysessionSettings.EXPIRY_MAX_PER_SWEEP,
+            "50");
+    assertThat(off.expiry().sweep()).isFalse();
+    assertThat(off.expiry().interval()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(off.expiry().maxPerSweep()).isEqualTo(50);
+    assertThat(off.describe()).contains("expiry-sweep=off");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "3601", "soon"})
+  void expiryInterval_whenInvalid_namesTheKeyAndTheRange(String value) {
+    assertSingleProblem(
+        DysessionSettings.EXPIRY_SWEEP_INTERVAL,
+        value,
+        "3600",
+        DysessionSettings.EXPIRY_SWEEP_INTERVAL,
+        value);
+  }
+
+  @Test
   void defaults_listsEveryKeyWithItsDocumentedValue() {
     assertThat(DysessionSettings.DEFAULTS)
         .containsExactlyInAnyOrderEntriesOf(
@@ -186,7 +218,10 @@ class DysessionSettingsTest {
                 Map.entry(COOKIE_HTTP_ONLY, "true"),
                 Map.entry(DysessionSettings.LOGIN_ROTATE_ID, "true"),
                 Map.entry(DysessionSettings.LOGIN_MAX_SESSIONS, ""),
-                Map.entry(DysessionSettings.LOGIN_MAX_SESSIONS_POLICY, "REFUSE")));
+                Map.entry(DysessionSettings.LOGIN_MAX_SESSIONS_POLICY, "REFUSE"),
+                Map.entry(DysessionSettings.EXPIRY_SWEEP, "true"),
+                Map.entry(DysessionSettings.EXPIRY_SWEEP_INTERVAL, "30"),
+                Map.entry(DysessionSettings.EXPIRY_MAX_PER_SWEEP, "500")));
     assertThat(DysessionSettings.DEFAULTS.keySet())
         .allMatch(k -> k.startsWith(DysessionSettings.PREFIX));
     // The django-dysession keys come first, in documentation order.

@@ -990,6 +990,88 @@ public abstract class SessionStoreContract {
     assertThat(store.load(session.id())).isEmpty();
   }
 
+  /** A session that expired {@code minutesAgo} minutes ago (30-minute interval). */
+  private static SessionData expiredMinutesAgo(int minutesAgo, String value) {
+    Instant now = Instant.now();
+    return new SessionData(
+        newId(),
+        now.minus(Duration.ofMinutes(40 + minutesAgo)),
+        now.minus(Duration.ofMinutes(30 + minutesAgo)),
+        Duration.ofMinutes(30),
+        0,
+        attributes("v", value(value)));
+  }
+
+  @Test
+  void expired_listsWhatExpired_andClaimEndsEachOnce_leavingLiveOnes() {
+    Instant now = Instant.now();
+    SessionData expired = expiredMinutesAgo(5, "gone");
+    SessionData live = newSession(attributes("v", value("live")));
+    SessionData forever =
+        new SessionData(newId(), now, now, Duration.ZERO, 0, attributes("v", value("ever")));
+    store.create(expired);
+    store.create(live);
+    store.create(forever);
+
+    ExpiredSessions found = store.expired(now.minus(Duration.ofMinutes(10)), Instant.now(), 1000);
+    assertThat(found.ids()).contains(expired.id()).doesNotContain(live.id(), forever.id());
+    // A store may list in whole minutes: it got at most a minute short of now.
+    assertThat(found.listedUntil())
+        .isAfterOrEqualTo(now.minus(Duration.ofSeconds(61)))
+        .isBeforeOrEqualTo(Instant.now());
+
+    Optional<SessionData> claimed = store.claimExpired(expired.id());
+    assertThat(claimed)
+        .hasValueSatisfying(s -> assertSameAttributes(s.attributes(), expired.attributes()));
+    assertThat(store.claimExpired(expired.id())).as("claimed twice").isEmpty();
+    assertThat(recordExists(expired.id())).isFalse();
+    assertThat(store.claimExpired(live.id())).isEmpty();
+    assertThat(store.claimExpired(forever.id())).isEmpty();
+    assertThat(store.load(live.id())).isPresent();
+    assertThat(store.load(forever.id())).isPresent();
+    assertThat(store.expired(now.minus(Duration.ofMinutes(10)), Instant.now(), 1000).ids())
+        .doesNotContain(expired.id());
+  }
+
+  @Test
+  void claimExpired_ofASessionTouchedSinceItWasListed_leavesIt() {
+    SessionData expired = expiredMinutesAgo(3, "old");
+    store.create(expired);
+    assertThat(
+            store.expired(Instant.now().minus(Duration.ofMinutes(10)), Instant.now(), 1000).ids())
+        .contains(expired.id());
+    // Another instance's request used it since (as a save of a session loaded just before it
+    // expired would, had it not expired): it lives again under the same id.
+    store.delete(expired.id());
+    SessionData touched = newSession(attributes("v", value("new"))).withId(expired.id());
+    store.create(touched);
+
+    assertThat(store.claimExpired(expired.id())).isEmpty();
+    assertThat(store.load(expired.id())).isPresent();
+  }
+
+  @Test
+  void expired_returnsAtMostMax_andTheNextPassGoesOnFromWhereItStopped() {
+    List<String> ours = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      SessionData expired = expiredMinutesAgo(4 + i, "m" + i);
+      store.create(expired);
+      ours.add(expired.id());
+    }
+    Set<String> seen = new HashSet<>();
+    Instant from = Instant.now().minus(Duration.ofMinutes(10));
+    for (int pass = 0; pass < 200 && !seen.containsAll(ours); pass++) {
+      ExpiredSessions found = store.expired(from, Instant.now(), 1);
+      assertThat(found.ids()).hasSizeLessThanOrEqualTo(1);
+      for (String id : found.ids()) {
+        seen.add(id);
+        store.claimExpired(id);
+      }
+      from = found.listedUntil();
+    }
+    assertThat(seen).containsAll(ours);
+  }
+
   @Test
   void admitLogin_refusesBeyondTheLimitCountingLoginsNotWrittenYet() {
     String alice = caller();

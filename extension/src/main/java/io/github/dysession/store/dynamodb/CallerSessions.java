@@ -3,7 +3,6 @@ package io.github.dysession.store.dynamodb;
 import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.store.LoggedInSession;
 import io.github.dysession.store.LoginLimitException;
-import io.github.dysession.store.MissingIndexException;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionStoreException;
@@ -99,25 +98,19 @@ final class CallerSessions {
   }
 
   private QueryResponse queryIndex(String caller, Map<String, AttributeValue> start) {
-    try {
-      return errors.call(
-          "list the sessions of a caller",
-          () ->
-              client.query(
-                  b ->
-                      b.tableName(settings.tableName())
-                          .indexName(SessionItem.USER_INDEX)
-                          .keyConditionExpression("#user = :user")
-                          .expressionAttributeNames(Map.of("#user", SessionItem.USER))
-                          .expressionAttributeValues(Map.of(":user", items.user(caller)))
-                          .exclusiveStartKey(start)
-                          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    } catch (DynamoDbRefusedException e) {
-      if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("index")) {
-        throw new MissingIndexException(missingIndex(), e);
-      }
-      throw e;
-    }
+    return errors.callOnIndex(
+        "list the sessions of a caller",
+        missingIndex(),
+        () ->
+            client.query(
+                b ->
+                    b.tableName(settings.tableName())
+                        .indexName(SessionItem.USER_INDEX)
+                        .keyConditionExpression("#user = :user")
+                        .expressionAttributeNames(Map.of("#user", SessionItem.USER))
+                        .expressionAttributeValues(Map.of(":user", items.user(caller)))
+                        .exclusiveStartKey(start)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
   }
 
   /** The message of a feature that needs the index on a table without it. */

@@ -28,6 +28,22 @@ final class DynamoDbErrors {
   }
 
   /**
+   * Runs one call on a secondary index as {@link #call} does; a refusal that names an index (the
+   * table lacks it) becomes a {@link io.github.dysession.store.MissingIndexException} with the
+   * message {@code missingIndex}.
+   */
+  <T> T callOnIndex(String action, String missingIndex, Supplier<T> call) {
+    try {
+      return call(action, call);
+    } catch (DynamoDbRefusedException e) {
+      if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("index")) {
+        throw new io.github.dysession.store.MissingIndexException(missingIndex, e);
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Runs one DynamoDB call: the one place where the SDK's failures are translated, by exception
    * type and error code. {@link ConditionalCheckFailedException} passes through for the caller; a
    * request DynamoDB refuses becomes a {@link DynamoDbRefusedException}; everything else a {@link

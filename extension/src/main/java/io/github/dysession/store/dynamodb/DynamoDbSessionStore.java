@@ -3,6 +3,7 @@ package io.github.dysession.store.dynamodb;
 import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.DuplicateSessionIdException;
+import io.github.dysession.store.ExpiredSessions;
 import io.github.dysession.store.LoggedInSession;
 import io.github.dysession.store.PartialSaveException;
 import io.github.dysession.store.SaveOutcome;
@@ -44,6 +45,7 @@ public final class DynamoDbSessionStore implements SessionStore {
   private final SessionItem items;
   private final DynamoDbErrors errors;
   private final CallerSessions callers;
+  private final ExpiryIndex expiry;
 
   /** Creates a store on the given client; the caller keeps ownership of the client. */
   public DynamoDbSessionStore(DynamoDbClient client, DynamoDbSettings settings) {
@@ -58,6 +60,23 @@ public final class DynamoDbSessionStore implements SessionStore {
     this.items = new SessionItem(settings);
     this.errors = new DynamoDbErrors(settings);
     this.callers = new CallerSessions(client, settings, items, errors, clock);
+    this.expiry = new ExpiryIndex(client, settings, items, errors, clock);
+  }
+
+  /**
+   * Lists with one Query of the index of expiry times ({@value SessionItem#EXPIRY_INDEX}) per
+   * minute that ended since {@code from}.
+   */
+  @Override
+  public ExpiredSessions expired(Instant from, Instant until, int max) {
+    return expiry.expired(
+        Objects.requireNonNull(from, "from"), Objects.requireNonNull(until, "until"), max);
+  }
+
+  /** Claims with one conditional DeleteItem (the TTL has passed). */
+  @Override
+  public Optional<SessionData> claimExpired(String id) {
+    return expiry.claim(Objects.requireNonNull(id, "id"));
   }
 
   /** Lists with one Query of the index of logged-in sessions ({@value SessionItem#USER_INDEX}). */

@@ -66,21 +66,62 @@ public final class DynamoDbTableAdmin {
   }
 
   /**
-   * Creates the table (partition and sort key of type string, on-demand billing) and waits until it
-   * is ACTIVE. An existing table with the configured keys is left as it is.
+   * A secondary index dysession keeps: its name, its partition key (a string attribute that only
+   * the items it indexes carry), what it projects, what it serves and what stops working without
+   * it.
+   */
+  private record Index(
+      String name, String key, Projection projection, String serves, String without) {}
+
+  private Index userIndex() {
+    return new Index(
+        SessionItem.USER_INDEX,
+        SessionItem.USER,
+        Projection.builder()
+            .projectionType(ProjectionType.INCLUDE)
+            .nonKeyAttributes(
+                SessionItem.CREATED,
+                SessionItem.ACCESSED,
+                SessionItem.MAX_INACTIVE,
+                settings.ttlAttributeName(),
+                SessionItem.LOGIN)
+            .build(),
+        "of logged-in sessions",
+        "listing and ending a user's sessions and the login limit do not");
+  }
+
+  private static Index expiryIndex() {
+    return new Index(
+        SessionItem.EXPIRY_INDEX,
+        SessionItem.EXPIRY,
+        Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build(),
+        "of expiry times",
+        "expired sessions end without their callbacks (DynamoDB's TTL deletes them)");
+  }
+
+  private List<Index> indexes() {
+    return List.of(userIndex(), expiryIndex());
+  }
+
+  /**
+   * Creates the table (partition and sort key of type string, on-demand billing) with dysession's
+   * sparse indexes (of logged-in sessions, keyed by {@code ds_user}; of expiry times, keyed by
+   * {@code ds_exp}) and waits until it is ACTIVE. An existing table with the configured keys is
+   * left as it is.
    *
    * @throws IllegalStateException when a table of that name exists with other keys
    */
   public CreateResult create() {
     try {
+      List<AttributeDefinition> attributes = new ArrayList<>();
+      attributes.add(stringAttribute(settings.partitionKeyName()));
+      attributes.add(stringAttribute(settings.sortKeyName()));
+      indexes().forEach(i -> attributes.add(stringAttribute(i.key())));
       client.createTable(
           b ->
               b.tableName(settings.tableName())
                   .billingMode(BillingMode.PAY_PER_REQUEST)
-                  .attributeDefinitions(
-                      stringAttribute(settings.partitionKeyName()),
-                      stringAttribute(settings.sortKeyName()),
-                      stringAttribute(SessionItem.USER))
+                  .attributeDefinitions(attributes)
                   .keySchema(
                       KeySchemaElement.builder()
                           .attributeName(settings.partitionKeyName())
@@ -90,7 +131,8 @@ public final class DynamoDbTableAdmin {
                           .attributeName(settings.sortKeyName())
                           .keyType(KeyType.RANGE)
                           .build())
-                  .globalSecondaryIndexes(userIndex(null)));
+                  .globalSecondaryIndexes(
+                      indexes().stream().map(i -> definition(i, null)).toList()));
       waitUntilActive();
       return CreateResult.CREATED;
     } catch (ResourceInUseException e) {
@@ -101,38 +143,21 @@ public final class DynamoDbTableAdmin {
   }
 
   /**
-   * The sparse index of logged-in sessions: keyed by {@code ds_user}, which only logged-in session
-   * items carry, with what a listing shows (times, interval, TTL and the login).
+   * An index's definition.
    *
    * @param throughput the table's provisioned throughput, or null for on-demand billing
    */
-  private GlobalSecondaryIndex userIndex(ProvisionedThroughput throughput) {
+  private static GlobalSecondaryIndex definition(Index index, ProvisionedThroughput throughput) {
     return GlobalSecondaryIndex.builder()
-        .indexName(SessionItem.USER_INDEX)
+        .indexName(index.name())
         .keySchema(
-            KeySchemaElement.builder()
-                .attributeName(SessionItem.USER)
-                .keyType(KeyType.HASH)
-                .build())
-        .projection(
-            Projection.builder()
-                .projectionType(ProjectionType.INCLUDE)
-                .nonKeyAttributes(indexedAttributes())
-                .build())
+            KeySchemaElement.builder().attributeName(index.key()).keyType(KeyType.HASH).build())
+        .projection(index.projection())
         .provisionedThroughput(throughput)
         .build();
   }
 
-  private List<String> indexedAttributes() {
-    return List.of(
-        SessionItem.CREATED,
-        SessionItem.ACCESSED,
-        SessionItem.MAX_INACTIVE,
-        settings.ttlAttributeName(),
-        SessionItem.LOGIN);
-  }
-
-  /** What {@link #addUserIndex()} did. */
+  /** What {@link #addUserIndex()} and {@link #addExpiryIndex()} did. */
   public enum IndexResult {
     /** The table had the index already. */
     EXISTED,
@@ -145,26 +170,36 @@ public final class DynamoDbTableAdmin {
    * existed) and waits until it is ACTIVE; the table and its sessions stay as they are. Sessions
    * keep being served meanwhile.
    *
-   * @throws IllegalStateException when an index of that name exists with another key
+   * @throws IllegalStateException when an index of that name exists with another key, or the
+   *     endpoint does not add indexes to an existing table
    */
   public IndexResult addUserIndex() {
+    return addIndex(userIndex());
+  }
+
+  /** Adds the index of expiry times, as {@link #addUserIndex()} adds its index. */
+  public IndexResult addExpiryIndex() {
+    return addIndex(expiryIndex());
+  }
+
+  private IndexResult addIndex(Index wanted) {
     TableDescription table = describeTable();
     for (GlobalSecondaryIndexDescription index : table.globalSecondaryIndexes()) {
-      if (index.indexName().equals(SessionItem.USER_INDEX)) {
+      if (index.indexName().equals(wanted.name())) {
         boolean rightKey =
             index.keySchema().size() == 1
-                && index.keySchema().get(0).attributeName().equals(SessionItem.USER);
+                && index.keySchema().get(0).attributeName().equals(wanted.key());
         if (!rightKey) {
           throw new IllegalStateException(
               "Table '"
                   + settings.tableName()
                   + "' has an index '"
-                  + SessionItem.USER_INDEX
+                  + wanted.name()
                   + "' that is not keyed by "
-                  + SessionItem.USER
-                  + "; delete that index (dysession made it not) and run init again");
+                  + wanted.key()
+                  + " alone; delete that index (dysession made it not) and run init again");
         }
-        waitUntilIndexActive();
+        waitUntilIndexActive(wanted);
         return IndexResult.EXISTED;
       }
     }
@@ -182,44 +217,45 @@ public final class DynamoDbTableAdmin {
     }
     TableDescription updated;
     try {
-      updated = createUserIndex(throughput);
+      updated = createIndex(wanted, throughput);
     } catch (DynamoDbException e) {
       if (throughput != null || !String.valueOf(e.getMessage()).contains("provisionedThroughput")) {
         throw e;
       }
       // dynalite knows no on-demand indexes and insists on a throughput, which it ignores.
       updated =
-          createUserIndex(
+          createIndex(
+              wanted,
               ProvisionedThroughput.builder().readCapacityUnits(1L).writeCapacityUnits(1L).build());
     }
     boolean listed =
         updated != null
             && updated.globalSecondaryIndexes().stream()
-                .anyMatch(i -> i.indexName().equals(SessionItem.USER_INDEX));
+                .anyMatch(i -> i.indexName().equals(wanted.name()));
     if (!listed) {
       // DynamoDB answers with the index CREATING; dynalite (4.0) accepts the request and ignores
       // it.
       throw new IllegalStateException(
           "The DynamoDB endpoint accepted adding index '"
-              + SessionItem.USER_INDEX
+              + wanted.name()
               + "' to table '"
               + settings.tableName()
               + "' but its answer does not list the index: this endpoint does not add indexes to"
-              + " an existing table (dynalite does not). Sessions keep working without it; for"
-              + " a user's sessions, recreate the table there with destroy and init (that ends"
-              + " every session)");
+              + " an existing table (dynalite does not). Sessions keep working without it, but "
+              + wanted.without()
+              + "; recreate the table there with destroy and init (that ends every session)");
     }
-    waitUntilIndexActive();
+    waitUntilIndexActive(wanted);
     return IndexResult.ADDED;
   }
 
-  private TableDescription createUserIndex(ProvisionedThroughput throughput) {
-    GlobalSecondaryIndex index = userIndex(throughput);
+  private TableDescription createIndex(Index wanted, ProvisionedThroughput throughput) {
+    GlobalSecondaryIndex index = definition(wanted, throughput);
     return client
         .updateTable(
             b ->
                 b.tableName(settings.tableName())
-                    .attributeDefinitions(stringAttribute(SessionItem.USER))
+                    .attributeDefinitions(stringAttribute(wanted.key()))
                     .globalSecondaryIndexUpdates(
                         GlobalSecondaryIndexUpdate.builder()
                             .create(
@@ -233,14 +269,14 @@ public final class DynamoDbTableAdmin {
         .tableDescription();
   }
 
-  /** Waits until the table and the index of logged-in sessions are ACTIVE (DynamoDB backfills). */
-  private void waitUntilIndexActive() {
+  /** Waits until the table and the index are ACTIVE (DynamoDB backfills a new index). */
+  private void waitUntilIndexActive(Index wanted) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
       TableDescription table = describeTable();
       String status =
           table.globalSecondaryIndexes().stream()
-              .filter(i -> i.indexName().equals(SessionItem.USER_INDEX))
+              .filter(i -> i.indexName().equals(wanted.name()))
               .map(GlobalSecondaryIndexDescription::indexStatusAsString)
               .findFirst()
               .orElse("absent");
@@ -250,7 +286,7 @@ public final class DynamoDbTableAdmin {
       if (System.nanoTime() - deadline > 0) {
         throw new IllegalStateException(
             "Index '"
-                + SessionItem.USER_INDEX
+                + wanted.name()
                 + "' of table '"
                 + settings.tableName()
                 + "' is still "
@@ -296,23 +332,23 @@ public final class DynamoDbTableAdmin {
   }
 
   /**
-   * Creates the table if needed, enables TTL and adds the index of logged-in sessions if the table
-   * lacks it; logs one line for each result. This is the CLI's {@code init}.
+   * Creates the table if needed, enables TTL and adds dysession's indexes the table lacks; logs one
+   * line for each result. This is the CLI's {@code init}.
    */
   public void init() {
     init(true);
   }
 
   /**
-   * What {@code dysession.create-table=true} does at deployment: {@link #init()}, except that the
-   * index is not added to an existing table that lacks it (a backfill can take long and must not
-   * hold a deployment): a warning says to run {@code init}.
+   * What {@code dysession.create-table=true} does at deployment: {@link #init()}, except that no
+   * index is added to an existing table that lacks it (a backfill can take long and must not hold a
+   * deployment): a warning says to run {@code init}.
    */
   public void initAtDeployment() {
     init(false);
   }
 
-  private void init(boolean addIndex) {
+  private void init(boolean addIndexes) {
     CreateResult created = create();
     LOG.info(
         () ->
@@ -338,31 +374,38 @@ public final class DynamoDbTableAdmin {
               "The endpoint does not support DynamoDB TTL (UpdateTimeToLive); expired "
                   + "sessions are still never served, but their items stay until deleted");
     }
-    if (!addIndex) {
-      boolean indexed =
+    if (!addIndexes) {
+      List<String> present =
           describeTable().globalSecondaryIndexes().stream()
-              .anyMatch(i -> i.indexName().equals(SessionItem.USER_INDEX));
-      if (!indexed) {
-        LOG.warning(
-            () ->
-                "Table '"
-                    + settings.tableName()
-                    + "' has no index '"
-                    + SessionItem.USER_INDEX
-                    + "' (it was made before dysession had it): sessions work, listing and"
-                    + " ending a user's sessions and the login limit do not until the CLI's"
-                    + " init adds it");
+              .map(GlobalSecondaryIndexDescription::indexName)
+              .toList();
+      for (Index index : indexes()) {
+        if (!present.contains(index.name())) {
+          LOG.warning(
+              () ->
+                  "Table '"
+                      + settings.tableName()
+                      + "' has no index '"
+                      + index.name()
+                      + "' (it was made before dysession had it): sessions work, but "
+                      + index.without()
+                      + " until the CLI's init adds it");
+        }
       }
       return;
     }
-    // Last: an endpoint that cannot add the index to an old table fails here, after TTL.
-    IndexResult index = addUserIndex();
-    LOG.info(
-        () ->
-            "Index '"
-                + SessionItem.USER_INDEX
-                + "' of logged-in sessions "
-                + (index == IndexResult.ADDED ? "added and ACTIVE" : "exists"));
+    // Last: an endpoint that cannot add an index to an old table fails here, after TTL.
+    for (Index wanted : indexes()) {
+      IndexResult index = addIndex(wanted);
+      LOG.info(
+          () ->
+              "Index '"
+                  + wanted.name()
+                  + "' "
+                  + wanted.serves()
+                  + " "
+                  + (index == IndexResult.ADDED ? "added and ACTIVE" : "exists"));
+    }
   }
 
   /**

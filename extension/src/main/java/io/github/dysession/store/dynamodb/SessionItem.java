@@ -74,6 +74,19 @@ final class SessionItem {
   /** The index of logged-in sessions by {@link #USER}. */
   static final String USER_INDEX = "dysession-user";
 
+  /**
+   * The expiry bucket of a session that expires: the key prefix, {@code exp:} and the minute its
+   * TTL falls in (epoch seconds / 60). The partition key of the index {@value #EXPIRY_INDEX}, whose
+   * sort key is the TTL attribute; absent for a session that never expires. Written with the TTL.
+   */
+  static final String EXPIRY = DysessionSettings.RESERVED_ATTRIBUTE_PREFIX + "exp";
+
+  /** The index of sessions by {@link #EXPIRY} and TTL, which the expiry sweep queries. */
+  static final String EXPIRY_INDEX = "dysession-expiry";
+
+  /** The width of one expiry bucket. */
+  static final long EXPIRY_BUCKET_SECONDS = 60;
+
   private static final String LOGIN_CALLER = "caller";
   private static final String LOGIN_CLIENT = "client";
   private static final String LOGIN_GROUPS = "groups";
@@ -141,6 +154,7 @@ final class SessionItem {
     Long ttl = ttlSeconds(session);
     if (ttl != null) {
       item.put(settings.ttlAttributeName(), number(ttl));
+      item.put(EXPIRY, expiryBucket(ttl));
     }
     Map<String, AttributeValue> attributes = new HashMap<>();
     session.attributes().forEach((name, bytes) -> attributes.put(name, binary(bytes)));
@@ -150,6 +164,17 @@ final class SessionItem {
       item.put(USER, user(session.login().caller()));
     }
     return item;
+  }
+
+  /** Returns the value of {@link #EXPIRY} for a TTL (epoch seconds) of this application. */
+  AttributeValue expiryBucket(long ttlSeconds) {
+    return expiryBucket(settings.keyPrefix(), ttlSeconds);
+  }
+
+  /** Returns the value of {@link #EXPIRY} for a TTL (epoch seconds) under a key prefix. */
+  static AttributeValue expiryBucket(String keyPrefix, long ttlSeconds) {
+    return AttributeValue.fromS(
+        keyPrefix + "exp:" + Math.floorDiv(ttlSeconds, EXPIRY_BUCKET_SECONDS));
   }
 
   /** Returns the value of {@link #USER} for a caller of this application (its key prefix). */
@@ -296,6 +321,8 @@ final class SessionItem {
     size += utf8(CREATED) + utf8(ACCESSED) + utf8(MAX_INACTIVE) + utf8(VERSION) + 4L * NUMBER_SIZE;
     size += utf8(WRITER) + WRITE_TOKEN_LENGTH + utf8(BASE) + NUMBER_SIZE;
     size += utf8(settings.ttlAttributeName()) + NUMBER_SIZE;
+    // The expiry bucket: the prefix, "exp:" and a minute number of up to 12 digits.
+    size += utf8(EXPIRY) + utf8(settings.keyPrefix()) + 4 + 12;
     size += utf8(ATTRIBUTES) + CONTAINER_OVERHEAD;
     for (Map.Entry<String, byte[]> e : session.attributes().entrySet()) {
       size += utf8(e.getKey()) + e.getValue().length + 1;

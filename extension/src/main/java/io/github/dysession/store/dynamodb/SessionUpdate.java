@@ -53,11 +53,15 @@ final class SessionUpdate {
     sets.add("#acc = :acc");
     sets.add("#mi = :mi");
     Long ttl = SessionItem.ttlSeconds(result);
+    names.put("#exp", SessionItem.EXPIRY);
     if (ttl == null) {
       removes.add("#ttl");
+      removes.add("#exp");
     } else {
       values.put(":ttlv", SessionItem.number(ttl));
+      values.put(":expv", SessionItem.expiryBucket(keyPrefix, ttl));
       sets.add("#ttl = :ttlv");
+      sets.add("#exp = :expv");
     }
   }
 

@@ -164,7 +164,10 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
             "ds_max_inactive",
             "ds_version",
             "ds_writer",
+            "ds_exp",
             ATTRS);
+    long ttl = accessed.plusSeconds(1800).getEpochSecond() + 1;
+    assertThat(item.get("ds_exp")).isEqualTo(AttributeValue.fromS(PREFIX + "exp:" + ttl / 60));
     assertThat(item.get(PK)).isEqualTo(AttributeValue.fromS(PREFIX + session.id()));
     assertThat(item.get(SK)).isEqualTo(AttributeValue.fromS("SESSION"));
     assertThat(number(item, "ds_created")).isEqualTo(created.toEpochMilli());
@@ -194,7 +197,9 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
 
     assertThat(number(rawItem(whole.id()).orElseThrow(), "ttl"))
         .isEqualTo(accessed.getEpochSecond() + 600);
-    assertThat(rawItem(forever.id()).orElseThrow()).doesNotContainKey("ttl");
+    assertThat(rawItem(forever.id()).orElseThrow())
+        .doesNotContainKey("ttl")
+        .doesNotContainKey("ds_exp");
   }
 
   @Test
@@ -220,6 +225,9 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
     Instant expiry = touch.plus(Duration.ofHours(1));
     long expected = expiry.getEpochSecond() + (expiry.getNano() > 0 ? 1 : 0);
     assertThat(number(item, "ttl")).isEqualTo(expected).isGreaterThan(ttlBefore);
+    assertThat(item.get("ds_exp"))
+        .as("the expiry bucket moves with the TTL")
+        .isEqualTo(AttributeValue.fromS(PREFIX + "exp:" + expected / 60));
     assertThat(number(item, "ds_accessed")).isEqualTo(touch.toEpochMilli());
     assertThat(number(item, "ds_version")).isEqualTo(1);
   }
@@ -235,7 +243,9 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
                 .save(new SessionChanges(base, Instant.now(), Duration.ZERO, Map.of(), Set.of()))
                 .result())
         .isEqualTo(SaveResult.WRITTEN);
-    assertThat(rawItem(session.id()).orElseThrow()).doesNotContainKey("ttl");
+    assertThat(rawItem(session.id()).orElseThrow())
+        .doesNotContainKey("ttl")
+        .doesNotContainKey("ds_exp");
     assertThat(store.load(session.id()).orElseThrow().maxInactiveInterval()).isZero();
 
     SessionData forever = store.load(session.id()).orElseThrow();
@@ -248,6 +258,7 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
         .isEqualTo(SaveResult.WRITTEN);
     assertThat(number(rawItem(session.id()).orElseThrow(), "ttl"))
         .isEqualTo(touch.plusSeconds(90).plusMillis(999).getEpochSecond());
+    assertThat(rawItem(session.id()).orElseThrow()).containsKey("ds_exp");
   }
 
   // ---- writes based on older reads
@@ -531,6 +542,54 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
 
   // ---- a user's sessions: the DynamoDB calls, counted
   // ---------------------------------------------------------------
+
+  /**
+   * The DynamoDB calls of the expiry sweep: a pass is one Query per minute that ended since its
+   * start (here ten), whatever it finds; claiming a session is one conditional DeleteItem, won
+   * once.
+   */
+  @Test
+  void expirySweep_aPassIsOneQueryPerEndedMinute_andAClaimOneDeleteItem() {
+    Instant now = Instant.now();
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      SessionData expired =
+          new SessionData(
+              newId(),
+              now.minus(Duration.ofMinutes(40)),
+              now.minus(Duration.ofMinutes(34 + i)),
+              Duration.ofMinutes(30),
+              0,
+              attributes("v", value("e" + i)));
+      store.create(expired);
+      ids.add(expired.id());
+    }
+    // Ten whole minutes end between from and until.
+    Instant until = Instant.ofEpochSecond(now.getEpochSecond() / 60 * 60);
+    Instant from = until.minus(Duration.ofMinutes(10));
+
+    long queries = counting.queries();
+    long reads = counting.reads();
+    long writes = counting.writes();
+    io.github.dysession.store.ExpiredSessions found = store.expired(from, until, 500);
+    assertThat(found.ids()).containsAll(ids);
+    assertThat(found.listedUntil()).isEqualTo(until);
+    assertThat(counting.queries() - queries)
+        .as("Query calls of a pass over 10 minutes")
+        .isEqualTo(10);
+    assertThat(counting.reads() - reads + counting.writes() - writes)
+        .as("other calls of a pass")
+        .isZero();
+
+    writes = counting.writes();
+    for (String id : ids) {
+      assertThat(store.claimExpired(id)).isPresent();
+      assertThat(store.claimExpired(id)).isEmpty();
+    }
+    assertThat(counting.writes() - writes)
+        .as("DeleteItem calls of 3 claims, each tried twice")
+        .isEqualTo(6);
+  }
 
   @Test
   void aUsersSessions_listingIsOneQuery_endingNIsThatQueryAndNDeletes_aLimitedLoginFiveCalls() {
