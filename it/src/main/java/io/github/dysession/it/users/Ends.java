@@ -16,7 +16,12 @@ public class Ends implements HttpSessionListener {
 
   @Override
   public void sessionDestroyed(jakarta.servlet.http.HttpSessionEvent event) {
-    DESTROYED.incrementAndGet();
+    String tag = ExpiryWitness.tagOf(event.getSession());
+    if (tag != null) {
+      ExpiryWitness.record("destroyed", tag);
+    } else {
+      DESTROYED.incrementAndGet();
+    }
   }
 
   static void reset() {

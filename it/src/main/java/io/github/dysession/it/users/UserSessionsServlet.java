@@ -66,6 +66,23 @@ public class UserSessionsServlet extends HttpServlet {
       case "changeId" -> req.changeSessionId();
       case "shortLife" ->
           req.getSession().setMaxInactiveInterval(Integer.parseInt(req.getParameter("seconds")));
+      case "tag" -> {
+        // A session that ends when it expires, counted under its tag (ExpiryWitness).
+        String tag = req.getParameter("value");
+        HttpSession tagged = req.getSession();
+        tagged.setAttribute(ExpiryWitness.TAG, tag);
+        tagged.setAttribute("unbinder", new Unbinder(tag));
+        visits.tag(tag);
+        visits.visit();
+        tagged.setMaxInactiveInterval(Integer.parseInt(req.getParameter("seconds")));
+      }
+      case "expiryEnds" -> {
+        Map<String, Object> byTag = new LinkedHashMap<>();
+        for (String tag : req.getParameter("tags").split(",")) {
+          byTag.put(tag, ExpiryWitness.seen(tag));
+        }
+        answer.put("ends", byTag);
+      }
       case "ends" -> {
         answer.put("destroyed", Ends.DESTROYED.get());
         answer.put("preDestroyed", Ends.PRE_DESTROYED.get());

@@ -11,14 +11,24 @@ public class Visits implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private int count;
+  private String tag;
 
   /** Counts one more request and returns the count. */
   public int visit() {
     return ++count;
   }
 
+  /** Gives the bean its session's tag: its end is counted under it. */
+  public void tag(String value) {
+    tag = value;
+  }
+
   @PreDestroy
   void ended() {
-    Ends.PRE_DESTROYED.incrementAndGet();
+    if (tag != null) {
+      ExpiryWitness.record("preDestroyed", tag);
+    } else {
+      Ends.PRE_DESTROYED.incrementAndGet();
+    }
   }
 }

@@ -122,30 +122,46 @@ abstract class AbstractServerPairIT {
     }
   }
 
+  /** Sessions that expire, ended by the expiry sweep of either instance. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class Expiry extends ExpiryScenarios {
+
+    @Override
+    AbstractServerPairIT pair() {
+      return AbstractServerPairIT.this;
+    }
+  }
+
+  /** Returns the stored items whose key holds this session id (none once it is deleted). */
+  List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> storedItems(
+      String sessionId) {
+    String pk = io.github.dysession.config.DysessionSettings.defaultSettings().partitionKeyName();
+    try (var client =
+        io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
+      return client
+          .scan(
+              s ->
+                  s.tableName(table())
+                      .filterExpression("contains(#pk, :id)")
+                      .expressionAttributeNames(Map.of("#pk", pk))
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":id",
+                              software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                  sessionId))))
+          .items();
+    }
+  }
+
   /**
    * Returns the stored item of the session with this id (the table's only item whose key holds it).
    */
   Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> storedItem(
       String sessionId) {
-    String pk = io.github.dysession.config.DysessionSettings.defaultSettings().partitionKeyName();
-    try (var client =
-        io.github.dysession.it.support.DynamoDbClients.forEndpoint(dynalite.endpoint())) {
-      var items =
-          client
-              .scan(
-                  s ->
-                      s.tableName(table())
-                          .filterExpression("contains(#pk, :id)")
-                          .expressionAttributeNames(Map.of("#pk", pk))
-                          .expressionAttributeValues(
-                              Map.of(
-                                  ":id",
-                                  software.amazon.awssdk.services.dynamodb.model.AttributeValue
-                                      .fromS(sessionId))))
-              .items();
-      assertThat(items).as("items of one session").hasSize(1);
-      return items.get(0);
-    }
+    var items = storedItems(sessionId);
+    assertThat(items).as("items of one session").hasSize(1);
+    return items.get(0);
   }
 
   /**

@@ -55,8 +55,22 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     return subject() == a ? b : a;
   }
 
+  /** The outage lines of requests (each application's expiry sweep reports an outage too). */
   private static long outageLines(AppServer server) {
-    return server.log().lines().filter(l -> l.contains("could not be reached")).count();
+    return server
+        .log()
+        .lines()
+        .filter(l -> l.contains("could not be reached") && !l.contains("expired session"))
+        .count();
+  }
+
+  /** The outage lines of the applications' expiry sweeps. */
+  private static long sweepOutageLines(AppServer server) {
+    return server
+        .log()
+        .lines()
+        .filter(l -> l.contains("could not be reached") && l.contains("expired session"))
+        .count();
   }
 
   @SuppressWarnings("unchecked")
@@ -457,6 +471,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   void dynamoDbDown_answers503AndNeverReplacesTheSession_andAfterRestartSessionsAreIntact()
       throws Exception {
     long outageLinesBefore = outageLines(a);
+    long sweepLinesBefore = sweepOutageLines(a);
     Browser browser = new Browser();
     browser.json("POST", a.op("set", "name", "survivor", "value", "still here"));
     browser.json("POST", a.uri("api/counter"));
@@ -480,6 +495,11 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     assertThat(number(browser.json("GET", a.uri("api/counter")).get("count"))).isEqualTo(1);
     assertThat(browser.sessionCookie()).isEqualTo(id);
     assertThat(outageLines(a) - outageLinesBefore).as("one log line per outage on a").isEqualTo(1);
+    // /users sweeps every 2 s, the others every 30 s: one line per sweeping application at most,
+    // not one per pass.
+    assertThat(sweepOutageLines(a) - sweepLinesBefore)
+        .as("log lines of the expiry sweeps during the outage on a")
+        .isLessThanOrEqualTo(6);
     assertThat(a.log()).contains("DynamoDB calls succeed again");
     assertThat(a.log() + b.log()).doesNotContain(id);
   }
