@@ -287,7 +287,11 @@ public final class DysessionCli {
         "Items:      "
             + s.itemCount()
             + (s.itemCountExact()
-                ? " (counted now)"
+                ? " (counted now: "
+                    + (s.itemCount() - s.expiredItems())
+                    + " live or never expiring, "
+                    + s.expiredItems()
+                    + " expired but not yet deleted)"
                 : " (approximate, refreshed by DynamoDB about every "
                     + "six hours; --exact counts with a Scan)"));
     out.println("Size:       " + s.sizeBytes() + " bytes (approximate)");
@@ -333,13 +337,14 @@ public final class DysessionCli {
         Manages the DynamoDB table that holds dysession's sessions.
 
         Commands:
-          init              create the table (string keys, on-demand billing) with its index
-                            dysession-user, wait until it is ACTIVE, and enable TTL on the TTL
-                            attribute; an existing table is kept, and gets the index if it lacks it
+          init              create the table (string keys, on-demand billing) with its indexes
+                            dysession-user and dysession-expiry, wait until it is ACTIVE, and
+                            enable TTL on the TTL attribute; an existing table is kept, and gets
+                            the indexes it lacks
           destroy --yes     delete the table and every session in it (alias: destory)
           status [--exact]  show the table's keys, billing, TTL state and item count
-                            (--exact counts items with a Scan instead of DynamoDB's estimate)
-                            and its indexes
+                            (--exact counts items with a Scan instead of DynamoDB's estimate,
+                            live and expired but not yet deleted apart) and its indexes
           sessions --user NAME
                             list the live sessions of a user (under dysession.key-prefix):
                             handle, login time, last access, expiry, mechanism, client

@@ -162,12 +162,24 @@ final class SessionManager {
       if (session.isInvalid()) {
         return;
       }
+      // A JDK Flight Recorder event per save, where the JVM has JFR and a recording wants it.
+      Object event = SaveEvents.AVAILABLE ? SaveEvents.begin() : null;
       if (!session.isPersisted()) {
         // A collision of 256 random bits (DuplicateSessionIdException) is left to surface as an
         // error: the id is already in the response's cookie, so it cannot be replaced silently.
         SessionData data = session.toNewData();
-        runtime.store().create(data);
+        try {
+          runtime.store().create(data);
+        } catch (RuntimeException e) {
+          if (event != null) {
+            SaveEvents.created(event, data, "FAILED");
+          }
+          throw e;
+        }
         session.saved(data);
+        if (event != null) {
+          SaveEvents.created(event, data, "WRITTEN");
+        }
         return;
       }
       SessionChanges changes = session.changes();
@@ -177,7 +189,18 @@ final class SessionManager {
       } catch (PartialSaveException e) {
         // What landed is stored: a later save of this session writes only the rest.
         session.saved(e.stored());
+        if (event != null) {
+          SaveEvents.updated(event, changes, "PARTIAL");
+        }
         throw e;
+      } catch (RuntimeException e) {
+        if (event != null) {
+          SaveEvents.updated(event, changes, "FAILED");
+        }
+        throw e;
+      }
+      if (event != null) {
+        SaveEvents.updated(event, changes, outcome.result().name());
       }
       if (outcome.result() == SaveResult.WRITTEN) {
         session.saved(outcome.stored());

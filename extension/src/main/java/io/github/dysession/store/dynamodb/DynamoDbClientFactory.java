@@ -55,6 +55,12 @@ public final class DynamoDbClientFactory {
             .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
             .retryStrategy(RetryMode.STANDARD);
     b.retryStrategy(rs -> rs.maxAttempts(settings.maxRetries() + 1));
+    // One JDK Flight Recorder event per call (see DynamoDbCallEvent), where the JVM has JFR.
+    try {
+      JfrCallEvents.ifAvailable().ifPresent(b::addExecutionInterceptor);
+    } catch (LinkageError e) {
+      // A server whose module system hides jdk.jfr from applications: no events.
+    }
     for (ExecutionInterceptor interceptor : interceptors) {
       b.addExecutionInterceptor(interceptor);
     }

@@ -27,7 +27,6 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
@@ -435,6 +434,7 @@ public final class DynamoDbTableAdmin {
       String ttlAttribute,
       long itemCount,
       boolean itemCountExact,
+      long expiredItems,
       long sizeBytes,
       List<String> indexes) {}
 
@@ -471,7 +471,8 @@ public final class DynamoDbTableAdmin {
       ttlStatus = "UNSUPPORTED by this endpoint";
       ttlAttribute = null;
     }
-    long count = exactCount ? countItems() : nullToZero(table.itemCount());
+    long[] counted = exactCount ? countItems() : null;
+    long count = exactCount ? counted[0] : nullToZero(table.itemCount());
     String billing =
         table.billingModeSummary() == null
             ? "PROVISIONED"
@@ -485,6 +486,7 @@ public final class DynamoDbTableAdmin {
         ttlAttribute,
         count,
         exactCount,
+        exactCount ? counted[1] : -1,
         nullToZero(table.tableSizeBytes()),
         table.globalSecondaryIndexes().stream()
             .map(
@@ -502,21 +504,37 @@ public final class DynamoDbTableAdmin {
             .toList());
   }
 
-  private long countItems() {
+  /**
+   * Counts the items with a paginated Scan that reads only the TTL attribute: all of them, and
+   * those whose TTL has passed (expired, not yet deleted by DynamoDB's TTL).
+   */
+  private long[] countItems() {
     long count = 0;
+    long expired = 0;
+    long now = java.time.Instant.now().getEpochSecond();
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> from = start;
       ScanResponse page =
           client.scan(
-              b -> b.tableName(settings.tableName()).select(Select.COUNT).exclusiveStartKey(from));
+              b ->
+                  b.tableName(settings.tableName())
+                      .projectionExpression("#ttl")
+                      .expressionAttributeNames(Map.of("#ttl", settings.ttlAttributeName()))
+                      .exclusiveStartKey(from));
       count += page.count();
+      for (Map<String, AttributeValue> item : page.items()) {
+        AttributeValue ttl = item.get(settings.ttlAttributeName());
+        if (ttl != null && ttl.n() != null && Long.parseLong(ttl.n()) <= now) {
+          expired++;
+        }
+      }
       start =
           page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
               ? page.lastEvaluatedKey()
               : null;
     } while (start != null);
-    return count;
+    return new long[] {count, expired};
   }
 
   private TableDescription describeTable() {

@@ -129,13 +129,23 @@ class CliIT {
                             "SK",
                             AttributeValue.fromS("SESSION"))));
       }
+      // One more whose TTL has passed: expired, not yet deleted.
+      client.putItem(
+          b ->
+              b.tableName(table)
+                  .item(
+                      Map.of(
+                          "PK", AttributeValue.fromS("cli#expired"),
+                          "SK", AttributeValue.fromS("SESSION"),
+                          "ttl", AttributeValue.fromN("1000"))));
     }
     Result status = run(Map.of(), props, "status", "--exact");
     status.assertExit(0);
     assertThat(status.stdout())
         .contains("Table:      cli_test (ACTIVE)")
         .contains("Keys:       PK (HASH, S), SK (RANGE, S)")
-        .contains("Items:      3");
+        .contains(
+            "Items:      4 (counted now: 3 live or never expiring, 1 expired but not yet deleted)");
 
     Result unconfirmed = run(Map.of(), props, "destroy");
     unconfirmed.assertExit(2);

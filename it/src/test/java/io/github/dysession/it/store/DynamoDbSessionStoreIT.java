@@ -544,6 +544,57 @@ class DynamoDbSessionStoreIT extends SessionStoreContract {
   // ---------------------------------------------------------------
 
   /**
+   * Every DynamoDB call of a client that {@link DynamoDbClientFactory} builds is a JDK Flight
+   * Recorder event {@code io.github.dysession.DynamoDbCall}, with the operation, the table, the
+   * attempts, the sizes and the outcome (a failed condition shows as a conditional conflict).
+   */
+  @Test
+  void jfr_recordsOneEventPerCall_withOperationTableAndOutcome() throws Exception {
+    String previousKey = System.getProperty("aws.accessKeyId");
+    String previousSecret = System.getProperty("aws.secretAccessKey");
+    System.setProperty("aws.accessKeyId", DynamoDbClients.ACCESS_KEY_ID);
+    System.setProperty("aws.secretAccessKey", DynamoDbClients.SECRET_ACCESS_KEY);
+    Path dump = java.nio.file.Files.createTempFile("dysession-jfr-", ".jfr");
+    try (DynamoDbClient client = DynamoDbClientFactory.create(settings.dynamoDb());
+        jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
+      recording.enable("io.github.dysession.DynamoDbCall");
+      DynamoDbSessionStore recorded = new DynamoDbSessionStore(client, settings.dynamoDb());
+      recording.start();
+      SessionData session = newSession(attributes("a", bytes(10, 1)));
+      recorded.create(session);
+      SessionData base = recorded.load(session.id()).orElseThrow();
+      recorded.save(changes(base, attributes("b", bytes(20, 2)), Set.of()));
+      // A live session is not claimed: its conditional delete fails.
+      assertThat(recorded.claimExpired(session.id())).isEmpty();
+      recorded.delete(session.id());
+      recording.stop();
+      recording.dump(dump);
+      List<jdk.jfr.consumer.RecordedEvent> events =
+          jdk.jfr.consumer.RecordingFile.readAllEvents(dump).stream()
+              .filter(e -> e.getEventType().getName().equals("io.github.dysession.DynamoDbCall"))
+              .sorted(java.util.Comparator.comparing(jdk.jfr.consumer.RecordedEvent::getStartTime))
+              .toList();
+      assertThat(events)
+          .extracting(e -> e.getString("operation") + " " + e.getString("outcome"))
+          .containsExactly(
+              "PutItem ok",
+              "GetItem ok",
+              "UpdateItem ok",
+              "DeleteItem conditional conflict",
+              "DeleteItem ok");
+      assertThat(events).allSatisfy(e -> assertThat(e.getString("table")).isEqualTo(table));
+      assertThat(events).allSatisfy(e -> assertThat(e.getInt("attempts")).isEqualTo(1));
+      assertThat(events.get(0).getLong("requestBytes")).isPositive();
+      assertThat(events.get(1).getLong("responseBytes")).isPositive();
+      assertThat(events.get(1).getDuration().isNegative()).isFalse();
+    } finally {
+      java.nio.file.Files.deleteIfExists(dump);
+      restoreProperty("aws.accessKeyId", previousKey);
+      restoreProperty("aws.secretAccessKey", previousSecret);
+    }
+  }
+
+  /**
    * The DynamoDB calls of the expiry sweep: a pass is one Query per minute that ended since its
    * start (here ten), whatever it finds; claiming a session is one conditional DeleteItem, won
    * once.
