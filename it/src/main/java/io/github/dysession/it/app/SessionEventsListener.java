@@ -20,6 +20,10 @@ public class SessionEventsListener
   @Override
   public void sessionDestroyed(HttpSessionEvent se) {
     Events.record("sessionDestroyed");
+    // A session a test tagged (attribute expiryTag) is also counted by its tag.
+    if (se.getSession().getAttribute("expiryTag") instanceof String tag) {
+      Events.record("sessionDestroyed:" + tag);
+    }
   }
 
   @Override

@@ -291,6 +291,16 @@ final class ProofCluster implements AutoCloseable {
     return result;
   }
 
+  /** Returns the application's event counts on {@code server} (its {@code events} page). */
+  @SuppressWarnings("unchecked")
+  Map<String, Long> events(PayaraMicro server) throws IOException, InterruptedException {
+    Map<String, Object> answer = cookieless("GET", server.op("events"));
+    Map<String, Long> result = new TreeMap<>();
+    ((Map<String, Object>) answer.get("events"))
+        .forEach((k, v) -> result.put(k, ((Number) v).longValue()));
+    return result;
+  }
+
   /** Forgets both instances' call and event counts. */
   void resetCounts() throws IOException, InterruptedException {
     for (PayaraMicro server : instances()) {

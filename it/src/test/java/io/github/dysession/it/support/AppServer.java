@@ -63,6 +63,14 @@ public interface AppServer extends AutoCloseable {
     return baseUri().resolve("../users-oldest/" + relative);
   }
 
+  /**
+   * Returns the server's MicroProfile Health readiness endpoint that reports the test application's
+   * checks, or empty where the server has none in the tested setup.
+   */
+  default java.util.Optional<URI> readinessUri() {
+    return java.util.Optional.empty();
+  }
+
   /** Returns everything the server has logged so far. */
   String log();
 

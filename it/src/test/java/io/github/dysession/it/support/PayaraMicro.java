@@ -338,6 +338,13 @@ public final class PayaraMicro implements AppServer {
     return URI.create("http://" + ManagedProcess.LOOPBACK + ":" + port + "/" + root);
   }
 
+  /** Payara Micro's MicroProfile Health endpoint, one for all applications. */
+  @Override
+  public java.util.Optional<URI> readinessUri() {
+    return java.util.Optional.of(
+        URI.create("http://" + ManagedProcess.LOOPBACK + ":" + port + "/health/ready"));
+  }
+
   /** {@link #baseUri()} resolved against {@code relative}, e.g. {@code uri("ping")}. */
   @Override
   public URI uri(String relative) {

@@ -72,6 +72,16 @@ public final class TomEE extends InstalledServer {
     return server;
   }
 
+  /**
+   * TomEE's MicroProfile Health endpoint of the user-sessions application ({@code
+   * /users/health/ready}): TomEE adds one to each application without a JAX-RS application of its
+   * own, which {@code /app} has.
+   */
+  @Override
+  public java.util.Optional<java.net.URI> readinessUri() {
+    return java.util.Optional.of(usersUri("health/ready"));
+  }
+
   @Override
   List<String> prepareLaunch(Path base, int httpPort) {
     writeBase(base, httpPort);

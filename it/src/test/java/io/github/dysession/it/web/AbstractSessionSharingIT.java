@@ -55,6 +55,27 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     return subject() == a ? b : a;
   }
 
+  /**
+   * Checks the server's readiness endpoint, where it has one in the tested setup: the status and
+   * dysession's check in the given state; returns the body (empty without an endpoint).
+   */
+  private static String assertReadiness(AppServer server, int status, String state)
+      throws Exception {
+    if (server.readinessUri().isEmpty()) {
+      return "";
+    }
+    java.net.URI uri = server.readinessUri().get();
+    HttpResponse<String> response = new Browser().send("GET", uri);
+    assertThat(response.statusCode())
+        .as("%s of %s: %s", uri, server.name(), response.body())
+        .isEqualTo(status);
+    assertThat(response.body().replace(" ", ""))
+        .as("%s of %s", uri, server.name())
+        .contains("\"name\":\"dysession\"")
+        .contains("\"status\":\"" + state + "\"");
+    return response.body();
+  }
+
   /** The outage lines of requests (each application's expiry sweep reports an outage too). */
   private static long outageLines(AppServer server) {
     return server
@@ -476,8 +497,14 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     browser.json("POST", a.op("set", "name", "survivor", "value", "still here"));
     browser.json("POST", a.uri("api/counter"));
     String id = browser.sessionCookie();
+    for (AppServer server : new AppServer[] {a, b}) {
+      assertReadiness(server, 200, "UP");
+    }
     dynalite.kill();
     try {
+      for (AppServer server : new AppServer[] {a, b}) {
+        assertReadiness(server, 503, "DOWN");
+      }
       for (AppServer server : new AppServer[] {a, b, a}) {
         HttpResponse<String> down = browser.send("GET", server.op("dump"));
         assertThat(down.statusCode()).isEqualTo(503);
@@ -489,6 +516,16 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
       assertThat(newSession.statusCode()).isEqualTo(503);
     } finally {
       dynalite.restart();
+    }
+    for (AppServer server : new AppServer[] {a, b}) {
+      assertThat(assertReadiness(server, 200, "UP"))
+          .as("readiness after the outage")
+          .satisfies(
+              body -> {
+                if (server.readinessUri().isPresent()) {
+                  assertThat(body).contains("lastOutage");
+                }
+              });
     }
     Map<String, Object> back = browser.json("GET", b.op("dump"));
     assertThat(attributes(back)).containsEntry("survivor", "still here");
