@@ -96,26 +96,17 @@ final class ExpirySweeper implements AutoCloseable {
       return null;
     }
     ExpirySweeper sweeper = new ExpirySweeper(manager, loader, path, clock);
-    sweeper.schedule(sweeper.jittered(settings(manager).interval()));
+    sweeper.schedule(sweeper.jittered(sweeper.settings.interval()));
     LOG.info(
         () ->
             "dysession's expiry sweep runs for "
                 + path
                 + " every "
-                + settings(manager).interval().toSeconds()
+                + sweeper.settings.interval().toSeconds()
                 + " s (jittered), at most "
-                + settings(manager).maxPerSweep()
+                + sweeper.settings.maxPerSweep()
                 + " sessions a pass");
     return sweeper;
-  }
-
-  /** Returns a sweeper whose passes run only when {@link #sweepOnce} is called (for tests). */
-  static ExpirySweeper unscheduled(SessionManager manager, Clock clock) {
-    return new ExpirySweeper(manager, Thread.currentThread().getContextClassLoader(), "/", clock);
-  }
-
-  private static DysessionSettings.Expiry settings(SessionManager manager) {
-    return manager.settings().expiry();
   }
 
   private Duration jittered(Duration interval) {
@@ -140,8 +131,7 @@ final class ExpirySweeper implements AutoCloseable {
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     Thread.currentThread().setContextClassLoader(loader);
     try {
-      Pass pass = sweepOnce();
-      if (pass.more()) {
+      if (sweepOnce()) {
         next = Duration.ofMillis(100);
       }
     } catch (MissingIndexException e) {
@@ -165,11 +155,8 @@ final class ExpirySweeper implements AutoCloseable {
     schedule(next);
   }
 
-  /** What one pass did. */
-  record Pass(int listed, int ended, boolean more) {}
-
-  /** Runs one pass on the calling thread and returns what it did. */
-  Pass sweepOnce() {
+  /** Runs one pass on the calling thread; returns whether it left expired sessions to the next. */
+  private boolean sweepOnce() {
     Instant now = clock.instant();
     ExpiredSessions found = manager.store().expired(from, now, settings.maxPerSweep());
     List<String> ids = new ArrayList<>(found.ids());
@@ -206,7 +193,7 @@ final class ExpirySweeper implements AutoCloseable {
       int count = ended;
       LOG.fine(() -> path + ": the expiry sweep ended " + count + " sessions");
     }
-    return new Pass(ids.size(), ended, more);
+    return more;
   }
 
   /** Stops sweeping; a pass under way stops after the session it is ending. */

@@ -60,14 +60,6 @@ abstract class ExpiryScenarios extends PairScenarios {
     return total;
   }
 
-  private static URI users(AppServer server, String query) {
-    return server.usersUri("sessions?op=" + query);
-  }
-
-  private static URI oldest(AppServer server, String query) {
-    return server.usersOldestUri("sessions?op=" + query);
-  }
-
   @Test
   void expiredSessions_endOnceOverBothInstances_withEveryCallback_touchedAndOtherPrefixOnesStay()
       throws Exception {
@@ -77,17 +69,19 @@ abstract class ExpiryScenarios extends PairScenarios {
     for (int i = 0; i < 6; i++) {
       Browser browser = new Browser("Expiring/" + i);
       String tag = "exp-" + run + "-" + i;
-      call(browser, users(i % 2 == 0 ? a() : b(), "tag&value=" + tag + "&seconds=2"));
+      call(
+          browser,
+          UserSessionsScenarios.users(i % 2 == 0 ? a() : b(), "tag&value=" + tag + "&seconds=2"));
       tags.add(tag);
       ids.add(browser.sessionCookie());
     }
     long expiredAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
     Browser kept = new Browser("Kept/1");
     String keptTag = "kept-" + run;
-    call(kept, users(a(), "tag&value=" + keptTag + "&seconds=4"));
+    call(kept, UserSessionsScenarios.users(a(), "tag&value=" + keptTag + "&seconds=4"));
     Browser other = new Browser("OtherPrefix/1");
     String otherTag = "other-" + run;
-    call(other, oldest(b(), "tag&value=" + otherTag + "&seconds=2"));
+    call(other, UserSessionsScenarios.oldest(b(), "tag&value=" + otherTag + "&seconds=2"));
     String otherId = other.sessionCookie();
 
     // Wait until every expiring session has ended, using the kept one all the while.
@@ -96,10 +90,10 @@ abstract class ExpiryScenarios extends PairScenarios {
     int touches = 0;
     while (System.nanoTime() < deadline) {
       Thread.sleep(1_000);
-      assertThat(call(kept, users(touches++ % 2 == 0 ? b() : a(), "whoami")))
+      assertThat(call(kept, UserSessionsScenarios.users(touches++ % 2 == 0 ? b() : a(), "whoami")))
           .as("the session kept in use")
           .containsEntry("session", true);
-      Map<String, Map<String, Integer>> seen = ends(ExpiryScenarios::users, tags);
+      Map<String, Map<String, Integer>> seen = ends(UserSessionsScenarios::users, tags);
       if (seen.values().stream().allMatch(c -> c.get("destroyed") >= 1)) {
         lastEnd = System.nanoTime();
         break;
@@ -116,10 +110,10 @@ abstract class ExpiryScenarios extends PairScenarios {
     // Passes go on on both instances: nothing ends twice.
     for (int i = 0; i < 3; i++) {
       Thread.sleep(1_500);
-      call(kept, users(i % 2 == 0 ? a() : b(), "whoami"));
+      call(kept, UserSessionsScenarios.users(i % 2 == 0 ? a() : b(), "whoami"));
     }
 
-    Map<String, Map<String, Integer>> seen = ends(ExpiryScenarios::users, tags);
+    Map<String, Map<String, Integer>> seen = ends(UserSessionsScenarios::users, tags);
     for (String tag : tags) {
       assertThat(seen.get(tag))
           .as("callbacks of %s over both instances", tag)
@@ -129,13 +123,14 @@ abstract class ExpiryScenarios extends PairScenarios {
     for (String id : ids) {
       assertThat(pair().storedItems(id)).as("items of an ended session").isEmpty();
     }
-    assertThat(ends(ExpiryScenarios::users, List.of(keptTag)).get(keptTag))
+    assertThat(ends(UserSessionsScenarios::users, List.of(keptTag)).get(keptTag))
         .as("the session kept in use")
         .containsOnlyKeys(KINDS)
         .allSatisfy((kind, n) -> assertThat(n).isZero());
-    assertThat(call(kept, users(b(), "whoami"))).containsEntry("session", true);
+    assertThat(call(kept, UserSessionsScenarios.users(b(), "whoami")))
+        .containsEntry("session", true);
 
-    assertThat(ends(ExpiryScenarios::oldest, List.of(otherTag)).get(otherTag))
+    assertThat(ends(UserSessionsScenarios::oldest, List.of(otherTag)).get(otherTag))
         .as("/users-oldest's expired session")
         .allSatisfy((kind, n) -> assertThat(n).isZero());
     assertThat(pair().storedItems(otherId))

@@ -34,11 +34,11 @@ abstract class UserSessionsScenarios extends PairScenarios {
     return "u-" + UUID.randomUUID().toString().substring(0, 13);
   }
 
-  private static URI users(AppServer server, String query) {
+  static URI users(AppServer server, String query) {
     return server.usersUri("sessions?op=" + query);
   }
 
-  private static URI oldest(AppServer server, String query) {
+  static URI oldest(AppServer server, String query) {
     return server.usersOldestUri("sessions?op=" + query);
   }
 
