@@ -1,10 +1,15 @@
 package io.github.dysession.it.faces;
 
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
+import jakarta.faces.context.Flash;
 import jakarta.inject.Named;
 
-/** Puts the form's message into the Flash and redirects to the page that shows it. */
+/**
+ * Puts the form's message into the Flash, with a second value that the next page keeps, queues a
+ * Faces message kept over the redirect, and redirects to the page that shows them.
+ */
 @Named
 @RequestScoped
 public class FlashSender {
@@ -21,7 +26,12 @@ public class FlashSender {
 
   /** The form's action. */
   public String send() {
-    FacesContext.getCurrentInstance().getExternalContext().getFlash().put("message", message);
+    FacesContext context = FacesContext.getCurrentInstance();
+    Flash flash = context.getExternalContext().getFlash();
+    flash.put("message", message);
+    flash.put("sticky", "kept " + message);
+    flash.setKeepMessages(true);
+    context.addMessage(null, new FacesMessage("sent " + message));
     return "flash-shown?faces-redirect=true";
   }
 }

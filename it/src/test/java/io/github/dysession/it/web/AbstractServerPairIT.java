@@ -45,14 +45,6 @@ abstract class AbstractServerPairIT {
   }
 
   /**
-   * Whether the server's Faces implementation keeps the Flash in the session: MyFaces does; Mojarra
-   * keeps it in application scope, on each instance for itself.
-   */
-  boolean flashInTheSession() {
-    return false;
-  }
-
-  /**
    * Faces pages on the two instances, where they are of one kind (Faces state is shared only so).
    */
   @Nested

@@ -16,10 +16,4 @@ class OpenLibertyPairIT extends AbstractSameKindPairIT {
   String table() {
     return "openliberty_pair";
   }
-
-  /** MyFaces keeps the Flash in the session. */
-  @Override
-  boolean flashInTheSession() {
-    return true;
-  }
 }

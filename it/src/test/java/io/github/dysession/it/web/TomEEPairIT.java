@@ -16,10 +16,4 @@ class TomEEPairIT extends AbstractSameKindPairIT {
   String table() {
     return "tomee_pair";
   }
-
-  /** MyFaces keeps the Flash in the session. */
-  @Override
-  boolean flashInTheSession() {
-    return true;
-  }
 }
