@@ -2,6 +2,7 @@ package io.github.dysession.it.demo;
 
 import io.github.dysession.it.support.Dynalite;
 import io.github.dysession.it.support.PayaraMicro;
+import io.github.dysession.it.support.ServerPair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,11 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,14 +39,12 @@ final class DemoCluster implements AutoCloseable {
   private static final long INIT_TIMEOUT_SECONDS = 120;
 
   private final Dynalite dynalite;
-  private final PayaraMicro a;
-  private final PayaraMicro b;
+  private final ServerPair<PayaraMicro> pair;
   private final String initOutput;
 
-  private DemoCluster(Dynalite dynalite, PayaraMicro a, PayaraMicro b, String initOutput) {
+  private DemoCluster(Dynalite dynalite, ServerPair<PayaraMicro> pair, String initOutput) {
     this.dynalite = dynalite;
-    this.a = a;
-    this.b = b;
+    this.pair = pair;
     this.initOutput = initOutput;
   }
 
@@ -72,45 +68,16 @@ final class DemoCluster implements AutoCloseable {
             "demo WAR");
     Path cliJar = file(CLI_JAR_PROPERTY, null, "CLI jar");
     Dynalite dynalite = Dynalite.start(dataDir);
-    List<AutoCloseable> started = new ArrayList<>(List.of(dynalite));
     try {
       String initOutput = init(cliJar, dynalite);
-      // Own threads: the common pool has a single thread on a 2-core machine.
-      CompletableFuture<PayaraMicro> a =
-          CompletableFuture.supplyAsync(
+      ServerPair<PayaraMicro> pair =
+          ServerPair.start(
               () -> instance(namePrefix + "-a", "A", portA, "B", portB, war, dynalite),
-              DemoCluster::inNewThread);
-      CompletableFuture<PayaraMicro> b =
-          CompletableFuture.supplyAsync(
-              () -> instance(namePrefix + "-b", "B", portB, "A", portA, war, dynalite),
-              DemoCluster::inNewThread);
-      // The stages these return end with a and b, whose failures join() below reports.
-      var unusedA = a.whenComplete((p, e) -> addStarted(started, p));
-      var unusedB = b.whenComplete((p, e) -> addStarted(started, p));
-      try {
-        return new DemoCluster(dynalite, a.join(), b.join(), initOutput);
-      } catch (CompletionException e) {
-        // Let the other start finish, so that it is stopped below rather than left behind.
-        CompletableFuture.allOf(a, b).exceptionally(t -> null).join();
-        throw e.getCause() instanceof RuntimeException r ? r : e;
-      }
+              () -> instance(namePrefix + "-b", "B", portB, "A", portA, war, dynalite));
+      return new DemoCluster(dynalite, pair, initOutput);
     } catch (RuntimeException | Error e) {
-      closeAll(started);
+      dynalite.close();
       throw e;
-    }
-  }
-
-  private static void inNewThread(Runnable task) {
-    Thread thread = new Thread(task, "demo-cluster");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private static void addStarted(List<AutoCloseable> started, PayaraMicro payara) {
-    if (payara != null) {
-      synchronized (started) {
-        started.add(0, payara);
-      }
     }
   }
 
@@ -236,30 +203,16 @@ final class DemoCluster implements AutoCloseable {
     return path.toAbsolutePath().normalize();
   }
 
-  private static void closeAll(List<AutoCloseable> closeables) {
-    List<AutoCloseable> copy;
-    synchronized (closeables) {
-      copy = new ArrayList<>(closeables);
-    }
-    for (AutoCloseable c : copy) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        // Keep stopping the others.
-      }
-    }
-  }
-
   Dynalite dynalite() {
     return dynalite;
   }
 
   PayaraMicro a() {
-    return a;
+    return pair.a();
   }
 
   PayaraMicro b() {
-    return b;
+    return pair.b();
   }
 
   /** Returns what {@code init} printed. */
@@ -270,9 +223,7 @@ final class DemoCluster implements AutoCloseable {
   /** Stops B and A (in parallel, each gracefully), then dynalite. */
   @Override
   public void close() {
-    CompletableFuture<Void> stopA = CompletableFuture.runAsync(a::stop, DemoCluster::inNewThread);
-    CompletableFuture<Void> stopB = CompletableFuture.runAsync(b::stop, DemoCluster::inNewThread);
-    CompletableFuture.allOf(stopA, stopB).exceptionally(t -> null).join();
+    pair.close();
     dynalite.stop();
   }
 }

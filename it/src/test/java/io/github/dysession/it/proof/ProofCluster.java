@@ -5,6 +5,7 @@ import io.github.dysession.config.SettingsSource;
 import io.github.dysession.it.support.Dynalite;
 import io.github.dysession.it.support.DynamoDbClients;
 import io.github.dysession.it.support.PayaraMicro;
+import io.github.dysession.it.support.ServerPair;
 import io.github.dysession.it.support.SessionCookieClient;
 import io.github.dysession.store.dynamodb.DynamoDbTableAdmin;
 import jakarta.json.bind.Jsonb;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -88,8 +86,7 @@ final class ProofCluster implements AutoCloseable {
     Files.createDirectories(target);
     Dynalite dynalite = Dynalite.start(Files.createTempDirectory(target, "dynalite-" + name + "-"));
     DynamoDbClient raw = null;
-    CompletableFuture<PayaraMicro> first = null;
-    CompletableFuture<PayaraMicro> second = null;
+    ServerPair<PayaraMicro> pair = null;
     try {
       raw = DynamoDbClients.forEndpoint(dynalite.endpoint());
       new DynamoDbTableAdmin(
@@ -103,25 +100,16 @@ final class ProofCluster implements AutoCloseable {
                               dynalite.endpoint().toString())))
                   .dynamoDb())
           .create();
-      first =
-          CompletableFuture.supplyAsync(
-              () -> instance(name, "a", dynalite, table, dysessionProperties));
-      second =
-          CompletableFuture.supplyAsync(
+      pair =
+          ServerPair.start(
+              () -> instance(name, "a", dynalite, table, dysessionProperties),
               () -> instance(name, "b", dynalite, table, dysessionProperties));
-      ProofCluster cluster = new ProofCluster(table, dynalite, first.get(), second.get(), raw);
+      ProofCluster cluster = new ProofCluster(table, dynalite, pair.a(), pair.b(), raw);
       cluster.warmUp();
       return cluster;
     } catch (Exception | Error e) {
-      for (CompletableFuture<PayaraMicro> f :
-          new ArrayList<>(java.util.Arrays.asList(first, second))) {
-        if (f != null) {
-          try {
-            f.get().close();
-          } catch (ExecutionException | RuntimeException ignored) {
-            // It did not start.
-          }
-        }
+      if (pair != null) {
+        pair.close();
       }
       if (raw != null) {
         raw.close();

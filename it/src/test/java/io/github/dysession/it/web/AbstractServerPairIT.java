@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.dysession.it.support.AppServer;
 import io.github.dysession.it.support.Dynalite;
+import io.github.dysession.it.support.ServerPair;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -187,10 +187,10 @@ abstract class AbstractServerPairIT {
       a = start("a", false);
       b = start("b", false);
     } else {
-      CompletableFuture<AppServer> first = CompletableFuture.supplyAsync(() -> start("a", false));
-      CompletableFuture<AppServer> second = CompletableFuture.supplyAsync(() -> start("b", false));
-      a = first.get();
-      b = second.get();
+      ServerPair<AppServer> pair =
+          ServerPair.start(() -> start("a", false), () -> start("b", false));
+      a = pair.a();
+      b = pair.b();
     }
     warmUp(a);
     warmUp(b);
