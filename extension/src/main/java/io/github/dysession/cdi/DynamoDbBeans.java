@@ -1,6 +1,7 @@
 package io.github.dysession.cdi;
 
 import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.store.Operations;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.dynamodb.DynamoDbClientFactory;
 import io.github.dysession.store.dynamodb.DynamoDbSessionStore;
@@ -10,6 +11,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
+import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -24,6 +26,11 @@ final class DynamoDbBeans {
   private volatile Bean<?> applicationClient;
   private volatile Bean<?> applicationStore;
   private volatile BeanManager beanManager;
+  private final Operations operations;
+
+  DynamoDbBeans(Operations operations) {
+    this.operations = operations;
+  }
 
   /** Notes an application bean qualified {@code @Dysession}: its own client or store. */
   void notice(Bean<?> bean) {
@@ -49,7 +56,7 @@ final class DynamoDbBeans {
           .types(DynamoDbClient.class, AutoCloseable.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
           .scope(ApplicationScoped.class)
-          .createWith(c -> DynamoDbClientFactory.create(settings.dynamoDb()))
+          .createWith(c -> DynamoDbClientFactory.create(settings.dynamoDb(), operations))
           .destroyWith((client, c) -> ((DynamoDbClient) client).close());
     }
     if (applicationStore == null) {
@@ -59,7 +66,10 @@ final class DynamoDbBeans {
           .types(SessionStore.class, Object.class)
           .qualifiers(Dysession.Literal.INSTANCE)
           .scope(ApplicationScoped.class)
-          .produceWith(beans -> new DynamoDbSessionStore(client(beans), settings.dynamoDb()));
+          .produceWith(
+              beans ->
+                  new DynamoDbSessionStore(
+                      client(beans), settings.dynamoDb(), Clock.systemUTC(), operations));
     }
   }
 

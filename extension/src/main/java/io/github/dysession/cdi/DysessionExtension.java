@@ -5,6 +5,7 @@ import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.config.RequiredApis;
 import io.github.dysession.logging.DysessionLogging;
 import io.github.dysession.servlet.SessionRuntime;
+import io.github.dysession.store.Operations;
 import io.github.dysession.store.SessionStore;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.context.RequestScoped;
@@ -24,6 +25,7 @@ import jakarta.enterprise.inject.spi.ProcessBean;
 import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
 import jakarta.enterprise.inject.spi.ProcessSyntheticBean;
 import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 import java.lang.annotation.Annotation;
@@ -48,7 +50,9 @@ public class DysessionExtension implements Extension {
 
   private DysessionSettings settings;
   private RuntimeException settingsProblem;
-  private final DynamoDbBeans dynamoDb = new DynamoDbBeans();
+  // What the store, the client and the filter report, for a metrics bean to hear.
+  private final Operations operations = new Operations();
+  private final DynamoDbBeans dynamoDb = new DynamoDbBeans(operations);
   private volatile BeanManager beanManager;
   private volatile CdiImplementation cdi;
   private DysessionSessionContext sessionContext;
@@ -197,6 +201,13 @@ public class DysessionExtension implements Extension {
         .qualifiers(Dysession.Literal.INSTANCE)
         .scope(Dependent.class)
         .createWith(c -> current);
+    event
+        .addBean()
+        .beanClass(DysessionExtension.class)
+        .types(Operations.class, Object.class)
+        .qualifiers(Dysession.Literal.INSTANCE)
+        .scope(Singleton.class)
+        .createWith(c -> operations);
     dynamoDb.register(event, manager, current, cdi);
     beansRegistered = true;
     sessionContext = new DysessionSessionContext(() -> beanManager);
@@ -243,7 +254,7 @@ public class DysessionExtension implements Extension {
             applicationLoader,
             settings.allowedClasses(),
             cdi.frameworkLoaders());
-    return new SessionRuntime(store, codec, settings, bridge());
+    return new SessionRuntime(store, codec, settings, bridge(), operations);
   }
 
   private synchronized CdiSessionScopeBridge bridge() {

@@ -60,7 +60,7 @@ final class DysessionHttpSession implements HttpSession {
     this.id = data.id();
     this.isNew = isNew;
     this.accessTime = accessTime;
-    this.state = new SessionAttributes(data, !isNew, manager.codec());
+    this.state = new SessionAttributes(data, !isNew, manager.codec(), manager.operations());
   }
 
   @Override

@@ -170,6 +170,7 @@ final class ExpirySweeper implements AutoCloseable {
       Optional<SessionData> claimed = manager.store().claimExpired(id);
       if (claimed.isPresent()) {
         ended++;
+        manager.operations().sessionExpired();
         try {
           manager.endedElsewhere(claimed.get());
         } catch (RuntimeException e) {

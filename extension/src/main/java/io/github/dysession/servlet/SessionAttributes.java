@@ -2,6 +2,7 @@ package io.github.dysession.servlet;
 
 import io.github.dysession.codec.AttributeCodec;
 import io.github.dysession.codec.CodecException;
+import io.github.dysession.store.OperationsListener;
 import io.github.dysession.store.SessionChanges;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionIds;
@@ -67,11 +68,14 @@ final class SessionAttributes {
   private final Set<String> names;
   private final Set<String> setThisRequest = new HashSet<>();
   private final Set<String> unreadable = new HashSet<>();
+  private final OperationsListener operations;
 
   /** Encodings of the values set in this request, for the size check and to reuse at save. */
   private final Map<String, byte[]> pendingBytes = new HashMap<>();
 
-  SessionAttributes(SessionData stored, boolean persisted, AttributeCodec codec) {
+  SessionAttributes(
+      SessionData stored, boolean persisted, AttributeCodec codec, OperationsListener operations) {
+    this.operations = operations;
     this.codec = codec;
     this.stored = stored;
     this.persisted = persisted;
@@ -164,6 +168,7 @@ final class SessionAttributes {
               + "; the attribute is dropped and the rest of the session is served");
       names.remove(name);
       unreadable.add(name);
+      operations.valueDropped();
       return Read.NONE;
     }
     values.put(name, value);

@@ -2,6 +2,7 @@ package io.github.dysession.servlet;
 
 import io.github.dysession.codec.AttributeCodec;
 import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.store.OperationsListener;
 import io.github.dysession.store.PartialSaveException;
 import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
@@ -57,6 +58,9 @@ final class SessionManager {
     if (servletContext != null) {
       logSettings(servletContext, effective);
     }
+    runtime
+        .operations()
+        .applicationStarted(servletContext == null ? "" : servletContext.getContextPath());
   }
 
   private static void logSettings(
@@ -99,6 +103,11 @@ final class SessionManager {
 
   ServletContext servletContext() {
     return servletContext;
+  }
+
+  /** Where this application's sessions are reported, for metrics. */
+  OperationsListener operations() {
+    return runtime.operations();
   }
 
   AttributeCodec codec() {
@@ -180,6 +189,8 @@ final class SessionManager {
         if (event != null) {
           SaveEvents.created(event, data, "WRITTEN");
         }
+        runtime.operations().sessionCreated();
+        runtime.operations().saved(data.attributes().size(), valueBytes(data.attributes()));
         return;
       }
       SessionChanges changes = session.changes();
@@ -204,6 +215,9 @@ final class SessionManager {
       }
       if (outcome.result() == SaveResult.WRITTEN) {
         session.saved(outcome.stored());
+        runtime
+            .operations()
+            .saved(changes.setAttributes().size(), valueBytes(changes.setAttributes()));
       } else if (outcome.result() == SaveResult.GONE) {
         session.markInvalid();
         if (changes.changesContent()) {
@@ -260,7 +274,16 @@ final class SessionManager {
       session.saveLock().unlock();
     }
     reportAdmission(session);
+    runtime.operations().sessionInvalidated();
     endCallbacks(session, false);
+  }
+
+  private static long valueBytes(java.util.Map<String, byte[]> values) {
+    long bytes = 0;
+    for (byte[] value : values.values()) {
+      bytes += value.length;
+    }
+    return bytes;
   }
 
   /**
@@ -280,6 +303,9 @@ final class SessionManager {
    */
   boolean endLoggedIn(String id, String caller) {
     Optional<SessionData> ended = runtime.store().endLoggedIn(id, caller);
+    if (ended.isPresent()) {
+      runtime.operations().sessionInvalidated();
+    }
     ended.ifPresent(this::endedElsewhere);
     return ended.isPresent();
   }

@@ -2,6 +2,7 @@ package io.github.dysession.servlet;
 
 import io.github.dysession.codec.AttributeCodec;
 import io.github.dysession.config.DysessionSettings;
+import io.github.dysession.store.OperationsListener;
 import io.github.dysession.store.SessionStore;
 import java.util.Objects;
 
@@ -13,12 +14,14 @@ import java.util.Objects;
  * @param codec how attribute values become bytes
  * @param settings the validated settings
  * @param bridge the CDI implementation's hooks, or {@link SessionScopeBridge#NONE}
+ * @param operations where the filter reports sessions created, ended and saved (for metrics)
  */
 public record SessionRuntime(
     SessionStore store,
     AttributeCodec codec,
     DysessionSettings settings,
-    SessionScopeBridge bridge) {
+    SessionScopeBridge bridge,
+    OperationsListener operations) {
 
   /** Checks that every collaborator is present. */
   public SessionRuntime {
@@ -26,5 +29,15 @@ public record SessionRuntime(
     Objects.requireNonNull(codec, "codec");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(bridge, "bridge");
+    Objects.requireNonNull(operations, "operations");
+  }
+
+  /** The collaborators, reporting to no one. */
+  public SessionRuntime(
+      SessionStore store,
+      AttributeCodec codec,
+      DysessionSettings settings,
+      SessionScopeBridge bridge) {
+    this(store, codec, settings, bridge, OperationsListener.NONE);
   }
 }

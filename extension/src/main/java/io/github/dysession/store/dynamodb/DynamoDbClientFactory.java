@@ -1,6 +1,7 @@
 package io.github.dysession.store.dynamodb;
 
 import io.github.dysession.config.DynamoDbSettings;
+import io.github.dysession.store.Operations;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -45,6 +46,14 @@ public final class DynamoDbClientFactory {
       builder.endpointOverride(settings.endpoint());
     }
     return builder.build();
+  }
+
+  /**
+   * Returns a new client whose calls are reported to {@code operations} (for metrics). The client
+   * owns its HTTP client; close the client when done.
+   */
+  public static DynamoDbClient create(DynamoDbSettings settings, Operations operations) {
+    return create(settings, new ObservedCalls(operations));
   }
 
   private static ClientOverrideConfiguration overrides(

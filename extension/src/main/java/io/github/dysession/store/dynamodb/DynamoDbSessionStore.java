@@ -5,6 +5,7 @@ import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.store.DuplicateSessionIdException;
 import io.github.dysession.store.ExpiredSessions;
 import io.github.dysession.store.LoggedInSession;
+import io.github.dysession.store.OperationsListener;
 import io.github.dysession.store.PartialSaveException;
 import io.github.dysession.store.SaveOutcome;
 import io.github.dysession.store.SessionChanges;
@@ -46,6 +47,7 @@ public final class DynamoDbSessionStore implements SessionStore {
   private final DynamoDbErrors errors;
   private final CallerSessions callers;
   private final ExpiryIndex expiry;
+  private final OperationsListener operations;
 
   /** Creates a store on the given client; the caller keeps ownership of the client. */
   public DynamoDbSessionStore(DynamoDbClient client, DynamoDbSettings settings) {
@@ -54,6 +56,19 @@ public final class DynamoDbSessionStore implements SessionStore {
 
   /** Creates a store on the given client with a clock for expiry decisions. */
   public DynamoDbSessionStore(DynamoDbClient client, DynamoDbSettings settings, Clock clock) {
+    this(client, settings, clock, OperationsListener.NONE);
+  }
+
+  /**
+   * Creates a store on the given client with a clock for expiry decisions, reporting the conflicts
+   * it re-applies to {@code operations}.
+   */
+  public DynamoDbSessionStore(
+      DynamoDbClient client,
+      DynamoDbSettings settings,
+      Clock clock,
+      OperationsListener operations) {
+    this.operations = Objects.requireNonNull(operations, "operations");
     this.client = Objects.requireNonNull(client, "client");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -322,6 +337,7 @@ public final class DynamoDbSessionStore implements SessionStore {
         // top of what is stored now.
         base = SessionItem.version(current);
         known = base;
+        operations.conflictReapplied();
         pauseAfterConflict(attempt);
       } catch (DynamoDbRefusedException e) {
         // Why DynamoDB refused is read off the item, not off the message.

@@ -1,18 +1,12 @@
 package io.github.dysession.store.dynamodb;
 
-import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.SdkRequest;
-import software.amazon.awssdk.core.SdkResponse;
-import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Emits a {@link DynamoDbCallEvent} per DynamoDB call when a flight recording is running; costs a
@@ -61,7 +55,7 @@ final class JfrCallEvents implements ExecutionInterceptor {
             .firstMatchingHeader("Content-Length")
             .map(JfrCallEvents::parse)
             .orElse(-1L);
-    event.consumedCapacity = capacity(context.response());
+    event.consumedCapacity = ObservedCalls.capacity(context.response());
     commit(event, context.request(), attributes, "ok");
   }
 
@@ -71,16 +65,12 @@ final class JfrCallEvents implements ExecutionInterceptor {
     if (event == null) {
       return;
     }
-    Throwable failure = context.exception();
-    String outcome;
-    if (failure instanceof ConditionalCheckFailedException
-        || failure instanceof TransactionCanceledException) {
-      outcome = "conditional conflict";
-    } else if (failure instanceof SdkServiceException service && service.isThrottlingException()) {
-      outcome = "throttled";
-    } else {
-      outcome = "error";
-    }
+    String outcome =
+        switch (ObservedCalls.outcome(context.exception())) {
+          case CONDITIONAL_CONFLICT -> "conditional conflict";
+          case THROTTLED -> "throttled";
+          default -> "error";
+        };
     commit(event, context.request(), attributes, outcome);
   }
 
@@ -93,26 +83,6 @@ final class JfrCallEvents implements ExecutionInterceptor {
       event.outcome = outcome;
       event.commit();
     }
-  }
-
-  /** The capacity a response reports: one ConsumedCapacity, or the sum of a batch's list. */
-  private static double capacity(SdkResponse response) {
-    Optional<ConsumedCapacity> one =
-        response.getValueForField("ConsumedCapacity", ConsumedCapacity.class);
-    if (one.isPresent()) {
-      return one.get().capacityUnits() == null ? -1 : one.get().capacityUnits();
-    }
-    Optional<?> many = response.getValueForField("ConsumedCapacity", List.class);
-    if (many.isPresent() && many.get() instanceof List<?> list && !list.isEmpty()) {
-      double sum = 0;
-      for (Object c : list) {
-        if (c instanceof ConsumedCapacity capacity && capacity.capacityUnits() != null) {
-          sum += capacity.capacityUnits();
-        }
-      }
-      return sum;
-    }
-    return -1;
   }
 
   private static long parse(String value) {

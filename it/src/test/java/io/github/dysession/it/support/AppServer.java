@@ -71,6 +71,14 @@ public interface AppServer extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Returns the server's MicroProfile Metrics endpoint of the application scope, in the Prometheus
+   * text format, or empty where the server has none in the tested setup.
+   */
+  default java.util.Optional<URI> metricsUri() {
+    return java.util.Optional.empty();
+  }
+
   /** Returns everything the server has logged so far. */
   String log();
 

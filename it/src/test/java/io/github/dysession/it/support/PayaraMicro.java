@@ -345,6 +345,14 @@ public final class PayaraMicro implements AppServer {
         URI.create("http://" + ManagedProcess.LOOPBACK + ":" + port + "/health/ready"));
   }
 
+  /** Payara Micro's MicroProfile Metrics endpoint, one for all applications (tagged by app). */
+  @Override
+  public java.util.Optional<URI> metricsUri() {
+    return java.util.Optional.of(
+        URI.create(
+            "http://" + ManagedProcess.LOOPBACK + ":" + port + "/metrics?scope=application"));
+  }
+
   /** {@link #baseUri()} resolved against {@code relative}, e.g. {@code uri("ping")}. */
   @Override
   public URI uri(String relative) {

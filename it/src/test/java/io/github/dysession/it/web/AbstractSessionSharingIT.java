@@ -1,6 +1,7 @@
 package io.github.dysession.it.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.dysession.it.support.AppServer;
 import java.net.http.HttpClient;
@@ -405,17 +406,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   void invalidationOnOneInstance_isNotUndoneByAConcurrentRequestOnTheOther() throws Exception {
     Browser browser = new Browser();
     browser.json("POST", a.op("set", "name", "x", "value", "1"));
-    CompletableFuture<HttpResponse<String>> slow =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return browser.send(
-                    "POST", a.op("setSlow", "name", "late", "value", "write", "ms", "1500"));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    Thread.sleep(500);
+    CompletableFuture<HttpResponse<String>> slow = slowSetOnA(browser, "late", "write");
     Browser other = new Browser();
     other.setSessionCookie(b.baseUri(), browser.sessionCookie());
     assertThat(other.json("POST", b.op("invalidate"))).containsEntry("invalidated", true);
@@ -484,6 +475,102 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
                 "to",
                 b.op("dump").toString()));
     assertThat(attributes(landed)).containsEntry("flash", "303");
+  }
+
+  @Test
+  @Order(19)
+  void metrics_countAScriptedSequenceOfRequests_byOperationOutcomeAndSession() throws Exception {
+    assumeTrue(a.metricsUri().isPresent(), () -> a.name() + " has no MicroProfile Metrics here");
+    Map<String, String> app = Map.of("app", "/app");
+    MetricsText beforeA = metrics(a);
+    MetricsText beforeB = b.metricsUri().isPresent() ? metrics(b) : null;
+
+    Browser browser = new Browser();
+    browser.json("POST", a.op("set", "name", "metered", "value", "1")); // a: PutItem
+    browser.json("GET", b.op("dump")); // b: GetItem
+    browser.json("POST", a.op("set", "name", "more", "value", "2")); // a: GetItem, UpdateItem
+    browser.json("POST", a.op("invalidate")); // a: GetItem, DeleteItem
+
+    MetricsText afterA = metrics(a);
+    assertThat(delta(beforeA, afterA, "dysession_sessions_created_total", app)).isEqualTo(1);
+    assertThat(delta(beforeA, afterA, "dysession_sessions_invalidated_total", app)).isEqualTo(1);
+    assertThat(delta(beforeA, afterA, "dysession_dynamodb_calls_total", calls("PutItem", "ok")))
+        .isEqualTo(1);
+    assertThat(delta(beforeA, afterA, "dysession_dynamodb_calls_total", calls("UpdateItem", "ok")))
+        .isEqualTo(1);
+    assertThat(delta(beforeA, afterA, "dysession_dynamodb_calls_total", calls("GetItem", "ok")))
+        .isEqualTo(2);
+    // The expiry sweep may claim (delete) an expired session of another test meanwhile.
+    assertThat(delta(beforeA, afterA, "dysession_dynamodb_calls_total", calls("DeleteItem", "ok")))
+        .isGreaterThanOrEqualTo(1);
+    Map<String, String> getItems = new java.util.HashMap<>(app);
+    getItems.put("operation", "GetItem");
+    assertThat(delta(beforeA, afterA, "dysession_dynamodb_call_duration_seconds_count", getItems))
+        .as("timed GetItems")
+        .isEqualTo(2);
+    assertThat(delta(beforeA, afterA, "dysession_save_bytes_count", app)).as("saves").isEqualTo(2);
+    if (beforeB != null) {
+      MetricsText afterB = metrics(b);
+      assertThat(delta(beforeB, afterB, "dysession_dynamodb_calls_total", calls("GetItem", "ok")))
+          .isEqualTo(1);
+      assertThat(delta(beforeB, afterB, "dysession_sessions_created_total", app)).isZero();
+
+      // A slow request on a writes after two requests on b, the second of which read the first's
+      // write: a's save is based on an older read, so it re-applies its change on top.
+      Browser writer = new Browser();
+      writer.json("POST", a.op("set", "name", "base", "value", "0"));
+      MetricsText conflictsBeforeA = metrics(a);
+      MetricsText conflictsBeforeB = metrics(b);
+      CompletableFuture<HttpResponse<String>> slow = slowSetOnA(writer, "slow", "1");
+      Browser other = new Browser();
+      other.setSessionCookie(b.baseUri(), writer.sessionCookie());
+      other.json("POST", b.op("set", "name", "fast", "value", "1"));
+      other.json("POST", b.op("set", "name", "faster", "value", "1"));
+      assertThat(slow.get().statusCode()).isEqualTo(200);
+      double reapplied =
+          delta(conflictsBeforeA, metrics(a), "dysession_conflicts_reapplied_total", app)
+              + delta(conflictsBeforeB, metrics(b), "dysession_conflicts_reapplied_total", app);
+      assertThat(reapplied).as("conflicts re-applied on a and b").isEqualTo(1);
+      assertThat(attributes(other.json("GET", b.op("dump"))))
+          .containsEntry("slow", "1")
+          .containsEntry("fast", "1")
+          .containsEntry("faster", "1");
+    }
+  }
+
+  /**
+   * Starts a request on a that sets {@code name} and then holds its session for 1.5 s before it is
+   * saved; returns once that request is under way (0.5 s later).
+   */
+  private CompletableFuture<HttpResponse<String>> slowSetOnA(
+      Browser browser, String name, String value) throws InterruptedException {
+    CompletableFuture<HttpResponse<String>> slow =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return browser.send(
+                    "POST", a.op("setSlow", "name", name, "value", value, "ms", "1500"));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(500);
+    return slow;
+  }
+
+  private static Map<String, String> calls(String operation, String outcome) {
+    return Map.of("app", "/app", "operation", operation, "outcome", outcome);
+  }
+
+  private static MetricsText metrics(AppServer server) throws Exception {
+    HttpResponse<String> answer = new Browser().send("GET", server.metricsUri().orElseThrow());
+    assertThat(answer.statusCode()).as("metrics of %s", server.name()).isEqualTo(200);
+    return new MetricsText(answer.body());
+  }
+
+  private static double delta(
+      MetricsText before, MetricsText after, String name, Map<String, String> labels) {
+    return after.sum(name, labels) - before.sum(name, labels);
   }
 
   @Test
