@@ -69,14 +69,16 @@ final class SessionFlash extends Flash {
     final Map<String, Object> current;
     final Map<String, Object> next = new LinkedHashMap<>();
     final boolean afterRedirect;
-    final boolean found;
     boolean keepMessages;
     boolean redirect;
     boolean responseCompleteBefore;
     boolean ended;
+    // Decided when the traversal ends: whether this traversal's own values are handed on, and the
+    // messages it kept.
+    boolean redirecting;
+    List<KeptMessage> keptMessages = List.of();
 
     Traversal(FlashState stored) {
-      this.found = stored != null;
       this.current = stored == null ? new LinkedHashMap<>() : stored.values();
       this.afterRedirect = stored != null && stored.afterRedirect();
     }
@@ -137,37 +139,34 @@ final class SessionFlash extends Flash {
       return;
     }
     traversal.ended = true;
-    boolean redirecting = redirect || traversal.redirect;
-    Map<String, Object> handedOn = new LinkedHashMap<>();
-    if (redirecting) {
-      handedOn.putAll(traversal.current);
-    } else if (!traversal.current.isEmpty()) {
+    traversal.redirecting = redirect || traversal.redirect;
+    if (!traversal.redirecting && !traversal.current.isEmpty()) {
       publish(context, PreClearFlashEvent.class, traversal.current);
     }
+    traversal.keptMessages = traversal.keepMessages ? messages(context) : List.of();
+    store(context, traversal);
+  }
+
+  /**
+   * Writes what a traversal that ended hands on to the next: after a redirect its own values and
+   * what the render phase wrote, else only the latter; and the messages it kept. Called again for a
+   * change that comes once it ended.
+   */
+  private static void store(FacesContext context, Traversal traversal) {
+    Map<String, Object> handedOn = new LinkedHashMap<>();
+    if (traversal.redirecting) {
+      handedOn.putAll(traversal.current);
+    }
     handedOn.putAll(traversal.next);
-    List<KeptMessage> messages = traversal.keepMessages ? messages(context) : List.of();
-    store(context, traversal, new FlashState(handedOn, redirecting, messages));
-  }
-
-  /** Writes again what a traversal hands on after a write that came once it had ended. */
-  private void storeAgain(FacesContext context, Traversal traversal) {
-    FlashState before = stored(context.getExternalContext());
-    Map<String, Object> values = before == null ? new LinkedHashMap<>() : before.values();
-    values.putAll(traversal.next);
-    boolean afterRedirect = before != null && before.afterRedirect();
-    List<KeptMessage> messages = before == null ? List.of() : before.messages();
-    store(context, traversal, new FlashState(values, afterRedirect, messages));
-  }
-
-  private static void store(FacesContext context, Traversal traversal, FlashState state) {
+    FlashState state = new FlashState(handedOn, traversal.redirecting, traversal.keptMessages);
     ExternalContext external = context.getExternalContext();
     try {
       if (state.isEmpty()) {
-        if (traversal.found) {
-          HttpSession session = session(external, false);
-          if (session != null) {
-            session.removeAttribute(ATTRIBUTE);
-          }
+        // Also when nothing readable was found: an undecodable stored state goes too. Removing
+        // an attribute the session does not have writes nothing.
+        HttpSession session = session(external, false);
+        if (session != null) {
+          session.removeAttribute(ATTRIBUTE);
         }
         return;
       }
@@ -175,9 +174,11 @@ final class SessionFlash extends Flash {
       if (session == null) {
         if (external.isResponseCommitted()) {
           LOG.warning(
-              "Flash values written after the response was committed, in a request without a"
-                  + " session, are lost: the session cookie can no longer be sent. Write them"
-                  + " before rendering, or create the session earlier.");
+              "Flash values "
+                  + handedOn.keySet()
+                  + " written after the response was committed, in a request without a session,"
+                  + " are lost: the session cookie can no longer be sent. Write them before"
+                  + " rendering, or create the session earlier.");
           return;
         }
         session = session(external, true);
@@ -186,6 +187,14 @@ final class SessionFlash extends Flash {
     } catch (IllegalStateException invalidated) {
       // The request invalidated its session: the Flash went with it.
       LOG.fine("The Flash was not handed on: the session was invalidated");
+    } catch (RuntimeException refused) {
+      // A value the session cannot store (not serializable, too large): the request goes on as
+      // it would have with a Flash that drops it, and says so.
+      LOG.warning(
+          "Flash values "
+              + handedOn.keySet()
+              + " could not be kept in the session for the next request and are lost: "
+              + refused.getMessage());
     }
   }
 
@@ -243,7 +252,7 @@ final class SessionFlash extends Flash {
     if (value != null) {
       traversal.next.put(key, value);
       if (traversal.ended) {
-        storeAgain(context, traversal);
+        store(context, traversal);
       }
       publish(context, PostKeepFlashValueEvent.class, key);
     }
@@ -283,7 +292,7 @@ final class SessionFlash extends Flash {
     Traversal traversal = traversal(context);
     Object previous = writing(context, traversal).put(key, value);
     if (traversal.ended) {
-      storeAgain(context, traversal);
+      store(context, traversal);
     }
     publish(context, PostPutFlashValueEvent.class, key);
     return previous;
@@ -301,8 +310,8 @@ final class SessionFlash extends Flash {
     publish(context, PreRemoveFlashValueEvent.class, key);
     Object fromNext = traversal.next.remove(key);
     Object fromCurrent = traversal.current.remove(key);
-    if (traversal.ended && fromNext != null) {
-      storeAgain(context, traversal);
+    if (traversal.ended && (fromNext != null || fromCurrent != null)) {
+      store(context, traversal);
     }
     return fromNext != null ? fromNext : fromCurrent;
   }
@@ -314,6 +323,9 @@ final class SessionFlash extends Flash {
     publish(context, PreClearFlashEvent.class, this);
     traversal.current.clear();
     traversal.next.clear();
+    if (traversal.ended) {
+      store(context, traversal);
+    }
   }
 
   @Override

@@ -49,6 +49,7 @@ public class DysessionMetrics implements OperationsListener {
   /** The metrics of one application, tagged with its context path. */
   private static final class Meters {
     final MetricRegistry registry;
+    final String appName;
     final Tag app;
     final Map<String, Counter> calls = new ConcurrentHashMap<>();
     final Map<String, Timer> durations = new ConcurrentHashMap<>();
@@ -62,7 +63,8 @@ public class DysessionMetrics implements OperationsListener {
 
     Meters(MetricRegistry registry, String contextPath) {
       this.registry = registry;
-      this.app = new Tag("app", contextPath.isEmpty() ? "/" : contextPath);
+      this.appName = contextPath.isEmpty() ? "/" : contextPath;
+      this.app = new Tag("app", appName);
       created = registry.counter(PREFIX + "sessions.created", app);
       invalidated = registry.counter(PREFIX + "sessions.invalidated", app);
       expired = registry.counter(PREFIX + "sessions.expired", app);
@@ -100,10 +102,19 @@ public class DysessionMetrics implements OperationsListener {
     operations.listen(this);
   }
 
-  /** Stops hearing before the application ends. */
+  /**
+   * Stops hearing before the application ends, and removes its metrics: a registry that outlives
+   * the deployment would otherwise hand a redeployed application the old gauge.
+   */
   void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
     if (operations != null) {
       operations.listen(null);
+    }
+    Meters m = meters;
+    if (m != null) {
+      m.registry.removeMatching(
+          (id, metric) ->
+              id.getName().startsWith(PREFIX) && m.appName.equals(id.getTags().get("app")));
     }
   }
 

@@ -215,9 +215,12 @@ final class SessionManager {
       }
       if (outcome.result() == SaveResult.WRITTEN) {
         session.saved(outcome.stored());
-        runtime
-            .operations()
-            .saved(changes.setAttributes().size(), valueBytes(changes.setAttributes()));
+        if (!changes.setAttributes().isEmpty()) {
+          // A touch (only the access time) writes no values: not a sample of what saves write.
+          runtime
+              .operations()
+              .saved(changes.setAttributes().size(), valueBytes(changes.setAttributes()));
+        }
       } else if (outcome.result() == SaveResult.GONE) {
         session.markInvalid();
         if (changes.changesContent()) {
@@ -265,16 +268,21 @@ final class SessionManager {
    * and unbinds its values.
    */
   void invalidate(DysessionHttpSession session) {
+    boolean stored;
     session.saveLock().lock();
     try {
-      if (session.isPersisted()) {
+      stored = session.isPersisted();
+      if (stored) {
         runtime.store().delete(session.getId());
       }
     } finally {
       session.saveLock().unlock();
     }
     reportAdmission(session);
-    runtime.operations().sessionInvalidated();
+    if (stored) {
+      // A session created and invalidated in one request was never stored, nor counted created.
+      runtime.operations().sessionInvalidated();
+    }
     endCallbacks(session, false);
   }
 
