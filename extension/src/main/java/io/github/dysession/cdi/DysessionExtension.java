@@ -82,6 +82,10 @@ public class DysessionExtension implements Extension {
       settingsProblem = e;
     }
     loginTypes = OptionalApis.securityTypes();
+    String telemetry = OptionalApis.telemetryProblem();
+    if (telemetry != null && enabled()) {
+      LOG.warning(telemetry);
+    }
   }
 
   /**

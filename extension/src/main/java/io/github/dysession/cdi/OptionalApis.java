@@ -47,6 +47,33 @@ final class OptionalApis {
     }
   }
 
+  /**
+   * Returns why an application that switched MicroProfile Telemetry on ({@code
+   * otel.sdk.disabled=false}) gets no dysession metrics through it, or null: the OpenTelemetry API
+   * is not visible to the application (Open Liberty shows it only to applications that ask for its
+   * third-party APIs).
+   */
+  static String telemetryProblem() {
+    boolean on =
+        ConfigProvider.getConfig()
+            .getOptionalValue("otel.sdk.disabled", String.class)
+            .map(v -> v.trim().equalsIgnoreCase("false"))
+            .orElse(false);
+    if (!on) {
+      return null;
+    }
+    try {
+      Class.forName(
+          "io.opentelemetry.api.OpenTelemetry", false, OptionalApis.class.getClassLoader());
+      return null;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return "otel.sdk.disabled=false, but the OpenTelemetry API is not visible to this"
+          + " application, so dysession records no OpenTelemetry metrics (on Open Liberty,"
+          + " give the application <classloader apiTypeVisibility=\"+third-party\"/> in"
+          + " server.xml)";
+    }
+  }
+
   /** Returns {@code jsonb}, made by {@link #newJsonb()}, as what it is. */
   static Jsonb jsonb(AutoCloseable jsonb) {
     return (Jsonb) jsonb;

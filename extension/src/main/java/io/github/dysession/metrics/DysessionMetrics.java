@@ -108,7 +108,7 @@ public class DysessionMetrics implements OperationsListener {
    */
   void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
     if (operations != null) {
-      operations.listen(null);
+      operations.stopListening(this);
     }
     Meters m = meters;
     if (m != null) {

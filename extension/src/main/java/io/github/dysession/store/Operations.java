@@ -1,46 +1,76 @@
 package io.github.dysession.store;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One application's hub of {@link OperationsListener}: the store, the DynamoDB client and the
- * session manager report to it from the start, and a metrics implementation attaches itself to it
- * once it is ready ({@link #listen}). Until then, and without one, each report costs a volatile
- * read. A listener that throws is logged once and detached, so that metrics never fail a request.
+ * One application's hub of {@link OperationsListener}s: the store, the DynamoDB client and the
+ * session manager report to it from the start, and each metrics implementation (MicroProfile
+ * Metrics, OpenTelemetry) attaches itself to it once it is ready ({@link #listen}). Until then, and
+ * without one, each report costs a volatile read. A listener that throws is logged once and
+ * detached, so that metrics never fail a request.
  */
 public final class Operations implements OperationsListener {
 
   private static final Logger LOG = Logger.getLogger(Operations.class.getName());
 
-  private volatile OperationsListener listener = NONE;
+  private static final OperationsListener[] NO_LISTENERS = {};
+
+  // Copied on write: listeners attach and detach at start and stop, reports are read on every call.
+  private volatile OperationsListener[] listeners = NO_LISTENERS;
   private volatile String application;
 
   /**
-   * Sends every later report to {@code listener} (replacing the one before); tells it at once that
-   * the application started if it did.
+   * Sends every later report to {@code listener} too (once, however often it is attached); tells it
+   * at once that the application started if it did.
    */
   public void listen(OperationsListener listener) {
-    this.listener = listener == null ? NONE : listener;
+    Objects.requireNonNull(listener, "listener");
+    synchronized (this) {
+      if (List.of(listeners).contains(listener)) {
+        return;
+      }
+      OperationsListener[] more = Arrays.copyOf(listeners, listeners.length + 1);
+      more[listeners.length] = listener;
+      listeners = more;
+    }
     String started = application;
     if (started != null) {
-      report(l -> l.applicationStarted(started));
+      report(listener, l -> l.applicationStarted(started));
     }
+  }
+
+  /** Sends no more reports to {@code listener}. */
+  public synchronized void stopListening(OperationsListener listener) {
+    listeners =
+        Arrays.stream(listeners).filter(l -> l != listener).toArray(OperationsListener[]::new);
   }
 
   /** Whether a listener is attached. */
   public boolean isListened() {
-    return listener != NONE;
+    return listeners.length > 0;
   }
 
   private void report(Consumer<OperationsListener> report) {
-    OperationsListener l = listener;
+    for (OperationsListener l : listeners) {
+      report(l, report);
+    }
+  }
+
+  private void report(OperationsListener l, Consumer<OperationsListener> report) {
     try {
       report.accept(l);
     } catch (RuntimeException e) {
-      if (listener == l) {
-        listener = NONE;
+      boolean attached;
+      synchronized (this) {
+        attached = List.of(listeners).contains(l);
+        stopListening(l);
+      }
+      if (attached) {
         LOG.log(
             Level.WARNING,
             "dysession's metrics listener " + l.getClass().getName() + " failed; detached",
@@ -57,6 +87,9 @@ public final class Operations implements OperationsListener {
 
   @Override
   public void dynamoDbCall(String operation, Outcome outcome, long nanos, double capacityUnits) {
+    if (!isListened()) {
+      return; // without the lambda's allocation, on every DynamoDB call
+    }
     report(l -> l.dynamoDbCall(operation, outcome, nanos, capacityUnits));
   }
 
@@ -87,6 +120,9 @@ public final class Operations implements OperationsListener {
 
   @Override
   public void saved(int attributes, long bytes) {
+    if (!isListened()) {
+      return;
+    }
     report(l -> l.saved(attributes, bytes));
   }
 }

@@ -47,4 +47,47 @@ class OperationsTest {
     assertThat(heard).containsExactly("started /shop", "created", "GetItem OK");
     assertThat(operations.isListened()).isFalse();
   }
+
+  @Test
+  void severalListeners_eachHearEveryReport_andOneThatFails_doesNotSilenceTheOthers() {
+    Operations operations = new Operations();
+    List<String> heard = new ArrayList<>();
+    OperationsListener first =
+        new OperationsListener() {
+          @Override
+          public void sessionCreated() {
+            heard.add("first created");
+          }
+
+          @Override
+          public void sessionExpired() {
+            throw new IllegalStateException("broken metrics");
+          }
+        };
+    OperationsListener second =
+        new OperationsListener() {
+          @Override
+          public void sessionCreated() {
+            heard.add("second created");
+          }
+
+          @Override
+          public void sessionExpired() {
+            heard.add("second expired");
+          }
+        };
+    operations.listen(first);
+    operations.listen(second);
+    operations.listen(first); // once only
+
+    operations.sessionCreated();
+    operations.sessionExpired(); // detaches the first
+    operations.sessionCreated();
+    operations.stopListening(second);
+    operations.sessionCreated();
+
+    assertThat(heard)
+        .containsExactly("first created", "second created", "second expired", "second created");
+    assertThat(operations.isListened()).isFalse();
+  }
 }

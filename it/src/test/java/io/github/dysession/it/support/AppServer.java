@@ -79,6 +79,16 @@ public interface AppServer extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Returns the MicroProfile Metrics endpoint (application scope, Prometheus text format) that
+   * shows the metrics of the application at {@code contextRoot} (such as {@code telemetry}), or
+   * empty where the server has none in the tested setup: by default {@link #metricsUri()}, the
+   * server's one endpoint for all applications.
+   */
+  default java.util.Optional<URI> applicationMetricsUri(String contextRoot) {
+    return metricsUri();
+  }
+
   /** Returns everything the server has logged so far. */
   String log();
 

@@ -406,7 +406,7 @@ public abstract class InstalledServer implements AppServer {
     return text.replace(from, to);
   }
 
-  private static Path requireFile(Path file, String what) {
+  static Path requireFile(Path file, String what) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(
           "The "

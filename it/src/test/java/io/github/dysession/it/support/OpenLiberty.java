@@ -62,6 +62,9 @@ public final class OpenLiberty extends InstalledServer {
           // The Faces test application.
           "faces-4.0");
 
+  /** MicroProfile Telemetry 2.0, with which the telemetry test application is deployed too. */
+  public static final String TELEMETRY_FEATURE = "mpTelemetry-2.0";
+
   /** CWWKF0011I: "The dysession server is ready to run a smarter planet." */
   private static final Pattern READY_LINE = Pattern.compile("CWWKF0011I");
 
@@ -201,10 +204,19 @@ public final class OpenLiberty extends InstalledServer {
     return features.stream().anyMatch(f -> f.startsWith("appSecurity"));
   }
 
-  /** The login test applications, each under its file name without .war. */
+  /**
+   * The login test applications, and the telemetry one with MicroProfile Telemetry, each under its
+   * file name without .war.
+   */
   private String loginApplications() {
     StringBuilder xml = new StringBuilder();
-    for (Path war : loginWars) {
+    List<Path> wars = new java.util.ArrayList<>(loginWars);
+    Path telemetry = null;
+    if (features.contains(TELEMETRY_FEATURE)) {
+      telemetry = requireFile(PayaraMicro.telemetryWar(), "telemetry test WAR");
+      wars.add(telemetry);
+    }
+    for (Path war : wars) {
       String root = war.getFileName().toString().replaceFirst("\\.war$", "");
       xml.append("  <webApplication id=\"")
           .append(root)
@@ -214,7 +226,12 @@ public final class OpenLiberty extends InstalledServer {
           .append(xmlAttribute(war.toString()))
           .append("\" contextRoot=\"/")
           .append(root)
-          .append("\"/>\n");
+          .append(
+              war.equals(telemetry)
+                  // Liberty shows the OpenTelemetry API only to applications that ask (README).
+                  ? "\">\n    <classloader apiTypeVisibility=\"+third-party\"/>\n"
+                      + "  </webApplication>\n"
+                  : "\"/>\n");
     }
     return xml.toString();
   }

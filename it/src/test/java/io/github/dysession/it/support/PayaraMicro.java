@@ -249,8 +249,21 @@ public final class PayaraMicro implements AppServer {
    */
   public static final String USERS_WAR_PROPERTY = "dysession.it.usersWar";
 
+  /** System property naming the telemetry test WAR (deployed under /telemetry). */
+  public static final String TELEMETRY_WAR_PROPERTY = "dysession.it.telemetryWar";
+
   /** See {@link #USERS_WAR_PROPERTY}. */
   public static final String USERS_OLDEST_WAR_PROPERTY = "dysession.it.usersOldestWar";
+
+  /**
+   * Returns the telemetry test application (MicroProfile Telemetry on): system property {@value
+   * #TELEMETRY_WAR_PROPERTY}, else {@code <it>/target/telemetry.war}.
+   */
+  public static Path telemetryWar() {
+    return fileFromProperty(
+        TELEMETRY_WAR_PROPERTY,
+        () -> Dynalite.baseDir().resolve("target").resolve("telemetry.war"));
+  }
 
   /**
    * The applications deployed beside the test application: the login test applications ({@link

@@ -54,8 +54,12 @@ public final class TomEE extends InstalledServer {
 
   private final Path home;
 
-  private TomEE(String name, Map<String, String> settings) {
+  /** WARs deployed beside the test and login ones. */
+  private final List<Path> moreWars;
+
+  private TomEE(String name, Map<String, String> settings, List<Path> moreWars) {
     super("TomEE", name, settings);
+    this.moreWars = moreWars.stream().map(w -> requireFile(w, "test WAR")).toList();
     this.home = installation(HOME_PROPERTY, "tomee");
     if (!Files.isRegularFile(home.resolve("bin").resolve("catalina.sh"))) {
       throw new IllegalStateException("No TomEE distribution at " + home);
@@ -67,9 +71,28 @@ public final class TomEE extends InstalledServer {
    * the test application answers.
    */
   public static TomEE start(String name, Map<String, String> settings) {
-    TomEE server = new TomEE(name, settings);
+    TomEE server = new TomEE(name, settings, List.of());
     server.start();
     return server;
+  }
+
+  /** Starts a TomEE as {@link #start} does, with the telemetry test application deployed too. */
+  public static TomEE startWithTelemetryApp(String name, Map<String, String> settings) {
+    TomEE server = new TomEE(name, settings, List.of(PayaraMicro.telemetryWar()));
+    server.start();
+    return server;
+  }
+
+  /**
+   * TomEE's MicroProfile Metrics endpoint of an application ({@code
+   * /<context>/metrics/application}): TomEE adds one to each application without a JAX-RS
+   * application of its own.
+   */
+  @Override
+  public java.util.Optional<java.net.URI> applicationMetricsUri(String contextRoot) {
+    return contextRoot.equals(CONTEXT_ROOT)
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(baseUri().resolve("../" + contextRoot + "/metrics/application"));
   }
 
   /**
@@ -143,7 +166,8 @@ public final class TomEE extends InstalledServer {
           war,
           dir.resolve("webapps").resolve(CONTEXT_ROOT + ".war"),
           StandardCopyOption.REPLACE_EXISTING);
-      for (Path login : loginWars) {
+      for (Path login :
+          java.util.stream.Stream.concat(loginWars.stream(), moreWars.stream()).toList()) {
         Files.copy(
             login,
             dir.resolve("webapps").resolve(login.getFileName().toString()),

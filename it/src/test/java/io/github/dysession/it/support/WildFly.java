@@ -56,9 +56,18 @@ public final class WildFly extends InstalledServer {
 
   private final Path home;
 
-  private WildFly(String name, Map<String, String> settings) {
+  /** Whether the launch adds MicroProfile Telemetry to {@code standalone.xml}. */
+  private final boolean telemetry;
+
+  /** WARs deployed beside the test and login ones. */
+  private final List<Path> moreWars;
+
+  private WildFly(
+      String name, Map<String, String> settings, boolean telemetry, List<Path> moreWars) {
     super("WildFly", name, settings);
     this.home = installation(HOME_PROPERTY, "wildfly");
+    this.telemetry = telemetry;
+    this.moreWars = moreWars.stream().map(w -> requireFile(w, "test WAR")).toList();
   }
 
   /**
@@ -66,7 +75,18 @@ public final class WildFly extends InstalledServer {
    * until the test application answers.
    */
   public static WildFly start(String name, Map<String, String> settings) {
-    WildFly server = new WildFly(name, settings);
+    WildFly server = new WildFly(name, settings, false, List.of());
+    server.start();
+    return server;
+  }
+
+  /**
+   * Starts a WildFly whose {@code standalone.xml} has MicroProfile Telemetry added (its two
+   * extensions and subsystems, as README tells WildFly users to add them with jboss-cli), with the
+   * telemetry test application deployed too.
+   */
+  public static WildFly startWithTelemetry(String name, Map<String, String> settings) {
+    WildFly server = new WildFly(name, settings, true, List.of(PayaraMicro.telemetryWar()));
     server.start();
     return server;
   }
@@ -75,8 +95,10 @@ public final class WildFly extends InstalledServer {
   List<String> prepareLaunch(Path base, int httpPort) {
     copyTree(home.resolve("standalone"), base);
     copyFile(war, base.resolve("deployments").resolve(CONTEXT_ROOT + ".war"));
-    loginWars.forEach(
-        w -> copyFile(w, base.resolve("deployments").resolve(w.getFileName().toString())));
+    for (List<Path> wars : List.of(loginWars, moreWars)) {
+      wars.forEach(
+          w -> copyFile(w, base.resolve("deployments").resolve(w.getFileName().toString())));
+    }
     Path config = base.resolve("configuration").resolve("standalone.xml");
     String xml = read(config);
     // Jakarta Security with the application's identity store (the login test application's
@@ -108,6 +130,27 @@ public final class WildFly extends InstalledServer {
             "name=\"txn-status-manager\" port=\"4713\"",
             "name=\"txn-status-manager\" port=\"" + ManagedProcess.freePort() + "\"",
             config);
+    if (telemetry) {
+      // jboss-cli's /extension=org.wildfly.extension.opentelemetry:add,
+      // /subsystem=opentelemetry:add,
+      // and the same for microprofile-telemetry.
+      xml =
+          replaceRequired(
+              xml,
+              "</extensions>",
+              "<extension module=\"org.wildfly.extension.opentelemetry\"/>"
+                  + "<extension module=\"org.wildfly.extension.microprofile.telemetry\"/>"
+                  + "</extensions>",
+              config);
+      xml =
+          replaceRequired(
+              xml,
+              "<subsystem xmlns=\"urn:jboss:domain:naming:",
+              "<subsystem xmlns=\"urn:wildfly:opentelemetry:1.1\"/>"
+                  + "<subsystem xmlns=\"urn:wildfly:microprofile-telemetry:1.0\"/>"
+                  + "<subsystem xmlns=\"urn:jboss:domain:naming:",
+              config);
+    }
     write(config, xml);
 
     List<String> command = new ArrayList<>();

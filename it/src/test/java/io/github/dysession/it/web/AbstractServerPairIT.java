@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.dysession.it.support.AppServer;
 import io.github.dysession.it.support.Dynalite;
+import io.github.dysession.it.support.OtlpReceiver;
 import io.github.dysession.it.support.ServerPair;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -29,6 +30,12 @@ abstract class AbstractServerPairIT {
   AppServer b;
 
   /**
+   * The collector that the instances' OpenTelemetry metric exports go to, where a suite deploys the
+   * telemetry test application ({@link #telemetryDeployed}).
+   */
+  OtlpReceiver otlp;
+
+  /**
    * Starts one server instance with the test WAR, the given dysession settings (as system
    * properties) and {@code dysession.it.instance} = {@code name}.
    */
@@ -36,6 +43,35 @@ abstract class AbstractServerPairIT {
 
   /** Returns the table name, unique per subclass. */
   abstract String table();
+
+  /**
+   * Whether both instances deploy the telemetry test application ({@code /telemetry}, MicroProfile
+   * Telemetry's SDK on where the server has it).
+   */
+  boolean telemetryDeployed() {
+    return false;
+  }
+
+  /**
+   * Whether the instances have MicroProfile Telemetry, so that the telemetry test application
+   * exports its metrics to {@link #otlp}.
+   */
+  boolean openTelemetry() {
+    return telemetryDeployed();
+  }
+
+  /**
+   * The settings of instance {@code name} for the telemetry test application: where it exports its
+   * metrics, and its name as the resource attribute {@code dysession.it.instance} (Open Liberty
+   * sets {@code service.instance.id} itself).
+   */
+  Map<String, String> telemetrySettings(String name) {
+    return Map.of(
+        "otel.exporter.otlp.endpoint",
+        otlp.endpoint().toString(),
+        "otel.resource.attributes",
+        "dysession.it.instance=" + name);
+  }
 
   /**
    * Whether both instances are of one server kind, and so of one Faces implementation and version.
@@ -125,6 +161,22 @@ abstract class AbstractServerPairIT {
     }
   }
 
+  /** dysession's metrics, where the suite deploys the telemetry application. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class Metrics extends MetricsScenarios {
+
+    @BeforeAll
+    void whereDeployed() {
+      assumeTrue(telemetryDeployed(), "the telemetry test application is not deployed here");
+    }
+
+    @Override
+    AbstractServerPairIT pair() {
+      return AbstractServerPairIT.this;
+    }
+  }
+
   /** Returns the stored items whose key holds this session id (none once it is deleted). */
   List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> storedItems(
       String sessionId) {
@@ -171,6 +223,9 @@ abstract class AbstractServerPairIT {
             Path.of(System.getProperty("dysession.it.basedir", "."), "target"),
             "dynalite-" + table() + "-");
     dynalite = Dynalite.start(data);
+    if (openTelemetry()) {
+      otlp = OtlpReceiver.start();
+    }
     // The table is made by the test, with the SDK's patient defaults: the instances' timeouts are
     // too short for DDL on a loaded machine.
     try (var client =
@@ -220,7 +275,7 @@ abstract class AbstractServerPairIT {
 
   @AfterAll
   void stopServers() {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, dynalite}) {
+    for (AutoCloseable c : new AutoCloseable[] {a, b, dynalite, otlp}) {
       if (c != null) {
         try {
           c.close();

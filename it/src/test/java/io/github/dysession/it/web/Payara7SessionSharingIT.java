@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.dysession.it.support.AppServer;
 import io.github.dysession.it.support.PayaraMicro;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -25,8 +26,15 @@ class Payara7SessionSharingIT extends AbstractSessionSharingIT {
         .release(PayaraMicro.Release.PAYARA_7)
         .javaHome(PayaraMicro.jdk25Home())
         .systemProperties(settings)
+        .systemProperties(telemetrySettings(name))
         .alsoDeploy(PayaraMicro.loginWars())
+        .alsoDeploy(List.of(PayaraMicro.telemetryWar()))
         .start();
+  }
+
+  @Override
+  boolean telemetryDeployed() {
+    return true;
   }
 
   @Override

@@ -9,7 +9,18 @@ class TomEEPairIT extends AbstractSameKindPairIT {
 
   @Override
   AppServer start(String name, Map<String, String> settings) {
-    return TomEE.start(name + "-" + table(), settings);
+    return TomEE.startWithTelemetryApp(name + "-" + table(), settings);
+  }
+
+  /** The telemetry test application, for TomEE's MicroProfile Metrics (it has no Telemetry). */
+  @Override
+  boolean telemetryDeployed() {
+    return true;
+  }
+
+  @Override
+  boolean openTelemetry() {
+    return false;
   }
 
   @Override
