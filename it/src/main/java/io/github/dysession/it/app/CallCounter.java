@@ -24,6 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
  * <p>Bytes are HTTP bodies (the JSON DynamoDB speaks), counted per attempt, so a retried call
  * counts twice. Consumed capacity is what the response's {@code ConsumedCapacity} says; dysession
  * asks for it ({@code ReturnConsumedCapacity.TOTAL}) on every call.
+ *
+ * <p>The calls of dysession's expiry sweep (on its own thread, {@code dysession-expiry ...}) are
+ * not counted: the tests count what requests cost, and a sweep may run at any moment.
  */
 public class CallCounter implements ExecutionInterceptor {
 
@@ -39,14 +42,25 @@ public class CallCounter implements ExecutionInterceptor {
     final DoubleAdder capacityUnits = new DoubleAdder();
   }
 
+  /** Whether the calls of the current thread are counted: all but the expiry sweep's. */
+  private static boolean counted() {
+    return !Thread.currentThread().getName().startsWith("dysession-expiry");
+  }
+
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    if (!counted()) {
+      return;
+    }
     CALLS.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
   }
 
   @Override
   public void beforeTransmission(
       Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    if (!counted()) {
+      return;
+    }
     Stats stats = stats(attributes);
     stats.attempts.increment();
     long length =
@@ -65,6 +79,9 @@ public class CallCounter implements ExecutionInterceptor {
 
   @Override
   public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+    if (!counted()) {
+      return;
+    }
     context
         .httpResponse()
         .firstMatchingHeader("Content-Length")
@@ -73,6 +90,9 @@ public class CallCounter implements ExecutionInterceptor {
 
   @Override
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    if (!counted()) {
+      return;
+    }
     SdkResponse response = context.response();
     // A single ConsumedCapacity on item operations, a list of them on batch and transaction ones.
     Object capacity = response.getValueForField("ConsumedCapacity", Object.class).orElse(null);
