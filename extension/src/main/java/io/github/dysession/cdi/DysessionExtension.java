@@ -52,6 +52,13 @@ public class DysessionExtension implements Extension {
   private RuntimeException settingsProblem;
   // What the store, the client and the filter report, for a metrics bean to hear.
   private final Operations operations = new Operations();
+  // The same as a JMX MXBean, on every server.
+  private final io.github.dysession.jmx.JmxMetrics jmx = new io.github.dysession.jmx.JmxMetrics();
+
+  {
+    operations.listen(jmx);
+  }
+
   private final DynamoDbBeans dynamoDb = new DynamoDbBeans(operations);
   private volatile BeanManager beanManager;
   private volatile CdiImplementation cdi;
@@ -328,6 +335,8 @@ public class DysessionExtension implements Extension {
         jsonb = null;
       }
     }
+    operations.stopListening(jmx);
+    jmx.close();
     DysessionLogging.reset();
   }
 

@@ -22,6 +22,7 @@ public final class Operations implements OperationsListener {
 
   // Copied on write: listeners attach and detach at start and stop, reports are read on every call.
   private volatile OperationsListener[] listeners = NO_LISTENERS;
+  private volatile boolean capacityWanted;
   private volatile String application;
 
   /**
@@ -37,6 +38,7 @@ public final class Operations implements OperationsListener {
       OperationsListener[] more = Arrays.copyOf(listeners, listeners.length + 1);
       more[listeners.length] = listener;
       listeners = more;
+      capacityWanted = wantsCapacity(more);
     }
     String started = application;
     if (started != null) {
@@ -48,6 +50,17 @@ public final class Operations implements OperationsListener {
   public synchronized void stopListening(OperationsListener listener) {
     listeners =
         Arrays.stream(listeners).filter(l -> l != listener).toArray(OperationsListener[]::new);
+    capacityWanted = wantsCapacity(listeners);
+  }
+
+  private static boolean wantsCapacity(OperationsListener[] listeners) {
+    return Arrays.stream(listeners).anyMatch(OperationsListener::wantsConsumedCapacity);
+  }
+
+  /** Whether an attached listener uses the calls' consumed capacity. */
+  @Override
+  public boolean wantsConsumedCapacity() {
+    return capacityWanted;
   }
 
   /** Whether a listener is attached. */

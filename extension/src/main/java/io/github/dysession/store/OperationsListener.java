@@ -23,6 +23,14 @@ public interface OperationsListener {
   }
 
   /**
+   * Whether this listener uses the consumed capacity of the calls: while one that does listens, the
+   * item calls ask DynamoDB for it ({@code ReturnConsumedCapacity=TOTAL}). Yes by default.
+   */
+  default boolean wantsConsumedCapacity() {
+    return true;
+  }
+
+  /**
    * The application's sessions are served from now on ({@code contextPath}: its context path, such
    * as {@code /shop}; empty for the root). Comes before the other reports of its requests.
    */

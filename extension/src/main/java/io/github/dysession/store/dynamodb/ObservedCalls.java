@@ -24,9 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Reports every DynamoDB call of a client to an application's {@link Operations}: operation,
- * outcome, duration with retries, consumed capacity. While a listener is attached, the item calls
- * ask DynamoDB for their consumed capacity ({@code ReturnConsumedCapacity=TOTAL}); otherwise a call
- * costs two volatile reads.
+ * outcome, duration with retries, consumed capacity. While a listener that uses it is attached, the
+ * item calls ask DynamoDB for their consumed capacity ({@code ReturnConsumedCapacity=TOTAL});
+ * otherwise a call costs two volatile reads.
  */
 final class ObservedCalls implements ExecutionInterceptor {
 
@@ -49,7 +49,7 @@ final class ObservedCalls implements ExecutionInterceptor {
   @Override
   public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
     SdkRequest request = context.request();
-    if (!operations.isListened()) {
+    if (!operations.wantsConsumedCapacity()) {
       return request;
     }
     ReturnConsumedCapacity total = ReturnConsumedCapacity.TOTAL;

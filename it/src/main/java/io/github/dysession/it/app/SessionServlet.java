@@ -170,6 +170,7 @@ public class SessionServlet extends HttpServlet {
         }
       }
       case "events" -> out.put("events", Events.snapshot());
+      case "jmx" -> out.put("jmx", jmxMetrics(req.getContextPath()));
       case "calls" -> {
         out.put("calls", CallCounter.snapshot());
         out.put("details", CallCounter.details());
@@ -249,5 +250,39 @@ public class SessionServlet extends HttpServlet {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * dysession's JMX metrics of this application, read from the platform MBean server as a JMX
+   * console would: the numeric attributes, and the calls by operation and outcome.
+   */
+  private static Map<String, Object> jmxMetrics(String contextPath) {
+    Map<String, Object> result = new java.util.TreeMap<>();
+    try {
+      javax.management.MBeanServer server =
+          java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      javax.management.ObjectName name =
+          new javax.management.ObjectName(
+              "io.github.dysession:type=Metrics,app="
+                  + javax.management.ObjectName.quote(contextPath.isEmpty() ? "/" : contextPath));
+      for (javax.management.MBeanAttributeInfo attribute :
+          server.getMBeanInfo(name).getAttributes()) {
+        Object value = server.getAttribute(name, attribute.getName());
+        if (value instanceof Number || value instanceof String) {
+          result.put(attribute.getName(), value);
+        } else if (value instanceof javax.management.openmbean.TabularData table) {
+          Map<String, Object> rows = new java.util.TreeMap<>();
+          for (Object row : table.values()) {
+            javax.management.openmbean.CompositeData data =
+                (javax.management.openmbean.CompositeData) row;
+            rows.put(String.valueOf(data.get("key")), data.get("value"));
+          }
+          result.put(attribute.getName(), rows);
+        }
+      }
+    } catch (javax.management.JMException e) {
+      result.put("error", e.toString());
+    }
+    return result;
   }
 }

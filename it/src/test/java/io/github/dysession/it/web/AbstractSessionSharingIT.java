@@ -538,6 +538,57 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     }
   }
 
+  @Test
+  @Order(20)
+  void jmx_countsAScriptedSequence_onEveryServer() throws Exception {
+    AppServer subject = subject();
+    AppServer witness = witness();
+    Map<String, Object> beforeS = jmx(subject);
+    Map<String, Object> beforeW = jmx(witness);
+
+    Browser browser = new Browser();
+    browser.json("POST", subject.op("set", "name", "jmx", "value", "1")); // PutItem
+    browser.json("GET", witness.op("dump")); // witness: GetItem
+    browser.json("POST", subject.op("set", "name", "more", "value", "2")); // GetItem, UpdateItem
+    browser.json("POST", subject.op("invalidate")); // GetItem, DeleteItem
+
+    Map<String, Object> afterS = jmx(subject);
+    Map<String, Object> afterW = jmx(witness);
+    assertThat(jmxDelta(beforeS, afterS, "SessionsCreated")).isEqualTo(1);
+    assertThat(jmxDelta(beforeS, afterS, "SessionsInvalidated")).isEqualTo(1);
+    assertThat(jmxDelta(beforeS, afterS, "Saves")).isEqualTo(2);
+    assertThat(jmxDelta(beforeS, afterS, "SavedBytes")).isPositive();
+    assertThat(jmxCalls(beforeS, afterS, "PutItem ok")).isEqualTo(1);
+    assertThat(jmxCalls(beforeS, afterS, "GetItem ok")).isEqualTo(2);
+    assertThat(jmxCalls(beforeS, afterS, "UpdateItem ok")).isEqualTo(1);
+    // The expiry sweep may claim (delete) an expired session of another test meanwhile.
+    assertThat(jmxCalls(beforeS, afterS, "DeleteItem ok")).isGreaterThanOrEqualTo(1);
+    assertThat(jmxDelta(beforeS, afterS, "DynamoDbCallMillis")).isPositive();
+    assertThat(jmxDelta(beforeW, afterW, "SessionsCreated")).isZero();
+    assertThat(jmxCalls(beforeW, afterW, "GetItem ok")).isEqualTo(1);
+    assertThat(afterS).containsEntry("Application", "/app");
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> jmx(AppServer server) throws Exception {
+    Map<String, Object> jmx =
+        (Map<String, Object>) control.json("GET", server.op("jmx")).get("jmx");
+    assertThat(jmx).as("JMX metrics of %s", server.name()).doesNotContainKey("error");
+    return jmx;
+  }
+
+  private static double jmxDelta(
+      Map<String, Object> before, Map<String, Object> after, String key) {
+    return ((Number) after.get(key)).doubleValue() - ((Number) before.get(key)).doubleValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static long jmxCalls(Map<String, Object> before, Map<String, Object> after, String key) {
+    Map<String, Number> b = (Map<String, Number>) before.get("DynamoDbCallsByOperation");
+    Map<String, Number> a = (Map<String, Number>) after.get("DynamoDbCallsByOperation");
+    return a.getOrDefault(key, 0).longValue() - b.getOrDefault(key, 0).longValue();
+  }
+
   /**
    * Starts a request on a that sets {@code name} and then holds its session for 1.5 s before it is
    * saved; returns once that request is under way (0.5 s later).
