@@ -11,6 +11,12 @@ public interface DysessionMetricsMXBean {
   /** The application's context path ({@code /} for the root). */
   String getApplication();
 
+  /**
+   * Which deployment of the application these counts are of: a new value for each start, so that a
+   * redeployment that overlapped the one before (parallel deployment) keeps its own MXBean.
+   */
+  String getDeployment();
+
   /** Sessions written for the first time. */
   long getSessionsCreated();
 

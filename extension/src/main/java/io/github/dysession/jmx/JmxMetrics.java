@@ -30,6 +30,7 @@ public final class JmxMetrics implements OperationsListener, DysessionMetricsMXB
   public static final String DOMAIN = "io.github.dysession";
 
   private volatile String application = "";
+  private final String deployment = java.util.UUID.randomUUID().toString();
   private ObjectName registered;
 
   private final LongAdder created = new LongAdder();
@@ -86,8 +87,12 @@ public final class JmxMetrics implements OperationsListener, DysessionMetricsMXB
     if (registered == null) {
       return;
     }
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     try {
-      ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
+      // Not when a later deployment of the same path took the name over meanwhile.
+      if (deployment.equals(server.getAttribute(registered, "Deployment"))) {
+        server.unregisterMBean(registered);
+      }
     } catch (JMException | RuntimeException e) {
       LOG.fine(() -> "Unregistering " + registered + " failed: " + e);
     }
@@ -153,6 +158,11 @@ public final class JmxMetrics implements OperationsListener, DysessionMetricsMXB
   @Override
   public String getApplication() {
     return application;
+  }
+
+  @Override
+  public String getDeployment() {
+    return deployment;
   }
 
   @Override

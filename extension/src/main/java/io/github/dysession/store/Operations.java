@@ -10,9 +10,9 @@ import java.util.logging.Logger;
 /**
  * One application's hub of {@link OperationsListener}s: the store, the DynamoDB client and the
  * session manager report to it from the start, and each metrics implementation (MicroProfile
- * Metrics, OpenTelemetry) attaches itself to it once it is ready ({@link #listen}). Until then, and
- * without one, each report costs a volatile read. A listener that throws is logged once and
- * detached, so that metrics never fail a request.
+ * Metrics, OpenTelemetry, and the JMX counts, which always listen) attaches itself to it once it is
+ * ready ({@link #listen}). A listener that throws is logged once and detached, so that metrics
+ * never fail a request.
  */
 public final class Operations implements OperationsListener {
 
@@ -77,7 +77,8 @@ public final class Operations implements OperationsListener {
   private void report(OperationsListener l, Consumer<OperationsListener> report) {
     try {
       report.accept(l);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // LinkageError: a metrics API the server shows only in part, or in an older version.
       boolean attached;
       synchronized (this) {
         attached = List.of(listeners).contains(l);

@@ -58,8 +58,8 @@ public class DysessionTelemetry implements OperationsListener {
 
   @Inject @Dysession Instance<Operations> operationsBean;
 
-  private Operations operations;
-  private Supplier<OpenTelemetry> telemetry;
+  private volatile Operations operations;
+  private volatile Supplier<OpenTelemetry> telemetry;
 
   // Created once the application's context path is known (the filter reports it at start-up);
   // reports before that (the table's creation at deployment) are not recorded.

@@ -73,8 +73,9 @@ class JmxMetricsTest {
     ObjectName root = JmxMetrics.name("");
     assertThat(root.getKeyProperty("app")).isEqualTo("\"/\"");
     assertThat(server.getAttribute(root, "SessionsCreated")).isEqualTo(1L);
+    earlier.close(); // the earlier one ends after the later one started: the later one stays
+    assertThat(server.getAttribute(root, "Deployment")).isEqualTo(later.getDeployment());
     later.close();
-    earlier.close(); // already gone: nothing happens
     assertThat(server.isRegistered(root)).isFalse();
   }
 

@@ -37,6 +37,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private final Map<String, Double> latest = new ConcurrentHashMap<>();
   private final AtomicInteger exports = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
+  private final Map<String, AtomicInteger> exportsByInstance = new ConcurrentHashMap<>();
 
   private OtlpReceiver(HttpServer server) {
     this.server = server;
@@ -87,6 +88,39 @@ public final class OtlpReceiver implements AutoCloseable {
     return latest.getOrDefault(key(instance, metric, attributes), 0.0);
   }
 
+  /**
+   * Waits until each of {@code instances} sent {@code exports} more exports than when called (each
+   * holds what was recorded before it was collected), or fails after {@code timeout}.
+   */
+  public void awaitExports(java.time.Duration timeout, int exports, String... instances)
+      throws InterruptedException {
+    Map<String, Integer> start = new java.util.HashMap<>();
+    for (String instance : instances) {
+      start.put(instance, exportsOf(instance));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (start.entrySet().stream()
+        .anyMatch(e -> exportsOf(e.getKey()) < e.getValue() + exports)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "no "
+                + exports
+                + " exports of "
+                + List.of(instances)
+                + " within "
+                + timeout
+                + "; "
+                + exports(""));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private int exportsOf(String instance) {
+    AtomicInteger n = exportsByInstance.get(instance);
+    return n == null ? 0 : n.get();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body;
@@ -123,6 +157,9 @@ public final class OtlpReceiver implements AutoCloseable {
     for (ResourceMetrics resource : request.getResourceMetricsList()) {
       String instance =
           attributes(resource.getResource().getAttributesList()).get("dysession.it.instance");
+      exportsByInstance
+          .computeIfAbsent(String.valueOf(instance), k -> new AtomicInteger())
+          .incrementAndGet();
       for (ScopeMetrics scope : resource.getScopeMetricsList()) {
         for (Metric metric : scope.getMetricsList()) {
           record(instance, metric);

@@ -65,7 +65,8 @@ abstract class MetricsScenarios extends PairScenarios {
     assumeTrue(pair().openTelemetry(), "no MicroProfile Telemetry in this suite's setup");
     Map<String, Double> expectedA = expectedOnA();
     Map<String, Double> expectedB = expectedOnB();
-    Thread.sleep(1_000); // two exports: what came before is in
+    // What came before (the other metrics test's script too) is in the exports from now on.
+    pair().otlp.awaitExports(java.time.Duration.ofSeconds(30), 2, "a", "b");
     Map<String, Double> beforeA = exported("a", expectedA);
     Map<String, Double> beforeB = exported("b", expectedB);
     script();
@@ -76,7 +77,8 @@ abstract class MetricsScenarios extends PairScenarios {
         && System.nanoTime() < deadline) {
       Thread.sleep(250);
     }
-    Thread.sleep(1_000); // two more exports: nothing more than expected arrives
+    // Two more exports of each: nothing more than expected arrives.
+    pair().otlp.awaitExports(java.time.Duration.ofSeconds(30), 2, "a", "b");
     assertThat(increase(beforeA, exported("a", expectedA)))
         .as("a's exports; %s", pair().otlp.exports("dysession."))
         .isEqualTo(expectedA);
