@@ -2,7 +2,7 @@ package io.github.dysession.it.bench;
 
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.it.support.AppServer;
-import io.github.dysession.it.support.SessionCookieClient;
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.store.dynamodb.ItemSizes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +59,7 @@ final class CallScenarios {
       List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem");
 
   private interface Setup {
-    void run(SessionCookieClient client) throws Exception;
+    void run(CookieJarClient client) throws Exception;
   }
 
   private final AppServer server;
@@ -75,7 +75,7 @@ final class CallScenarios {
           .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
           .build();
 
-  private final SessionCookieClient control = new SessionCookieClient(HTTP, null, id -> {});
+  private final CookieJarClient control = CookieJarClient.sharing(HTTP, null, id -> {});
 
   CallScenarios(
       AppServer server, DynamoDbClient dynamo, DysessionSettings settings, int repetitions) {
@@ -166,7 +166,7 @@ final class CallScenarios {
     return rows;
   }
 
-  private void fill(SessionCookieClient client, int attributes) throws Exception {
+  private void fill(CookieJarClient client, int attributes) throws Exception {
     client.json("POST", server.uri("s?op=fill&count=" + attributes + "&bytes=100"));
   }
 
@@ -175,9 +175,9 @@ final class CallScenarios {
       throws Exception {
     Map<String, Map<String, Number>> last = null;
     boolean stable = true;
-    SessionCookieClient client = null;
+    CookieJarClient client = null;
     for (int i = 0; i < repetitions; i++) {
-      client = new SessionCookieClient(HTTP, "DYSESSION", id -> {});
+      client = CookieJarClient.sharing(HTTP, "DYSESSION", id -> {});
       setup.run(client);
       control.json("POST", server.uri("s?op=reset"));
       var response = client.send(method, server.uri(path));

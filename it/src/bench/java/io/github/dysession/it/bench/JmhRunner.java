@@ -1,7 +1,7 @@
 package io.github.dysession.it.bench;
 
 import io.github.dysession.codec.AttributeCodec;
-import io.github.dysession.it.support.SessionCookieClient;
+import io.github.dysession.it.support.CookieJarClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ final class JmhRunner {
           "JMH failed (exit " + exit + "); see " + s.itDir().resolve("target/bench/jmh.log"));
     }
     List<Map<String, Object>> json =
-        SessionCookieClient.JSON.fromJson(Files.readString(out), List.class);
+        CookieJarClient.JSON.fromJson(Files.readString(out), List.class);
     Map<String, double[]> scores = new LinkedHashMap<>();
     String version = "?";
     for (Map<String, Object> result : json) {

@@ -5,8 +5,8 @@ import static io.github.dysession.codec.CodecForms.javaSerialized;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.codec.CodecForms;
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.it.support.PayaraMicro;
-import io.github.dysession.it.support.SessionCookieClient;
 import java.io.ByteArrayOutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -287,7 +287,7 @@ class BadInputIT {
   @Test
   @Order(3)
   void aRealSessionIsFoundBesideMalformedDuplicatesOfItsCookie() throws Exception {
-    SessionCookieClient client = cluster.client();
+    CookieJarClient client = cluster.client();
     client.json("POST", cluster.a().op("set", "name", "keep", "value", "kept"));
     String id = client.sessionId();
     List<String> headers =
@@ -315,7 +315,7 @@ class BadInputIT {
   @Order(4)
   void attributesDamagedInTheTable_areDroppedAlone_andTheRestOfTheSessionIsServed()
       throws Exception {
-    SessionCookieClient client = cluster.client();
+    CookieJarClient client = cluster.client();
     client.json("POST", cluster.a().op("set", "name", "keep", "value", "kept"));
     client.json("POST", cluster.b().op("incr", "name", "n"));
     client.json("POST", cluster.a().uri("api/counter"));
@@ -401,7 +401,7 @@ class BadInputIT {
   @Order(5)
   void storedValuesOfClassesOutsideTheAllowList_areRefused_withAnErrorNamingTheAttribute()
       throws Exception {
-    SessionCookieClient client = cluster.client();
+    CookieJarClient client = cluster.client();
     client.json("POST", cluster.b().op("set", "name", "keep", "value", "kept"));
     String id = client.sessionId();
     Map<String, byte[]> evil = new LinkedHashMap<>();
@@ -459,7 +459,7 @@ class BadInputIT {
   @Test
   @Order(7)
   void droppedAttributes_areNotListedByGetAttributeNames() throws Exception {
-    SessionCookieClient client = cluster.client();
+    CookieJarClient client = cluster.client();
     client.json("POST", cluster.a().op("set", "name", "keep", "value", "kept"));
     cluster.putRawAttribute(
         client.sessionId(),

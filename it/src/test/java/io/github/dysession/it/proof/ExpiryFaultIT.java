@@ -2,8 +2,8 @@ package io.github.dysession.it.proof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.it.support.PayaraMicro;
-import io.github.dysession.it.support.SessionCookieClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ class ExpiryFaultIT {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < SESSIONS; i++) {
       PayaraMicro server = i % 2 == 0 ? a : b;
-      SessionCookieClient client = cluster.client();
+      CookieJarClient client = cluster.client();
       String tag = "kill-" + run + "-" + i;
       assertThat(client.send("POST", server.op("set", "name", "expiryTag", "value", tag)).status())
           .isEqualTo(200);

@@ -2,8 +2,8 @@ package io.github.dysession.it.proof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.it.support.PayaraMicro;
-import io.github.dysession.it.support.SessionCookieClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -264,10 +264,10 @@ class FaultIT {
         cluster.instances().stream().filter(PayaraMicro::isRunning).findFirst().orElseThrow();
     List<String> results = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      SessionCookieClient client = cluster.client();
+      CookieJarClient client = cluster.client();
       long before = cluster.itemCount();
       cluster.pauseDynalite();
-      java.util.concurrent.CompletableFuture<SessionCookieClient.Answer> answer;
+      java.util.concurrent.CompletableFuture<CookieJarClient.Answer> answer;
       try {
         answer =
             java.util.concurrent.CompletableFuture.supplyAsync(
@@ -282,7 +282,7 @@ class FaultIT {
       } finally {
         cluster.resumeDynalite();
       }
-      SessionCookieClient.Answer a = answer.get(30, TimeUnit.SECONDS);
+      CookieJarClient.Answer a = answer.get(30, TimeUnit.SECONDS);
       long created = cluster.itemCount() - before;
       results.add(
           "HTTP "
@@ -307,13 +307,13 @@ class FaultIT {
   @Test
   @Order(4)
   void aDynamoDbOutageIsLoggedOnce_notOnceForEveryJaxRsRequest() throws Exception {
-    SessionCookieClient client = cluster.client();
+    CookieJarClient client = cluster.client();
     PayaraMicro server =
         cluster.instances().stream().filter(PayaraMicro::isRunning).findFirst().orElseThrow();
     client.json("POST", server.uri("api/counter"));
     long before = server.log().lines().filter(l -> l.contains(JERSEY_COMMIT_ERROR)).count();
     // The session is read before the stall; the save at commit meets a stopped DynamoDB.
-    java.util.concurrent.CompletableFuture<SessionCookieClient.Answer> answer;
+    java.util.concurrent.CompletableFuture<CookieJarClient.Answer> answer;
     answer =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () -> {
@@ -354,9 +354,9 @@ class FaultIT {
     List<String> outcomes = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
     for (long resumeAfter : new long[] {1700, 2300, 2900, 3500, 4100, 4700, 5500}) {
-      SessionCookieClient client = cluster.client();
+      CookieJarClient client = cluster.client();
       client.json("POST", server.uri("api/counter"));
-      java.util.concurrent.CompletableFuture<SessionCookieClient.Answer> pending =
+      java.util.concurrent.CompletableFuture<CookieJarClient.Answer> pending =
           java.util.concurrent.CompletableFuture.supplyAsync(
               () -> {
                 try {
@@ -372,7 +372,7 @@ class FaultIT {
       } finally {
         cluster.resumeDynalite();
       }
-      SessionCookieClient.Answer answer;
+      CookieJarClient.Answer answer;
       try {
         answer = pending.get(40, TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
@@ -388,7 +388,7 @@ class FaultIT {
       }
       int stored = -1;
       for (int i = 0; i < 20 && stored < 0; i++) {
-        SessionCookieClient.Answer read = client.send("GET", server.uri("api/counter"));
+        CookieJarClient.Answer read = client.send("GET", server.uri("api/counter"));
         if (read.status() == 200) {
           stored = ((Number) read.json().get("count")).intValue();
         } else {

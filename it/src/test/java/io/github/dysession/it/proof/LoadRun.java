@@ -1,7 +1,7 @@
 package io.github.dysession.it.proof;
 
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.it.support.PayaraMicro;
-import io.github.dysession.it.support.SessionCookieClient;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -95,7 +95,7 @@ final class LoadRun {
   /** One client and what it saw. */
   final class User {
     final int index;
-    final SessionCookieClient client;
+    final CookieJarClient client;
     final Track attribute = new Track();
     final Track bean = new Track();
     String hash;
@@ -165,7 +165,7 @@ final class LoadRun {
           pool.submit(
               () -> {
                 PayaraMicro server = rotation.get(user.index % rotation.size());
-                SessionCookieClient.Answer answer = null;
+                CookieJarClient.Answer answer = null;
                 // A 503 here created no session (no cookie); a client simply tries again.
                 for (int attempt = 0;
                     attempt < 20 && (answer == null || answer.status() == 503);
@@ -189,7 +189,7 @@ final class LoadRun {
                           + ": "
                           + answer.body());
                 }
-                user.hash = SessionCookieClient.hash(user.client.sessionId());
+                user.hash = CookieJarClient.hash(user.client.sessionId());
                 user.attribute.success(number(answer.json().get("value")));
                 return null;
               }));
@@ -251,7 +251,7 @@ final class LoadRun {
       Kind kind = (i / 2) % 2 == 0 ? Kind.ATTRIBUTE : Kind.BEAN;
       URI uri = kind == Kind.ATTRIBUTE ? server.op("incr", "name", "n") : server.uri("api/counter");
       user.requests++;
-      SessionCookieClient.Answer answer;
+      CookieJarClient.Answer answer;
       try {
         answer = user.client.send("POST", uri);
       } catch (IOException e) {
@@ -383,7 +383,7 @@ final class LoadRun {
     Exception last = null;
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
-        SessionCookieClient.Answer answer = user.client.send("GET", uri);
+        CookieJarClient.Answer answer = user.client.send("GET", uri);
         if (answer.status() == 200) {
           return answer.json();
         }

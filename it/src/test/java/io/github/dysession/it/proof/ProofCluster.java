@@ -2,11 +2,11 @@ package io.github.dysession.it.proof;
 
 import io.github.dysession.config.DysessionSettings;
 import io.github.dysession.config.SettingsSource;
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.it.support.Dynalite;
 import io.github.dysession.it.support.DynamoDbClients;
 import io.github.dysession.it.support.PayaraMicro;
 import io.github.dysession.it.support.ServerPair;
-import io.github.dysession.it.support.SessionCookieClient;
 import io.github.dysession.store.dynamodb.DynamoDbTableAdmin;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -164,7 +164,7 @@ final class ProofCluster implements AutoCloseable {
   private void warmUp() throws IOException, InterruptedException {
     for (PayaraMicro server : instances()) {
       for (int i = 0; i < 5; i++) {
-        SessionCookieClient client = client();
+        CookieJarClient client = client();
         for (int attempt = 0; attempt < 10 && client.sessionId() == null; attempt++) {
           client.send("POST", server.op("set", "name", "warm", "value", "up"));
         }
@@ -262,8 +262,8 @@ final class ProofCluster implements AutoCloseable {
   }
 
   /** A new client with its own cookie jar. */
-  SessionCookieClient client() {
-    return new SessionCookieClient(http(), COOKIE, this::remember);
+  CookieJarClient client() {
+    return CookieJarClient.sharing(http(), COOKIE, this::remember);
   }
 
   /**

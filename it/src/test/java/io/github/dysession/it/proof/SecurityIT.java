@@ -2,8 +2,8 @@ package io.github.dysession.it.proof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.it.support.PayaraMicro;
-import io.github.dysession.it.support.SessionCookieClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -57,9 +57,9 @@ class SecurityIT {
     for (PayaraMicro server : cluster.instances()) {
       for (String how : new String[] {"servlet", "bean"}) {
         String invented = cookies.wellFormedId();
-        SessionCookieClient attacker = cluster.client();
+        CookieJarClient attacker = cluster.client();
         attacker.setSessionId(invented);
-        SessionCookieClient.Answer answer =
+        CookieJarClient.Answer answer =
             how.equals("servlet")
                 ? attacker.send("POST", server.op("set", "name", "x", "value", "1"))
                 : attacker.send("POST", server.uri("api/counter"));
@@ -75,11 +75,11 @@ class SecurityIT {
 
     // Fixation: the attacker plants an id in the victim's browser, the victim signs in.
     String planted = cookies.wellFormedId();
-    SessionCookieClient victim = cluster.client();
+    CookieJarClient victim = cluster.client();
     victim.setSessionId(planted);
     victim.json("POST", cluster.a().op("set", "name", "user", "value", "alice"));
     assertThat(victim.sessionId()).isNotEqualTo(planted);
-    SessionCookieClient attacker = cluster.client();
+    CookieJarClient attacker = cluster.client();
     attacker.setSessionId(planted);
     for (PayaraMicro server : cluster.instances()) {
       assertThat(attacker.json("GET", server.op("dump")).get("session"))
@@ -88,7 +88,7 @@ class SecurityIT {
     }
 
     // Nor is an id offered anywhere but in the cookie: URL path parameters, the query string.
-    SessionCookieClient owner = cluster.client();
+    CookieJarClient owner = cluster.client();
     owner.json("POST", cluster.a().op("set", "name", "secret", "value", "s3cret"));
     String real = owner.sessionId();
     for (PayaraMicro server : cluster.instances()) {
@@ -99,19 +99,19 @@ class SecurityIT {
             "s?op=dump&DYSESSION=" + real,
             "s?op=dump&jsessionid=" + real
           }) {
-        SessionCookieClient stranger = cluster.client();
-        SessionCookieClient.Answer answer = stranger.send("GET", server.uri(path));
+        CookieJarClient stranger = cluster.client();
+        CookieJarClient.Answer answer = stranger.send("GET", server.uri(path));
         assertThat(answer.status()).as(path.replace(real, "<id>")).isIn(200, 400, 404);
         assertThat(answer.body()).as(path.replace(real, "<id>")).doesNotContain("s3cret");
       }
     }
 
     // An id that once existed but was invalidated is not brought back either.
-    SessionCookieClient old = cluster.client();
+    CookieJarClient old = cluster.client();
     old.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     String retired = old.sessionId();
     old.json("POST", cluster.b().op("invalidate"));
-    SessionCookieClient replay = cluster.client();
+    CookieJarClient replay = cluster.client();
     replay.setSessionId(retired);
     replay.json("POST", cluster.a().op("set", "name", "x", "value", "2"));
     assertThat(replay.sessionId()).isNotEqualTo(retired);
@@ -137,11 +137,11 @@ class SecurityIT {
   @Test
   @Order(2)
   void changeSessionId_keepsTheStateUnderANewId_andRetiresTheOldOne() throws Exception {
-    SessionCookieClient victim = cluster.client();
+    CookieJarClient victim = cluster.client();
     victim.json("POST", cluster.a().op("set", "name", "cart", "value", "3 books"));
     victim.json("POST", cluster.b().uri("api/counter"));
     String oldId = victim.sessionId();
-    SessionCookieClient.Answer rotated = victim.send("POST", cluster.b().op("rotate"));
+    CookieJarClient.Answer rotated = victim.send("POST", cluster.b().op("rotate"));
     assertThat(rotated.status()).isEqualTo(200);
     String newId = victim.sessionId();
     assertThat(newId).matches(ID).isNotEqualTo(oldId);
@@ -155,7 +155,7 @@ class SecurityIT {
             ((Number) victim.json("GET", cluster.a().uri("api/counter")).get("count")).intValue())
         .isEqualTo(1);
 
-    SessionCookieClient attacker = cluster.client();
+    CookieJarClient attacker = cluster.client();
     attacker.setSessionId(oldId);
     for (PayaraMicro server : cluster.instances()) {
       assertThat(attacker.json("GET", server.op("dump")).get("session"))
@@ -172,12 +172,12 @@ class SecurityIT {
   @Order(3)
   void sessionCookie_isHttpOnlySameSiteLaxWithThePathAndNotSecureOnHttp() throws Exception {
     for (PayaraMicro server : cluster.instances()) {
-      SessionCookieClient client = cluster.client();
-      SessionCookieClient.Answer created =
+      CookieJarClient client = cluster.client();
+      CookieJarClient.Answer created =
           client.send("POST", server.op("set", "name", "x", "value", "1"));
       assertThat(created.sessionCookies()).hasSize(1);
       assertFlags(created.sessionCookies().get(0));
-      SessionCookieClient.Answer invalidated = client.send("POST", server.op("invalidate"));
+      CookieJarClient.Answer invalidated = client.send("POST", server.op("invalidate"));
       assertThat(invalidated.sessionCookies()).as("the cookie is cleared").hasSize(1);
       String clear = invalidated.sessionCookies().get(0);
       assertThat(clear).startsWith("DYSESSION=;").contains("; Max-Age=0");
@@ -214,7 +214,7 @@ class SecurityIT {
         futures.add(
             pool.submit(
                 () -> {
-                  SessionCookieClient client = cluster.client();
+                  CookieJarClient client = cluster.client();
                   client.json("POST", server.op("set", "name", "x", "value", "1"));
                   return client.sessionId();
                 }));
@@ -249,10 +249,10 @@ class SecurityIT {
     // Make the library log about sessions first.
     List<String> loggedAbout = new ArrayList<>();
     // 1. A request still writing while another instance invalidates its session (INFO).
-    SessionCookieClient slow = cluster.client();
+    CookieJarClient slow = cluster.client();
     slow.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     String slowId = slow.sessionId();
-    CompletableFuture<SessionCookieClient.Answer> late =
+    CompletableFuture<CookieJarClient.Answer> late =
         CompletableFuture.supplyAsync(
             () -> {
               try {
@@ -263,13 +263,13 @@ class SecurityIT {
               }
             });
     Thread.sleep(300);
-    SessionCookieClient other = cluster.client();
+    CookieJarClient other = cluster.client();
     other.setSessionId(slowId);
     other.json("POST", cluster.b().op("invalidate"));
     assertThat(late.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
     loggedAbout.add(slowId);
     // 2. A damaged attribute (ERROR).
-    SessionCookieClient damaged = cluster.client();
+    CookieJarClient damaged = cluster.client();
     damaged.json("POST", cluster.b().op("set", "name", "x", "value", "1"));
     cluster.putRawAttribute(
         damaged.sessionId(),
@@ -279,13 +279,13 @@ class SecurityIT {
     damaged.json("GET", cluster.a().op("dump"));
     loggedAbout.add(damaged.sessionId());
     // 3. An oversized session (ERROR, 500 by design).
-    SessionCookieClient big = cluster.client();
+    CookieJarClient big = cluster.client();
     big.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     assertThat(big.send("POST", cluster.b().op("big", "name", "huge", "kb", "900")).status())
         .isEqualTo(500);
     loggedAbout.add(big.sessionId());
     // 4. A short DynamoDB outage (ERROR once, INFO when it is back).
-    SessionCookieClient during = cluster.client();
+    CookieJarClient during = cluster.client();
     during.json("POST", cluster.a().op("set", "name", "x", "value", "1"));
     cluster.dynalite().kill();
     try {

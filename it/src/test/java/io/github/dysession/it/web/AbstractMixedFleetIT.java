@@ -3,6 +3,7 @@ package io.github.dysession.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.it.support.InstalledServer;
 import io.github.dysession.it.support.ListeningSockets;
 import io.github.dysession.it.support.PayaraMicro;
@@ -120,7 +121,7 @@ abstract class AbstractMixedFleetIT extends AbstractSessionSharingIT {
   @Order(101)
   @SuppressWarnings("unchecked")
   void serverUnderTest_killedAndRestarted_servesTheSessionsItHadBefore() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", other.uri("s?op=set&name=before&value=kill"));
     browser.json("POST", payara.uri("s?op=set&name=phoenix&value=rises"));
     browser.json("POST", other.uri("api/counter"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.it.support.Dynalite;
 import io.github.dysession.it.support.OtlpReceiver;
 import io.github.dysession.it.support.ServerPair;
@@ -257,7 +258,7 @@ abstract class AbstractServerPairIT {
    * instances run with (for the outage test).
    */
   private void warmUp(AppServer server) throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
     for (String step : List.of("set&name=warm&value=up", "dump", "invalidate")) {
       while (true) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.CookieJarClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -31,7 +32,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   private static final Pattern SET_COOKIE = Pattern.compile("DYSESSION=([^;]*)");
 
   /** A client without cookies, for the test application's counters. */
-  private final Browser control = new Browser();
+  private final CookieJarClient control = new CookieJarClient();
 
   /**
    * Returns the simple class names that a JAX-RS resource's {@code @Context HttpServletRequest} may
@@ -66,7 +67,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
       return "";
     }
     java.net.URI uri = server.readinessUri().get();
-    HttpResponse<String> response = new Browser().send("GET", uri);
+    HttpResponse<String> response = new CookieJarClient().send("GET", uri);
     assertThat(response.statusCode())
         .as("%s of %s: %s", uri, server.name(), response.body())
         .isEqualTo(status);
@@ -140,7 +141,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(1)
   void attributeWrittenOnOneInstance_isReadOnTheOther() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     Map<String, Object> created =
         browser.json("POST", a.op("set", "name", "greeting", "value", "hello"));
     assertThat(session(created))
@@ -168,7 +169,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(2)
   void applicationFilterDeclaredInWebXml_runsAfterDysession() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", a.op("set", "name", "x", "value", "1"));
     HttpResponse<String> response = browser.send("GET", b.op("dump"));
     assertThat(response.headers().firstValue("X-App-Filter-Session"))
@@ -179,7 +180,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(3)
   void sessionCookie_isHttpOnlyLaxHostOnlyWithA256BitId() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     HttpResponse<String> response =
         browser.send("POST", subject().op("set", "name", "x", "value", "1"));
     String header =
@@ -203,7 +204,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(4)
   void inPlaceMutationOfAListWithoutSetAttribute_isSaved() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", a.op("append", "name", "planets", "value", "Earth"));
     browser.json("POST", b.op("append", "name", "planets", "value", "Jupiter"));
     browser.json("POST", a.op("append", "name", "planets", "value", "Saturn"));
@@ -215,7 +216,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(5)
   @SuppressWarnings("unchecked")
   void sessionScopedBeanState_isSharedAndInjectedSessionIsDysessions() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     Map<String, Object> last = null;
     AppServer[] order = {a, b, a, b};
     for (AppServer server : order) {
@@ -235,7 +236,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(6)
   void invalidateOnOneInstance_isSeenOnTheOther_andFiresListenersAndPreDestroy() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", a.uri("api/counter"));
     browser.json("POST", a.op("set", "name", "x", "value", "1"));
     reset();
@@ -254,17 +255,17 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(7)
   void changeSessionId_keepsStateAndRetiresTheOldId() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", a.op("set", "name", "cart", "value", "3 books"));
-    String oldId = browser.sessionCookie();
+    String oldId = browser.sessionId();
     Map<String, Object> rotated = browser.json("POST", b.op("rotate"));
-    String newId = browser.sessionCookie();
+    String newId = browser.sessionId();
     assertThat(newId).isNotNull().isNotEqualTo(oldId);
     assertThat(rotated.get("before")).isNotEqualTo(rotated.get("after"));
     assertThat(attributes(browser.json("GET", a.op("dump")))).containsEntry("cart", "3 books");
 
-    Browser attacker = new Browser();
-    attacker.setSessionCookie(a.baseUri(), oldId);
+    CookieJarClient attacker = new CookieJarClient();
+    attacker.setSessionId(oldId);
     assertThat(session(attacker.json("GET", a.op("dump")))).isNull();
     assertThat(session(attacker.json("GET", b.op("dump")))).isNull();
   }
@@ -273,7 +274,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(8)
   void redirectAfterAWrite_followedToTheOtherInstance_seesTheWrite() throws Exception {
     for (int i = 0; i < 5; i++) {
-      Browser browser = new Browser(HttpClient.Redirect.ALWAYS);
+      CookieJarClient browser = new CookieJarClient(HttpClient.Redirect.ALWAYS);
       browser.json("POST", b.op("set", "name", "start", "value", "yes"));
       String target = b.op("dump").toString();
       Map<String, Object> landed =
@@ -295,7 +296,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
 
   private void listenersAndCdiEventsFire(AppServer writer, AppServer reader) throws Exception {
     reset();
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", writer.op("set", "name", "colour", "value", "red"));
     browser.json("POST", writer.op("set", "name", "colour", "value", "blue"));
     browser.json("POST", writer.op("binding", "name", "bound"));
@@ -336,8 +337,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     };
     reset();
     for (String value : values) {
-      Browser browser = new Browser();
-      browser.setSessionCookie(subject().baseUri(), value);
+      CookieJarClient browser = new CookieJarClient();
+      browser.setSessionId(value);
       HttpResponse<String> response = browser.send("GET", subject().op("touch"));
       assertThat(response.statusCode())
           .as("cookie %s", value.length() > 50 ? "long" : value)
@@ -347,9 +348,9 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     assertThat(calls(subject())).as("DynamoDB calls for malformed cookies").isEmpty();
 
     // A well-formed id that does not exist costs one read and is never adopted.
-    Browser fixation = new Browser();
+    CookieJarClient fixation = new CookieJarClient();
     String invented = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-    fixation.setSessionCookie(subject().baseUri(), invented);
+    fixation.setSessionId(invented);
     HttpResponse<String> issued =
         fixation.send("POST", subject().op("set", "name", "x", "value", "1"));
     Matcher m = SET_COOKIE.matcher(issued.headers().firstValue("Set-Cookie").orElse(""));
@@ -362,7 +363,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Order(11)
   void readOnlyRequest_makesExactlyOneGetItemAndNoWrite_andAnUntouchedRequestNone()
       throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", a.op("set", "name", "x", "value", "1"));
     reset();
     browser.json("GET", b.op("dump"));
@@ -379,7 +380,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(12)
   void unserializableValue_isRefusedBySetAttributeNamingAttributeAndClass() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     Map<String, Object> result =
         browser.json("POST", subject().op("unserializable", "name", "thing"));
     assertThat((String) result.get("error"))
@@ -391,7 +392,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(13)
   void oversizedSession_failsClearlyAndLeavesTheStoredSessionUnchanged() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", a.op("set", "name", "small", "value", "kept"));
     HttpResponse<String> big = browser.send("POST", b.op("big", "name", "huge", "kb", "900"));
     assertThat(big.statusCode()).isEqualTo(500);
@@ -404,11 +405,11 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(14)
   void invalidationOnOneInstance_isNotUndoneByAConcurrentRequestOnTheOther() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", a.op("set", "name", "x", "value", "1"));
     CompletableFuture<HttpResponse<String>> slow = slowSetOnA(browser, "late", "write");
-    Browser other = new Browser();
-    other.setSessionCookie(b.baseUri(), browser.sessionCookie());
+    CookieJarClient other = new CookieJarClient();
+    other.setSessionId(browser.sessionId());
     assertThat(other.json("POST", b.op("invalidate"))).containsEntry("invalidated", true);
     assertThat(slow.get().statusCode()).isEqualTo(200);
     assertThat(session(browser.json("GET", b.op("dump")))).isNull();
@@ -417,7 +418,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(15)
   void asynchronousRequest_usesDysessionsSessionAndSavesOnCompletion() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", subject().op("set", "name", "x", "value", "1"));
     HttpResponse<String> async = browser.send("POST", subject().uri("async?value=from-async"));
     assertThat(async.statusCode()).isEqualTo(200);
@@ -429,7 +430,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(16)
   void errorPage_seesTheSessionTheFailedRequestCreated() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     HttpResponse<String> failed = browser.send("POST", subject().uri("fail"));
     assertThat(failed.statusCode()).isEqualTo(500);
     assertThat(failed.body()).contains("error page: set");
@@ -446,11 +447,11 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(17)
   void changeSessionIdThenResponseReset_stillGivesTheClientTheNewId() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", subject().op("set", "name", "x", "value", "1"));
-    String oldId = browser.sessionCookie();
+    String oldId = browser.sessionId();
     browser.json("POST", subject().op("rotateThenReset", "name", "after", "value", "reset"));
-    assertThat(browser.sessionCookie()).isNotEqualTo(oldId);
+    assertThat(browser.sessionId()).isNotEqualTo(oldId);
     assertThat(attributes(browser.json("GET", witness().op("dump"))))
         .containsEntry("x", "1")
         .containsEntry("after", "reset");
@@ -459,7 +460,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   @Test
   @Order(18)
   void redirectWithAStatus_followedToTheOtherInstance_seesTheWrite() throws Exception {
-    Browser browser = new Browser(HttpClient.Redirect.ALWAYS);
+    CookieJarClient browser = new CookieJarClient(HttpClient.Redirect.ALWAYS);
     browser.json("POST", b.op("set", "name", "start", "value", "yes"));
     Map<String, Object> landed =
         browser.json(
@@ -485,7 +486,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     MetricsText beforeA = metrics(a);
     MetricsText beforeB = b.metricsUri().isPresent() ? metrics(b) : null;
 
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", a.op("set", "name", "metered", "value", "1")); // a: PutItem
     browser.json("GET", b.op("dump")); // b: GetItem
     browser.json("POST", a.op("set", "name", "more", "value", "2")); // a: GetItem, UpdateItem
@@ -517,13 +518,13 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
 
       // A slow request on a writes after two requests on b, the second of which read the first's
       // write: a's save is based on an older read, so it re-applies its change on top.
-      Browser writer = new Browser();
+      CookieJarClient writer = new CookieJarClient();
       writer.json("POST", a.op("set", "name", "base", "value", "0"));
       MetricsText conflictsBeforeA = metrics(a);
       MetricsText conflictsBeforeB = metrics(b);
       CompletableFuture<HttpResponse<String>> slow = slowSetOnA(writer, "slow", "1");
-      Browser other = new Browser();
-      other.setSessionCookie(b.baseUri(), writer.sessionCookie());
+      CookieJarClient other = new CookieJarClient();
+      other.setSessionId(writer.sessionId());
       other.json("POST", b.op("set", "name", "fast", "value", "1"));
       other.json("POST", b.op("set", "name", "faster", "value", "1"));
       assertThat(slow.get().statusCode()).isEqualTo(200);
@@ -546,7 +547,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     Map<String, Object> beforeS = jmx(subject);
     Map<String, Object> beforeW = jmx(witness);
 
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", subject.op("set", "name", "jmx", "value", "1")); // PutItem
     browser.json("GET", witness.op("dump")); // witness: GetItem
     browser.json("POST", subject.op("set", "name", "more", "value", "2")); // GetItem, UpdateItem
@@ -594,7 +595,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
    * saved; returns once that request is under way (0.5 s later).
    */
   private CompletableFuture<HttpResponse<String>> slowSetOnA(
-      Browser browser, String name, String value) throws InterruptedException {
+      CookieJarClient browser, String name, String value) throws InterruptedException {
     CompletableFuture<HttpResponse<String>> slow =
         CompletableFuture.supplyAsync(
             () -> {
@@ -614,7 +615,8 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
   }
 
   private static MetricsText metrics(AppServer server) throws Exception {
-    HttpResponse<String> answer = new Browser().send("GET", server.metricsUri().orElseThrow());
+    HttpResponse<String> answer =
+        new CookieJarClient().send("GET", server.metricsUri().orElseThrow());
     assertThat(answer.statusCode()).as("metrics of %s", server.name()).isEqualTo(200);
     return new MetricsText(answer.body());
   }
@@ -630,10 +632,10 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
       throws Exception {
     long outageLinesBefore = outageLines(a);
     long requestLinesBefore = requestOutageLines(a);
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", a.op("set", "name", "survivor", "value", "still here"));
     browser.json("POST", a.uri("api/counter"));
-    String id = browser.sessionCookie();
+    String id = browser.sessionId();
     for (AppServer server : new AppServer[] {a, b}) {
       assertReadiness(server, 200, "UP");
     }
@@ -646,10 +648,10 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
         HttpResponse<String> down = browser.send("GET", server.op("dump"));
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.headers().firstValue("Retry-After")).isPresent();
-        assertThat(browser.sessionCookie()).as("no new session replaces the old one").isEqualTo(id);
+        assertThat(browser.sessionId()).as("no new session replaces the old one").isEqualTo(id);
       }
       HttpResponse<String> newSession =
-          new Browser().send("POST", b.op("set", "name", "y", "value", "1"));
+          new CookieJarClient().send("POST", b.op("set", "name", "y", "value", "1"));
       assertThat(newSession.statusCode()).isEqualTo(503);
     } finally {
       dynalite.restart();
@@ -667,7 +669,7 @@ abstract class AbstractSessionSharingIT extends AbstractServerPairIT {
     Map<String, Object> back = browser.json("GET", b.op("dump"));
     assertThat(attributes(back)).containsEntry("survivor", "still here");
     assertThat(number(browser.json("GET", a.uri("api/counter")).get("count"))).isEqualTo(1);
-    assertThat(browser.sessionCookie()).isEqualTo(id);
+    assertThat(browser.sessionId()).isEqualTo(id);
     // Six applications on a: one line per outage and application at most, not one per request.
     assertThat(outageLines(a) - outageLinesBefore)
         .as("log lines of the outage on a")

@@ -3,6 +3,7 @@ package io.github.dysession.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.CookieJarClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -24,7 +25,7 @@ abstract class ConversationScenarios extends PairScenarios {
 
   @Test
   void conversation_begunOnA_continuesOnB_andEndsOnA() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     Map<String, Object> begun = browser.json("POST", conversation(a(), "op=begin"));
     String cid = (String) begun.get("cid");
     assertThat(cid).as("conversation id: %s", begun).isNotBlank();
@@ -58,7 +59,7 @@ abstract class ConversationScenarios extends PairScenarios {
   @Test
   void conversation_thatTimedOut_isGoneOnTheOtherInstance_andItsBeansAreDestroyed()
       throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     Map<String, Object> begun =
         browser.json("POST", conversation(a(), "op=begin&timeoutMillis=1500"));
     String cid = (String) begun.get("cid");
@@ -81,7 +82,7 @@ abstract class ConversationScenarios extends PairScenarios {
 
   @Test
   void invalidatingTheSession_endsItsConversations_withPreDestroyOnce() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     String cid = (String) browser.json("POST", conversation(a(), "op=begin")).get("cid");
     assertThat(browser.json("POST", conversation(b(), "op=add&item=west&cid=" + cid)))
         .containsEntry("items", List.of("west@b"));
@@ -100,7 +101,7 @@ abstract class ConversationScenarios extends PairScenarios {
   }
 
   private static int destroyed(AppServer server) throws Exception {
-    HttpResponse<String> r = new Browser().send("POST", conversation(server, "op=show"));
+    HttpResponse<String> r = new CookieJarClient().send("POST", conversation(server, "op=show"));
     String body = r.body();
     int at = body.indexOf("\"destroyed\":");
     return Integer.parseInt(body.substring(at + 12).replaceAll("[^0-9].*", ""));

@@ -3,6 +3,7 @@ package io.github.dysession.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.CookieJarClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -28,13 +29,13 @@ abstract class ExpiryScenarios extends PairScenarios {
   private static final List<String> KINDS =
       List.of("destroyed", "destroyedEvent", "preDestroyed", "unbound");
 
-  private final Browser admin = new Browser("Expiry-Watcher/1");
+  private final CookieJarClient admin = new CookieJarClient("Expiry-Watcher/1");
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> call(Browser browser, URI uri) throws Exception {
+  private static Map<String, Object> call(CookieJarClient browser, URI uri) throws Exception {
     HttpResponse<String> response = browser.send("POST", uri);
     assertThat(response.statusCode()).as("%s answered %s", uri, response.body()).isEqualTo(200);
-    return Browser.JSON.fromJson(response.body(), Map.class);
+    return CookieJarClient.JSON.fromJson(response.body(), Map.class);
   }
 
   /** Returns, for each tag, each kind of callback counted on both instances together. */
@@ -67,24 +68,24 @@ abstract class ExpiryScenarios extends PairScenarios {
     List<String> tags = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      Browser browser = new Browser("Expiring/" + i);
+      CookieJarClient browser = new CookieJarClient("Expiring/" + i);
       String tag = "exp-" + run + "-" + i;
       call(
           browser,
           UserSessionsScenarios.users(i % 2 == 0 ? a() : b(), "tag&value=" + tag + "&seconds=2"));
       tags.add(tag);
-      ids.add(browser.sessionCookie());
+      ids.add(browser.sessionId());
     }
     long expiredAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-    Browser kept = new Browser("Kept/1");
+    CookieJarClient kept = new CookieJarClient("Kept/1");
     String keptTag = "kept-" + run;
     // 10 s: longer than the checks after the wait take on a loaded machine, far shorter than the
     // wait, through which it is used every second or so.
     call(kept, UserSessionsScenarios.users(a(), "tag&value=" + keptTag + "&seconds=10"));
-    Browser other = new Browser("OtherPrefix/1");
+    CookieJarClient other = new CookieJarClient("OtherPrefix/1");
     String otherTag = "other-" + run;
     call(other, UserSessionsScenarios.oldest(b(), "tag&value=" + otherTag + "&seconds=2"));
-    String otherId = other.sessionCookie();
+    String otherId = other.sessionId();
 
     // Wait until every expiring session has ended, using the kept one all the while.
     long deadline = expiredAt + BOUND.toNanos();

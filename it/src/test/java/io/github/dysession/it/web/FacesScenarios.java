@@ -3,6 +3,7 @@ package io.github.dysession.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.CookieJarClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ abstract class FacesScenarios extends PairScenarios {
   @Test
   void viewScopedCounter_postbacksOnAlternatingInstances_countOn_andTheSessionBeanCountsFromEl()
       throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     Page page = Page.get(browser, a(), "counter.xhtml");
     assertThat(page.span("view")).isEqualTo("0");
     assertThat(page.span("session")).isEqualTo("0");
@@ -53,7 +54,7 @@ abstract class FacesScenarios extends PairScenarios {
 
   @Test
   void flash_survivesARedirectToTheOtherInstance_withItsKeptValueAndMessage() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     Page form = Page.get(browser, a(), "flash.xhtml");
     HttpResponse<String> sent =
         form.post(browser, b(), "f:send", Map.of("f:message", "hello from b, café ü"));
@@ -79,7 +80,7 @@ abstract class FacesScenarios extends PairScenarios {
 
   @Test
   void flowScopedWizard_threePagesOnAlternatingInstances_keepsItsValues() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     Page start = Page.get(browser, a(), "start.xhtml");
     Page first = start.submit(browser, b(), "f:enter", Map.of());
     assertThat(first.span("page")).as("flow entered on b: %s", first.body).isEqualTo("1");
@@ -99,7 +100,7 @@ abstract class FacesScenarios extends PairScenarios {
   void invalidation_endsTheViewScopedBean_once() throws Exception {
     ListenerScenarios.reset(a());
     ListenerScenarios.reset(b());
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     Page page = Page.get(browser, a(), "counter.xhtml").submit(browser, b(), "f:inc", Map.of());
     assertThat(page.span("view")).isEqualTo("1");
     assertThat(browser.send("POST", faces(a(), "events?op=invalidate")).statusCode())
@@ -107,7 +108,10 @@ abstract class FacesScenarios extends PairScenarios {
     int destroyed = 0;
     for (AppServer server : new AppServer[] {a(), b()}) {
       destroyed +=
-          ((Number) new Browser().json("GET", faces(server, "events")).get("viewBeansDestroyed"))
+          ((Number)
+                  new CookieJarClient()
+                      .json("GET", faces(server, "events"))
+                      .get("viewBeansDestroyed"))
               .intValue();
     }
     assertThat(destroyed)
@@ -129,11 +133,11 @@ abstract class FacesScenarios extends PairScenarios {
   /** A rendered Faces page: its body, and its form {@code f}'s action and fields. */
   private record Page(String body, String action, Map<String, String> hidden) {
 
-    static Page get(Browser browser, AppServer server, String relative) throws Exception {
+    static Page get(CookieJarClient browser, AppServer server, String relative) throws Exception {
       return get(browser, faces(server, relative));
     }
 
-    static Page get(Browser browser, URI uri) throws Exception {
+    static Page get(CookieJarClient browser, URI uri) throws Exception {
       HttpResponse<String> response = browser.send("GET", uri);
       assertThat(response.statusCode()).as("GET %s: %s", uri, response.body()).isEqualTo(200);
       return parse(response.body());
@@ -172,7 +176,7 @@ abstract class FacesScenarios extends PairScenarios {
 
     /** Posts the form to {@code server} by its button {@code button}, with {@code fields}. */
     HttpResponse<String> post(
-        Browser browser, AppServer server, String button, Map<String, String> fields)
+        CookieJarClient browser, AppServer server, String button, Map<String, String> fields)
         throws Exception {
       assertThat(action).as("a form in %s", body).isNotNull();
       Map<String, String> values = new LinkedHashMap<>(hidden);
@@ -184,7 +188,8 @@ abstract class FacesScenarios extends PairScenarios {
     /**
      * Posts the form and returns the page it leads to (following a redirect on the same instance).
      */
-    Page submit(Browser browser, AppServer server, String button, Map<String, String> fields)
+    Page submit(
+        CookieJarClient browser, AppServer server, String button, Map<String, String> fields)
         throws Exception {
       HttpResponse<String> response = post(browser, server, button, fields);
       if (response.statusCode() == 302 || response.statusCode() == 303) {

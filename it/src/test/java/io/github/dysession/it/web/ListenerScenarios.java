@@ -3,6 +3,7 @@ package io.github.dysession.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.CookieJarClient;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ abstract class ListenerScenarios extends PairScenarios {
   void everySessionListener_hearsEachEventOnce_onTheInstanceWhereItHappens() throws Exception {
     reset(a());
     reset(b());
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     op(browser, a(), "set&name=probe&value=1");
     op(browser, b(), "set&name=probe&value=2");
     op(browser, a(), "changeId");
@@ -56,19 +57,19 @@ abstract class ListenerScenarios extends PairScenarios {
     return server.baseUri().resolve("../faces/events" + (query.isEmpty() ? "" : "?op=" + query));
   }
 
-  private static void op(Browser browser, AppServer server, String query) throws Exception {
+  private static void op(CookieJarClient browser, AppServer server, String query) throws Exception {
     assertThat(browser.send("POST", events(server, query)).statusCode())
         .as("%s on %s", query, server.name())
         .isEqualTo(200);
   }
 
   static void reset(AppServer server) throws Exception {
-    new Browser().send("POST", events(server, "reset"));
+    new CookieJarClient().send("POST", events(server, "reset"));
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Integer> events(AppServer server) throws Exception {
-    Map<String, Object> report = new Browser().json("GET", events(server, ""));
+    Map<String, Object> report = new CookieJarClient().json("GET", events(server, ""));
     Map<String, Integer> counts = new LinkedHashMap<>();
     ((Map<String, Object>) report.get("listenerEvents"))
         .forEach((k, v) -> counts.put(k, ((Number) v).intValue()));

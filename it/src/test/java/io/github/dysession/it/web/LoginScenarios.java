@@ -3,6 +3,7 @@ package io.github.dysession.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.store.SessionIds;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -44,7 +45,7 @@ abstract class LoginScenarios {
   @Test
   void formLoginOnOneInstance_isKnownOnTheOther_withRolesSecurityContextJaxRsAndEjb()
       throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     logIn(browser, "alice", ALICE_PASSWORD, a(), b(), a());
 
     Map<String, Object> onB = browser.json("GET", b().loginUri("protected"));
@@ -70,7 +71,7 @@ abstract class LoginScenarios {
   void loginSteps_eachOnAnotherInstance_complete() throws Exception {
     // The protected page (saves the request), the login page, the credential POST and the page
     // the login continues to, alternating: b, a, b, a.
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     logIn(browser, "bob", BOB_PASSWORD, b(), a(), b());
     assertThat(browser.json("GET", a().loginUri("protected")))
         .containsEntry("remoteUser", "bob")
@@ -85,21 +86,21 @@ abstract class LoginScenarios {
 
   @Test
   void login_changesTheSessionId_keepsThePreLoginAttributes_andRetiresTheOldId() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.json("POST", a().loginUri("who?op=note&value=before-login"));
-    String before = browser.sessionCookie();
+    String before = browser.sessionId();
     assertThat(before).isNotNull();
 
     logIn(browser, "alice", ALICE_PASSWORD, b(), a(), b());
 
-    String after = browser.sessionCookie();
+    String after = browser.sessionId();
     assertThat(after).isNotNull().isNotEqualTo(before);
     assertThat(browser.json("GET", a().loginUri("who")))
         .containsEntry("remoteUser", "alice")
         .containsEntry("note", "before-login");
     // Someone who knew the pre-login id (session fixation) has nothing.
-    Browser attacker = new Browser();
-    attacker.setSessionCookie(a().loginUri(""), before);
+    CookieJarClient attacker = new CookieJarClient();
+    attacker.setSessionId(before);
     Map<String, Object> attackerView = attacker.json("GET", b().loginUri("who"));
     assertLoggedOut(attackerView);
     assertThat(attackerView.get("note")).isNull();
@@ -108,7 +109,7 @@ abstract class LoginScenarios {
 
   @Test
   void wrongPassword_staysLoggedOutOnBothInstances() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     HttpResponse<String> challenge = browser.send("GET", a().loginUri("protected"));
     assertThat(challenge.statusCode()).isEqualTo(302);
     HttpResponse<String> refused =
@@ -130,11 +131,11 @@ abstract class LoginScenarios {
 
   @Test
   void logoutOnOneInstance_endsTheLoginOnTheOther_andKeepsTheSession() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     logIn(browser, "alice", ALICE_PASSWORD, a(), b(), a());
     browser.json("POST", a().loginUri("who?op=note&value=kept"));
-    String id = browser.sessionCookie();
-    Browser beforeLogout = new Browser();
+    String id = browser.sessionId();
+    CookieJarClient beforeLogout = new CookieJarClient();
     beforeLogout.copyCookiesFrom(browser);
 
     Map<String, Object> loggedOut = browser.json("POST", b().loginUri("who?op=logout"));
@@ -145,13 +146,13 @@ abstract class LoginScenarios {
     assertLoggedOut(afterLogout);
     assertThat(afterLogout).containsEntry("note", "kept");
     assertLoggedOut(browser.json("GET", b().loginUri("who")));
-    assertThat(browser.sessionCookie()).isEqualTo(id);
+    assertThat(browser.sessionId()).isEqualTo(id);
     assertNoContainerSession(browser);
     // Every cookie of the jar, replayed by someone who copied them before the logout (Open
     // Liberty's
     // LtpaToken2 too), logs in on neither instance.
     for (AppServer server : new AppServer[] {a(), b()}) {
-      Browser copy = new Browser();
+      CookieJarClient copy = new CookieJarClient();
       copy.copyCookiesFrom(beforeLogout);
       assertThat(copy.send("GET", server.loginUri("protected")).statusCode())
           .as("old cookies on %s", server.name())
@@ -162,14 +163,14 @@ abstract class LoginScenarios {
 
   @Test
   void invalidateOnOneInstance_endsTheLoginOnTheOther() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     logIn(browser, "bob", BOB_PASSWORD, a(), b(), a());
-    String id = browser.sessionCookie();
+    String id = browser.sessionId();
 
     browser.json("POST", a().loginUri("who?op=invalidate"));
 
-    Browser copy = new Browser();
-    copy.setSessionCookie(a().loginUri(""), id);
+    CookieJarClient copy = new CookieJarClient();
+    copy.setSessionId(id);
     assertThat(copy.send("GET", b().loginUri("protected")).statusCode()).isEqualTo(302);
     assertLoggedOut(copy.json("GET", a().loginUri("who")));
     assertThat(browser.send("GET", b().loginUri("protected")).statusCode()).isEqualTo(302);
@@ -177,8 +178,8 @@ abstract class LoginScenarios {
 
   @Test
   void forgedSessionCookie_isNotLoggedIn() throws Exception {
-    Browser forger = new Browser();
-    forger.setSessionCookie(a().loginUri(""), SessionIds.generate());
+    CookieJarClient forger = new CookieJarClient();
+    forger.setSessionId(SessionIds.generate());
     assertThat(forger.send("GET", a().loginUri("protected")).statusCode()).isEqualTo(302);
     assertLoggedOut(forger.json("GET", b().loginUri("who")));
   }
@@ -186,10 +187,10 @@ abstract class LoginScenarios {
   @Test
   void dynamoDbCalls_loggedInReadOnlyRequestReadsOnce_andARequestWithoutCookieMakesNone()
       throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     logIn(browser, "alice", ALICE_PASSWORD, a(), b(), a());
     browser.json("GET", b().loginUri("who"));
-    Browser control = new Browser();
+    CookieJarClient control = new CookieJarClient();
 
     control.json("POST", b().loginUri("who?op=reset"));
     assertThat(browser.json("GET", b().loginUri("protected?probe=calls")))
@@ -199,12 +200,13 @@ abstract class LoginScenarios {
         .isEqualTo(Map.of("GetItem", 1L));
 
     control.json("POST", b().loginUri("who?op=reset"));
-    assertLoggedOut(new Browser().json("GET", b().loginUri("who")));
+    assertLoggedOut(new CookieJarClient().json("GET", b().loginUri("who")));
     assertThat(calls(control, b()))
         .as("calls of an unauthenticated request without a session cookie")
         .isEmpty();
     // A protected page keeps the request for after the login: in a new session, one PutItem.
-    assertThat(new Browser().send("GET", b().loginUri("protected")).statusCode()).isEqualTo(302);
+    assertThat(new CookieJarClient().send("GET", b().loginUri("protected")).statusCode())
+        .isEqualTo(302);
     assertThat(calls(control, b()))
         .as("calls of a protected page without a session cookie")
         .isEqualTo(Map.of("PutItem", 1L));
@@ -215,7 +217,7 @@ abstract class LoginScenarios {
    * credential POST) that it was ended and dropped at once. Other cookies of the server's own (Open
    * Liberty's WASReqURL and LtpaToken2) are allowed: they hold no session.
    */
-  private void assertNoContainerSession(Browser browser) {
+  private void assertNoContainerSession(CookieJarClient browser) {
     if (containerSessionAtCredentialPostback()) {
       assertThat(browser.cookieValue("JSESSIONID"))
           .as("container session cookie left in the jar")
@@ -238,7 +240,7 @@ abstract class LoginScenarios {
   @Test
   void ownMechanismWithAutoApplySession_loginOnOneInstance_holdsOnTheOther_andLogoutEndsIt()
       throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     assertThat(browser.send("GET", b().customLoginUri("protected")).statusCode()).isEqualTo(401);
     HttpResponse<String> signedIn =
         browser.postForm(
@@ -261,14 +263,14 @@ abstract class LoginScenarios {
 
   @Test
   void loginByAMechanismTheApplicationNoLongerHas_isLoggedOutWithOneWarning() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     browser.postForm(a().customLoginUri("signin"), Map.of("user", "bob", "password", BOB_PASSWORD));
     assertThat(browser.json("GET", b().customLoginUri("protected")))
         .containsEntry("remoteUser", "bob");
     long before = removedMechanismWarnings(b());
 
     storeLoginMechanism(
-        browser.sessionCookie(), "io.github.dysession.it.login.custom.RemovedMechanism");
+        browser.sessionId(), "io.github.dysession.it.login.custom.RemovedMechanism");
     HttpResponse<String> refused = browser.send("GET", b().customLoginUri("protected"));
     assertThat(refused.statusCode()).as("protected page: %s", refused.body()).isEqualTo(401);
     assertThat(browser.send("GET", a().customLoginUri("protected")).statusCode()).isEqualTo(401);
@@ -306,11 +308,11 @@ abstract class LoginScenarios {
   @SuppressWarnings("unchecked")
   void ownMechanism_requestWithoutCredentialsOrCookie_answers401WithoutADynamoDbCall()
       throws Exception {
-    Browser control = new Browser();
+    CookieJarClient control = new CookieJarClient();
     control.json("POST", b().customLoginUri("who?op=reset"));
-    Browser anonymous = new Browser();
+    CookieJarClient anonymous = new CookieJarClient();
     assertThat(anonymous.send("GET", b().customLoginUri("protected")).statusCode()).isEqualTo(401);
-    assertThat(anonymous.sessionCookie()).as("session cookie").isNull();
+    assertThat(anonymous.sessionId()).as("session cookie").isNull();
     Map<String, Object> calls =
         (Map<String, Object>) control.json("GET", b().customLoginUri("who?op=calls")).get("calls");
     assertThat(calls).as("DynamoDB calls").isEmpty();
@@ -318,7 +320,7 @@ abstract class LoginScenarios {
 
   @Test
   void ownMechanism_wrongPassword_staysLoggedOutOnBoth() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     HttpResponse<String> refused =
         browser.postForm(
             a().customLoginUri("signin"), Map.of("user", "alice", "password", "wrong"));
@@ -332,9 +334,9 @@ abstract class LoginScenarios {
     for (java.util.function.Function<String, URI> app :
         List.<java.util.function.Function<String, URI>>of(
             r -> a().loginUri(r), r -> a().customLoginUri(r))) {
-      Browser browser = new Browser();
+      CookieJarClient browser = new CookieJarClient();
       browser.json("POST", app.apply("who?op=note&value=before-login"));
-      String before = browser.sessionCookie();
+      String before = browser.sessionId();
 
       Map<String, Object> loggedIn =
           browser.json("POST", app.apply("who?op=login&user=bob&password=" + BOB_PASSWORD));
@@ -342,7 +344,7 @@ abstract class LoginScenarios {
           .as("request.login on a")
           .containsEntry("remoteUser", "bob")
           .containsEntry("user", true);
-      assertThat(browser.sessionCookie()).isNotEqualTo(before);
+      assertThat(browser.sessionId()).isNotEqualTo(before);
 
       URI onB = other(app.apply("who"));
       assertThat(browser.json("GET", onB))
@@ -380,7 +382,7 @@ abstract class LoginScenarios {
   @Test
   void customFormMechanism_loginStepsOnAlternatingInstances_continueToTheProtectedPage()
       throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     HttpResponse<String> challenge = browser.send("GET", customForm(a(), "protected"));
     assertThat(challenge.statusCode()).as("protected page: %s", challenge.body()).isEqualTo(302);
     assertThat(URI.create(challenge.headers().firstValue("Location").orElseThrow()).getPath())
@@ -438,7 +440,8 @@ abstract class LoginScenarios {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Long> calls(Browser control, AppServer server) throws Exception {
+  private static Map<String, Long> calls(CookieJarClient control, AppServer server)
+      throws Exception {
     Map<String, Object> calls =
         (Map<String, Object>) control.json("GET", server.loginUri("who?op=calls")).get("calls");
     Map<String, Long> result = new java.util.TreeMap<>();
@@ -452,7 +455,7 @@ abstract class LoginScenarios {
    * credential POST (answered with a redirect back), the protected page again (the caller).
    */
   static void logIn(
-      Browser browser,
+      CookieJarClient browser,
       String user,
       String password,
       AppServer first,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.CookieJarClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
@@ -51,7 +52,7 @@ abstract class MetricsScenarios extends PairScenarios {
    * sweep adds Queries only (its sessions are far from expiring).
    */
   private void script() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     assertThat(browser.send("POST", counter(a(), "new")).body()).isEqualTo("0"); // a: PutItem
     assertThat(browser.send("GET", counter(b(), "read")).body()).isEqualTo("0"); // b: GetItem
     // a: GetItem, UpdateItem
@@ -142,7 +143,7 @@ abstract class MetricsScenarios extends PairScenarios {
   private static Map<String, Double> scraped(AppServer server, Map<String, Double> expected)
       throws Exception {
     URI uri = server.applicationMetricsUri("telemetry").orElseThrow();
-    HttpResponse<String> answer = new Browser().send("GET", uri);
+    HttpResponse<String> answer = new CookieJarClient().send("GET", uri);
     assertThat(answer.statusCode()).as("%s of %s", uri, server.name()).isEqualTo(200);
     MetricsText text = new MetricsText(answer.body());
     Map<String, Double> values = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.github.dysession.it.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dysession.it.support.CookieJarClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -25,7 +26,7 @@ abstract class SessionConfigScenarios extends PairScenarios {
   @Test
   void webXmlSessionTimeoutAndCookieConfig_areTheSessionsDefaults_onBothInstances()
       throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     URI set = a().baseUri().resolve("../faces/events?op=set&name=probe&value=1");
     HttpResponse<String> created = browser.send("POST", set);
     assertThat(created.statusCode()).isEqualTo(200);
@@ -61,7 +62,7 @@ abstract class SessionConfigScenarios extends PairScenarios {
 
   @Test
   void explicitDysessionCookieName_winsOverTheApplicationsCookieConfig() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     HttpResponse<String> response =
         browser.postForm(
             a().baseUri().resolve("../login-custom/signin"),

@@ -2,6 +2,7 @@ package io.github.dysession.it.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dysession.it.support.CookieJarClient;
 import io.github.dysession.it.support.InstalledServer;
 import io.github.dysession.it.support.ListeningSockets;
 import io.github.dysession.it.support.TomEE;
@@ -38,7 +39,7 @@ class TomEESessionSharingIT extends AbstractMixedFleetIT {
   @Test
   @Order(50)
   void servlet5DeprecatedSessionMethods_workOnTomEE_andTheirValuesReachPayara() throws Exception {
-    Browser browser = new Browser();
+    CookieJarClient browser = new CookieJarClient();
     Map<String, Object> onTomEE =
         browser.json("POST", subject().uri("s?op=servlet5&name=legacy&value=putValue"));
     assertThat(onTomEE)
@@ -63,9 +64,9 @@ class TomEESessionSharingIT extends AbstractMixedFleetIT {
   void tomEE_firesCreationEvents_setsNoContainerCookie_andListensOnItsHttpPortOnly()
       throws Exception {
     TomEE tomee = (TomEE) subject();
-    Browser control = new Browser();
+    CookieJarClient control = new CookieJarClient();
     control.json("POST", tomee.uri("s?op=reset"));
-    HttpResponse<String> counter = new Browser().send("POST", tomee.uri("api/counter"));
+    HttpResponse<String> counter = new CookieJarClient().send("POST", tomee.uri("api/counter"));
     assertThat(counter.statusCode()).isEqualTo(200);
     // The session the @SessionScoped bean made on TomEE fired the listener and the CDI event there.
     @SuppressWarnings("unchecked")

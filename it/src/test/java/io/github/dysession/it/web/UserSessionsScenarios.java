@@ -3,6 +3,7 @@ package io.github.dysession.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dysession.it.support.AppServer;
+import io.github.dysession.it.support.CookieJarClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 abstract class UserSessionsScenarios extends PairScenarios {
 
   /** A client without cookies: lists and ends sessions as an administrator's page would. */
-  private final Browser admin = new Browser("Admin-Console/1.0");
+  private final CookieJarClient admin = new CookieJarClient("Admin-Console/1.0");
 
   private static String newUser() {
     return "u-" + UUID.randomUUID().toString().substring(0, 13);
@@ -44,7 +45,7 @@ abstract class UserSessionsScenarios extends PairScenarios {
 
   /** Sends {@code op} and returns the JSON answer; fails on any status but 200 and 403. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> call(Browser browser, URI uri) throws Exception {
+  private static Map<String, Object> call(CookieJarClient browser, URI uri) throws Exception {
     HttpResponse<String> response = browser.send("POST", uri);
     assertThat(response.statusCode())
         .as(
@@ -53,25 +54,32 @@ abstract class UserSessionsScenarios extends PairScenarios {
             response.headers().firstValue("Location").map(l -> "Location: " + l).orElse(""),
             response.body())
         .isIn(200, 403);
-    Map<String, Object> answer = Browser.JSON.fromJson(response.body(), Map.class);
+    Map<String, Object> answer = CookieJarClient.JSON.fromJson(response.body(), Map.class);
     answer.put("status", response.statusCode());
     return answer;
   }
 
   private static Map<String, Object> logIn(
-      Browser browser, BiFunction<AppServer, String, URI> app, AppServer server, String user)
+      CookieJarClient browser,
+      BiFunction<AppServer, String, URI> app,
+      AppServer server,
+      String user)
       throws Exception {
     return call(browser, app.apply(server, "login&user=" + user + "&password=" + user + "-pw"));
   }
 
   private static Object caller(
-      Browser browser, BiFunction<AppServer, String, URI> app, AppServer server) throws Exception {
+      CookieJarClient browser, BiFunction<AppServer, String, URI> app, AppServer server)
+      throws Exception {
     return call(browser, app.apply(server, "whoami")).get("caller");
   }
 
   @SuppressWarnings("unchecked")
   private List<Map<String, Object>> listed(
-      Browser browser, BiFunction<AppServer, String, URI> app, AppServer server, String user)
+      CookieJarClient browser,
+      BiFunction<AppServer, String, URI> app,
+      AppServer server,
+      String user)
       throws Exception {
     return (List<Map<String, Object>>)
         call(browser, app.apply(server, "list&user=" + user)).get("sessions");
@@ -107,9 +115,9 @@ abstract class UserSessionsScenarios extends PairScenarios {
     resetEnds(app);
     String user = newUser();
     List<String> agents = List.of("Firefox/121.0 (jar 1)", "Safari/17.2 (jar 2)", "Edge/120");
-    List<Browser> browsers = new ArrayList<>();
+    List<CookieJarClient> browsers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      Browser browser = new Browser(agents.get(i));
+      CookieJarClient browser = new CookieJarClient(agents.get(i));
       assertThat(logIn(browser, app, alternate(i), user)).containsEntry("status", 200);
       assertThat(caller(browser, app, alternate(i + 1))).isEqualTo(user);
       browsers.add(browser);
@@ -131,14 +139,14 @@ abstract class UserSessionsScenarios extends PairScenarios {
                 assertThat(s.get("expiresAt").toString())
                     .isGreaterThan(s.get("lastAccessedAt").toString()));
     String body = admin.send("GET", users(a(), "list&user=" + user)).body();
-    for (Browser browser : browsers) {
-      assertThat(browser.sessionCookie()).isNotNull();
-      assertThat(body).doesNotContain(browser.sessionCookie());
+    for (CookieJarClient browser : browsers) {
+      assertThat(browser.sessionId()).isNotNull();
+      assertThat(body).doesNotContain(browser.sessionId());
     }
 
     // Ended from b: the sessions made on a and on b; the next request on a is logged out.
     assertThat(number(call(admin, users(b(), "endAll&user=" + user)).get("ended"))).isEqualTo(3);
-    for (Browser browser : browsers) {
+    for (CookieJarClient browser : browsers) {
       Map<String, Object> after = call(browser, users(a(), "whoami"));
       assertThat(after).containsEntry("status", 200).containsEntry("session", false);
       assertThat(after.get("caller")).isNull();
@@ -153,9 +161,9 @@ abstract class UserSessionsScenarios extends PairScenarios {
   void endOneByHandle_thenEndAllButCurrent_keepsTheCallersOwnSession() throws Exception {
     BiFunction<AppServer, String, URI> app = UserSessionsScenarios::users;
     String user = newUser();
-    Browser mine = new Browser("Mine/1");
-    Browser second = new Browser("Second/1");
-    Browser third = new Browser("Third/1");
+    CookieJarClient mine = new CookieJarClient("Mine/1");
+    CookieJarClient second = new CookieJarClient("Second/1");
+    CookieJarClient third = new CookieJarClient("Third/1");
     logIn(mine, app, a(), user);
     logIn(second, app, b(), user);
     logIn(third, app, a(), user);
@@ -190,22 +198,22 @@ abstract class UserSessionsScenarios extends PairScenarios {
   void refuse_aLoginBeyondTheLimitFails_asAWrongPasswordDoes_andTheOthersStay() throws Exception {
     BiFunction<AppServer, String, URI> app = UserSessionsScenarios::users;
     String user = newUser();
-    List<Browser> in = new ArrayList<>();
+    List<CookieJarClient> in = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      Browser browser = new Browser("Device/" + i);
+      CookieJarClient browser = new CookieJarClient("Device/" + i);
       assertThat(logIn(browser, app, alternate(i), user)).containsEntry("status", 200);
       in.add(browser);
     }
-    Browser fourth = new Browser("Device/4");
+    CookieJarClient fourth = new CookieJarClient("Device/4");
     Map<String, Object> refused = logIn(fourth, app, b(), user);
     assertThat(refused).containsEntry("status", 403);
     assertThat(refused.get("refused").toString()).doesNotContain(user);
     assertThat(caller(fourth, app, a())).isNull();
     assertThat(listed(admin, app, a(), user)).hasSize(3);
-    for (Browser browser : in) {
+    for (CookieJarClient browser : in) {
       assertThat(caller(browser, app, b())).isEqualTo(user);
     }
-    assertThat(logIn(new Browser(), app, a(), newUser()))
+    assertThat(logIn(new CookieJarClient(), app, a(), newUser()))
         .as("another user")
         .containsEntry("status", 200);
   }
@@ -214,13 +222,13 @@ abstract class UserSessionsScenarios extends PairScenarios {
   void refuse_concurrentLoginsOfOneUserOnBothInstances_admitExactlyTheLimit() throws Exception {
     BiFunction<AppServer, String, URI> app = UserSessionsScenarios::users;
     String user = newUser();
-    List<Browser> browsers = new ArrayList<>();
+    List<CookieJarClient> browsers = new ArrayList<>();
     List<Object> statuses = concurrentLogins(app, user, 8, browsers);
     assertThat(statuses).filteredOn(s -> s.equals(200)).hasSize(3);
     assertThat(statuses).filteredOn(s -> s.equals(403)).hasSize(5);
     assertThat(listed(admin, app, b(), user)).hasSize(3);
     long loggedIn = 0;
-    for (Browser browser : browsers) {
+    for (CookieJarClient browser : browsers) {
       loggedIn += user.equals(caller(browser, app, a())) ? 1 : 0;
     }
     assertThat(loggedIn).isEqualTo(3);
@@ -231,9 +239,9 @@ abstract class UserSessionsScenarios extends PairScenarios {
     BiFunction<AppServer, String, URI> app = UserSessionsScenarios::oldest;
     resetEnds(app);
     String user = newUser();
-    Browser first = new Browser("Old/1");
-    Browser second = new Browser("Middle/1");
-    Browser third = new Browser("New/1");
+    CookieJarClient first = new CookieJarClient("Old/1");
+    CookieJarClient second = new CookieJarClient("Middle/1");
+    CookieJarClient third = new CookieJarClient("New/1");
     assertThat(logIn(first, app, a(), user)).containsEntry("status", 200);
     assertThat(logIn(second, app, b(), user)).containsEntry("status", 200);
     assertThat(logIn(third, app, b(), user)).containsEntry("status", 200);
@@ -252,13 +260,13 @@ abstract class UserSessionsScenarios extends PairScenarios {
     BiFunction<AppServer, String, URI> app = UserSessionsScenarios::oldest;
     resetEnds(app);
     String user = newUser();
-    List<Browser> browsers = new ArrayList<>();
+    List<CookieJarClient> browsers = new ArrayList<>();
     List<Object> statuses = concurrentLogins(app, user, 6, browsers);
     long admitted = statuses.stream().filter(s -> s.equals(200)).count();
     assertThat(admitted).as("logins admitted of %s", statuses).isGreaterThanOrEqualTo(2);
     assertThat(listed(admin, app, b(), user)).hasSize(2);
     long loggedIn = 0;
-    for (Browser browser : browsers) {
+    for (CookieJarClient browser : browsers) {
       loggedIn += user.equals(caller(browser, app, a())) ? 1 : 0;
     }
     assertThat(loggedIn).isEqualTo(2);
@@ -268,16 +276,16 @@ abstract class UserSessionsScenarios extends PairScenarios {
   @Test
   void anotherApplicationWithAnotherKeyPrefix_inTheSameTable_seesNoneOfTheUsers() throws Exception {
     String user = newUser();
-    logIn(new Browser("P/1"), UserSessionsScenarios::users, a(), user);
-    logIn(new Browser("P/2"), UserSessionsScenarios::users, b(), user);
+    logIn(new CookieJarClient("P/1"), UserSessionsScenarios::users, a(), user);
+    logIn(new CookieJarClient("P/2"), UserSessionsScenarios::users, b(), user);
     assertThat(listed(admin, UserSessionsScenarios::users, b(), user)).hasSize(2);
     assertThat(listed(admin, UserSessionsScenarios::oldest, a(), user)).isEmpty();
     assertThat(listed(admin, UserSessionsScenarios::oldest, b(), user)).isEmpty();
     assertThat(number(call(admin, oldest(b(), "endAll&user=" + user)).get("ended"))).isZero();
     assertThat(listed(admin, UserSessionsScenarios::users, a(), user)).hasSize(2);
     // And the limits are counted per application: two more here, none refused there.
-    logIn(new Browser("Q/1"), UserSessionsScenarios::oldest, a(), user);
-    logIn(new Browser("Q/2"), UserSessionsScenarios::oldest, b(), user);
+    logIn(new CookieJarClient("Q/1"), UserSessionsScenarios::oldest, a(), user);
+    logIn(new CookieJarClient("Q/2"), UserSessionsScenarios::oldest, b(), user);
     assertThat(listed(admin, UserSessionsScenarios::oldest, a(), user)).hasSize(2);
     assertThat(listed(admin, UserSessionsScenarios::users, a(), user)).hasSize(2);
   }
@@ -286,17 +294,17 @@ abstract class UserSessionsScenarios extends PairScenarios {
   void changeIdLogoutAndExpiry_leaveNothingListable() throws Exception {
     BiFunction<AppServer, String, URI> app = UserSessionsScenarios::users;
     String user = newUser();
-    Browser moved = new Browser("Moved/1");
+    CookieJarClient moved = new CookieJarClient("Moved/1");
     assertThat(logIn(moved, app, a(), user)).containsEntry("status", 200);
     Object before = listed(admin, app, b(), user).get(0).get("handle");
-    String oldId = moved.sessionCookie();
+    String oldId = moved.sessionId();
     call(moved, users(b(), "changeId"));
-    assertThat(moved.sessionCookie()).isNotEqualTo(oldId);
+    assertThat(moved.sessionId()).isNotEqualTo(oldId);
     assertThat(listed(moved, app, a(), user))
         .singleElement()
         .satisfies(s -> assertThat(s).containsEntry("current", true).doesNotContainValue(before));
 
-    Browser out = new Browser("Out/1");
+    CookieJarClient out = new CookieJarClient("Out/1");
     assertThat(logIn(out, app, b(), user)).containsEntry("status", 200);
     assertThat(listed(admin, app, a(), user)).hasSize(2);
     call(out, users(a(), "logout"));
@@ -305,7 +313,7 @@ abstract class UserSessionsScenarios extends PairScenarios {
         .singleElement()
         .satisfies(s -> assertThat(s.get("client").toString()).startsWith("Moved/1"));
 
-    Browser expiring = new Browser("Expiring/1");
+    CookieJarClient expiring = new CookieJarClient("Expiring/1");
     assertThat(logIn(expiring, app, a(), user)).containsEntry("status", 200);
     // Tagged: its end by the expiry sweep is counted apart from the totals other tests compare.
     call(expiring, users(b(), "tag&value=listing-" + user + "&seconds=1"));
@@ -323,14 +331,17 @@ abstract class UserSessionsScenarios extends PairScenarios {
    * returns the statuses and adds the jars to {@code browsers}.
    */
   private List<Object> concurrentLogins(
-      BiFunction<AppServer, String, URI> app, String user, int count, List<Browser> browsers)
+      BiFunction<AppServer, String, URI> app,
+      String user,
+      int count,
+      List<CookieJarClient> browsers)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(count);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Object>> results = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
-        Browser browser = new Browser("Concurrent/" + i);
+        CookieJarClient browser = new CookieJarClient("Concurrent/" + i);
         browsers.add(browser);
         AppServer server = alternate(i);
         results.add(
