@@ -1,6 +1,7 @@
 package io.github.dysession.cdi;
 
 import io.github.dysession.config.SettingsSource;
+import io.github.dysession.config.TelemetrySwitch;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import org.eclipse.microprofile.config.Config;
@@ -54,12 +55,7 @@ final class OptionalApis {
    * third-party APIs).
    */
   static String telemetryProblem() {
-    boolean on =
-        ConfigProvider.getConfig()
-            .getOptionalValue("otel.sdk.disabled", String.class)
-            .map(v -> v.trim().equalsIgnoreCase("false"))
-            .orElse(false);
-    if (!on) {
+    if (!TelemetrySwitch.sdkOn(ConfigProvider.getConfig())) {
       return null;
     }
     try {

@@ -1,6 +1,7 @@
 package io.github.dysession.telemetry;
 
 import io.github.dysession.cdi.Dysession;
+import io.github.dysession.config.TelemetrySwitch;
 import io.github.dysession.store.Operations;
 import io.github.dysession.store.OperationsListener;
 import io.opentelemetry.api.OpenTelemetry;
@@ -19,7 +20,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -46,9 +46,6 @@ public class DysessionTelemetry implements OperationsListener {
 
   /** Prefix of every instrument name. */
   static final String PREFIX = "dysession.";
-
-  /** MicroProfile Telemetry's switch: the SDK is off unless this is {@code false}. */
-  static final String SDK_DISABLED = "otel.sdk.disabled";
 
   private static final AttributeKey<String> APP = AttributeKey.stringKey("app");
   private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("operation");
@@ -156,17 +153,12 @@ public class DysessionTelemetry implements OperationsListener {
       // dysession switched off (no operations), or a server with the API but no telemetry bean.
       return;
     }
-    if (!sdkOn(ConfigProvider.getConfig().getOptionalValue(SDK_DISABLED, String.class))) {
+    if (!TelemetrySwitch.sdkOn(ConfigProvider.getConfig())) {
       LOG.fine("dysession records no OpenTelemetry metrics: otel.sdk.disabled is not false");
       return;
     }
     // The server's bean is looked up when the filter starts, in the application's own context.
     attach(operationsBean.get(), telemetries::get);
-  }
-
-  /** Whether MicroProfile Telemetry's SDK is on, given the value of {@value #SDK_DISABLED}. */
-  static boolean sdkOn(Optional<String> sdkDisabled) {
-    return sdkDisabled.map(v -> v.trim().equalsIgnoreCase("false")).orElse(false);
   }
 
   /** Records {@code operations}' reports on the meter of {@code telemetry} from now on. */

@@ -13,7 +13,6 @@ import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.util.Collection;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,15 +113,6 @@ class DysessionTelemetryTest {
                 "dysession.sessions.created",
                 Attributes.of(AttributeKey.stringKey("app"), "/")))
         .isEqualTo(1);
-  }
-
-  @Test
-  void theSdkIsOn_onlyWhenOtelSdkDisabledIsFalse() {
-    assertThat(DysessionTelemetry.sdkOn(Optional.empty())).isFalse();
-    assertThat(DysessionTelemetry.sdkOn(Optional.of("true"))).isFalse();
-    assertThat(DysessionTelemetry.sdkOn(Optional.of("no"))).isFalse();
-    assertThat(DysessionTelemetry.sdkOn(Optional.of("false"))).isTrue();
-    assertThat(DysessionTelemetry.sdkOn(Optional.of(" FALSE "))).isTrue();
   }
 
   private static Attributes call(Attributes app, String operation, String outcome) {
