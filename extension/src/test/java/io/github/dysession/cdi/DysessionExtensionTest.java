@@ -438,14 +438,24 @@ class DysessionExtensionTest {
     return proxy;
   }
 
+  /** The client the store calls: a field of the store, or of the table record it holds. */
   private static DynamoDbClient clientOf(Object store) throws IllegalAccessException {
     for (Field f : store.getClass().getDeclaredFields()) {
+      f.setAccessible(true);
       if (DynamoDbClient.class.isAssignableFrom(f.getType())) {
-        f.setAccessible(true);
         return (DynamoDbClient) f.get(store);
       }
+      Object part = f.get(store);
+      if (part instanceof Record) {
+        for (Field g : part.getClass().getDeclaredFields()) {
+          if (DynamoDbClient.class.isAssignableFrom(g.getType())) {
+            g.setAccessible(true);
+            return (DynamoDbClient) g.get(part);
+          }
+        }
+      }
     }
-    throw new AssertionError(store.getClass() + " has no DynamoDbClient field");
+    throw new AssertionError(store.getClass() + " holds no DynamoDbClient");
   }
 
   private List<String> captureLog() {

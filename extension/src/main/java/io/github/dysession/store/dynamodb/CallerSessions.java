@@ -1,12 +1,10 @@
 package io.github.dysession.store.dynamodb;
 
-import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.store.LoggedInSession;
 import io.github.dysession.store.LoginLimitException;
 import io.github.dysession.store.SessionData;
 import io.github.dysession.store.SessionStore;
 import io.github.dysession.store.SessionStoreException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -25,7 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
@@ -57,28 +53,15 @@ final class CallerSessions {
    */
   private static final long WRITTEN = 0;
 
-  private final DynamoDbClient client;
-  private final DynamoDbSettings settings;
-  private final SessionItem items;
-  private final DynamoDbErrors errors;
-  private final Clock clock;
+  private final SessionTable table;
 
-  CallerSessions(
-      DynamoDbClient client,
-      DynamoDbSettings settings,
-      SessionItem items,
-      DynamoDbErrors errors,
-      Clock clock) {
-    this.client = client;
-    this.settings = settings;
-    this.items = items;
-    this.errors = errors;
-    this.clock = clock;
+  CallerSessions(SessionTable table) {
+    this.table = table;
   }
 
   /** Lists the caller's live sessions: one Query of the index (more only past 1 MB of entries). */
   List<LoggedInSession> loggedIn(String caller) {
-    Instant now = clock.instant();
+    Instant now = table.clock().instant();
     List<LoggedInSession> found = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
@@ -98,25 +81,21 @@ final class CallerSessions {
   }
 
   private QueryResponse queryIndex(String caller, Map<String, AttributeValue> start) {
-    return errors.callOnIndex(
+    return table.query(
         "list the sessions of a caller",
+        SessionItem.USER_INDEX,
         missingIndex(),
-        () ->
-            client.query(
-                b ->
-                    b.tableName(settings.tableName())
-                        .indexName(SessionItem.USER_INDEX)
-                        .keyConditionExpression("#user = :user")
-                        .expressionAttributeNames(Map.of("#user", SessionItem.USER))
-                        .expressionAttributeValues(Map.of(":user", items.user(caller)))
-                        .exclusiveStartKey(start)
-                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+        b ->
+            b.keyConditionExpression("#user = :user")
+                .expressionAttributeNames(Map.of("#user", SessionItem.USER))
+                .expressionAttributeValues(Map.of(":user", table.items().user(caller)))
+                .exclusiveStartKey(start));
   }
 
   /** The message of a feature that needs the index on a table without it. */
   String missingIndex() {
     return "table '"
-        + settings.tableName()
+        + table.settings().tableName()
         + "' has no index '"
         + SessionItem.USER_INDEX
         + "' of logged-in sessions, which listing, ending and limiting a user's sessions need; "
@@ -128,11 +107,11 @@ final class CallerSessions {
    * in as {@code caller}; otherwise null.
    */
   private SessionData liveSessionOf(Map<String, AttributeValue> item, String caller, Instant now) {
-    String id = items.idOf(item);
-    if (id == null || items.ttlPassed(item, now)) {
+    String id = table.items().idOf(item);
+    if (id == null || table.items().ttlPassed(item, now)) {
       return null;
     }
-    SessionData session = items.fromItem(id, item, now);
+    SessionData session = table.items().fromItem(id, item, now);
     if (session.isExpiredAt(now)
         || session.login() == null
         || !session.login().caller().equals(caller)) {
@@ -146,18 +125,14 @@ final class CallerSessions {
     DeleteItemResponse response;
     try {
       response =
-          errors.call(
+          table.delete(
               "end a session of a caller",
-              () ->
-                  client.deleteItem(
-                      b ->
-                          b.tableName(settings.tableName())
-                              .key(items.key(id))
-                              .conditionExpression("#user = :user")
-                              .expressionAttributeNames(Map.of("#user", SessionItem.USER))
-                              .expressionAttributeValues(Map.of(":user", items.user(caller)))
-                              .returnValues(ReturnValue.ALL_OLD)
-                              .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+              table.items().key(id),
+              b ->
+                  b.conditionExpression("#user = :user")
+                      .expressionAttributeNames(Map.of("#user", SessionItem.USER))
+                      .expressionAttributeValues(Map.of(":user", table.items().user(caller)))
+                      .returnValues(ReturnValue.ALL_OLD));
     } catch (ConditionalCheckFailedException e) {
       // Gone already, logged out, or another caller's: nothing of this caller's to end.
       return Optional.empty();
@@ -165,13 +140,14 @@ final class CallerSessions {
     if (!response.hasAttributes() || response.attributes().isEmpty()) {
       return Optional.empty();
     }
-    return Optional.ofNullable(liveSessionOf(response.attributes(), caller, clock.instant()));
+    return Optional.ofNullable(
+        liveSessionOf(response.attributes(), caller, table.clock().instant()));
   }
 
   /** Admits a login under the per-caller limit (see the class comment). */
   List<LoggedInSession> admitLogin(String caller, String id, int maxSessions, boolean endOldest) {
     for (int attempt = 0; attempt < ADMIT_ATTEMPTS; attempt++) {
-      Instant now = clock.instant();
+      Instant now = table.clock().instant();
       Map<String, AttributeValue> record = readRecord(caller, now);
       Map<String, Instant> slots = slots(record);
       Set<String> candidates = new LinkedHashSet<>(slots.keySet());
@@ -234,26 +210,19 @@ final class CallerSessions {
    */
   void loginWritten(String caller, String id) {
     try {
-      errors.call(
+      table.update(
           "mark a login of a caller as written",
-          () ->
-              client.updateItem(
-                  b ->
-                      b.tableName(settings.tableName())
-                          .key(recordKey(caller))
-                          // The version moves, so an admission that read the record before
-                          // writes nothing over this.
-                          .updateExpression("SET #slots.#id = :written ADD #ver :one")
-                          .conditionExpression("attribute_exists(#slots.#id)")
-                          .expressionAttributeNames(
-                              Map.of("#slots", SLOTS, "#id", id, "#ver", SessionItem.VERSION))
-                          .expressionAttributeValues(
-                              Map.of(
-                                  ":written",
-                                  SessionItem.number(WRITTEN),
-                                  ":one",
-                                  SessionItem.number(1)))
-                          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+          recordKey(caller),
+          b ->
+              b // The version moves, so an admission that read the record before
+                  // writes nothing over this.
+                  .updateExpression("SET #slots.#id = :written ADD #ver :one")
+                  .conditionExpression("attribute_exists(#slots.#id)")
+                  .expressionAttributeNames(
+                      Map.of("#slots", SLOTS, "#id", id, "#ver", SessionItem.VERSION))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":written", SessionItem.number(WRITTEN), ":one", SessionItem.number(1))));
     } catch (ConditionalCheckFailedException e) {
       // The record expired or a later admission dropped the slot: nothing counts as pending.
     }
@@ -262,25 +231,20 @@ final class CallerSessions {
   private Map<String, AttributeValue> recordKey(String caller) {
     Map<String, AttributeValue> key = new HashMap<>(4);
     key.put(
-        settings.partitionKeyName(),
-        AttributeValue.fromS(settings.keyPrefix() + RECORD_KEY_INFIX + caller));
+        table.settings().partitionKeyName(),
+        AttributeValue.fromS(table.settings().keyPrefix() + RECORD_KEY_INFIX + caller));
     key.put(
-        settings.sortKeyName(), AttributeValue.fromS(RECORD_SORT_PREFIX + settings.keyPrefix()));
+        table.settings().sortKeyName(),
+        AttributeValue.fromS(RECORD_SORT_PREFIX + table.settings().keyPrefix()));
     return key;
   }
 
   private Map<String, AttributeValue> readRecord(String caller, Instant now) {
     GetItemResponse response =
-        errors.call(
-            "read the login admissions of a caller",
-            () ->
-                client.getItem(
-                    b ->
-                        b.tableName(settings.tableName())
-                            .key(recordKey(caller))
-                            .consistentRead(true)
-                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    if (!response.hasItem() || response.item().isEmpty() || items.ttlPassed(response.item(), now)) {
+        table.get("read the login admissions of a caller", recordKey(caller), true);
+    if (!response.hasItem()
+        || response.item().isEmpty()
+        || table.items().ttlPassed(response.item(), now)) {
       return null;
     }
     return response.item();
@@ -316,19 +280,19 @@ final class CallerSessions {
     for (int from = 0; from < all.size(); from += BATCH_GET_LIMIT) {
       List<Map<String, AttributeValue>> keys = new ArrayList<>();
       for (String id : all.subList(from, Math.min(all.size(), from + BATCH_GET_LIMIT))) {
-        keys.add(items.key(id));
+        keys.add(table.items().key(id));
       }
       Map<String, KeysAndAttributes> request =
           Map.of(
-              settings.tableName(),
+              table.settings().tableName(),
               KeysAndAttributes.builder()
                   .keys(keys)
                   .consistentRead(true)
                   .projectionExpression("#pk, #ttl, #acc, #cr, #mi, #login")
                   .expressionAttributeNames(
                       Map.of(
-                          "#pk", settings.partitionKeyName(),
-                          "#ttl", settings.ttlAttributeName(),
+                          "#pk", table.settings().partitionKeyName(),
+                          "#ttl", table.settings().ttlAttributeName(),
                           "#acc", SessionItem.ACCESSED,
                           "#cr", SessionItem.CREATED,
                           "#mi", SessionItem.MAX_INACTIVE,
@@ -339,16 +303,9 @@ final class CallerSessions {
           pause(round);
         }
         Map<String, KeysAndAttributes> ask = request;
-        BatchGetItemResponse response =
-            errors.call(
-                "check the sessions of a caller",
-                () ->
-                    client.batchGetItem(
-                        b ->
-                            b.requestItems(ask)
-                                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+        BatchGetItemResponse response = table.batchGet("check the sessions of a caller", ask);
         for (Map<String, AttributeValue> item :
-            response.responses().getOrDefault(settings.tableName(), List.of())) {
+            response.responses().getOrDefault(table.settings().tableName(), List.of())) {
           SessionData session = liveSessionOf(item, caller, now);
           if (session != null) {
             live.put(session.id(), session);
@@ -376,7 +333,7 @@ final class CallerSessions {
     record.put(SessionItem.VERSION, SessionItem.number(version + 1));
     record.put(SLOTS, AttributeValue.fromM(slots));
     record.put(
-        settings.ttlAttributeName(),
+        table.settings().ttlAttributeName(),
         SessionItem.number(now.plus(RECORD_LIFETIME).getEpochSecond()));
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
@@ -384,8 +341,8 @@ final class CallerSessions {
     if (before == null) {
       // Absent, or expired and not yet deleted by DynamoDB.
       condition = "attribute_not_exists(#pk) OR #ttl <= :now";
-      names.put("#pk", settings.partitionKeyName());
-      names.put("#ttl", settings.ttlAttributeName());
+      names.put("#pk", table.settings().partitionKeyName());
+      names.put("#ttl", table.settings().ttlAttributeName());
       values.put(":now", SessionItem.number(now.getEpochSecond()));
     } else {
       condition = "#ver = :ver";
@@ -393,17 +350,13 @@ final class CallerSessions {
       values.put(":ver", SessionItem.number(version));
     }
     try {
-      errors.call(
+      table.put(
           "admit a login of a caller",
-          () ->
-              client.putItem(
-                  b ->
-                      b.tableName(settings.tableName())
-                          .item(record)
-                          .conditionExpression(condition)
-                          .expressionAttributeNames(names)
-                          .expressionAttributeValues(values)
-                          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+          b ->
+              b.item(record)
+                  .conditionExpression(condition)
+                  .expressionAttributeNames(names)
+                  .expressionAttributeValues(values));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;

@@ -1,20 +1,16 @@
 package io.github.dysession.store.dynamodb;
 
-import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.store.ExpiredSessions;
 import io.github.dysession.store.SessionData;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
@@ -28,23 +24,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  */
 final class ExpiryIndex {
 
-  private final DynamoDbClient client;
-  private final DynamoDbSettings settings;
-  private final SessionItem items;
-  private final DynamoDbErrors errors;
-  private final Clock clock;
+  private final SessionTable table;
 
-  ExpiryIndex(
-      DynamoDbClient client,
-      DynamoDbSettings settings,
-      SessionItem items,
-      DynamoDbErrors errors,
-      Clock clock) {
-    this.client = client;
-    this.settings = settings;
-    this.items = items;
-    this.errors = errors;
-    this.clock = clock;
+  ExpiryIndex(SessionTable table) {
+    this.table = table;
   }
 
   /** Lists the sessions of the minutes that ended from {@code from} up to {@code until}. */
@@ -62,7 +45,7 @@ final class ExpiryIndex {
         }
         QueryResponse page = query(bucket, start, max - ids.size());
         for (Map<String, AttributeValue> entry : page.items()) {
-          String id = items.idOf(entry);
+          String id = table.items().idOf(entry);
           if (id != null) {
             ids.add(id);
           }
@@ -82,27 +65,23 @@ final class ExpiryIndex {
   }
 
   private QueryResponse query(long bucket, Map<String, AttributeValue> start, int limit) {
-    AttributeValue value = items.expiryBucket(bucket * SessionItem.EXPIRY_BUCKET_SECONDS);
-    return errors.callOnIndex(
+    AttributeValue value = table.items().expiryBucket(bucket * SessionItem.EXPIRY_BUCKET_SECONDS);
+    return table.query(
         "list expired sessions",
+        SessionItem.EXPIRY_INDEX,
         missingIndex(),
-        () ->
-            client.query(
-                b ->
-                    b.tableName(settings.tableName())
-                        .indexName(SessionItem.EXPIRY_INDEX)
-                        .keyConditionExpression("#exp = :exp")
-                        .expressionAttributeNames(Map.of("#exp", SessionItem.EXPIRY))
-                        .expressionAttributeValues(Map.of(":exp", value))
-                        .limit(limit)
-                        .exclusiveStartKey(start)
-                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+        b ->
+            b.keyConditionExpression("#exp = :exp")
+                .expressionAttributeNames(Map.of("#exp", SessionItem.EXPIRY))
+                .expressionAttributeValues(Map.of(":exp", value))
+                .limit(limit)
+                .exclusiveStartKey(start));
   }
 
   /** The message of the sweep on a table without its index. */
   String missingIndex() {
     return "table '"
-        + settings.tableName()
+        + table.settings().tableName()
         + "' has no index '"
         + SessionItem.EXPIRY_INDEX
         + "' of expiry times, which the expiry sweep needs (sessions still expire, without their"
@@ -112,23 +91,19 @@ final class ExpiryIndex {
 
   /** Deletes the session if its TTL has passed; returns it as it was. */
   Optional<SessionData> claim(String id) {
-    Instant now = clock.instant();
+    Instant now = table.clock().instant();
     DeleteItemResponse response;
     try {
       response =
-          errors.call(
+          table.delete(
               "claim an expired session",
-              () ->
-                  client.deleteItem(
-                      b ->
-                          b.tableName(settings.tableName())
-                              .key(items.key(id))
-                              .conditionExpression("#ttl <= :now")
-                              .expressionAttributeNames(Map.of("#ttl", settings.ttlAttributeName()))
-                              .expressionAttributeValues(
-                                  Map.of(":now", SessionItem.number(now.getEpochSecond())))
-                              .returnValues(ReturnValue.ALL_OLD)
-                              .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+              table.items().key(id),
+              b ->
+                  b.conditionExpression("#ttl <= :now")
+                      .expressionAttributeNames(Map.of("#ttl", table.settings().ttlAttributeName()))
+                      .expressionAttributeValues(
+                          Map.of(":now", SessionItem.number(now.getEpochSecond())))
+                      .returnValues(ReturnValue.ALL_OLD));
     } catch (ConditionalCheckFailedException e) {
       // Claimed by another instance, deleted, or touched since it was listed.
       return Optional.empty();
@@ -136,6 +111,6 @@ final class ExpiryIndex {
     if (!response.hasAttributes() || response.attributes().isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(items.fromItem(id, response.attributes(), now));
+    return Optional.of(table.items().fromItem(id, response.attributes(), now));
   }
 }
