@@ -103,6 +103,15 @@ public final class AttributeCodec {
     return deflated.length < plain.length ? deflated : plain;
   }
 
+  /**
+   * The failure to store {@code value}: names the attribute and the value's class, never the value.
+   */
+  private static IllegalArgumentException unstorable(
+      String name, Object value, String why, Exception cause) {
+    return new IllegalArgumentException(
+        "Session attribute '" + name + "' holds a " + value.getClass().getName() + why, cause);
+  }
+
   private byte[] encodePlain(String name, Object value) {
     String descriptor = JsonType.describe(value);
     if (descriptor != null) {
@@ -118,40 +127,34 @@ public final class AttributeCodec {
       } catch (JsonbException | CharacterCodingException e) {
         // Java serialization keeps every Serializable value, lone surrogates and NaN included.
         if (!(value instanceof Serializable)) {
-          throw new IllegalArgumentException(
-              "Session attribute '"
-                  + name
-                  + "' holds a "
-                  + value.getClass().getName()
-                  + " that could not be written as JSON ("
+          throw unstorable(
+              name,
+              value,
+              " that could not be written as JSON ("
                   + e.getClass().getSimpleName()
-                  + ") and is not Serializable; make the class "
-                  + "implement java.io.Serializable",
+                  + ") and is not Serializable; make the class implement java.io.Serializable",
               e);
         }
       }
     }
     if (!(value instanceof Serializable)) {
-      throw new IllegalArgumentException(
-          "Session attribute '"
-              + name
-              + "' holds a "
-              + value.getClass().getName()
-              + ", which is not Serializable and not a JSON value; "
-              + "make the class implement java.io.Serializable, or store a public record, String, "
-              + "number, boolean, enum, or a List/Set/Map of those");
+      throw unstorable(
+          name,
+          value,
+          ", which is not Serializable and not a JSON value; make the class implement"
+              + " java.io.Serializable, or store a public record, String, number, boolean, enum,"
+              + " or a List/Set/Map of those",
+          null);
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     bytes.write(JAVA);
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
     } catch (NotSerializableException e) {
-      throw new IllegalArgumentException(
-          "Session attribute '"
-              + name
-              + "' holds a "
-              + value.getClass().getName()
-              + " that refers to a "
+      throw unstorable(
+          name,
+          value,
+          " that refers to a "
               + e.getMessage()
               + ", which is not Serializable; make that class Serializable or mark the field"
               + " transient",

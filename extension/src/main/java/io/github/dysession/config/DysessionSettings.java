@@ -15,24 +15,10 @@ import java.util.regex.Pattern;
  * value at once.
  *
  * @param enabled whether dysession replaces the container's sessions at all
- * @param tableName the DynamoDB table that holds the sessions
- * @param partitionKeyName the name of the table's partition key attribute (a string)
- * @param sortKeyName the name of the table's sort key attribute (a string)
- * @param ttlAttributeName the attribute holding the expiry instant in epoch seconds
- * @param cachePeriod how long a session lives after its last access unless the application sets
- *     another interval
- * @param region the AWS region of the table
- * @param endpoint an endpoint override such as {@code http://127.0.0.1:8000}, or {@code null} for
- *     the region's AWS endpoint
+ * @param dynamoDb the DynamoDB part (table, key and TTL attribute names, cache period, region,
+ *     endpoint, touch interval, consistent reads, key prefix, size limit, timeouts, retries): the
+ *     only part the store is given
  * @param createTable whether the table is created (and TTL enabled) at deployment
- * @param touchInterval how long a read-only session goes without a write of its access time
- * @param consistentReads whether sessions are read with strongly consistent reads
- * @param keyPrefix a prefix put before every session id in the partition key, so that several
- *     applications can share a table
- * @param maxSessionBytes the largest item a session may occupy, at most DynamoDB's 400 KB
- * @param apiCallTimeout the time limit of one DynamoDB call, retries included
- * @param apiCallAttemptTimeout the time limit of one attempt of a DynamoDB call
- * @param maxRetries how often the SDK retries a failed or throttled call
  * @param allowedClasses extra {@link java.io.ObjectInputFilter} patterns of classes that may be
  *     deserialized besides the JDK's and the application's own
  * @param logging where dysession writes its log
@@ -48,21 +34,8 @@ import java.util.regex.Pattern;
  */
 public record DysessionSettings(
     boolean enabled,
-    String tableName,
-    String partitionKeyName,
-    String sortKeyName,
-    String ttlAttributeName,
-    Duration cachePeriod,
-    String region,
-    URI endpoint,
+    DynamoDbSettings dynamoDb,
     boolean createTable,
-    Duration touchInterval,
-    boolean consistentReads,
-    String keyPrefix,
-    int maxSessionBytes,
-    Duration apiCallTimeout,
-    Duration apiCallAttemptTimeout,
-    int maxRetries,
     List<String> allowedClasses,
     Logging logging,
     Cookie cookie,
@@ -128,16 +101,7 @@ public record DysessionSettings(
 
   /** Validates the record's invariants; use {@link #from(SettingsSource)} for readable errors. */
   public DysessionSettings {
-    Objects.requireNonNull(tableName, "tableName");
-    Objects.requireNonNull(partitionKeyName, "partitionKeyName");
-    Objects.requireNonNull(sortKeyName, "sortKeyName");
-    Objects.requireNonNull(ttlAttributeName, "ttlAttributeName");
-    Objects.requireNonNull(cachePeriod, "cachePeriod");
-    Objects.requireNonNull(region, "region");
-    Objects.requireNonNull(touchInterval, "touchInterval");
-    Objects.requireNonNull(keyPrefix, "keyPrefix");
-    Objects.requireNonNull(apiCallTimeout, "apiCallTimeout");
-    Objects.requireNonNull(apiCallAttemptTimeout, "apiCallAttemptTimeout");
+    Objects.requireNonNull(dynamoDb, "dynamoDb");
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(cookie, "cookie");
     Objects.requireNonNull(loginLimit, "loginLimit");
@@ -146,23 +110,76 @@ public record DysessionSettings(
     explicitKeys = java.util.Set.copyOf(explicitKeys);
   }
 
-  /** Returns the DynamoDB part of these settings, the only part the store is given. */
-  public DynamoDbSettings dynamoDb() {
-    return new DynamoDbSettings(
-        tableName,
-        partitionKeyName,
-        sortKeyName,
-        ttlAttributeName,
-        cachePeriod,
-        region,
-        endpoint,
-        touchInterval,
-        consistentReads,
-        keyPrefix,
-        maxSessionBytes,
-        apiCallTimeout,
-        apiCallAttemptTimeout,
-        maxRetries);
+  // The DynamoDB part's values, read here as well (the start-up log, the servlet layer).
+
+  /** See {@link DynamoDbSettings#tableName()}. */
+  public String tableName() {
+    return dynamoDb.tableName();
+  }
+
+  /** See {@link DynamoDbSettings#partitionKeyName()}. */
+  public String partitionKeyName() {
+    return dynamoDb.partitionKeyName();
+  }
+
+  /** See {@link DynamoDbSettings#sortKeyName()}. */
+  public String sortKeyName() {
+    return dynamoDb.sortKeyName();
+  }
+
+  /** See {@link DynamoDbSettings#ttlAttributeName()}. */
+  public String ttlAttributeName() {
+    return dynamoDb.ttlAttributeName();
+  }
+
+  /** See {@link DynamoDbSettings#cachePeriod()}. */
+  public Duration cachePeriod() {
+    return dynamoDb.cachePeriod();
+  }
+
+  /** See {@link DynamoDbSettings#region()}. */
+  public String region() {
+    return dynamoDb.region();
+  }
+
+  /** See {@link DynamoDbSettings#endpoint()}. */
+  public URI endpoint() {
+    return dynamoDb.endpoint();
+  }
+
+  /** See {@link DynamoDbSettings#touchInterval()}. */
+  public Duration touchInterval() {
+    return dynamoDb.touchInterval();
+  }
+
+  /** See {@link DynamoDbSettings#consistentReads()}. */
+  public boolean consistentReads() {
+    return dynamoDb.consistentReads();
+  }
+
+  /** See {@link DynamoDbSettings#keyPrefix()}. */
+  public String keyPrefix() {
+    return dynamoDb.keyPrefix();
+  }
+
+  /** See {@link DynamoDbSettings#maxSessionBytes()}. */
+  public int maxSessionBytes() {
+    return dynamoDb.maxSessionBytes();
+  }
+
+  /** See {@link DynamoDbSettings#apiCallTimeout()}. */
+  public Duration apiCallTimeout() {
+    return dynamoDb.apiCallTimeout();
+  }
+
+  /** See {@link DynamoDbSettings#apiCallAttemptTimeout()}. */
+  public Duration apiCallAttemptTimeout() {
+    return dynamoDb.apiCallAttemptTimeout();
+  }
+
+  /** See {@link DynamoDbSettings#maxRetries()}. */
+  public int maxRetries() {
+    return dynamoDb.maxRetries();
   }
 
   /** Returns whether the configuration set {@code key} itself rather than leaving its default. */
@@ -362,21 +379,22 @@ public record DysessionSettings(
     r.throwIfInvalid();
     return new DysessionSettings(
         enabled,
-        tableName,
-        pk,
-        sk,
-        ttl,
-        Duration.ofSeconds(cachePeriod),
-        region,
-        endpoint,
+        new DynamoDbSettings(
+            tableName,
+            pk,
+            sk,
+            ttl,
+            Duration.ofSeconds(cachePeriod),
+            region,
+            endpoint,
+            Duration.ofSeconds(touch),
+            consistentReads,
+            keyPrefix,
+            (int) maxBytes,
+            Duration.ofMillis(apiCallTimeout),
+            Duration.ofMillis(attemptTimeout),
+            (int) maxRetries),
         createTable,
-        Duration.ofSeconds(touch),
-        consistentReads,
-        keyPrefix,
-        (int) maxBytes,
-        Duration.ofMillis(apiCallTimeout),
-        Duration.ofMillis(attemptTimeout),
-        (int) maxRetries,
         allowed,
         new Logging(loggingType, filePath),
         new Cookie(cookieName, secure, sameSite, domain, path, httpOnly),
@@ -392,36 +410,36 @@ public record DysessionSettings(
    */
   public String describe() {
     return "table="
-        + tableName
+        + tableName()
         + " region="
-        + region
+        + region()
         + " endpoint="
-        + (endpoint == null ? "aws" : endpoint)
+        + (endpoint() == null ? "aws" : endpoint())
         + " keys="
-        + partitionKeyName
+        + partitionKeyName()
         + "/"
-        + sortKeyName
+        + sortKeyName()
         + " ttl-attribute="
-        + ttlAttributeName
+        + ttlAttributeName()
         + " cache-period="
-        + cachePeriod.toSeconds()
+        + cachePeriod().toSeconds()
         + "s"
         + " touch-interval="
-        + touchInterval.toSeconds()
+        + touchInterval().toSeconds()
         + "s"
         + " consistent-reads="
-        + consistentReads
+        + consistentReads()
         + " key-prefix="
-        + (keyPrefix.isEmpty() ? "none" : keyPrefix)
+        + (keyPrefix().isEmpty() ? "none" : keyPrefix())
         + " max-session-bytes="
-        + maxSessionBytes
+        + maxSessionBytes()
         + " timeouts="
-        + apiCallTimeout.toMillis()
+        + apiCallTimeout().toMillis()
         + "/"
-        + apiCallAttemptTimeout.toMillis()
+        + apiCallAttemptTimeout().toMillis()
         + "ms"
         + " retries="
-        + maxRetries
+        + maxRetries()
         + " create-table="
         + createTable
         + " cookie="

@@ -213,10 +213,10 @@ final class CallerSessions {
       table.update(
           "mark a login of a caller as written",
           recordKey(caller),
+          // The version moves, so an admission that read the record before writes nothing over
+          // this.
           b ->
-              b // The version moves, so an admission that read the record before
-                  // writes nothing over this.
-                  .updateExpression("SET #slots.#id = :written ADD #ver :one")
+              b.updateExpression("SET #slots.#id = :written ADD #ver :one")
                   .conditionExpression("attribute_exists(#slots.#id)")
                   .expressionAttributeNames(
                       Map.of("#slots", SLOTS, "#id", id, "#ver", SessionItem.VERSION))

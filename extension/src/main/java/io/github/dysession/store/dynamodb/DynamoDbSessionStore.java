@@ -158,7 +158,14 @@ public final class DynamoDbSessionStore implements SessionStore {
     }
   }
 
-  /** See {@link SessionWrites#save}. */
+  /**
+   * Saves a request's changes with one conditional UpdateItem (several when they exceed one
+   * request). A save that changes content is conditional on no write based on a newer read having
+   * landed before it, so a late retry never writes old values over new ones; when a concurrent
+   * request wrote in between, this request's changes are applied on top of its write. A split save
+   * that fails after some of its writes throws a {@link
+   * io.github.dysession.store.PartialSaveException} saying what was written.
+   */
   @Override
   public SaveOutcome save(SessionChanges changes) {
     return writes.save(changes);

@@ -47,7 +47,7 @@ record SessionTable(
   }
 
   // One GetItem, PutItem, UpdateItem, DeleteItem, Query or BatchGetItem on the table, each asking
-  // for its consumed capacity; {@code action} names it in the errors DynamoDbErrors translates.
+  // for its consumed capacity; the action names the call in the errors DynamoDbErrors translates.
 
   GetItemResponse get(String action, Map<String, AttributeValue> key, boolean consistent) {
     return errors.call(
