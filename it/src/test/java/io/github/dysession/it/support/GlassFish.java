@@ -63,8 +63,7 @@ public final class GlassFish extends InstalledServer {
     Path domain = instanceDir.resolve("domain1");
     copyTree(home.resolve("glassfish").resolve("domains").resolve("domain1"), domain);
     copyFile(war, domain.resolve("autodeploy").resolve(CONTEXT_ROOT + ".war"));
-    loginWars.forEach(
-        w -> copyFile(w, domain.resolve("autodeploy").resolve(w.getFileName().toString())));
+    deployBeside(domain.resolve("autodeploy"));
     Path config = domain.resolve("config").resolve("domain.xml");
     write(config, onLoopback(read(config), httpPort, config));
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,19 @@ public abstract class InstalledServer implements AppServer {
   /** How long a start may take until the application answers. */
   public static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
+  /**
+   * The page of each application beside the test WAR that answers 200 once it is deployed, by
+   * context root; one not named here is not waited for.
+   */
+  private static final Map<String, String> READY_PATHS =
+      Map.of(
+          "login", "login.html",
+          "login-custom", "who",
+          "login-customform", "who",
+          "faces", "events",
+          "users", "sessions",
+          "users-oldest", "sessions");
+
   private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -70,6 +84,9 @@ public abstract class InstalledServer implements AppServer {
    */
   final List<Path> loginWars;
 
+  /** WARs the start deploys beside the test WAR besides the login ones (the telemetry one). */
+  final List<Path> moreWars;
+
   private volatile int port;
   private int launches;
   private volatile Path instanceDir;
@@ -79,6 +96,10 @@ public abstract class InstalledServer implements AppServer {
   private long startedLineSeen;
 
   InstalledServer(String kind, String name, Map<String, String> settings) {
+    this(kind, name, settings, List.of());
+  }
+
+  InstalledServer(String kind, String name, Map<String, String> settings, List<Path> moreWars) {
     if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("Instance name must match [A-Za-z0-9._-]+: " + name);
     }
@@ -91,6 +112,7 @@ public abstract class InstalledServer implements AppServer {
     this.war = requireFile(PayaraMicro.defaultWar(), "test WAR");
     this.loginWars =
         PayaraMicro.loginWars().stream().map(w -> requireFile(w, "login test WAR")).toList();
+    this.moreWars = moreWars.stream().map(w -> requireFile(w, "test WAR")).toList();
     Path runs =
         Dynalite.baseDir().resolve("target").resolve(kind.toLowerCase(Locale.ROOT) + "-runs");
     this.runDir = runs.resolve(name);
@@ -173,30 +195,39 @@ public abstract class InstalledServer implements AppServer {
 
   private String notReady() {
     String reason = ManagedProcess.notAnswering200(uri("ping"));
-    // The login test applications too: GlassFish deploys its autodeploy folder one by one.
-    if (reason == null && !loginWars.isEmpty() && deploysLoginWars()) {
-      reason = ManagedProcess.notAnswering200(loginUri("login.html"));
-    }
-    if (reason == null && loginWars.size() > 1 && deploysLoginWars()) {
-      reason = ManagedProcess.notAnswering200(customLoginUri("who"));
-    }
-    if (reason == null && loginWars.size() > 2 && deploysLoginWars()) {
-      reason = ManagedProcess.notAnswering200(baseUri().resolve("../login-customform/who"));
-    }
-    if (reason == null && loginWars.size() > 3 && deploysLoginWars()) {
-      reason = ManagedProcess.notAnswering200(baseUri().resolve("../faces/events"));
-    }
-    if (reason == null && loginWars.size() > 4 && deploysLoginWars()) {
-      reason = ManagedProcess.notAnswering200(usersUri("sessions"));
-    }
-    if (reason == null && loginWars.size() > 5 && deploysLoginWars()) {
-      reason = ManagedProcess.notAnswering200(usersOldestUri("sessions"));
+    // The applications beside it too: GlassFish deploys its autodeploy folder one by one.
+    for (Iterator<Path> wars = besideWars().iterator(); reason == null && wars.hasNext(); ) {
+      String root = contextRoot(wars.next());
+      String path = READY_PATHS.get(root);
+      if (path != null) {
+        reason = ManagedProcess.notAnswering200(baseUri().resolve("../" + root + "/" + path));
+      }
     }
     if (reason == null) {
       return null;
     }
     failIfTheStartFailed(reason);
     return reason;
+  }
+
+  /**
+   * The WARs deployed beside the test WAR, each under its file name without {@code .war}: the login
+   * test applications where {@link #deploysLoginWars()}, then the start's {@link #moreWars}.
+   */
+  final List<Path> besideWars() {
+    return Stream.concat(
+            deploysLoginWars() ? loginWars.stream() : Stream.empty(), moreWars.stream())
+        .toList();
+  }
+
+  /** Copies the {@link #besideWars()} into a deployment directory under their file names. */
+  final void deployBeside(Path directory) {
+    besideWars().forEach(w -> copyFile(w, directory.resolve(w.getFileName().toString())));
+  }
+
+  /** The context root a WAR beside the test WAR is deployed at: its file name without .war. */
+  static String contextRoot(Path war) {
+    return war.getFileName().toString().replaceFirst("\\.war$", "");
   }
 
   /**

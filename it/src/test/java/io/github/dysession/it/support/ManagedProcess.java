@@ -407,12 +407,24 @@ final class ManagedProcess {
 
   /** A port of 127.0.0.1 that is free now (another process may take it before ours binds it). */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot find a free port on " + LOOPBACK, e);
+    // The kernel may hand out a port it handed out a moment ago: a server given two listeners'
+    // ports in a row could get the same one twice (seen: WildFly's HTTPS listener on its HTTP
+    // port). So no port goes out twice from this JVM while others are free.
+    for (int attempt = 1; ; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        int port = socket.getLocalPort();
+        if (HANDED_OUT.add(port) || attempt >= 100) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot find a free port on " + LOOPBACK, e);
+      }
     }
   }
+
+  /** Every port {@link #freePort()} handed out in this JVM. */
+  private static final java.util.Set<Integer> HANDED_OUT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   static String lastChars(String s, int chars) {
     return s.length() <= chars ? s : "..." + s.substring(s.length() - chars);

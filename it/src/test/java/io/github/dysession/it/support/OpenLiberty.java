@@ -78,7 +78,11 @@ public final class OpenLiberty extends InstalledServer {
   private final List<String> features;
 
   private OpenLiberty(String name, Map<String, String> settings, List<String> features) {
-    super("OpenLiberty", name, settings);
+    super(
+        "OpenLiberty",
+        name,
+        settings,
+        features.contains(TELEMETRY_FEATURE) ? List.of(PayaraMicro.telemetryWar()) : List.of());
     this.home = installation(HOME_PROPERTY, "liberty");
     if (!Files.isExecutable(home.resolve("bin").resolve("server"))) {
       throw new IllegalStateException(
@@ -189,7 +193,7 @@ public final class OpenLiberty extends InstalledServer {
         .append("\" contextRoot=\"/")
         .append(CONTEXT_ROOT)
         .append("\"/>\n")
-        .append(deploysLoginWars() ? loginApplications() : "")
+        .append(besideApplications())
         .append("  <applicationMonitor updateTrigger=\"disabled\" dropinsEnabled=\"false\"/>\n")
         .append("  <config updateTrigger=\"disabled\"/>\n")
         .append(
@@ -205,19 +209,13 @@ public final class OpenLiberty extends InstalledServer {
   }
 
   /**
-   * The login test applications, and the telemetry one with MicroProfile Telemetry, each under its
-   * file name without .war.
+   * The {@link #besideWars()}, each under its file name without .war; the telemetry one sees the
+   * OpenTelemetry API.
    */
-  private String loginApplications() {
+  private String besideApplications() {
     StringBuilder xml = new StringBuilder();
-    List<Path> wars = new java.util.ArrayList<>(loginWars);
-    Path telemetry = null;
-    if (features.contains(TELEMETRY_FEATURE)) {
-      telemetry = requireFile(PayaraMicro.telemetryWar(), "telemetry test WAR");
-      wars.add(telemetry);
-    }
-    for (Path war : wars) {
-      String root = war.getFileName().toString().replaceFirst("\\.war$", "");
+    for (Path war : besideWars()) {
+      String root = contextRoot(war);
       xml.append("  <webApplication id=\"")
           .append(root)
           .append("\" name=\"")
@@ -227,7 +225,7 @@ public final class OpenLiberty extends InstalledServer {
           .append("\" contextRoot=\"/")
           .append(root)
           .append(
-              war.equals(telemetry)
+              moreWars.contains(war)
                   // Liberty shows the OpenTelemetry API only to applications that ask (README).
                   ? "\">\n    <classloader apiTypeVisibility=\"+third-party\"/>\n"
                       + "  </webApplication>\n"

@@ -54,12 +54,8 @@ public final class TomEE extends InstalledServer {
 
   private final Path home;
 
-  /** WARs deployed beside the test and login ones. */
-  private final List<Path> moreWars;
-
   private TomEE(String name, Map<String, String> settings, List<Path> moreWars) {
-    super("TomEE", name, settings);
-    this.moreWars = moreWars.stream().map(w -> requireFile(w, "test WAR")).toList();
+    super("TomEE", name, settings, moreWars);
     this.home = installation(HOME_PROPERTY, "tomee");
     if (!Files.isRegularFile(home.resolve("bin").resolve("catalina.sh"))) {
       throw new IllegalStateException("No TomEE distribution at " + home);
@@ -166,13 +162,7 @@ public final class TomEE extends InstalledServer {
           war,
           dir.resolve("webapps").resolve(CONTEXT_ROOT + ".war"),
           StandardCopyOption.REPLACE_EXISTING);
-      for (Path login :
-          java.util.stream.Stream.concat(loginWars.stream(), moreWars.stream()).toList()) {
-        Files.copy(
-            login,
-            dir.resolve("webapps").resolve(login.getFileName().toString()),
-            StandardCopyOption.REPLACE_EXISTING);
-      }
+      deployBeside(dir.resolve("webapps"));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare CATALINA_BASE " + dir, e);
     }

@@ -59,15 +59,11 @@ public final class WildFly extends InstalledServer {
   /** Whether the launch adds MicroProfile Telemetry to {@code standalone.xml}. */
   private final boolean telemetry;
 
-  /** WARs deployed beside the test and login ones. */
-  private final List<Path> moreWars;
-
   private WildFly(
       String name, Map<String, String> settings, boolean telemetry, List<Path> moreWars) {
-    super("WildFly", name, settings);
+    super("WildFly", name, settings, moreWars);
     this.home = installation(HOME_PROPERTY, "wildfly");
     this.telemetry = telemetry;
-    this.moreWars = moreWars.stream().map(w -> requireFile(w, "test WAR")).toList();
   }
 
   /**
@@ -95,10 +91,7 @@ public final class WildFly extends InstalledServer {
   List<String> prepareLaunch(Path base, int httpPort) {
     copyTree(home.resolve("standalone"), base);
     copyFile(war, base.resolve("deployments").resolve(CONTEXT_ROOT + ".war"));
-    for (List<Path> wars : List.of(loginWars, moreWars)) {
-      wars.forEach(
-          w -> copyFile(w, base.resolve("deployments").resolve(w.getFileName().toString())));
-    }
+    deployBeside(base.resolve("deployments"));
     Path config = base.resolve("configuration").resolve("standalone.xml");
     String xml = read(config);
     // Jakarta Security with the application's identity store (the login test application's
