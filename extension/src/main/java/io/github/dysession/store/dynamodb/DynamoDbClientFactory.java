@@ -3,6 +3,8 @@ package io.github.dysession.store.dynamodb;
 import io.github.dysession.config.DynamoDbSettings;
 import io.github.dysession.store.Operations;
 import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -20,6 +22,7 @@ public final class DynamoDbClientFactory {
 
   private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
   private static final int MAX_CONNECTIONS = 100;
+  private static final Duration TIMEOUT_THREAD_KEEP_ALIVE = Duration.ofSeconds(10);
 
   private DynamoDbClientFactory() {}
 
@@ -56,10 +59,37 @@ public final class DynamoDbClientFactory {
     return create(settings, new ObservedCalls(operations));
   }
 
+  /**
+   * The executor of the SDK's call and attempt timeouts: one thread that ends when no timeout is
+   * pending (so an undeployed application leaves none behind), and a cancelled timeout leaves the
+   * queue at once. The SDK's own (five threads, cancelled timeouts kept until they would have
+   * fired) woke a thread for every timeout of every call, two per call (it/BENCHMARKS.md, the
+   * thread table of the end-to-end part).
+   */
+  static ScheduledThreadPoolExecutor timeoutExecutor() {
+    return timeoutExecutor(TIMEOUT_THREAD_KEEP_ALIVE);
+  }
+
+  static ScheduledThreadPoolExecutor timeoutExecutor(Duration keepAlive) {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread thread = new Thread(runnable, "dysession-sdk-timeouts");
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.setRemoveOnCancelPolicy(true);
+    executor.setKeepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
+  }
+
   private static ClientOverrideConfiguration overrides(
       DynamoDbSettings settings, ExecutionInterceptor... interceptors) {
     ClientOverrideConfiguration.Builder b =
         ClientOverrideConfiguration.builder()
+            .scheduledExecutorService(timeoutExecutor())
             .apiCallTimeout(settings.apiCallTimeout())
             .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
             .retryStrategy(RetryMode.STANDARD);
