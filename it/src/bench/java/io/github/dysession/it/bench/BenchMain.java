@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -128,22 +129,10 @@ public final class BenchMain {
               Results.DYS_MEMORY, List.of(b.baseUri()), "DYSESSION", List.of(b.pid()));
       LoadDriver.Mix mix = new LoadDriver.Mix(Results.MIX_OVERHEAD, 0.0);
       System.out.println("[bench] overhead: warming up both instances");
-      LoadDriver.run(
-          ta,
-          mix,
-          s.clients(),
-          s.overheadWarmup(),
-          Duration.ofSeconds(1),
-          s.maxRequestsPerRun(),
-          1);
-      LoadDriver.run(
-          tb,
-          mix,
-          s.clients(),
-          s.overheadWarmup(),
-          Duration.ofSeconds(1),
-          s.maxRequestsPerRun(),
-          2);
+      for (LoadDriver.Target t : List.of(ta, tb)) {
+        results.priming.put(t.label(), prime(s, t, List.of(mix), s.overheadWarmup()));
+        System.out.println("[bench] overhead: " + t.label() + " " + results.priming.get(t.label()));
+      }
       LoadDriver.Result ra = new LoadDriver.Result(ta.label(), mix.label());
       LoadDriver.Result rb = new LoadDriver.Result(tb.label(), mix.label());
       for (int i = 0; i < 2 * s.overheadRounds(); i++) {
@@ -231,24 +220,21 @@ public final class BenchMain {
             List.of(hzA.baseUri(), hzB.baseUri()),
             "JSESSIONID",
             List.of(hzA.pid(), hzB.pid()));
-    // Fresh instances: load their classes and let the JIT work before anything is measured.
-    LoadDriver.Mix writeHeavy = new LoadDriver.Mix(Results.MIX_WRITE_HEAVY, 0.5);
-    for (LoadDriver.Target target : List.of(dys, hz)) {
-      System.out.println("[bench] end to end: priming " + target.label());
-      LoadDriver.run(
-          target,
-          writeHeavy,
-          s.clients(),
-          s.e2ePrime(),
-          Duration.ofSeconds(1),
-          s.maxRequestsPerRun(),
-          7);
-    }
-    int seed = 100;
-    for (LoadDriver.Mix mix :
+    // Fresh instances: load their classes and let the JIT work before anything is measured. A
+    // fixed priming was too short (the JIT compilers still spent a third of dysession's CPU in its
+    // measured windows), so each system is primed with both mixes until its compiler threads
+    // settle, within a bound.
+    List<LoadDriver.Mix> mixes =
         List.of(
             new LoadDriver.Mix(Results.MIX_READ_HEAVY, 0.9),
-            new LoadDriver.Mix(Results.MIX_WRITE_HEAVY, 0.5))) {
+            new LoadDriver.Mix(Results.MIX_WRITE_HEAVY, 0.5));
+    for (LoadDriver.Target target : List.of(dys, hz)) {
+      System.out.println("[bench] end to end: priming " + target.label());
+      results.priming.put(target.label(), prime(s, target, mixes, s.e2ePrime()));
+      System.out.println("[bench] end to end: " + results.priming.get(target.label()));
+    }
+    int seed = 100;
+    for (LoadDriver.Mix mix : mixes) {
       // Alternate which system goes first.
       List<LoadDriver.Target> order = seed == 100 ? List.of(dys, hz) : List.of(hz, dys);
       for (LoadDriver.Target target : order) {
@@ -263,10 +249,69 @@ public final class BenchMain {
                 seed++);
         results.e2e.add(r);
         System.out.println("[bench] end to end: " + r.summary());
+        System.out.print(r.threadSummary(15));
       }
     }
     results.rss.put(dysA.name(), dysA.rssBytes());
     results.rss.put(hzA.name(), hzA.rssBytes());
+  }
+
+  /**
+   * How a system was primed: for how long, and the share of a core its JIT compiler threads used in
+   * the last step (per instance).
+   */
+  record Priming(double seconds, double compilerShare, boolean settled) {
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "primed %.0f s; JIT compilers at the end: %.1f%% of a core per instance (%s)",
+          seconds,
+          compilerShare * 100,
+          settled ? "settled" : "NOT settled within the bound");
+    }
+  }
+
+  /** The JIT compiler threads' group in {@link ProcessCpu#threadGroup} ("C1/C2 CompilerThread"). */
+  static final String COMPILER_THREADS = "C# CompilerThre";
+
+  /** A compiler share per instance under which the JIT counts as settled. */
+  static final double SETTLED_COMPILER_SHARE = 0.03;
+
+  /**
+   * Primes {@code target} with {@code mixes} in turn, in steps, for at least {@code atLeast} and
+   * then until two consecutive steps find its JIT compiler threads below {@link
+   * #SETTLED_COMPILER_SHARE} of a core per instance, for at most eight times the priming time.
+   */
+  private static Priming prime(
+      BenchSettings s, LoadDriver.Target target, List<LoadDriver.Mix> mixes, Duration atLeast)
+      throws InterruptedException {
+    Duration step = s.quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(5);
+    long min = atLeast.toNanos();
+    long max = atLeast.multipliedBy(s.quick() ? 1 : 8).toNanos();
+    long started = System.nanoTime();
+    int quiet = 0;
+    double share = Double.NaN;
+    for (int i = 0; ; i++) {
+      LoadDriver.Result r =
+          LoadDriver.run(
+              target,
+              mixes.get(i % mixes.size()),
+              s.clients(),
+              Duration.ZERO,
+              step,
+              s.maxRequestsPerRun(),
+              7 + i);
+      share =
+          r.threadCpuNanos.getOrDefault(COMPILER_THREADS, 0L)
+              / (double) Math.max(1, (long) (r.seconds * 1e9))
+              / target.pids().size();
+      quiet = share < SETTLED_COMPILER_SHARE ? quiet + 1 : 0;
+      long elapsed = System.nanoTime() - started;
+      if ((elapsed >= min && quiet >= 2) || elapsed >= max) {
+        return new Priming(elapsed / 1e9, share, quiet >= 2);
+      }
+    }
   }
 
   // ---- servers ---------------------------------------------------------------------------------

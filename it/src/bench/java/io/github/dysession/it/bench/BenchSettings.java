@@ -112,9 +112,9 @@ record BenchSettings(
         Locale.ROOT,
         "%s run: %d closed-loop clients; overhead: %d s warm-up per variant, then %d rounds per"
             + " variant, alternating (A B B A ...), of %d s measured after %d s warm-up;"
-            + " end-to-end: %d s priming per system, then %d s warm-up + %d s measured per mix and"
-            + " system; at most %,d requests per measured run; JMH: %d fork, %d x %s warm-up, %d x"
-            + " %s measured",
+            + " end-to-end: at least %d s priming per system (until its JIT settles), then %d s"
+            + " warm-up + %d s measured per mix and system; at most %,d requests per measured run;"
+            + " JMH: %d fork, %d x %s warm-up, %d x %s measured",
         quick ? "QUICK (smoke)" : "Full",
         clients,
         overheadWarmup.toSeconds(),

@@ -67,7 +67,20 @@ final class LoadDriver {
     double seconds;
     long cpuNanos;
     long backendCpuNanos;
+
+    /** The load generator's (this JVM's) CPU over the measured window. */
+    long driverCpuNanos;
+
+    /**
+     * The servers' CPU over the measured window by thread group ({@link ProcessCpu#threadGroup}).
+     */
+    final java.util.Map<String, Long> threadCpuNanos = new java.util.TreeMap<>();
+
     boolean cpuKnown = true;
+
+    /** Server CPU per request of each merged round (µs). */
+    final List<Double> roundCpuMicros = new ArrayList<>();
+
     int clients;
     int rounds;
     // Correctness, whole run.
@@ -108,6 +121,23 @@ final class LoadDriver {
           : (cpuNanos + backendCpuNanos) / 1000.0 / requests;
     }
 
+    /** The servers' own CPU per request (without the backend's), or NaN when unknown. */
+    double serverCpuMicrosPerRequest() {
+      return !cpuKnown || requests == 0 ? Double.NaN : cpuNanos / 1000.0 / requests;
+    }
+
+    /** The load generator's CPU per request, or NaN when unknown. */
+    double driverCpuMicrosPerRequest() {
+      return requests == 0 || driverCpuNanos <= 0 ? Double.NaN : driverCpuNanos / 1000.0 / requests;
+    }
+
+    /** The servers' CPU per request of a thread group, or NaN. */
+    double threadCpuMicrosPerRequest(String group) {
+      return requests == 0
+          ? Double.NaN
+          : threadCpuNanos.getOrDefault(group, 0L) / 1000.0 / requests;
+    }
+
     /** The session backend's (dynalite's) share of {@link #cpuMicrosPerRequest}, or NaN. */
     double backendCpuMicrosPerRequest() {
       return !cpuKnown || requests == 0 ? Double.NaN : backendCpuNanos / 1000.0 / requests;
@@ -120,6 +150,9 @@ final class LoadDriver {
       seconds += r.seconds;
       cpuNanos += r.cpuNanos;
       backendCpuNanos += r.backendCpuNanos;
+      driverCpuNanos += r.driverCpuNanos;
+      roundCpuMicros.add(r.cpuMicrosPerRequest());
+      r.threadCpuNanos.forEach((k, v) -> threadCpuNanos.merge(k, v, Long::sum));
       cpuKnown &= r.cpuKnown;
       clients = Math.max(clients, r.clients);
       rounds += r.rounds;
@@ -135,10 +168,28 @@ final class LoadDriver {
       firstError = firstError == null ? r.firstError : firstError;
     }
 
+    /** The {@code n} thread groups that spent the most CPU, with µs per request, one per line. */
+    String threadSummary(int n) {
+      StringBuilder out = new StringBuilder();
+      threadCpuNanos.entrySet().stream()
+          .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+          .limit(n)
+          .forEach(
+              e ->
+                  out.append(
+                      String.format(
+                          Locale.ROOT,
+                          "    %-20s %8.1f us/req%n",
+                          e.getKey(),
+                          e.getValue() / 1000.0 / Math.max(1, requests))));
+      return out.toString();
+    }
+
     String summary() {
       return String.format(
               Locale.ROOT,
-              "%-34s %-22s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  cpu %6.0f us/req  errors %d  "
+              "%-34s %-22s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  cpu %6.0f us/req"
+                  + " (backend %.0f, driver %.0f)  errors %d  "
                   + "lost %d/%d  stale %d/%d  replaced %d",
               system,
               mix,
@@ -146,6 +197,8 @@ final class LoadDriver {
               percentileMillis(50),
               percentileMillis(99),
               cpuMicrosPerRequest(),
+              backendCpuMicrosPerRequest(),
+              driverCpuMicrosPerRequest(),
               errors,
               updatesLost,
               acked,
@@ -195,10 +248,14 @@ final class LoadDriver {
     sleepUntil(measureStart);
     long cpuBefore = ProcessCpu.nanos(target.pids());
     long backendBefore = ProcessCpu.nanos(target.backendPids());
+    long driverBefore = ProcessCpu.nanos(ProcessHandle.current().pid());
+    java.util.Map<String, Long> threadsBefore = ProcessCpu.nanosByThread(target.pids());
     budgetReached.await(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
     long stoppedAt = Math.min(end, budgetAt[0]);
     long cpuAfter = ProcessCpu.nanos(target.pids());
     long backendAfter = ProcessCpu.nanos(target.backendPids());
+    long driverAfter = ProcessCpu.nanos(ProcessHandle.current().pid());
+    java.util.Map<String, Long> threadsAfter = ProcessCpu.nanosByThread(target.pids());
     for (User user : users) {
       user.stop = true;
     }
@@ -211,6 +268,8 @@ final class LoadDriver {
     result.cpuKnown = cpuBefore >= 0 && cpuAfter >= 0 && backendBefore >= 0 && backendAfter >= 0;
     result.cpuNanos = result.cpuKnown ? cpuAfter - cpuBefore : 0;
     result.backendCpuNanos = result.cpuKnown ? backendAfter - backendBefore : 0;
+    result.driverCpuNanos = driverBefore >= 0 && driverAfter >= 0 ? driverAfter - driverBefore : 0;
+    result.threadCpuNanos.putAll(ProcessCpu.difference(threadsBefore, threadsAfter));
     result.clients = clients;
     result.rounds = 1;
     for (User user : users) {

@@ -34,6 +34,57 @@ final class ProcessCpu {
     }
   }
 
+  /**
+   * CPU time of each thread group of the processes {@code pids}, in nanoseconds: threads named
+   * alike but for their numbers ({@code http-thread-pool::http-listener(3)}, {@code C2
+   * CompilerThread1}) count as one. Linux shows the first 15 characters of a thread's name. Threads
+   * that ended are not listed, so a difference of two readings covers the threads alive at both.
+   */
+  static java.util.Map<String, Long> nanosByThread(List<Long> pids) {
+    java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+    for (long pid : pids) {
+      if (pid <= 0) {
+        continue;
+      }
+      Path tasks = Paths.get("/proc", Long.toString(pid), "task");
+      try (java.util.stream.Stream<Path> list = Files.list(tasks)) {
+        for (Path task : (Iterable<Path>) list::iterator) {
+          try {
+            String stat = Files.readString(task.resolve("stat"));
+            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            groups.merge(threadGroup(name), ticks * 1_000_000_000L / TICKS_PER_SECOND, Long::sum);
+          } catch (IOException | RuntimeException e) {
+            // The thread ended meanwhile.
+          }
+        }
+      } catch (IOException e) {
+        // The process ended.
+      }
+    }
+    return groups;
+  }
+
+  /** A thread's group: its name without numbers. */
+  static String threadGroup(String name) {
+    return name.replaceAll("[0-9]+", "#").replaceAll("#(#|[-_.:#]#)*", "#").trim();
+  }
+
+  /** {@code after} minus {@code before}, group by group, leaving out groups that spent nothing. */
+  static java.util.Map<String, Long> difference(
+      java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+    java.util.Map<String, Long> spent = new java.util.TreeMap<>();
+    after.forEach(
+        (group, nanos) -> {
+          long d = nanos - before.getOrDefault(group, 0L);
+          if (d > 0) {
+            spent.put(group, d);
+          }
+        });
+    return spent;
+  }
+
   /** Sum of {@link #nanos} over several processes, or -1 if any is unknown. */
   static long nanos(List<Long> pids) {
     long sum = 0;

@@ -184,13 +184,25 @@ final class Report {
             String.format(
                 Locale.ROOT,
                 "%nThroughput ratio (b)/(a): **%.2f** (target ≥ 0.90: %s). "
-                    + "Server CPU per request: %.0f µs vs %.0f µs (%+.0f µs for dysession).%n%n",
+                    + "Server CPU per request: %.0f µs vs %.0f µs (%+.0f µs, %+.0f%%, for"
+                    + " dysession; target within 10%%: %s); per round %s vs %s µs.%n%n",
                 ratio,
                 ratio >= 0.90 ? "met" : "missed",
                 a.cpuMicrosPerRequest(),
                 b.cpuMicrosPerRequest(),
-                b.cpuMicrosPerRequest() - a.cpuMicrosPerRequest()));
+                b.cpuMicrosPerRequest() - a.cpuMicrosPerRequest(),
+                (b.cpuMicrosPerRequest() / a.cpuMicrosPerRequest() - 1) * 100,
+                b.cpuMicrosPerRequest() <= 1.10 * a.cpuMicrosPerRequest() ? "met" : "missed",
+                rounds(a),
+                rounds(b)));
       }
+      for (LoadDriver.Result x : r.overhead) {
+        BenchMain.Priming p = r.priming.get(x.system);
+        if (p != null) {
+          md.append("Warm-up of ").append(x.system).append(": ").append(p).append(".\n");
+        }
+      }
+      md.append('\n');
       md.append(
           "Where dysession's time goes (seen in JFR profiles of this phase; the tables below, when"
               + " present, are this run's): per request it reads its cookie, loads the session and"
@@ -227,6 +239,17 @@ final class Report {
                   + " the two instances clustered over TCP/IP on 127.0.0.1 only (cluster formed: "
                   + (r.clusterFormed ? "yes" : "**NO**")
                   + ").\n\n");
+      if (!r.priming.isEmpty()) {
+        md.append(
+            "Before the measured runs each system was primed with both mixes in turn, in steps,"
+                + " until its JIT compiler threads used less than "
+                + Math.round(BenchMain.SETTLED_COMPILER_SHARE * 100)
+                + "% of a core per instance in two consecutive steps (a fixed priming had left"
+                + " the JIT compiling through the measured windows):\n\n");
+        r.priming.forEach(
+            (system, p) -> md.append("- ").append(system).append(": ").append(p).append('\n'));
+        md.append('\n');
+      }
       md.append(loadTable(r.e2e, true));
       md.append(
           "\n"
@@ -237,6 +260,7 @@ final class Report {
               + " previous value + 1; *stale reads* = reads showing less than the client's last"
               + " acknowledged write, out of the reads that directly followed a write on the other"
               + " instance.\n\n");
+      md.append(threadTable(r.e2e));
       if (!r.e2eProfile.isEmpty()) {
         md.append(e2eProfileSection(r));
       }
@@ -413,6 +437,74 @@ final class Report {
         + (Double.isNaN(error) ? "" : String.format(Locale.ROOT, " ± %,.0f", error));
   }
 
+  /** The rounds' CPU per request, in the order they ran. */
+  private static String rounds(LoadDriver.Result x) {
+    return x.roundCpuMicros.stream()
+        .map(v -> String.format(Locale.ROOT, "%.0f", v))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  /**
+   * The servers' CPU per request by thread group (from /proc, every thread of both instances), with
+   * dynalite's and the load generator's beside it: where a system's figure comes from.
+   */
+  static String threadTable(List<LoadDriver.Result> results) {
+    if (results.stream().allMatch(x -> x.threadCpuNanos.isEmpty())) {
+      return "";
+    }
+    java.util.Map<String, Long> total = new java.util.HashMap<>();
+    for (LoadDriver.Result x : results) {
+      x.threadCpuNanos.forEach(
+          (k, v) -> total.merge(k, Math.round(v / (double) Math.max(1, x.requests)), Long::sum));
+    }
+    List<String> top =
+        total.entrySet().stream()
+            .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+            .limit(14)
+            .map(java.util.Map.Entry::getKey)
+            .toList();
+    StringBuilder t = new StringBuilder();
+    t.append(
+        "Where each system's CPU per request goes, by thread (µs per request, user + system CPU of"
+            + " every thread of both instances over the measured window, from /proc/<pid>/task;"
+            + " threads named alike but for numbers count as one, Linux keeps 15 characters of a"
+            + " name):\n\n| thread |");
+    for (LoadDriver.Result x : results) {
+      t.append(' ').append(x.system).append(", ").append(x.mix).append(" |");
+    }
+    t.append("\n|---|");
+    t.append("---:|".repeat(results.size()));
+    t.append('\n');
+    for (String group : top) {
+      t.append("| `").append(group).append("` |");
+      for (LoadDriver.Result x : results) {
+        t.append(String.format(Locale.ROOT, " %.0f |", x.threadCpuMicrosPerRequest(group)));
+      }
+      t.append('\n');
+    }
+    t.append("| other threads |");
+    for (LoadDriver.Result x : results) {
+      double shown = top.stream().mapToDouble(x::threadCpuMicrosPerRequest).sum();
+      t.append(String.format(Locale.ROOT, " %.0f |", x.serverCpuMicrosPerRequest() - shown));
+    }
+    t.append("\n| **instances, all threads** |");
+    for (LoadDriver.Result x : results) {
+      t.append(String.format(Locale.ROOT, " **%.0f** |", x.serverCpuMicrosPerRequest()));
+    }
+    t.append("\n| dynalite (not the instances') |");
+    for (LoadDriver.Result x : results) {
+      t.append(
+          x.backendCpuNanos > 0
+              ? String.format(Locale.ROOT, " %.0f |", x.backendCpuMicrosPerRequest())
+              : " – |");
+    }
+    t.append("\n| load generator (not the instances') |");
+    for (LoadDriver.Result x : results) {
+      t.append(String.format(Locale.ROOT, " %.0f |", x.driverCpuMicrosPerRequest()));
+    }
+    return t.append("\n\n").toString();
+  }
+
   private static String loadTable(List<LoadDriver.Result> results, boolean correctness) {
     StringBuilder t = new StringBuilder();
     t.append(
@@ -541,12 +633,20 @@ final class Report {
                     Locale.ROOT, "- %s: %d samples; %s.%n", system, p.samples(), areaShares(p))));
     md.append(
         "\n"
-            + "The AWS SDK's share is a cost per DynamoDB call (building the request, signing it,"
-            + " HTTP), spread thin over the SDK's generic machinery in the profiles seen while"
-            + " building this suite; dysession already makes the fewest calls a non-sticky design"
-            + " allows (section 1), so only a lighter client would lower it. dynalite's own CPU (in"
-            + " brackets above) would not be on the application's machines with real"
-            + " DynamoDB.\n\n");
+            + "How the instances' CPU per request splits, from the thread table above and these"
+            + " profiles: the request threads do the work of Payara, the application, dysession"
+            + " and, for dysession, the AWS SDK and its HTTP client (the SDK calls DynamoDB on the"
+            + " request's own thread); the rest is threads of their own: Grizzly's listener,"
+            + " Hazelcast's I/O and partition threads, the SDK's timeout timers (dysession's own"
+            + " single thread since it stopped using the SDK's default executor, which woke a"
+            + " thread twice per call), garbage collection, the JIT compilers (near zero once"
+            + " primed) and JFR's own threads (the profiles cost a little on both sides). The"
+            + " SDK's share is a cost per DynamoDB call spread thin over its generic machinery"
+            + " (execution attributes, interceptors, header maps, SigV4 signing, the connection"
+            + " pool, the socket I/O); dysession makes the fewest calls a non-sticky design allows"
+            + " (section 1): a read one GetItem, a write a GetItem and an UpdateItem. dynalite's"
+            + " own CPU (in brackets in the table) would not be on the application's machines"
+            + " with real DynamoDB.\n\n");
     return md.toString();
   }
 
@@ -582,6 +682,13 @@ final class Report {
                 LoadDriver.Result::throughput,
                 "%,.0f"));
         t.append(row("2 instances, " + mix + ": p50 / p99 ms", h, d));
+        t.append(
+            row(
+                "2 instances, " + mix + ": instances' CPU µs/request (dynalite's excluded)",
+                h,
+                d,
+                LoadDriver.Result::serverCpuMicrosPerRequest,
+                "%,.0f"));
         t.append(
             String.format(
                 Locale.ROOT,

@@ -25,6 +25,10 @@ final class Results {
   final Map<String, Long> rss = new LinkedHashMap<>();
   final Map<String, JfrSummary> profile = new LinkedHashMap<>();
   final Map<String, JfrSummary> e2eProfile = new LinkedHashMap<>();
+
+  /** How each system of the end-to-end part was primed, by label. */
+  final Map<String, BenchMain.Priming> priming = new LinkedHashMap<>();
+
   boolean clusterFormed;
   JmhRunner.CodecResults codec;
   double seconds;
