@@ -107,8 +107,8 @@ class DynamoDbClientFactoryTest {
         Thread.sleep(10);
       }
       assertThat(timeoutThreadAlive()).isFalse();
-      System.setProperty("aws.accessKeyId", "test");
-      System.setProperty("aws.secretAccessKey", "test");
+      String keyId = System.setProperty("aws.accessKeyId", "test");
+      String secret = System.setProperty("aws.secretAccessKey", "test");
       try (DynamoDbClient client = DynamoDbClientFactory.create(settings.dynamoDb())) {
         long started = System.nanoTime();
         assertThatThrownBy(
@@ -121,8 +121,8 @@ class DynamoDbClientFactoryTest {
             .as("the attempt was timed by dysession's timeout thread")
             .isTrue();
       } finally {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
+        restore("aws.accessKeyId", keyId);
+        restore("aws.secretAccessKey", secret);
         for (Socket socket : held) {
           socket.close();
         }
@@ -133,5 +133,13 @@ class DynamoDbClientFactoryTest {
   private static boolean timeoutThreadAlive() {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(t -> t.getName().equals("dysession-sdk-timeouts") && t.isAlive());
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, value);
+    }
   }
 }

@@ -35,13 +35,12 @@ final class ProcessCpu {
   }
 
   /**
-   * CPU time of each thread group of the processes {@code pids}, in nanoseconds: threads named
-   * alike but for their numbers ({@code http-thread-pool::http-listener(3)}, {@code C2
-   * CompilerThread1}) count as one. Linux shows the first 15 characters of a thread's name. Threads
-   * that ended are not listed, so a difference of two readings covers the threads alive at both.
+   * CPU time of each thread of the processes {@code pids}, in nanoseconds, keyed by its group
+   * ({@link #threadGroup}), a tab, and pid/tid. Linux shows the first 15 characters of a thread's
+   * name. {@link #difference} subtracts two readings thread by thread and sums the groups.
    */
   static java.util.Map<String, Long> nanosByThread(List<Long> pids) {
-    java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+    java.util.Map<String, Long> threads = new java.util.HashMap<>();
     for (long pid : pids) {
       if (pid <= 0) {
         continue;
@@ -54,7 +53,9 @@ final class ProcessCpu {
             String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            groups.merge(threadGroup(name), ticks * 1_000_000_000L / TICKS_PER_SECOND, Long::sum);
+            threads.put(
+                threadGroup(name) + "\t" + pid + "/" + task.getFileName(),
+                ticks * 1_000_000_000L / TICKS_PER_SECOND);
           } catch (IOException | RuntimeException e) {
             // The thread ended meanwhile.
           }
@@ -63,23 +64,33 @@ final class ProcessCpu {
         // The process ended.
       }
     }
-    return groups;
+    return threads;
   }
 
-  /** A thread's group: its name without numbers. */
+  /**
+   * A thread's group: its name without numbers; Hazelcast's threads, named after their instance's
+   * random name, as one.
+   */
   static String threadGroup(String name) {
+    if (name.startsWith("hz.")) {
+      return "hz.* (Hazelcast)";
+    }
     return name.replaceAll("[0-9]+", "#").replaceAll("#(#|[-_.:#]#)*", "#").trim();
   }
 
-  /** {@code after} minus {@code before}, group by group, leaving out groups that spent nothing. */
+  /**
+   * What each thread group spent between two readings of {@link #nanosByThread}: thread by thread
+   * (a thread started in between counts whole; one that ended in between is not seen), leaving out
+   * groups that spent nothing.
+   */
   static java.util.Map<String, Long> difference(
       java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
     java.util.Map<String, Long> spent = new java.util.TreeMap<>();
     after.forEach(
-        (group, nanos) -> {
-          long d = nanos - before.getOrDefault(group, 0L);
+        (thread, nanos) -> {
+          long d = nanos - before.getOrDefault(thread, 0L);
           if (d > 0) {
-            spent.put(group, d);
+            spent.merge(thread.substring(0, thread.indexOf('\t')), d, Long::sum);
           }
         });
     return spent;
