@@ -7,7 +7,7 @@ import io.github.dysession.store.dynamodb.DynamoDbClientFactory;
 import io.github.dysession.store.dynamodb.DynamoDbSessionStore;
 import io.github.dysession.store.dynamodb.DynamoDbTableAdmin;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.context.spi.Context;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 final class DynamoDbBeans {
 
-  // The application's own beans, used by reference: looked up by type from dysession's jar they
+  // The application's own beans, used by their Bean: looked up by type from dysession's jar they
   // would be invisible on servers that keep WEB-INF/classes and WEB-INF/lib apart (Payara).
   private volatile Bean<?> applicationClient;
   private volatile Bean<?> applicationStore;
@@ -69,21 +69,35 @@ final class DynamoDbBeans {
           .produceWith(
               beans ->
                   new DynamoDbSessionStore(
-                      client(beans), settings.dynamoDb(), Clock.systemUTC(), operations));
+                      client(), settings.dynamoDb(), Clock.systemUTC(), operations));
     }
   }
 
-  /** The store: the application's if it produces one, else dysession's DynamoDB store. */
+  /**
+   * The store: the application's if it produces one, else dysession's DynamoDB store. Held by the
+   * filter for the application's lifetime, so an application-scoped store is handed out as its
+   * contextual instance rather than a client proxy, which looked the instance up (and, for a bean
+   * the proxy cannot subclass, called it reflectively) on every call.
+   */
   SessionStore store() {
     Bean<?> own = applicationStore;
-    return own != null
-        ? reference(own, SessionStore.class)
-        : beanManager.createInstance().select(SessionStore.class, Dysession.Literal.INSTANCE).get();
+    return instance(
+        own != null
+            ? own
+            : beanManager.resolve(
+                beanManager.getBeans(SessionStore.class, Dysession.Literal.INSTANCE)),
+        SessionStore.class);
   }
 
   /** Creates the table (with its index, and enables TTL) as the CLI's {@code init} does. */
-  void createTable(DysessionSettings settings, BeanManager beans) {
-    new DynamoDbTableAdmin(client(beans.createInstance()), settings.dynamoDb()).initAtDeployment();
+  void createTable(DysessionSettings settings) {
+    // A reference: at deployment, before any request, the proxy finds the instance when called.
+    Bean<?> bean = clientBean();
+    DynamoDbClient client =
+        (DynamoDbClient)
+            beanManager.getReference(
+                bean, DynamoDbClient.class, beanManager.createCreationalContext(bean));
+    new DynamoDbTableAdmin(client, settings.dynamoDb()).initAtDeployment();
   }
 
   /** What the start-up line adds: which of the beans are the application's. */
@@ -93,21 +107,37 @@ final class DynamoDbBeans {
   }
 
   /**
-   * The {@code @Dysession DynamoDbClient}: the application's if it produces one, else dysession's.
+   * The {@code @Dysession DynamoDbClient}: the application's if it produces one, else dysession's;
+   * held by the store for its lifetime, so handed out like the store (see {@link #store()}).
    */
-  private DynamoDbClient client(Instance<Object> beans) {
+  private DynamoDbClient client() {
+    return instance(clientBean(), DynamoDbClient.class);
+  }
+
+  private Bean<?> clientBean() {
     Bean<?> own = applicationClient;
     return own != null
-        ? reference(own, DynamoDbClient.class)
-        : beans.select(DynamoDbClient.class, Dysession.Literal.INSTANCE).get();
+        ? own
+        : beanManager.resolve(
+            beanManager.getBeans(DynamoDbClient.class, Dysession.Literal.INSTANCE));
   }
 
   /**
-   * A reference to one of the application's beans, by its {@code Bean} rather than by type: Weld on
-   * Payara does not let a library jar's bean manager resolve beans of {@code WEB-INF/classes}.
+   * The instance of one of the beans, by its {@code Bean} rather than by type (Weld on Payara does
+   * not let a library jar's bean manager resolve beans of {@code WEB-INF/classes}): the contextual
+   * instance itself for an application-scoped bean, whose instance lives as long as the application
+   * (interceptors and decorators are part of it); a reference (a client proxy, or a new dependent
+   * instance) for any other scope, whose instance may change.
    */
-  private <T> T reference(Bean<?> bean, Class<T> type) {
+  private <T> T instance(Bean<?> bean, Class<T> type) {
+    if (bean.getScope() == ApplicationScoped.class) {
+      return type.cast(contextual(beanManager.getContext(ApplicationScoped.class), bean));
+    }
     return type.cast(
         beanManager.getReference(bean, type, beanManager.createCreationalContext(bean)));
+  }
+
+  private <X> X contextual(Context context, Bean<X> bean) {
+    return context.get(bean, beanManager.createCreationalContext(bean));
   }
 }

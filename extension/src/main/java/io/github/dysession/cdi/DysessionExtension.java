@@ -308,7 +308,7 @@ public class DysessionExtension implements Extension {
             "dysession stores sessions in DynamoDB: " + settings.describe() + dynamoDb.ownership());
     if (settings.createTable()) {
       try {
-        dynamoDb.createTable(settings, beans);
+        dynamoDb.createTable(settings);
       } catch (RuntimeException e) {
         event.addDeploymentProblem(
             new DeploymentException(

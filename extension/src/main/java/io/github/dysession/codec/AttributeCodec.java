@@ -113,6 +113,10 @@ public final class AttributeCodec {
   }
 
   private byte[] encodePlain(String name, Object value) {
+    byte[] scalar = ScalarJson.encode(value);
+    if (scalar != null) {
+      return scalar;
+    }
     String descriptor = JsonType.describe(value);
     if (descriptor != null) {
       try {
@@ -219,6 +223,10 @@ public final class AttributeCodec {
   }
 
   private Object decodeJson(String name, byte[] data) {
+    Object scalar = ScalarJson.decode(data);
+    if (scalar != null) {
+      return scalar;
+    }
     int zero = 1;
     while (zero < data.length && data[zero] != 0) {
       zero++;

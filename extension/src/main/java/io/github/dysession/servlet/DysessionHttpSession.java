@@ -127,7 +127,11 @@ final class DysessionHttpSession implements HttpSession {
     // Encoding now reports an unstorable value to the code that set it, not at the end of the
     // request.
     byte[] encoded = manager.codec().encode(name, value);
-    manager.store().checkSize(state.withPending(name, encoded, accessTime));
+    if (state.grows(name, encoded)) {
+      // A value no larger than the one it replaces cannot make the session too large; the save
+      // checks the whole session all the same.
+      manager.store().checkSize(state.withPending(name, encoded, accessTime));
+    }
     boolean existed = state.contains(name);
     Object old = existed ? read(name) : null;
     // Reading may have found the old value unreadable: then this is an addition, not a replacement.

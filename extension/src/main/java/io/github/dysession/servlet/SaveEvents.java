@@ -41,7 +41,7 @@ final class SaveEvents {
         event.kind = "create";
         event.result = result;
         event.attributesSet = data.attributes().size();
-        event.valueBytes = data.attributes().values().stream().mapToLong(b -> b.length).sum();
+        event.valueBytes = SessionManager.valueBytes(data.attributes());
         event.commit();
       }
     }
@@ -56,7 +56,7 @@ final class SaveEvents {
         event.result = result;
         event.attributesSet = changes.setAttributes().size();
         event.attributesRemoved = changes.removedAttributes().size();
-        event.valueBytes = changes.setAttributes().values().stream().mapToLong(b -> b.length).sum();
+        event.valueBytes = SessionManager.valueBytes(changes.setAttributes());
         event.commit();
       }
     }

@@ -63,7 +63,10 @@ final class SessionAttributes {
   private Duration maxInactiveInterval;
   private SessionLogin login;
   private boolean persisted;
-  private final Map<String, byte[]> storedBytes;
+
+  /** What the store holds: the stored session's own (unmodifiable) map, replaced at each save. */
+  private Map<String, byte[]> storedBytes;
+
   private final Map<String, Object> values = new HashMap<>();
   private final Set<String> names;
   private final Set<String> setThisRequest = new HashSet<>();
@@ -81,7 +84,7 @@ final class SessionAttributes {
     this.persisted = persisted;
     this.maxInactiveInterval = stored.maxInactiveInterval();
     this.login = stored.login();
-    this.storedBytes = new HashMap<>(stored.attributes());
+    this.storedBytes = stored.attributes();
     this.names = new LinkedHashSet<>(stored.attributes().keySet());
   }
 
@@ -192,6 +195,18 @@ final class SessionAttributes {
         login);
   }
 
+  /**
+   * Whether setting {@code name} to the bytes {@code encoded} may make the session larger: it has
+   * no value yet (or an undecodable one), or a shorter encoding than {@code encoded}.
+   */
+  synchronized boolean grows(String name, byte[] encoded) {
+    if (!names.contains(name)) {
+      return true;
+    }
+    byte[] now = pendingBytes.containsKey(name) ? pendingBytes.get(name) : storedBytes.get(name);
+    return now == null || encoded.length > now.length;
+  }
+
   /** Sets {@code name} to {@code value}, whose encoding is {@code encoded}. */
   synchronized void set(String name, Object value, byte[] encoded) {
     unreadable.remove(name);
@@ -286,8 +301,7 @@ final class SessionAttributes {
         pendingBytes.remove(e.getKey());
       }
     }
-    storedBytes.keySet().retainAll(data.attributes().keySet());
-    storedBytes.putAll(data.attributes());
+    storedBytes = data.attributes();
   }
 
   private Map<String, byte[]> currentBytes() {

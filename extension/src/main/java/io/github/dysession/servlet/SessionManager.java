@@ -286,7 +286,8 @@ final class SessionManager {
     endCallbacks(session, false);
   }
 
-  private static long valueBytes(java.util.Map<String, byte[]> values) {
+  /** The bytes of the values, in all. */
+  static long valueBytes(java.util.Map<String, byte[]> values) {
     long bytes = 0;
     for (byte[] value : values.values()) {
       bytes += value.length;

@@ -166,6 +166,20 @@ class DysessionExtensionTest {
   }
 
   @Test
+  void handsTheFilterTheStoreAndTheClientThemselvesNotProxies() throws Exception {
+    // A client proxy would look the instance up, and call a store it cannot subclass
+    // reflectively, on every call of every request.
+    DysessionExtension extension = beanManager.getExtension(DysessionExtension.class);
+    Field beans = DysessionExtension.class.getDeclaredField("dynamoDb");
+    beans.setAccessible(true);
+    SessionStore held = ((DynamoDbBeans) beans.get(extension)).store();
+    assertThat(held).isNotInstanceOf(WeldClientProxy.class).isSameAs(contextualInstance(store));
+    assertThat(clientOf(held))
+        .isNotInstanceOf(WeldClientProxy.class)
+        .isSameAs(contextualInstance(client));
+  }
+
+  @Test
   void producesTheSettingsFromConfiguration() {
     assertThat(settings.enabled()).isTrue();
     assertThat(settings.region()).isEqualTo("eu-west-1");
