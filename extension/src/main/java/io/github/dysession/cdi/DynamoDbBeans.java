@@ -74,29 +74,25 @@ final class DynamoDbBeans {
   }
 
   /**
-   * The store: the application's if it produces one, else dysession's DynamoDB store. Held by the
-   * filter for the application's lifetime, so an application-scoped store is handed out as its
-   * contextual instance rather than a client proxy, which looked the instance up (and, for a bean
-   * the proxy cannot subclass, called it reflectively) on every call.
+   * The store: the application's if it produces one (a reference, as the application made it: it
+   * may replace its instance), else dysession's DynamoDB store, handed out as its contextual
+   * instance. The filter holds it for the application's lifetime; a client proxy looked the
+   * instance up, and called the store reflectively (a synthetic bean's proxy cannot subclass the
+   * store), on every call of every request.
    */
   SessionStore store() {
     Bean<?> own = applicationStore;
-    return instance(
-        own != null
-            ? own
-            : beanManager.resolve(
-                beanManager.getBeans(SessionStore.class, Dysession.Literal.INSTANCE)),
-        SessionStore.class);
+    return own != null
+        ? reference(own, SessionStore.class)
+        : contextual(dysessionBean(SessionStore.class), SessionStore.class);
   }
 
   /** Creates the table (with its index, and enables TTL) as the CLI's {@code init} does. */
   void createTable(DysessionSettings settings) {
-    // A reference: at deployment, before any request, the proxy finds the instance when called.
-    Bean<?> bean = clientBean();
+    // At deployment, once: a reference does, whichever bean it is.
+    Bean<?> own = applicationClient;
     DynamoDbClient client =
-        (DynamoDbClient)
-            beanManager.getReference(
-                bean, DynamoDbClient.class, beanManager.createCreationalContext(bean));
+        reference(own != null ? own : dysessionBean(DynamoDbClient.class), DynamoDbClient.class);
     new DynamoDbTableAdmin(client, settings.dynamoDb()).initAtDeployment();
   }
 
@@ -107,37 +103,44 @@ final class DynamoDbBeans {
   }
 
   /**
-   * The {@code @Dysession DynamoDbClient}: the application's if it produces one, else dysession's;
-   * held by the store for its lifetime, so handed out like the store (see {@link #store()}).
+   * The {@code @Dysession DynamoDbClient} dysession's store calls: the application's if it produces
+   * one (a reference), else dysession's, as its contextual instance (see {@link #store()}).
    */
   private DynamoDbClient client() {
-    return instance(clientBean(), DynamoDbClient.class);
-  }
-
-  private Bean<?> clientBean() {
     Bean<?> own = applicationClient;
     return own != null
-        ? own
-        : beanManager.resolve(
-            beanManager.getBeans(DynamoDbClient.class, Dysession.Literal.INSTANCE));
+        ? reference(own, DynamoDbClient.class)
+        : contextual(dysessionBean(DynamoDbClient.class), DynamoDbClient.class);
+  }
+
+  /** The {@code @Dysession} bean of {@code type} that dysession itself added. */
+  private Bean<?> dysessionBean(Class<?> type) {
+    Bean<?> bean = beanManager.resolve(beanManager.getBeans(type, Dysession.Literal.INSTANCE));
+    if (bean == null) {
+      throw new IllegalStateException(
+          "no @Dysession " + type.getSimpleName() + " bean: dysession's extension did not add it");
+    }
+    return bean;
   }
 
   /**
-   * The instance of one of the beans, by its {@code Bean} rather than by type (Weld on Payara does
-   * not let a library jar's bean manager resolve beans of {@code WEB-INF/classes}): the contextual
-   * instance itself for an application-scoped bean, whose instance lives as long as the application
-   * (interceptors and decorators are part of it); a reference (a client proxy, or a new dependent
-   * instance) for any other scope, whose instance may change.
+   * The instance of one of dysession's own application-scoped beans: it lives as long as the
+   * application.
    */
-  private <T> T instance(Bean<?> bean, Class<T> type) {
-    if (bean.getScope() == ApplicationScoped.class) {
-      return type.cast(contextual(beanManager.getContext(ApplicationScoped.class), bean));
-    }
-    return type.cast(
-        beanManager.getReference(bean, type, beanManager.createCreationalContext(bean)));
+  private <T> T contextual(Bean<?> bean, Class<T> type) {
+    return type.cast(instanceOf(beanManager.getContext(ApplicationScoped.class), bean));
   }
 
-  private <X> X contextual(Context context, Bean<X> bean) {
+  private <X> X instanceOf(Context context, Bean<X> bean) {
     return context.get(bean, beanManager.createCreationalContext(bean));
+  }
+
+  /**
+   * A reference to one of the application's beans, by its {@code Bean} rather than by type: Weld on
+   * Payara does not let a library jar's bean manager resolve beans of {@code WEB-INF/classes}.
+   */
+  private <T> T reference(Bean<?> bean, Class<T> type) {
+    return type.cast(
+        beanManager.getReference(bean, type, beanManager.createCreationalContext(bean)));
   }
 }

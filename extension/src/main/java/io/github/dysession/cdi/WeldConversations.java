@@ -72,9 +72,6 @@ final class WeldConversations {
 
   private volatile boolean warnedNotLazy;
 
-  /** Weld's conversation parameter and "=", read at the first request (Weld's setting). */
-  private volatile String parameterPrefix;
-
   /** The session dysession read or created on this thread's request, if any. */
   private final ThreadLocal<HttpSession> announced = new ThreadLocal<>();
 
@@ -178,12 +175,9 @@ final class WeldConversations {
     if (query == null) {
       return false;
     }
-    String name = parameterPrefix;
-    if (name == null) {
-      name = (String) call(parameterName) + "=";
-      parameterPrefix = name;
-    }
-    // A pair "cid=<something>" at the start of the query or after an '&'.
+    // Asked every time: an application may rename it (ConversationContext.setParameterName).
+    String name = (String) call(parameterName) + "=";
+    // Without split: no array and no strings per request, for a check most requests fail.
     for (int at = query.indexOf(name); at >= 0; at = query.indexOf(name, at + 1)) {
       int end = at + name.length();
       if ((at == 0 || query.charAt(at - 1) == '&')

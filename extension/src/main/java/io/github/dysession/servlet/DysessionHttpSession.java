@@ -127,10 +127,9 @@ final class DysessionHttpSession implements HttpSession {
     // Encoding now reports an unstorable value to the code that set it, not at the end of the
     // request.
     byte[] encoded = manager.codec().encode(name, value);
-    if (state.grows(name, encoded)) {
-      // A value no larger than the one it replaces cannot make the session too large; the save
-      // checks the whole session all the same.
+    if (state.needsSizeCheck(name, encoded)) {
       manager.store().checkSize(state.withPending(name, encoded, accessTime));
+      state.checkedWithinLimit();
     }
     boolean existed = state.contains(name);
     Object old = existed ? read(name) : null;

@@ -76,6 +76,9 @@ final class SessionAttributes {
   /** Encodings of the values set in this request, for the size check and to reuse at save. */
   private final Map<String, byte[]> pendingBytes = new HashMap<>();
 
+  /** Whether a size check passed since the session was loaded and its login last changed. */
+  private boolean withinLimit;
+
   SessionAttributes(
       SessionData stored, boolean persisted, AttributeCodec codec, OperationsListener operations) {
     this.operations = operations;
@@ -128,6 +131,12 @@ final class SessionAttributes {
 
   synchronized void setLogin(SessionLogin caller) {
     login = caller;
+    withinLimit = false;
+  }
+
+  /** Records that the session with the value just checked fits the size limit. */
+  synchronized void checkedWithinLimit() {
+    withinLimit = true;
   }
 
   synchronized void changeId(String newId) {
@@ -196,11 +205,13 @@ final class SessionAttributes {
   }
 
   /**
-   * Whether setting {@code name} to the bytes {@code encoded} may make the session larger: it has
-   * no value yet (or an undecodable one), or a shorter encoding than {@code encoded}.
+   * Whether the session must be checked against the size limit before {@code name} is set to the
+   * bytes {@code encoded}: unless a check passed since it was loaded and its login last changed
+   * (the stored session may exceed a limit lowered since, a login adds bytes unchecked), and the
+   * value is not new and not longer than the one it replaces.
    */
-  synchronized boolean grows(String name, byte[] encoded) {
-    if (!names.contains(name)) {
+  synchronized boolean needsSizeCheck(String name, byte[] encoded) {
+    if (!withinLimit || !names.contains(name)) {
       return true;
     }
     byte[] now = pendingBytes.containsKey(name) ? pendingBytes.get(name) : storedBytes.get(name);

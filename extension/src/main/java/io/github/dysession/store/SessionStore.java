@@ -48,9 +48,10 @@ public interface SessionStore {
 
   /**
    * Checks that the session fits the store's size limit, without calling the backing service.
-   * Called by {@code setAttribute} before a value is accepted, when the value is new or its
-   * encoding is longer than the one it replaces (a session must not grow when a value shrinks);
-   * {@link #create} and {@link #save} check the whole session again.
+   * Called by {@code setAttribute} before a value is accepted; within one request, a value that is
+   * not new and no longer than the one it replaces is not checked again after a check passed (a
+   * value that does not grow cannot push the session over the limit). {@link #create} and {@link
+   * #save} check the whole session again.
    *
    * @throws SessionTooLargeException when it does not
    */

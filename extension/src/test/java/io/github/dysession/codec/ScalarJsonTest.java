@@ -78,6 +78,7 @@ class ScalarJsonTest {
     values.add("quote\"d");
     values.add("back\\slash");
     values.add("slash/ed");
+    values.add("a/b");
     values.add("caf\u00e9");
     values.add("\u20ac 5");
     values.add("emoji \ud83d\ude00");
@@ -150,13 +151,14 @@ class ScalarJsonTest {
       {"J", "-9223372036854775808"},
       {"J", "9223372036854775808"},
       {"J", "+1"},
+      {"J", "-0"},
+      {"J", "1000000000000000000"},
       {"Z", "TRUE"},
       {"Z", "1"},
       {"Z", "true "},
       {"S", "\"a\\u0041\""},
       {"S", "\"tab\\there\""},
       {"S", "\"unterminated"},
-      {"S", "\"\""},
       {"S", "\"caf\u00e9\""},
       {"S", "5"},
       {"S", "\"a\"b\""},
@@ -183,10 +185,7 @@ class ScalarJsonTest {
       } else {
         assertThat(codec.decode("a", data)).as("%s %s", c[0], c[1]).isEqualTo(expected);
       }
-      Object fast = ScalarJson.decode(data);
-      if (fast != null) {
-        assertThat(fast).as("%s %s", c[0], c[1]).isEqualTo(expected);
-      }
+      assertThat(ScalarJson.decode(data)).as("left to JSON-B: %s %s", c[0], c[1]).isNull();
     }
   }
 
