@@ -50,6 +50,12 @@ public final class BenchMain {
     Files.createDirectories(s.outputDir());
 
     Results results = new Results(s);
+    results.baseline = BaselineJar.of(s);
+    results.currentJar = BaselineJar.current(s.itDir(), war);
+    System.out.println("[bench] dysession jar: " + results.currentJar);
+    if (results.baseline != null) {
+      System.out.println("[bench] baseline jar: " + results.baseline.label());
+    }
     results.machine.putAll(Machine.describe(s.itDir(), payara));
     results.machine.forEach((k, v) -> System.out.println("[bench] " + k + ": " + v));
 
@@ -65,11 +71,14 @@ public final class BenchMain {
         dynamo = DynamoDbClients.forEndpoint(dynalite.endpoint());
         new DynamoDbTableAdmin(dynamo, settings.dynamoDb()).create();
         DynamoDbClients.awaitTableActive(dynamo, TABLE);
-        dysA = start(servers, profiled(s, dysession("dys-a", war, dynalite), "dys-a"));
+        dysA = start(servers, profiled(s, dysession("dys-a", war, dynalite.endpoint()), "dys-a"));
       }
 
       if (s.runs("calls")) {
         results.calls = new CallScenarios(dysA, dynamo, settings, s.quick() ? 2 : 3).run();
+        results.sdkLoop =
+            new SdkCallLoop(dysA, dynalite.endpoint(), TABLE, ProcessCpu.dynalitePid().orElse(-1L))
+                .run(s, E2E_MIXES, s.clients());
       }
 
       if (s.runs("overhead")) {
@@ -78,6 +87,7 @@ public final class BenchMain {
 
       if (s.runs("e2e")) {
         runEndToEnd(s, results, war, warDir, servers, dysA, dynalite);
+        runLatency(s, results, war, servers, dynalite);
       }
     } finally {
       for (PayaraMicro server : servers) {
@@ -98,6 +108,15 @@ public final class BenchMain {
       results.e2eProfile.put(
           Results.OWN_HAZELCAST,
           JfrSummary.summarize(List.of(jfrFile(s.itDir(), "hz-a"), jfrFile(s.itDir(), "hz-b"))));
+      if (results.baseline != null) {
+        results.e2eProfile.put(
+            Results.DYS_DYNALITE_BASELINE,
+            JfrSummary.summarize(
+                List.of(jfrFile(s.itDir(), "base-a"), jfrFile(s.itDir(), "base-b"))));
+      }
+      results.e2eProfile.put(
+          Results.DYS_DELAYED,
+          JfrSummary.summarize(List.of(jfrFile(s.itDir(), "lat-a"), jfrFile(s.itDir(), "lat-b"))));
     }
     if (s.runs("codec")) {
       results.codec = JmhRunner.run(s);
@@ -117,31 +136,55 @@ public final class BenchMain {
     PayaraMicro.Builder dys = base("dys-mem", memstoreWar);
     profiled(s, own, "own-mem");
     profiled(s, dys, "dys-mem");
-    List<PayaraMicro> pair = startAll(servers, List.of(own, dys));
-    PayaraMicro a = pair.get(0);
-    PayaraMicro b = pair.get(1);
+    List<PayaraMicro.Builder> builders = new ArrayList<>(List.of(own, dys));
+    if (results.baseline != null) {
+      Path baselineWar =
+          Wars.withLibrary(
+              memstoreWar, results.baseline.jar(), warDir, "dysession-it-memstore-baseline.war");
+      builders.add(profiled(s, base("base-mem", baselineWar), "base-mem"));
+    }
+    List<PayaraMicro> started = startAll(servers, builders);
     try {
-      LoadDriver.Target ta =
+      List<LoadDriver.Target> targets = new ArrayList<>();
+      targets.add(
           new LoadDriver.Target(
-              Results.OWN_MEMORY, List.of(a.baseUri()), "JSESSIONID", List.of(a.pid()));
-      LoadDriver.Target tb =
+              Results.OWN_MEMORY,
+              List.of(started.get(0).baseUri()),
+              "JSESSIONID",
+              List.of(started.get(0).pid())));
+      targets.add(
           new LoadDriver.Target(
-              Results.DYS_MEMORY, List.of(b.baseUri()), "DYSESSION", List.of(b.pid()));
+              Results.DYS_MEMORY,
+              List.of(started.get(1).baseUri()),
+              "DYSESSION",
+              List.of(started.get(1).pid())));
+      if (started.size() > 2) {
+        targets.add(
+            new LoadDriver.Target(
+                Results.DYS_MEMORY_BASELINE,
+                List.of(started.get(2).baseUri()),
+                "DYSESSION",
+                List.of(started.get(2).pid())));
+      }
       LoadDriver.Mix mix = new LoadDriver.Mix(Results.MIX_OVERHEAD, 0.0);
-      System.out.println("[bench] overhead: warming up both instances");
-      for (LoadDriver.Target t : List.of(ta, tb)) {
+      System.out.println("[bench] overhead: warming up every instance");
+      for (LoadDriver.Target t : targets) {
         results.priming.put(t.label(), prime(s, t, List.of(mix), s.overheadWarmup()));
         System.out.println("[bench] overhead: " + t.label() + " " + results.priming.get(t.label()));
       }
-      LoadDriver.Result ra = new LoadDriver.Result(ta.label(), mix.label());
-      LoadDriver.Result rb = new LoadDriver.Result(tb.label(), mix.label());
-      for (int i = 0; i < 2 * s.overheadRounds(); i++) {
-        // A B B A A B B A ...: drift (JIT, garbage, neighbours) hits both alike.
-        boolean first = ((i + 1) / 2) % 2 == 0;
-        LoadDriver.Target t = first ? ta : tb;
+      List<LoadDriver.Result> merged = new ArrayList<>();
+      for (LoadDriver.Target t : targets) {
+        merged.add(new LoadDriver.Result(t.label(), mix.label()));
+      }
+      int n = targets.size();
+      for (int i = 0; i < n * s.overheadRounds(); i++) {
+        // A B B A A B B A ... (with a baseline A B C C B A A B C ...): drift (JIT, garbage,
+        // neighbours) hits every variant alike.
+        int position = i % n;
+        int index = (i / n) % 2 == 0 ? position : n - 1 - position;
         LoadDriver.Result r =
             LoadDriver.run(
-                t,
+                targets.get(index),
                 mix,
                 s.clients(),
                 s.overheadRoundWarmup(),
@@ -149,20 +192,26 @@ public final class BenchMain {
                 s.maxRequestsPerRun(),
                 10 + i);
         System.out.println("[bench] overhead round " + (i + 1) + ": " + r.summary());
-        (first ? ra : rb).add(r);
+        merged.get(index).add(r);
       }
-      results.overhead.add(ra);
-      results.overhead.add(rb);
-      System.out.println("[bench] overhead: " + ra.summary());
-      System.out.println("[bench] overhead: " + rb.summary());
+      results.overhead.addAll(merged);
+      for (LoadDriver.Result r : merged) {
+        System.out.println("[bench] overhead: " + r.summary());
+      }
       System.out.printf(
           "[bench] overhead: dysession/in-memory throughput = %.3f of Payara's own%n",
-          rb.throughput() / ra.throughput());
+          merged.get(1).throughput() / merged.get(0).throughput());
+      if (n > 2) {
+        System.out.printf(
+            "[bench] overhead: current/baseline throughput = %.3f, CPU per request = %.3f%n",
+            merged.get(1).throughput() / merged.get(2).throughput(),
+            merged.get(1).cpuMicrosPerRequest() / merged.get(2).cpuMicrosPerRequest());
+      }
     } finally {
-      stopQuietly(a);
-      stopQuietly(b);
-      servers.remove(a);
-      servers.remove(b);
+      for (PayaraMicro server : started) {
+        stopQuietly(server);
+        servers.remove(server);
+      }
     }
     if (s.jfr()) {
       results.profile.put(Results.OWN_MEMORY, JfrSummary.summarize(jfrFile(s.itDir(), "own-mem")));
@@ -186,17 +235,27 @@ public final class BenchMain {
     int p2 = freePort();
     String cluster = "dysession-bench-" + UUID.randomUUID().toString().substring(0, 8);
     List<PayaraMicro.Builder> builders =
-        List.of(
-            profiled(s, dysession("dys-b", war, dynalite), "dys-b"),
-            profiled(s, hazelcast("hz-a", hazelcastWar, cluster, p1, p2, p1), "hz-a"),
-            profiled(s, hazelcast("hz-b", hazelcastWar, cluster, p1, p2, p2), "hz-b"));
+        new ArrayList<>(
+            List.of(
+                profiled(s, dysession("dys-b", war, dynalite.endpoint()), "dys-b"),
+                profiled(s, hazelcast("hz-a", hazelcastWar, cluster, p1, p2, p1), "hz-a"),
+                profiled(s, hazelcast("hz-b", hazelcastWar, cluster, p1, p2, p2), "hz-b")));
+    if (results.baseline != null) {
+      // The same WAR but for the dysession jar, on the same dynalite and table.
+      Path baselineWar =
+          Wars.withLibrary(war, results.baseline.jar(), warDir, "dysession-it-baseline.war");
+      builders.add(profiled(s, dysession("base-a", baselineWar, dynalite.endpoint()), "base-a"));
+      builders.add(profiled(s, dysession("base-b", baselineWar, dynalite.endpoint()), "base-b"));
+    }
     List<PayaraMicro> started = startAll(servers, builders);
     PayaraMicro dysB = started.get(0);
     PayaraMicro hzA = started.get(1);
     PayaraMicro hzB = started.get(2);
     results.clusterFormed = awaitCluster(hzA, hzB, Duration.ofSeconds(60));
     System.out.println("[bench] Hazelcast cluster of 2 formed: " + results.clusterFormed);
-    for (PayaraMicro server : List.of(dysA, dysB, hzA, hzB)) {
+    List<PayaraMicro> all = new ArrayList<>(List.of(dysA, dysB, hzA, hzB));
+    all.addAll(started.subList(3, started.size()));
+    for (PayaraMicro server : all) {
       List<String> sockets = new ArrayList<>();
       if (ListeningSockets.supported()) {
         for (ListeningSockets.Socket socket : ListeningSockets.of(server.pid())) {
@@ -207,13 +266,12 @@ public final class BenchMain {
       System.out.println("[bench] " + server.name() + " listens on " + sockets);
     }
     long dynalitePid = ProcessCpu.dynalitePid().orElse(-1L);
-    LoadDriver.Target dys =
-        new LoadDriver.Target(
-            Results.DYS_DYNALITE,
-            List.of(dysA.baseUri(), dysB.baseUri()),
-            "DYSESSION",
-            List.of(dysA.pid(), dysB.pid()),
-            dynalitePid < 0 ? List.of(-1L) : List.of(dynalitePid));
+    LoadDriver.Target dys = dysessionTarget(Results.DYS_DYNALITE, dysA, dysB, dynalitePid);
+    LoadDriver.Target baseline =
+        results.baseline == null
+            ? null
+            : dysessionTarget(
+                Results.DYS_DYNALITE_BASELINE, started.get(3), started.get(4), dynalitePid);
     LoadDriver.Target hz =
         new LoadDriver.Target(
             Results.OWN_HAZELCAST,
@@ -224,19 +282,21 @@ public final class BenchMain {
     // fixed priming was too short (the JIT compilers still spent a third of dysession's CPU in its
     // measured windows), so each system is primed with both mixes until its compiler threads
     // settle, within a bound.
-    List<LoadDriver.Mix> mixes =
-        List.of(
-            new LoadDriver.Mix(Results.MIX_READ_HEAVY, 0.9),
-            new LoadDriver.Mix(Results.MIX_WRITE_HEAVY, 0.5));
-    for (LoadDriver.Target target : List.of(dys, hz)) {
+    List<LoadDriver.Target> systems =
+        baseline == null ? List.of(dys, hz) : List.of(dys, baseline, hz);
+    for (LoadDriver.Target target : systems) {
       System.out.println("[bench] end to end: priming " + target.label());
-      results.priming.put(target.label(), prime(s, target, mixes, s.e2ePrime()));
+      results.priming.put(target.label(), prime(s, target, E2E_MIXES, s.e2ePrime()));
       System.out.println("[bench] end to end: " + results.priming.get(target.label()));
     }
     int seed = 100;
-    for (LoadDriver.Mix mix : mixes) {
-      // Alternate which system goes first.
-      List<LoadDriver.Target> order = seed == 100 ? List.of(dys, hz) : List.of(hz, dys);
+    for (int m = 0; m < E2E_MIXES.size(); m++) {
+      LoadDriver.Mix mix = E2E_MIXES.get(m);
+      // Alternate which system goes first (with a baseline: dys, baseline, hz, then hz, ...).
+      List<LoadDriver.Target> order = new ArrayList<>(systems);
+      if (m % 2 == 1) {
+        java.util.Collections.reverse(order);
+      }
       for (LoadDriver.Target target : order) {
         LoadDriver.Result r =
             LoadDriver.run(
@@ -254,7 +314,101 @@ public final class BenchMain {
     }
     results.rss.put(dysA.name(), dysA.rssBytes());
     results.rss.put(hzA.name(), hzA.rssBytes());
+    if (baseline != null) {
+      for (LoadDriver.Mix mix : E2E_MIXES) {
+        LoadDriver.Result c = results.find(results.e2e, Results.DYS_DYNALITE, mix.label());
+        LoadDriver.Result b = results.find(results.e2e, Results.DYS_DYNALITE_BASELINE, mix.label());
+        System.out.printf(
+            Locale.ROOT,
+            "[bench] end to end, %s: current/baseline throughput = %.3f, instances' CPU per"
+                + " request = %.3f%n",
+            mix.label(),
+            c.throughput() / b.throughput(),
+            c.serverCpuMicrosPerRequest() / b.serverCpuMicrosPerRequest());
+      }
+    }
   }
+
+  // ---- Part 3b: end to end with DynamoDB's round trip ------------------------------------------
+
+  /**
+   * A third dysession pair on the same dynalite and table, reached through {@link LatencyProxy}:
+   * every DynamoDB request arrives {@link BenchSettings#latencyDelay} late, as over a network. Both
+   * mixes, primed (bounded) and measured like the other pairs but shorter; stopped at its end.
+   */
+  private static void runLatency(
+      BenchSettings s, Results results, Path war, List<PayaraMicro> servers, Dynalite dynalite)
+      throws Exception {
+    List<PayaraMicro> started = new ArrayList<>();
+    try (LatencyProxy proxy = new LatencyProxy(dynalite.endpoint(), s.latencyDelay())) {
+      results.latencyDelay = s.latencyDelay();
+      System.out.println(
+          "[bench] DynamoDB "
+              + s.latencyDelay().toMillis()
+              + " ms away: relay "
+              + proxy.endpoint()
+              + " -> "
+              + dynalite.endpoint());
+      try {
+        started.addAll(
+            startAll(
+                servers,
+                List.of(
+                    profiled(s, dysession("lat-a", war, proxy.endpoint()), "lat-a"),
+                    profiled(s, dysession("lat-b", war, proxy.endpoint()), "lat-b"))));
+        LoadDriver.Target target =
+            dysessionTarget(
+                Results.DYS_DELAYED,
+                started.get(0),
+                started.get(1),
+                ProcessCpu.dynalitePid().orElse(-1L));
+        System.out.println("[bench] DynamoDB away: priming " + target.label());
+        Priming priming = prime(s, target, E2E_MIXES, s.latencyPrime(), 8);
+        results.priming.put(target.label(), priming);
+        System.out.println("[bench] DynamoDB away: " + priming);
+        int seed = 300;
+        for (LoadDriver.Mix mix : E2E_MIXES) {
+          LoadDriver.Result r =
+              LoadDriver.run(
+                  target,
+                  mix,
+                  s.clients(),
+                  s.latencyWarmup(),
+                  s.latencyMeasure(),
+                  s.maxRequestsPerRun(),
+                  seed++);
+          results.latency.add(r);
+          System.out.println("[bench] DynamoDB away: " + r.summary());
+        }
+        System.out.printf(
+            "[bench] DynamoDB away: the relay delivered %d request chunks late on %d connections%n",
+            proxy.chunksDelivered(), proxy.connectionsAccepted());
+      } finally {
+        for (PayaraMicro server : started) {
+          stopQuietly(server);
+          servers.remove(server);
+        }
+      }
+    }
+  }
+
+  /** A dysession pair on dynalite as a load target, its DynamoDB calls counted. */
+  private static LoadDriver.Target dysessionTarget(
+      String label, PayaraMicro a, PayaraMicro b, long dynalitePid) {
+    return new LoadDriver.Target(
+        label,
+        List.of(a.baseUri(), b.baseUri()),
+        "DYSESSION",
+        List.of(a.pid(), b.pid()),
+        dynalitePid < 0 ? List.of(-1L) : List.of(dynalitePid),
+        true);
+  }
+
+  /** The two mixes of the end-to-end part (and of the bare SDK loop). */
+  static final List<LoadDriver.Mix> E2E_MIXES =
+      List.of(
+          new LoadDriver.Mix(Results.MIX_READ_HEAVY, 0.9),
+          new LoadDriver.Mix(Results.MIX_WRITE_HEAVY, 0.5));
 
   /**
    * How a system was primed: for how long, and the share of a core its JIT compiler threads used in
@@ -286,9 +440,20 @@ public final class BenchMain {
   private static Priming prime(
       BenchSettings s, LoadDriver.Target target, List<LoadDriver.Mix> mixes, Duration atLeast)
       throws InterruptedException {
+    return prime(s, target, mixes, atLeast, 8);
+  }
+
+  /** {@link #prime} for at most {@code bound} times the priming time. */
+  private static Priming prime(
+      BenchSettings s,
+      LoadDriver.Target target,
+      List<LoadDriver.Mix> mixes,
+      Duration atLeast,
+      int bound)
+      throws InterruptedException {
     Duration step = s.quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(5);
     long min = atLeast.toNanos();
-    long max = atLeast.multipliedBy(s.quick() ? 1 : 8).toNanos();
+    long max = atLeast.multipliedBy(s.quick() ? 1 : bound).toNanos();
     long started = System.nanoTime();
     int quiet = 0;
     double share = Double.NaN;
@@ -343,9 +508,9 @@ public final class BenchMain {
         .readyTimeout(Duration.ofSeconds(300));
   }
 
-  private static PayaraMicro.Builder dysession(String name, Path war, Dynalite dynalite) {
+  private static PayaraMicro.Builder dysession(String name, Path war, java.net.URI endpoint) {
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("dysession.dynamodb-endpoint", dynalite.endpoint().toString());
+    settings.put("dysession.dynamodb-endpoint", endpoint.toString());
     settings.put("dysession.dynamodb-tablename", TABLE);
     settings.put("aws.accessKeyId", "bench");
     settings.put("aws.secretAccessKey", "bench");

@@ -15,7 +15,9 @@ import java.util.Set;
  * <p>Properties: {@code bench.quick} (false), {@code bench.parts} (comma-separated subset of {@code
  * calls,overhead,e2e,codec}; all by default), {@code bench.clients} (virtual clients of the load
  * phases), {@code bench.jfr} (true: record the overhead phase's servers with JFR, default settings,
- * and summarise the hot spots).
+ * and summarise the hot spots), {@code bench.baseline} (path of another build of the dysession jar,
+ * e.g. one of an earlier commit; empty: none): the overhead and end-to-end parts then also run that
+ * jar, in a copy of the WAR that differs only in it, and the report sets the two side by side.
  */
 record BenchSettings(
     boolean quick,
@@ -36,7 +38,14 @@ record BenchSettings(
     String jmhTime,
     boolean jfr,
     Path itDir,
-    Path outputDir) {
+    Path outputDir,
+    Path baseline,
+    Duration sdkWarmup,
+    Duration sdkWindow,
+    Duration latencyDelay,
+    Duration latencyPrime,
+    Duration latencyWarmup,
+    Duration latencyMeasure) {
 
   static final Set<String> ALL_PARTS = Set.of("calls", "overhead", "e2e", "codec");
 
@@ -58,6 +67,7 @@ record BenchSettings(
     Path itDir =
         Paths.get(System.getProperty("dysession.it.basedir", ".")).toAbsolutePath().normalize();
     boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "true"));
+    Path baseline = baseline(System.getProperty("bench.baseline", "").trim());
     if (quick) {
       return new BenchSettings(
           true,
@@ -78,9 +88,17 @@ record BenchSettings(
           "300ms",
           jfr,
           itDir,
-          itDir.resolve("benchmarks"));
+          itDir.resolve("benchmarks"),
+          baseline,
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(2),
+          LatencyProxy.DEFAULT_DELAY,
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(3));
     }
-    // About 11 minutes in all on a quiet 2-core machine, build included (the limit is 15).
+    // About 16 minutes in all on a 2-core machine, build included (12 before the bare SDK loop and
+    // the delayed pair); with a baseline jar 19.5 (1,166 s measured).
     return new BenchSettings(
         false,
         parts,
@@ -100,7 +118,44 @@ record BenchSettings(
         "1s",
         jfr,
         itDir,
-        itDir.resolve("benchmarks"));
+        itDir.resolve("benchmarks"),
+        baseline,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(8),
+        LatencyProxy.DEFAULT_DELAY,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(15));
+  }
+
+  /** The jar of {@code bench.baseline}, or null when the property is empty. */
+  private static Path baseline(String property) {
+    if (property.isEmpty()) {
+      return null;
+    }
+    Path jar = Paths.get(property).toAbsolutePath().normalize();
+    if (!java.nio.file.Files.isRegularFile(jar) || !jar.toString().endsWith(".jar")) {
+      throw new IllegalArgumentException(
+          "bench.baseline: '"
+              + property
+              + "' ("
+              + jar
+              + ") is not a jar file; give the path of a dysession jar built from another commit,"
+              + " e.g. /tmp/base/extension/target/dysession-0.1.0-SNAPSHOT.jar, or leave it empty");
+    }
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      if (zip.getEntry("io/github/dysession/store/SessionStore.class") == null) {
+        throw new IllegalArgumentException(
+            "bench.baseline: " + jar + " is no dysession jar (it has no SessionStore class)");
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("bench.baseline: " + jar + " cannot be read as a jar", e);
+    }
+    return jar;
+  }
+
+  boolean hasBaseline() {
+    return baseline != null;
   }
 
   boolean runs(String part) {
@@ -114,7 +169,9 @@ record BenchSettings(
             + " variant, alternating (A B B A ...), of %d s measured after %d s warm-up;"
             + " end-to-end: at least %d s priming per system (until its JIT settles), then %d s"
             + " warm-up + %d s measured per mix and system; at most %,d requests per measured run;"
-            + " JMH: %d fork, %d x %s warm-up, %d x %s measured",
+            + " JMH: %d fork, %d x %s warm-up, %d x %s measured; bare SDK loop: at least %d s"
+            + " warm-up (until its JIT settles), then %d s per mix and thread count; DynamoDB %d ms"
+            + " away: at least %d s priming, then %d s warm-up + %d s measured per mix%s",
         quick ? "QUICK (smoke)" : "Full",
         clients,
         overheadWarmup.toSeconds(),
@@ -129,6 +186,13 @@ record BenchSettings(
         jmhWarmupIterations,
         jmhWarmupTime,
         jmhIterations,
-        jmhTime);
+        jmhTime,
+        sdkWarmup.toSeconds(),
+        sdkWindow.toSeconds(),
+        latencyDelay.toMillis(),
+        latencyPrime.toSeconds(),
+        latencyWarmup.toSeconds(),
+        latencyMeasure.toSeconds(),
+        baseline == null ? "" : "; baseline jar " + baseline);
   }
 }

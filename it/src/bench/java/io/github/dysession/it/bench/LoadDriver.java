@@ -45,12 +45,24 @@ final class LoadDriver {
 
   /**
    * The servers under load: their base URIs (round-robin), session cookie name, and pids for CPU
-   * accounting: the application servers' and the session backend's (dynalite), if it is a process.
+   * accounting: the application servers' and the session backend's (dynalite), if it is a process;
+   * {@code countsDynamoDbCalls}: the servers' DynamoDB calls over the measured window are read from
+   * the test application's {@code CallCounter} ({@code GET s?op=calls}).
    */
   record Target(
-      String label, List<URI> bases, String cookieName, List<Long> pids, List<Long> backendPids) {
+      String label,
+      List<URI> bases,
+      String cookieName,
+      List<Long> pids,
+      List<Long> backendPids,
+      boolean countsDynamoDbCalls) {
     Target(String label, List<URI> bases, String cookieName, List<Long> pids) {
-      this(label, bases, cookieName, pids, List.of());
+      this(label, bases, cookieName, pids, List.of(), false);
+    }
+
+    Target(
+        String label, List<URI> bases, String cookieName, List<Long> pids, List<Long> backendPids) {
+      this(label, bases, cookieName, pids, backendPids, false);
     }
   }
 
@@ -77,6 +89,17 @@ final class LoadDriver {
     final java.util.Map<String, Long> threadCpuNanos = new java.util.TreeMap<>();
 
     boolean cpuKnown = true;
+
+    /**
+     * The servers' DynamoDB calls between the two CPU readings of the measured windows (the test
+     * application's {@code CallCounter}, all operations), or -1 when not counted.
+     */
+    long dynamoDbCalls = -1;
+
+    /** Measured requests that were reads and writes. */
+    long measuredReads;
+
+    long measuredWrites;
 
     /** Server CPU per request of each merged round (µs). */
     final List<Double> roundCpuMicros = new ArrayList<>();
@@ -131,6 +154,31 @@ final class LoadDriver {
       return requests == 0 || driverCpuNanos <= 0 ? Double.NaN : driverCpuNanos / 1000.0 / requests;
     }
 
+    /** DynamoDB calls per measured request, from the servers' counters, or NaN when not counted. */
+    double dynamoDbCallsPerRequest() {
+      return dynamoDbCalls < 0 || requests == 0 ? Double.NaN : dynamoDbCalls / (double) requests;
+    }
+
+    /**
+     * DynamoDB calls per measured request as the mix's requests cost them (section 1: a read one
+     * GetItem, a write a GetItem and an UpdateItem): a check of {@link #dynamoDbCallsPerRequest}.
+     */
+    double dynamoDbCallsPerRequestFromMix() {
+      return requests == 0 ? Double.NaN : (measuredReads + 2.0 * measuredWrites) / requests;
+    }
+
+    /** The servers' own CPU per DynamoDB call (µs), or NaN when unknown. */
+    double serverCpuMicrosPerDynamoDbCall() {
+      return !cpuKnown || dynamoDbCalls <= 0 ? Double.NaN : cpuNanos / 1000.0 / dynamoDbCalls;
+    }
+
+    /** The backend's (dynalite's) CPU per DynamoDB call (µs), or NaN when unknown. */
+    double backendCpuMicrosPerDynamoDbCall() {
+      return !cpuKnown || dynamoDbCalls <= 0 || backendCpuNanos <= 0
+          ? Double.NaN
+          : backendCpuNanos / 1000.0 / dynamoDbCalls;
+    }
+
     /** The servers' CPU per request of a thread group, or NaN. */
     double threadCpuMicrosPerRequest(String group) {
       return requests == 0
@@ -154,6 +202,12 @@ final class LoadDriver {
       roundCpuMicros.add(r.cpuMicrosPerRequest());
       r.threadCpuNanos.forEach((k, v) -> threadCpuNanos.merge(k, v, Long::sum));
       cpuKnown &= r.cpuKnown;
+      dynamoDbCalls =
+          rounds == 0
+              ? r.dynamoDbCalls
+              : dynamoDbCalls < 0 || r.dynamoDbCalls < 0 ? -1 : dynamoDbCalls + r.dynamoDbCalls;
+      measuredReads += r.measuredReads;
+      measuredWrites += r.measuredWrites;
       clients = Math.max(clients, r.clients);
       rounds += r.rounds;
       writes += r.writes;
@@ -205,6 +259,14 @@ final class LoadDriver {
               staleReads,
               readsAfterRemoteWrite,
               sessionsReplaced)
+          + (dynamoDbCalls < 0
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "  DynamoDB calls/req %.3f (mix: %.3f), instances %.0f us/call",
+                  dynamoDbCallsPerRequest(),
+                  dynamoDbCallsPerRequestFromMix(),
+                  serverCpuMicrosPerDynamoDbCall()))
           + (firstError == null ? "" : "  (first error: " + firstError + ")");
     }
   }
@@ -246,6 +308,7 @@ final class LoadDriver {
     threads.forEach(Thread::start);
 
     sleepUntil(measureStart);
+    long callsBefore = target.countsDynamoDbCalls() ? dynamoDbCalls(target) : -1;
     long cpuBefore = ProcessCpu.nanos(target.pids());
     long backendBefore = ProcessCpu.nanos(target.backendPids());
     long driverBefore = ProcessCpu.nanos(ProcessHandle.current().pid());
@@ -256,6 +319,7 @@ final class LoadDriver {
     long backendAfter = ProcessCpu.nanos(target.backendPids());
     long driverAfter = ProcessCpu.nanos(ProcessHandle.current().pid());
     java.util.Map<String, Long> threadsAfter = ProcessCpu.nanosByThread(target.pids());
+    long callsAfter = target.countsDynamoDbCalls() ? dynamoDbCalls(target) : -1;
     for (User user : users) {
       user.stop = true;
     }
@@ -270,12 +334,15 @@ final class LoadDriver {
     result.backendCpuNanos = result.cpuKnown ? backendAfter - backendBefore : 0;
     result.driverCpuNanos = driverBefore >= 0 && driverAfter >= 0 ? driverAfter - driverBefore : 0;
     result.threadCpuNanos.putAll(ProcessCpu.difference(threadsBefore, threadsAfter));
+    result.dynamoDbCalls = callsBefore < 0 || callsAfter < 0 ? -1 : callsAfter - callsBefore;
     result.clients = clients;
     result.rounds = 1;
     for (User user : users) {
       user.finalCheck();
       result.histogram.add(user.histogram);
       result.requests += user.measuredRequests;
+      result.measuredReads += user.measuredReads;
+      result.measuredWrites += user.measuredWrites;
       result.errors += user.errors;
       result.writes += user.writes;
       result.acked += user.ackedTotal;
@@ -291,6 +358,48 @@ final class LoadDriver {
       }
     }
     return result;
+  }
+
+  /**
+   * The DynamoDB calls the target's servers have made so far, summed over operations and servers
+   * (their {@code CallCounter}, {@code GET s?op=calls}, a request that touches no session), or -1.
+   */
+  static long dynamoDbCalls(Target target) throws InterruptedException {
+    long sum = 0;
+    for (URI base : target.bases()) {
+      try {
+        HttpResponse<String> response =
+            HTTP.send(
+                HttpRequest.newBuilder(base.resolve("s?op=calls"))
+                    .timeout(REQUEST_TIMEOUT)
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          return -1;
+        }
+        sum += sumOfCalls(response.body());
+      } catch (IOException e) {
+        return -1;
+      }
+    }
+    return sum;
+  }
+
+  /** The sum of the numbers in the {@code "calls":{...}} object of the servlet's answer. */
+  static long sumOfCalls(String body) {
+    int at = body.indexOf("\"calls\":{");
+    if (at < 0) {
+      return 0;
+    }
+    int end = body.indexOf('}', at);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(":(\\d+)").matcher(body.substring(at + 8, end));
+    long sum = 0;
+    while (m.find()) {
+      sum += Long.parseLong(m.group(1));
+    }
+    return sum;
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {
@@ -320,6 +429,8 @@ final class LoadDriver {
     private boolean previousWasWrite;
     private int previousInstance = -1;
     long measuredRequests;
+    long measuredReads;
+    long measuredWrites;
     long errors;
     long writes;
     long ackedTotal;
@@ -371,6 +482,11 @@ final class LoadDriver {
         if (t1 >= measureStart && t1 < end && t0 >= measureStart) {
           histogram.recordValue(Math.max(1, Math.min(HIGHEST_MICROS, (t1 - t0) / 1000)));
           measuredRequests++;
+          if (write) {
+            measuredWrites++;
+          } else {
+            measuredReads++;
+          }
           long n = measured.incrementAndGet();
           if (n == maxRequests) {
             budgetAt[0] = t1;

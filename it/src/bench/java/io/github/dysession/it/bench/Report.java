@@ -73,6 +73,12 @@ final class Report {
             + (r.settings.quick() ? " (QUICK SMOKE RUN: not representative)" : "")
             + " =====");
     System.out.println(headlineTable(r));
+    if (r.baseline != null) {
+      System.out.println(comparisonTable(r));
+    }
+    if (r.sdkLoop != null) {
+      System.out.println(sdkTable(r));
+    }
     System.out.println(
         "[bench] wrote "
             + itDir.resolve("BENCHMARKS.md")
@@ -111,6 +117,13 @@ final class Report {
             + " other work shared the CPUs.\n\n");
 
     md.append("## Headline\n\n").append(headlineTable(r)).append("\n");
+    if (r.baseline != null) {
+      md.append("### Before / after: this build against the baseline jar\n\n")
+          .append(comparisonTable(r))
+          .append("\n")
+          .append(comparisonNote())
+          .append("\n\n");
+    }
     if (chart) {
       md.append("![Throughput and latency](").append(CHART).append(")\n\n");
     }
@@ -169,12 +182,13 @@ final class Report {
                   + " an Integer attribute, set it plus one, answer the session as JSON). (a)"
                   + " Payara's own in-memory sessions (`-Ddysession.enabled=false`); (b) dysession"
                   + " over an in-memory `SessionStore` (a `ConcurrentHashMap` implementing the SPI"
-                  + " contract, produced as `@Produces @Dysession SessionStore` in a WAR variant):"
-                  + " everything dysession does per request — cookie, load, decode, encode, change"
-                  + " detection, size check, conditional save — without a network. Rounds alternate"
-                  + " A B B A … so that drift hits both alike; figures are over all rounds. Server"
-                  + " CPU is the instance's user+system CPU time over the measured windows divided"
-                  + " by requests.\n\n");
+                  + " contract, produced as a dependent `@Produces @Dysession SessionStore` in a"
+                  + " WAR variant, so that dysession holds the store itself, as it holds its own"
+                  + " DynamoDB store): everything dysession does per request — cookie, load,"
+                  + " decode, encode, change detection, size check, conditional save — without a"
+                  + " network. Rounds alternate A B B A … so that drift hits both alike; figures"
+                  + " are over all rounds. Server CPU is the instance's user+system CPU time over"
+                  + " the measured windows divided by requests.\n\n");
       md.append(loadTable(r.overhead, false));
       LoadDriver.Result a = r.find(r.overhead, Results.OWN_MEMORY, Results.MIX_OVERHEAD);
       LoadDriver.Result b = r.find(r.overhead, Results.DYS_MEMORY, Results.MIX_OVERHEAD);
@@ -242,6 +256,17 @@ final class Report {
                   + " the two instances clustered over TCP/IP on 127.0.0.1 only (cluster formed: "
                   + (r.clusterFormed ? "yes" : "**NO**")
                   + ").\n\n");
+      if (r.baseline != null) {
+        md.append("*")
+            .append(Results.DYS_DYNALITE_BASELINE)
+            .append(
+                "*: two more instances on the same dynalite and table, with the WAR whose"
+                    + " dysession jar is the baseline (")
+            .append(r.baseline.label())
+            .append("), primed and measured exactly like the current pair (")
+            .append(r.currentJar)
+            .append("); the systems take turns, the order reversed for the second mix.\n\n");
+      }
       if (!r.priming.isEmpty()) {
         md.append(
             "Before the measured runs each system was primed with both mixes in turn, in steps,"
@@ -293,7 +318,10 @@ final class Report {
           .append("\n\n");
     }
 
-    md.append("## 4. Codec (JMH)\n\n");
+    md.append(sdkSection(r));
+    md.append(latencySection(r));
+
+    md.append("## 6. Codec (JMH)\n\n");
     if (r.codec == null) {
       md.append("Not run in this invocation.\n\n");
     } else {
@@ -328,17 +356,41 @@ final class Report {
 
     md.append("## How to reproduce\n\n```sh\n")
         .append(COMMAND)
-        .append("                       # full run, about 10–12 minutes on 2 cores\n")
+        .append(
+            "                       # full run, about 16 minutes on 2 cores (20 with a baseline)\n")
         .append(COMMAND)
         .append(" -Dbench.quick=true    # smoke run, seconds per phase\n```\n\n")
         .append(
             "Options: `-Dbench.parts=calls,overhead,e2e,codec` (a subset), `-Dbench.clients=N`,"
+                + " `-Dbench.baseline=<jar>` (measure another build of dysession beside this one,"
+                + " below),"
                 + " `-Dbench.jfr=true` (profile the overhead phase with JFR and add the hot spots"
                 + " here). The profile runs only this suite (the regular integration tests are"
                 + " skipped); the load generator is `LoadDriver` (JDK HttpClient, one thread and"
                 + " one cookie per client, HdrHistogram), closed loop: latency is per request,"
                 + " without correction for coordinated omission. Raw logs:"
-                + " `it/target/payara-runs/`, `it/target/bench/`.\n");
+                + " `it/target/payara-runs/`, `it/target/bench/`.\n\n");
+    md.append(
+            "### How to compare with an earlier commit\n\n"
+                + "Build the dysession jar of that commit in a work tree of its own, then name the"
+                + " jar in `-Dbench.baseline`:\n\n```sh\n"
+                + "git worktree add /tmp/base <commit>\n"
+                + "mvn -B -q package -pl extension -DskipTests -Djacoco.skip=true -f"
+                + " /tmp/base/pom.xml\n")
+        .append(COMMAND)
+        .append(
+            " -Dbench.baseline=/tmp/base/extension/target/dysession-<version>.jar\n"
+                + "git worktree remove /tmp/base\n"
+                + "```\n\n"
+                + "The overhead part then runs a third instance, the in-memory store WAR with the"
+                + " baseline jar in `WEB-INF/lib` instead (the WAR otherwise the same), in the same"
+                + " rotation (A B C C B A …); the end-to-end part a third pair, the test WAR with"
+                + " the baseline jar, on the same dynalite and table, primed and measured like the"
+                + " current pair, the systems taking turns. The headline then has a before/after"
+                + " table: throughput, CPU per request and latency of both builds and their ratio"
+                + " (current / baseline), the builds named by jar file and, where the jar lies in a"
+                + " git work tree's `extension/target`, its commit. It adds about 5 minutes."
+                + " Without the property nothing of it runs.\n");
     return md.toString();
   }
 
@@ -715,6 +767,23 @@ final class Report {
                 d.readsAfterRemoteWrite));
       }
     }
+    for (String mix : List.of(Results.MIX_READ_HEAVY, Results.MIX_WRITE_HEAVY)) {
+      LoadDriver.Result h = r.find(r.e2e, Results.OWN_HAZELCAST, mix);
+      LoadDriver.Result l = r.find(r.latency, Results.DYS_DELAYED, mix);
+      if (h != null && l != null) {
+        String away =
+            "2 instances, " + mix + ", DynamoDB " + r.latencyDelay.toMillis() + " ms away";
+        // No ratio: Hazelcast's replication between the instances got no delay.
+        t.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %,.0f | %,.0f | |%n",
+                away + ": req/s (Hazelcast, undelayed, vs dynalite behind a delaying relay)",
+                h.throughput(),
+                l.throughput()));
+        t.append(row(away + ": p50 / p99 ms", h, l));
+      }
+    }
     if (r.calls != null) {
       t.append("| DynamoDB calls: untouched / read-only / one attribute changed | | ")
           .append(shortCalls(r.calls, 0))
@@ -754,6 +823,324 @@ final class Report {
         dys.percentileMillis(99));
   }
 
+  // ---- before / after ------------------------------------------------------------------------
+
+  /** The baseline's figures beside this build's, with the ratio current / baseline. */
+  static String comparisonTable(Results r) {
+    StringBuilder t = new StringBuilder();
+    t.append("| measure | baseline: ")
+        .append(r.baseline.label())
+        .append(" | current: ")
+        .append(r.currentJar)
+        .append(" | current / baseline |\n|---|---:|---:|---:|\n");
+    LoadDriver.Result oc = r.find(r.overhead, Results.DYS_MEMORY, Results.MIX_OVERHEAD);
+    LoadDriver.Result ob = r.find(r.overhead, Results.DYS_MEMORY_BASELINE, Results.MIX_OVERHEAD);
+    if (oc != null && ob != null) {
+      t.append(
+          row(
+              "1 instance, in-memory store, 100% writes: req/s",
+              ob, oc, LoadDriver.Result::throughput, "%,.0f"));
+      t.append(
+          row(
+              "1 instance, in-memory store, 100% writes: server CPU µs/request",
+              ob, oc, LoadDriver.Result::cpuMicrosPerRequest, "%,.0f"));
+      t.append(row("1 instance, in-memory store, 100% writes: p50 / p99 ms", ob, oc));
+    }
+    for (String mix : List.of(Results.MIX_READ_HEAVY, Results.MIX_WRITE_HEAVY)) {
+      LoadDriver.Result c = r.find(r.e2e, Results.DYS_DYNALITE, mix);
+      LoadDriver.Result b = r.find(r.e2e, Results.DYS_DYNALITE_BASELINE, mix);
+      if (c != null && b != null) {
+        t.append(
+            row(
+                "2 instances on dynalite, " + mix + ": req/s",
+                b,
+                c,
+                LoadDriver.Result::throughput,
+                "%,.0f"));
+        t.append(
+            row(
+                "2 instances on dynalite, " + mix + ": instances' CPU µs/request",
+                b,
+                c,
+                LoadDriver.Result::serverCpuMicrosPerRequest,
+                "%,.0f"));
+        t.append(
+            row(
+                "2 instances on dynalite, " + mix + ": instances' CPU µs per DynamoDB call",
+                b,
+                c,
+                LoadDriver.Result::serverCpuMicrosPerDynamoDbCall,
+                "%,.0f"));
+        t.append(row("2 instances on dynalite, " + mix + ": p50 / p99 ms", b, c));
+      }
+    }
+    return t.toString();
+  }
+
+  private static String comparisonNote() {
+    return "Both builds in the same run, on the same machine; the WARs differ only in the dysession"
+        + " jar in `WEB-INF/lib`. A ratio below 1 in CPU per request (above 1 in req/s) is this"
+        + " build's gain. The one-instance figures are over alternating rounds (section 2 lists"
+        + " each round's: on this shared 2-core machine they spread by several per cent); the"
+        + " two-instance figures are one measured window per mix and system, with no repeat,"
+        + " so a difference of several per cent there is within the noise between runs.";
+  }
+
+  // ---- CPU per DynamoDB call -------------------------------------------------------------------
+
+  private static SdkCallLoop.Result loop(Results r, String mix, int threads) {
+    if (r.sdkLoop == null) {
+      return null;
+    }
+    return r.sdkLoop.stream()
+        .filter(x -> x.mix().equals(mix) && x.threads() == threads)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String micros(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%,.0f", v) : "–";
+  }
+
+  /** The table of section 4: the bare SDK loop's CPU per call beside a dysession instance's. */
+  static String sdkTable(Results r) {
+    int n = r.settings.clients();
+    StringBuilder t = new StringBuilder();
+    t.append("| mix | bare SDK loop, ")
+        .append(n)
+        .append(
+            " threads: bench JVM µs/call (loop threads) | bare SDK loop, 1 thread | dysession"
+                + " instances: µs/call = CPU µs/request ÷ DynamoDB calls/request | instance − loop"
+                + " ("
+                + n
+                + " threads) | dynalite µs/call: loop ("
+                + n
+                + " threads) / instances |\n|---|---:|---:|---:|---:|---:|\n");
+    for (String mix : List.of(Results.MIX_READ_HEAVY, Results.MIX_WRITE_HEAVY)) {
+      SdkCallLoop.Result many = loop(r, mix, n);
+      SdkCallLoop.Result one = loop(r, mix, 1);
+      LoadDriver.Result d = r.find(r.e2e, Results.DYS_DYNALITE, mix);
+      double instance = d == null ? Double.NaN : d.serverCpuMicrosPerDynamoDbCall();
+      double bare = many == null ? Double.NaN : many.jvmCpuMicrosPerCall();
+      t.append("| ")
+          .append(mix)
+          .append(" | ")
+          .append(
+              many == null
+                  ? "–"
+                  : micros(bare) + " (" + micros(many.loopThreadCpuMicrosPerCall()) + ")")
+          .append(" | ")
+          .append(
+              one == null
+                  ? "–"
+                  : micros(one.jvmCpuMicrosPerCall())
+                      + " ("
+                      + micros(one.loopThreadCpuMicrosPerCall())
+                      + ")")
+          .append(" | ")
+          .append(
+              d == null
+                  ? "–"
+                  : String.format(
+                      Locale.ROOT,
+                      "%s = %s ÷ %.3f",
+                      micros(instance),
+                      micros(d.serverCpuMicrosPerRequest()),
+                      d.dynamoDbCallsPerRequest()))
+          .append(" | ")
+          .append(micros(instance - bare))
+          .append(" | ")
+          .append(many == null ? "–" : micros(many.dynaliteCpuMicrosPerCall()))
+          .append(" / ")
+          .append(d == null ? "–" : micros(d.backendCpuMicrosPerDynamoDbCall()))
+          .append(" |\n");
+    }
+    return t.toString();
+  }
+
+  private static String sdkSection(Results r) {
+    StringBuilder md =
+        new StringBuilder(
+            "## 4. CPU per DynamoDB call: the bare SDK beside a dysession instance\n\n");
+    if (r.sdkLoop == null) {
+      return md.append("Not run in this invocation (it belongs to the part `calls`).\n\n")
+          .toString();
+    }
+    int n = r.settings.clients();
+    md.append(
+            "*Bare SDK loop*: in the benchmark's own JVM (no server), against the same dynalite"
+                + " and table, a client built by dysession's own `DynamoDbClientFactory` from the"
+                + " same settings as the instances' (the same AWS SDK ")
+        .append(r.machine.getOrDefault("AWS SDK for Java", "?"))
+        .append(
+            ", Apache HttpClient 5, timeouts, retries, timeout executor and interceptors, the"
+                + " test application's `CallCounter` among them; but no metrics listener, so"
+                + " dysession's call observer does nothing, and no flight recording, while the"
+                + " instances report every call to JMX and MicroProfile Metrics and record JFR"
+                + " events);"
+                + " each thread has a session of its own, created through an instance as the"
+                + " load's are, and replays the mix's DynamoDB calls: a consistent GetItem of the"
+                + " session's item, and for the mix's share of writes an UpdateItem like"
+                + " dysession's save of one attribute, on dysession's conditions (item exists, not"
+                + " expired, no newer base). ")
+        .append(n)
+        .append(
+            " threads (as many as the load's clients), then 1; after a warm-up until the JIT"
+                + " settles, ")
+        .append(r.settings.sdkWindow().toSeconds())
+        .append(
+            " s per window. Its figure: the bench JVM's CPU (every thread, from /proc, so its"
+                + " GC and JIT too) over the window divided by the calls made; in brackets the"
+                + " loop threads' own. *dysession instances*: the end-to-end pair of section 3,"
+                + " the instances' CPU per request (dynalite's excluded) divided by the DynamoDB"
+                + " calls per request, counted by the test application's `CallCounter` in both"
+                + " instances, read just before and just after the CPU readings (so over a window"
+                + " a few milliseconds wider).\n\n");
+    md.append(sdkTable(r)).append("\n");
+    md.append(
+        "The difference is what the instances spend per call beyond the SDK's own work: Payara"
+            + " (Grizzly, the web container and its request and response objects, the servlet"
+            + " filter chain), the servlet's own work (the counter and its JSON answer),"
+            + " dysession's code around each call (cookie, load, attribute decoding, encoding and"
+            + " change detection, the save) and Weld, with the instances' other threads (GC, JIT,"
+            + " JFR) — the request's whole cost spread over its DynamoDB calls, not a cost of the"
+            + " calls alone.\n\n");
+    for (String mix : List.of(Results.MIX_READ_HEAVY, Results.MIX_WRITE_HEAVY)) {
+      LoadDriver.Result d = r.find(r.e2e, Results.DYS_DYNALITE, mix);
+      if (d != null) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "- %s: %,d DynamoDB calls counted for %,d measured requests, %.3f per request"
+                    + " (the mix's reads and writes at 1 and 2 calls each give %.3f).%n",
+                mix,
+                d.dynamoDbCalls,
+                d.requests,
+                d.dynamoDbCallsPerRequest(),
+                d.dynamoDbCallsPerRequestFromMix()));
+      }
+    }
+    for (SdkCallLoop.Result x : r.sdkLoop) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "- loop, %s, %d thread%s: %,.0f calls/s, %,d calls (%,d GetItem, %,d UpdateItem),"
+                  + " %d errors%s.%n",
+              x.mix(),
+              x.threads(),
+              x.threads() == 1 ? "" : "s",
+              x.callsPerSecond(),
+              x.calls(),
+              x.gets(),
+              x.updates(),
+              x.errors(),
+              x.firstError() == null ? "" : " (first: " + x.firstError().replace("|", "/") + ")"));
+    }
+    return md.append("\n").toString();
+  }
+
+  // ---- DynamoDB's round trip -------------------------------------------------------------------
+
+  private static String latencySection(Results r) {
+    StringBuilder md = new StringBuilder("## 5. End to end with DynamoDB's round trip\n\n");
+    if (r.latency.isEmpty()) {
+      return md.append("Not run in this invocation (it belongs to the part `e2e`).\n\n").toString();
+    }
+    long ms = r.latencyDelay.toMillis();
+    md.append(
+            "A third dysession pair, on the same dynalite and table, reaches it through a relay on"
+                + " 127.0.0.1 (`LatencyProxy`, in the bench JVM) that delivers every byte an"
+                + " instance sends ")
+        .append(ms)
+        .append(
+            " ms after it arrived (answers come back at once), so that every DynamoDB call takes"
+                + " that much longer, as over a network; connections are relayed as they are and"
+                + " stay keep-alive. ")
+        .append(ms)
+        .append(
+            " ms stands for the time DynamoDB itself takes for a GetItem or UpdateItem: AWS gives"
+                + " the average latency of atomic operations such as GetItem and PutItem as"
+                + " \"single-digit milliseconds\" ("
+                + LatencyProxy.DELAY_SOURCE
+                + "; that is CloudWatch's SuccessfulRequestLatency, measured inside the service,"
+                + " without the network), of which ")
+        .append(ms)
+        .append(
+            " ms is the middle; the network within a Region and dynalite's own time on loopback"
+                + " come on top, and the relay's sleeps on a busy machine may run a little over."
+                + " The same load as"
+                + " section 3 (")
+        .append(r.settings.clients())
+        .append(" closed-loop clients, round-robin, no stickiness), ")
+        .append(r.settings.latencyWarmup().toSeconds())
+        .append(" s warm-up + ")
+        .append(r.settings.latencyMeasure().toSeconds())
+        .append(" s measured per mix");
+    BenchMain.Priming p = r.priming.get(Results.DYS_DELAYED);
+    if (p != null) {
+      md.append(", after priming (").append(p).append(")");
+    }
+    md.append(
+        ". Closed loop: each client waits for its answer, so throughput is at most clients ÷"
+            + " latency; a read waits for one DynamoDB call, a write for two.\n\n");
+    md.append(
+        "| mix | system | req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | instances' CPU µs/req |"
+            + " errors | updates lost | stale reads |\n"
+            + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (String mix : List.of(Results.MIX_READ_HEAVY, Results.MIX_WRITE_HEAVY)) {
+      for (LoadDriver.Result x :
+          java.util.Arrays.asList(
+              r.find(r.e2e, Results.OWN_HAZELCAST, mix),
+              r.find(r.e2e, Results.DYS_DYNALITE, mix),
+              r.find(r.latency, Results.DYS_DELAYED, mix))) {
+        if (x == null) {
+          continue;
+        }
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %s | %d | %d of %d | %d / %d |%n",
+                mix,
+                x.system,
+                x.throughput(),
+                x.percentileMillis(50),
+                x.percentileMillis(95),
+                x.percentileMillis(99),
+                x.percentileMillis(99.9),
+                micros(x.serverCpuMicrosPerRequest()),
+                x.errors,
+                x.updatesLost,
+                x.acked,
+                x.staleReads,
+                x.readsAfterRemoteWrite));
+      }
+    }
+    for (LoadDriver.Result x : r.latency) {
+      if (x.errors > 0) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "%n%s, %s: %d failed requests; the first: %s%n",
+                x.system,
+                x.mix,
+                x.errors,
+                x.firstError == null ? "?" : x.firstError.replace("|", "/")));
+      }
+    }
+    md.append(
+        "\nThe first two rows of each mix are section 3's. The relay's own CPU is the bench JVM's"
+            + " (with the load generator's), not the instances'.");
+    if (p != null && !p.settled()) {
+      md.append(
+          " The delayed pair's JIT compilers had not settled when its priming ended (at a third"
+              + " of section 3's request rate they take longer): its CPU per request includes"
+              + " compilation and is no steady-state figure; its latencies are what this part"
+              + " is for.");
+    }
+    md.append("\n\n");
+    return md.toString();
+  }
+
   private static String readmeSection(Results r, boolean chart) {
     StringBuilder s = new StringBuilder();
     s.append(START).append("\n");
@@ -778,6 +1165,9 @@ final class Report {
               + " that the suite runs; they are not measurements.\n\n");
     }
     s.append(headlineTable(r)).append("\n");
+    if (r.baseline != null) {
+      s.append(comparisonTable(r)).append("\n").append(comparisonNote()).append("\n\n");
+    }
     if (chart) {
       s.append("![Throughput and latency](it/").append(CHART).append(")\n\n");
     }

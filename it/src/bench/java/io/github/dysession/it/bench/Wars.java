@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -30,7 +31,9 @@ import java.util.zip.ZipOutputStream;
  *       no network behind it;
  *   <li><b>hazelcast</b>: plus {@code <distributable/>} in {@code web.xml} and {@code
  *       persistence-type="hazelcast"} in {@code WEB-INF/payara-web.xml}: Payara's own session
- *       replication (run with {@code -Ddysession.enabled=false}).
+ *       replication (run with {@code -Ddysession.enabled=false});
+ *   <li><b>with another dysession jar</b> (of {@code bench.baseline}): the dysession jar in {@code
+ *       WEB-INF/lib} replaced by another build of it, of the test WAR or of a variant above.
  * </ul>
  */
 final class Wars {
@@ -46,7 +49,62 @@ final class Wars {
       </payara-web-app>
       """;
 
+  /** The name of the dysession jar's entry in the test WAR: {@code WEB-INF/lib/dysession-*.jar}. */
+  private static final java.util.regex.Pattern LIBRARY =
+      java.util.regex.Pattern.compile("WEB-INF/lib/dysession-[0-9][^/]*\\.jar");
+
   private Wars() {}
+
+  /** The file name of the dysession jar in {@code war}'s {@code WEB-INF/lib}. */
+  static String libraryName(Path war) {
+    String entry = libraryEntry(war);
+    return entry.substring(entry.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * A copy of {@code war} named {@code name} in {@code dir} whose dysession jar is {@code jar}
+   * instead (under its own file name); every other entry is the same.
+   */
+  static Path withLibrary(Path war, Path jar, Path dir, String name) {
+    String entry = libraryEntry(war);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(jar);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the baseline jar " + jar, e);
+    }
+    Map<String, byte[]> extra = new LinkedHashMap<>();
+    extra.put("WEB-INF/lib/" + jar.getFileName(), bytes);
+    return write(war, dir.resolve(name), extra, Map.of(), entry::equals);
+  }
+
+  /** The bytes of the dysession jar in {@code war}'s {@code WEB-INF/lib}. */
+  static byte[] libraryBytes(Path war) {
+    String entry = libraryEntry(war);
+    try (ZipFile zip = new ZipFile(war.toFile());
+        InputStream in = zip.getInputStream(zip.getEntry(entry))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + entry + " of " + war, e);
+    }
+  }
+
+  private static String libraryEntry(Path war) {
+    try (ZipFile zip = new ZipFile(war.toFile())) {
+      List<String> found =
+          zip.stream().map(ZipEntry::getName).filter(n -> LIBRARY.matcher(n).matches()).toList();
+      if (found.size() != 1) {
+        throw new IllegalStateException(
+            war
+                + " holds "
+                + found
+                + " in WEB-INF/lib; expected exactly one dysession-<version>.jar");
+      }
+      return found.get(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + war, e);
+    }
+  }
 
   static Path memstore(Path war, Path dir) {
     // Only the producer: the store it hands out comes with the dysession jar.
@@ -65,7 +123,7 @@ final class Wars {
     if (extra.isEmpty()) {
       throw new IllegalStateException("No classes of " + pkg + " under " + classes);
     }
-    return write(war, dir.resolve("dysession-it-memstore.war"), extra, Map.of());
+    return write(war, dir.resolve("dysession-it-memstore.war"), extra, Map.of(), n -> false);
   }
 
   static Path hazelcast(Path war, Path dir) {
@@ -87,14 +145,16 @@ final class Wars {
               at += "</display-name>".length();
               return (text.substring(0, at) + "\n  <distributable/>" + text.substring(at))
                   .getBytes(StandardCharsets.UTF_8);
-            }));
+            }),
+        n -> false);
   }
 
   private static Path write(
       Path war,
       Path target,
       Map<String, byte[]> extra,
-      Map<String, java.util.function.UnaryOperator<byte[]>> transform) {
+      Map<String, java.util.function.UnaryOperator<byte[]>> transform,
+      java.util.function.Predicate<String> drop) {
     try {
       Files.createDirectories(target.getParent());
       try (ZipFile in = new ZipFile(war.toFile());
@@ -103,7 +163,7 @@ final class Wars {
         Enumeration<? extends ZipEntry> entries = in.entries();
         while (entries.hasMoreElements()) {
           ZipEntry e = entries.nextElement();
-          if (extra.containsKey(e.getName())) {
+          if (extra.containsKey(e.getName()) || drop.test(e.getName())) {
             continue;
           }
           out.putNextEntry(new ZipEntry(e.getName()));
